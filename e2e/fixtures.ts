@@ -1,0 +1,45 @@
+// One fixture, two harnesses: every spec gets a page showing the real renderer wired to the real
+// router, through Electron where its binary is installed and through the Chromium bridge otherwise.
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+import { launchBridge } from './harness/bridge';
+import { chosenHarness, type HarnessName } from './harness/detect';
+import { launchElectron } from './harness/electron';
+
+export const ROOT = join(__dirname, '..');
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface KeyholdApp {
+  page: Page;
+  harness: HarnessName;
+  /** A fresh temp folder of this test: the vault file and anything else it writes live here. */
+  dir: string;
+  vaultPath: string;
+  screenshot(name: string): Promise<void>;
+}
+
+export const test = base.extend<{ app: KeyholdApp }>({
+  app: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-e2e-'));
+    const vaultPath = join(dir, 'vault.keyhold');
+    const harness = chosenHarness();
+    const launched =
+      harness === 'electron' ? await launchElectron(vaultPath, ROOT, join(dir, 'user-data')) : await launchBridge(vaultPath, ROOT);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await use({
+      page: launched.page,
+      harness,
+      dir,
+      vaultPath,
+      screenshot: async (name) => {
+        await launched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+      },
+    });
+    await launched.close();
+    rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

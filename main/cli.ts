@@ -1,0 +1,14 @@
+// The `keyhold` command line (../shared/CLI.md): the same service layer as the desktop app.
+import { allCommands } from './cli/commands';
+import { runCli } from './cli/program';
+
+const streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+runCli(process.argv.slice(2), streams, allCommands).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.stderr.write('keyhold: internal error\n');
+    process.exitCode = 70;
+  },
+);

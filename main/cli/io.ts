@@ -1,0 +1,127 @@
+// Input and output of the `keyhold` command line: secrets from stdin / env / a no-echo prompt,
+// results as text or one JSON document, errors as {"error": {code, message}} and exit codes.
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { EXIT_CODES, KeyholdError, isKeyholdError } from '../errors';
+
+export interface CliStreams {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface GlobalOptions {
+  vault?: string;
+  json?: boolean;
+  passwordStdin?: boolean;
+}
+
+/**
+ * Standard input as a queue of lines, read once: with --password-stdin the first line is the
+ * master password, then each --*-stdin flag takes the next line in the order the command asks.
+ */
+export class StdinLines {
+  private lines: Promise<string[]> | undefined;
+  private index = 0;
+  constructor(private readonly stdin: Readable) {}
+
+  private all(): Promise<string[]> {
+    this.lines ??= new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      this.stdin.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
+      this.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8').split(/\r?\n/)));
+      this.stdin.on('error', reject);
+    });
+    return this.lines;
+  }
+
+  async next(what: string): Promise<string> {
+    const lines = await this.all();
+    const line = lines[this.index];
+    if (line === undefined || (this.index === lines.length - 1 && line === '')) {
+      throw new KeyholdError('USAGE', `Expected ${what} on standard input, but it ended.`);
+    }
+    this.index++;
+    return line;
+  }
+
+  /** Everything left on standard input, for a multi-line secret (a key file's text). */
+  async rest(): Promise<string> {
+    const lines = await this.all();
+    const text = lines.slice(this.index).join('\n');
+    this.index = lines.length;
+    return text;
+  }
+}
+
+/** Reads a line from the terminal without echoing it. */
+export function promptHidden(question: string, streams: CliStreams): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const { stdin, stderr } = streams;
+    if (!stdin.isTTY) {
+      reject(new KeyholdError('USAGE', `${question.replace(/:\s*$/, '')} is needed: no terminal to ask on (use the --*-stdin flags or $KEYHOLD_PASSWORD).`));
+      return;
+    }
+    const rl = createInterface({ input: stdin, output: stderr, terminal: true });
+    const output = rl as unknown as { _writeToOutput?: (s: string) => void };
+    stderr.write(question);
+    output._writeToOutput = () => undefined; // mute the echo of what is typed
+    rl.question('', (answer) => {
+      rl.close();
+      stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+export class Cli {
+  readonly stdinLines: StdinLines;
+  constructor(
+    readonly streams: CliStreams,
+    readonly globals: () => GlobalOptions,
+  ) {
+    this.stdinLines = new StdinLines(streams.stdin);
+  }
+
+  get json(): boolean {
+    return Boolean(this.globals().json);
+  }
+
+  /** The master password: --password-stdin, else $KEYHOLD_PASSWORD, else a prompt. */
+  async masterPassword(): Promise<string> {
+    if (this.globals().passwordStdin) return this.stdinLines.next('the master password');
+    const fromEnv = this.streams.env.KEYHOLD_PASSWORD;
+    if (fromEnv !== undefined) return fromEnv;
+    return promptHidden('Master password: ', this.streams);
+  }
+
+  /** A second secret: the next stdin line with its --*-stdin flag, else a prompt. */
+  async secret(fromStdin: boolean | undefined, label: string): Promise<string> {
+    if (fromStdin) return this.stdinLines.next(label);
+    return promptHidden(`${label[0]?.toUpperCase()}${label.slice(1)}: `, this.streams);
+  }
+
+  /** Prints a result: the JSON document with --json, else the text. */
+  print(value: unknown, text: string | (() => string)): void {
+    if (this.json) this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    else {
+      const t = typeof text === 'function' ? text() : text;
+      if (t) this.streams.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+    }
+  }
+
+  /** Progress for long commands; on stderr so that stdout stays the result. */
+  progress(line: string): void {
+    if (!this.json && this.streams.stderr.isTTY) this.streams.stderr.write(`\r${line}\x1b[K`);
+    else this.streams.stderr.write(`${line}\n`);
+  }
+
+  /** Reports a failure and gives the exit code. Unexpected errors never show their message. */
+  fail(e: unknown): number {
+    const err = isKeyholdError(e) ? e : new KeyholdError('INTERNAL', 'Keyhold hit an internal error.');
+    if (this.json) this.streams.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
+    else this.streams.stderr.write(`keyhold: ${err.message} (${err.code})\n`);
+    return EXIT_CODES[err.code];
+  }
+}

@@ -1,0 +1,12 @@
+import type { EventName, EventPayload } from '../api';
+import type { Platform } from '../platform/types';
+
+export type Harness = 'electron' | 'bridge' | 'cli';
+
+/** What every use case gets: where the vault is, the desktop services, and an event sink. */
+export interface ServiceContext {
+  vaultPath: string;
+  harness: Harness;
+  platform: Platform;
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}

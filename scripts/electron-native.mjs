@@ -1,0 +1,59 @@
+// Before `npm start`: build better-sqlite3 for Electron's ABI into .electron-native/, leaving the
+// Node build in node_modules for `npm test` and the CLI. Both work from one checkout, no flip-flop.
+// Skips the work when the stamp says this Electron + better-sqlite3 pair is already built.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, '.electron-native');
+const target = join(outDir, 'better_sqlite3.node');
+const stampFile = join(outDir, 'stamp.json');
+
+let electronBinary;
+try {
+  electronBinary = require('electron'); // a path string under Node; throws when the binary is missing
+} catch {
+  electronBinary = undefined;
+}
+if (!electronBinary || !existsSync(electronBinary)) {
+  console.error(
+    'keyhold: no Electron binary is installed, so the desktop app cannot start here.\n' +
+      'It was probably skipped with ELECTRON_SKIP_BINARY_DOWNLOAD=1. Run `npm install` without it\n' +
+      '(or `node node_modules/electron/install.js`) on a machine with internet access.\n' +
+      'The CLI (`npx keyhold`) and `npm test` do not need Electron.',
+  );
+  process.exit(1);
+}
+
+const electronVersion = require('electron/package.json').version;
+const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
+const sqliteVersion = JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')).version;
+const wanted = { electron: electronVersion, betterSqlite3: sqliteVersion, platform: process.platform, arch: process.arch };
+
+if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === JSON.stringify(wanted)) {
+  process.exit(0);
+}
+
+console.log(`keyhold: building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once)...`);
+const work = join(outDir, 'app');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(work, 'node_modules'), { recursive: true });
+writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'keyhold-native', dependencies: { 'better-sqlite3': sqliteVersion } }));
+cpSync(sqliteDir, join(work, 'node_modules', 'better-sqlite3'), {
+  recursive: true,
+  filter: (src) => !src.includes(`${join(sqliteDir, 'build')}`),
+});
+
+// A machine-wide nodedir (npm_config_nodedir=/usr) would build against Node's headers instead
+// of Electron's: drop it for this build.
+for (const k of Object.keys(process.env)) if (k.toLowerCase() === 'npm_config_nodedir') delete process.env[k];
+
+const { rebuild } = require('@electron/rebuild');
+await rebuild({ buildPath: work, electronVersion, force: true, onlyModules: ['better-sqlite3'] });
+copyFileSync(join(work, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), target);
+writeFileSync(stampFile, JSON.stringify(wanted));
+rmSync(work, { recursive: true, force: true });
+console.log('keyhold: Electron build of better-sqlite3 ready.');
