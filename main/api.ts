@@ -41,9 +41,21 @@ export const VaultStatus = z.object({
   path: z.string(),
 });
 
+// ---- vault, workspaces, environments, keys (issue 3): schemas ------------------------------
+
+// ---- key pairs (issue 4): schemas -------------------------------------------------------------
+
+// ---- remote platforms (issue 5): schemas ------------------------------------------------------
+
+// ---- export (issue 6): schemas ----------------------------------------------------------------
+
 export const channels = {
   'app.info': def(Empty, AppInfo, []),
   'vault.status': def(Empty, VaultStatus, ['INTEGRITY']),
+  // ---- vault, workspaces, environments, keys (issue 3): channels
+  // ---- key pairs (issue 4): channels
+  // ---- remote platforms (issue 5): channels
+  // ---- export (issue 6): channels
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;
@@ -52,6 +64,7 @@ export type ChannelOutput<C extends Channel> = z.output<(typeof channels)[C]['ou
 
 // ---- events (main -> renderer) ---------------------------------------------------------------
 export const events = {
+  // each domain adds its events here (e.g. rotation progress)
   'vault.locked': z.object({ reason: z.enum(['explicit', 'idle', 'suspend', 'screen-lock']) }),
 } as const satisfies Record<string, z.ZodType>;
 
