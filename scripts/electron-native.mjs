@@ -2,6 +2,7 @@
 // Node build in node_modules for `npm test` and the CLI. Both work from one checkout, no flip-flop.
 // Skips the work when the stamp says this Electron + better-sqlite3 pair is already built.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,10 +50,21 @@ cpSync(sqliteDir, join(work, 'node_modules', 'better-sqlite3'), {
 
 // A machine-wide nodedir (npm_config_nodedir=/usr) would build against Node's headers instead
 // of Electron's: drop it for this build.
-for (const k of Object.keys(process.env)) if (k.toLowerCase() === 'npm_config_nodedir') delete process.env[k];
+const env = { ...process.env };
+for (const k of Object.keys(env)) if (k.toLowerCase() === 'npm_config_nodedir') delete env[k];
 
-const { rebuild } = require('@electron/rebuild');
-await rebuild({ buildPath: work, electronVersion, force: true, onlyModules: ['better-sqlite3'] });
+// Electron's documented recipe: a prebuilt binary for this Electron when one is published,
+// else node-gyp against Electron's headers.
+const moduleDir = join(work, 'node_modules', 'better-sqlite3');
+const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: moduleDir, env, stdio: 'inherit', shell: process.platform === 'win32' }).status === 0;
+const built =
+  run(bin('prebuild-install'), ['--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`, '--verbose']) ||
+  run(bin('node-gyp'), ['rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers']);
+if (!built) {
+  console.error('keyhold: could not build better-sqlite3 for Electron (see the output above).');
+  process.exit(1);
+}
 copyFileSync(join(work, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), target);
 writeFileSync(stampFile, JSON.stringify(wanted));
 rmSync(work, { recursive: true, force: true });
