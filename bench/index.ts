@@ -1,9 +1,12 @@
 // `npm run bench [-- --json] [-- --only NAME]`: the figures the performance goals are judged on.
 // Each suite returns named figures; text mode prints them as they come, --json prints one JSON
 // object merging every suite's figures. Benchmarks are not tests: nothing here asserts a speed.
+import { keysSuite } from './keys';
 import type { BenchSuite } from './suite';
+import { uiSuite } from './ui';
+import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [];
+const suites: BenchSuite[] = [keysSuite, vaultSuite, uiSuite];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
-import { launchBridge } from './harness/bridge';
+import { launchBridge, type BridgeApp } from './harness/bridge';
 import { chosenHarness, type HarnessName } from './harness/detect';
 import { launchElectron } from './harness/electron';
 
@@ -18,6 +18,8 @@ export interface KeyholdApp {
   dir: string;
   vaultPath: string;
   screenshot(name: string): Promise<void>;
+  /** the bridge's desktop stand-in (clipboard, system lock events); undefined under Electron */
+  platform?: BridgeApp['platform'];
 }
 
 export const test = base.extend<{ app: KeyholdApp }>({
@@ -33,6 +35,7 @@ export const test = base.extend<{ app: KeyholdApp }>({
       harness,
       dir,
       vaultPath,
+      platform: 'platform' in launched ? launched.platform : undefined,
       screenshot: async (name) => {
         await launched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
       },

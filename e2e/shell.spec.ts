@@ -6,7 +6,7 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 
 test('the shell shows the app version and vault state from the real router', async ({ app }) => {
   await expect(app.page.getByTestId('app-version')).toHaveText(version);
-  await expect(app.page.getByTestId('vault-state')).toHaveText('absent');
+  await expect(app.page.getByTestId('vault-state')).toHaveAttribute('data-state', 'absent');
   await app.screenshot('shell');
 });
 

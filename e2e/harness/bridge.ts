@@ -30,7 +30,9 @@ export interface BridgeApp {
 export async function launchBridge(vaultPath: string, root: string): Promise<BridgeApp> {
   const server = await serveRenderer(join(root, 'out', 'renderer'));
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // a context of our own (not browser.newPage) so tools such as @axe-core/playwright may open pages in it
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
   const platform = createMemoryPlatform();
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __keyholdEmit(n: unknown, p: unknown): void }).__keyholdEmit(n, p), [name, payload] as const).catch(() => undefined);

@@ -1,4 +1,15 @@
+import { exportCommands } from './export-commands';
+import { keyCommands } from './key-commands';
+import { keyPairCommands } from './keypair-commands';
 import type { CommandModule } from './program';
+import { vaultCommands } from './vault-commands';
+import { workspaceCommands } from './workspace-commands';
 
 /** Every command module of `keyhold`, in the order `--help` lists them. */
-export const allCommands: readonly CommandModule[] = [];
+export const allCommands: readonly CommandModule[] = [
+  vaultCommands,
+  workspaceCommands,
+  keyCommands,
+  keyPairCommands,
+  exportCommands,
+];

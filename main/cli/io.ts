@@ -77,6 +77,8 @@ export function promptHidden(question: string, streams: CliStreams): Promise<str
 
 export class Cli {
   readonly stdinLines: StdinLines;
+  /** the exit status of a command that succeeded as such but passes on another's (exec: its child's) */
+  exitCode = 0;
   constructor(
     readonly streams: CliStreams,
     readonly globals: () => GlobalOptions,

@@ -42,5 +42,5 @@ export async function runCli(argv: string[], streams: CliStreams, modules: reado
     }
     exitCode = cli.fail(e);
   }
-  return exitCode;
+  return exitCode !== 0 ? exitCode : cli.exitCode;
 }

@@ -1,10 +1,17 @@
 import type { Handlers } from '../ipc/router';
 import { appHandlers } from './app';
 import type { ServiceContext } from './context';
+import { exportHandlers } from './export-handlers';
+import { keyPairHandlers } from './keypair-handlers';
+import { vaultHandlers } from './vault-handlers';
+import { VaultManager } from './vault-manager';
 
 /** Every channel's handler, gathered from the use-case modules. */
-export function createHandlers(ctx: ServiceContext): Handlers {
+export function createHandlers(ctx: ServiceContext, vault: VaultManager = new VaultManager(ctx)): Handlers {
   return {
-    ...appHandlers(ctx),
+    ...appHandlers(ctx, vault),
+    ...vaultHandlers(ctx, vault),
+    ...keyPairHandlers(ctx, vault),
+    ...exportHandlers(ctx, vault),
   };
 }

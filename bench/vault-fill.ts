@@ -1,0 +1,31 @@
+// Child process of bench/vault.ts: creates a vault at PATH and bulk-inserts N keys, printing one
+// JSON line with the insert rate and the worst event-loop delay seen meanwhile. Run apart from the
+// unlock measurement so that the unlocked process's RSS holds only what unlocking costs.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { bulkAddKeys } from '../main/service/keys';
+import { createVault } from '../main/vault';
+import { benchKeys, FLOOR_KDF, BENCH_PASSWORD } from './vault-data';
+
+async function main(): Promise<void> {
+  const [path, countArg] = process.argv.slice(2);
+  if (!path) throw new Error('usage: vault-fill PATH [N]');
+  const count = Number(countArg ?? 100_000);
+  const session = await createVault(path, BENCH_PASSWORD, { kdf: FLOOR_KDF });
+  const workspaces = ['Syncano prod', 'Rancher staging', 'Encord research', 'GitHub org', 'Local'].map((name, i) =>
+    session.addWorkspace({ name, provider: (['syncano', 'rancher', 'encord', 'github', 'local'] as const)[i]! }),
+  );
+  const inputs = benchKeys(count, workspaces.map((w) => w.id));
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const t0 = performance.now();
+  await bulkAddKeys(session, inputs);
+  const seconds = (performance.now() - t0) / 1000;
+  h.disable();
+  session.lock();
+  process.stdout.write(`${JSON.stringify({ insert_keys_per_s: count / seconds, insert_max_delay_ms: h.max / 1e6 })}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`vault-fill failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});

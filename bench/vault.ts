@@ -1,0 +1,95 @@
+// The vault's figures on 100,000 keys (issue 3): unlock (after the KDF) until the first page is
+// ready, search-as-you-type p99, bulk insert rate, worst event-loop delay, RSS unlocked, and the KDF
+// time with the parameters `init` would calibrate on this machine.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+import { calibrateKdf, timeKdf } from '../main/vault/crypto';
+import { inspectVaultFile, openWithKey, unlockKey } from '../main/vault';
+import type { BenchSuite } from './suite';
+import { BENCH_PASSWORD, benchQueries } from './vault-data';
+
+const KEYS = 100_000;
+const FillResult = z.object({ insert_keys_per_s: z.number(), insert_max_delay_ms: z.number() });
+
+function p99(samples: number[]): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!;
+}
+
+export const vaultSuite: BenchSuite = {
+  name: 'vault',
+  title: `encrypted vault with ${KEYS.toLocaleString('en')} keys`,
+  targets: {
+    unlock_ms: '<= 150 (after the KDF, until the first page is ready)',
+    search_p99_ms: '<= 5',
+    insert_keys_per_s: '>= 20000',
+    max_event_loop_delay_ms: '<= 30 (unlock, search, bulk insert)',
+    rss_mb: '<= 250 (unlocked)',
+    kdf_ms: '~500 (calibrated default parameters)',
+  },
+  async run(log) {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-bench-vault-'));
+    try {
+      const path = join(dir, 'bench.keyhold');
+      log(`  filling ${KEYS} keys in a child process...`);
+      const tsx = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+      const { stdout } = await promisify(execFile)(tsx, [join(__dirname, 'vault-fill.ts'), path, String(KEYS)], { maxBuffer: 1 << 20 });
+      const fill = FillResult.parse(JSON.parse(stdout.trim().split('\n').pop() ?? '{}'));
+
+      // unlock: header check (counted), KDF (not counted), then open + index + first page
+      const delay = monitorEventLoopDelay({ resolution: 1 });
+      delay.enable();
+      const t0 = performance.now();
+      const header = inspectVaultFile(path);
+      const tInspect = performance.now() - t0;
+      const key = await unlockKey(header, BENCH_PASSWORD);
+      const t1 = performance.now();
+      const session = await openWithKey(path, header, key);
+      const first = session.listKeys({ sort: 'name', limit: 50 });
+      const unlockMs = tInspect + (performance.now() - t1);
+      if (first.total !== KEYS || first.items.length !== 50) throw new Error(`unexpected first page: ${first.total}`);
+      delay.disable();
+      const unlockDelay = delay.max / 1e6;
+
+      // search as you type: each query a page of 50 over names, descriptions, public parts
+      const queries = benchQueries(500);
+      for (const q of queries.slice(0, 20)) session.listKeys({ search: q, limit: 50 }); // warm-up
+      delay.reset();
+      delay.enable();
+      const times: number[] = [];
+      let hits = 0;
+      for (const q of queries) {
+        const s = performance.now();
+        hits += session.listKeys({ search: q, limit: 50 }).total;
+        times.push(performance.now() - s);
+        await new Promise<void>((r) => setImmediate(r)); // keystrokes arrive as events
+      }
+      delay.disable();
+      const searchDelay = delay.max / 1e6;
+      const rssMb = process.memoryUsage().rss / (1024 * 1024);
+      session.lock();
+
+      log('  calibrating the KDF as `keyhold init` does...');
+      const kdf = await calibrateKdf();
+      const kdfMs = await timeKdf(kdf);
+      log(`  calibrated: m=${kdf.memoryKiB / 1024} MiB, t=${kdf.iterations}, p=${kdf.parallelism}; search hits ${hits}`);
+      log(`  event-loop delay max: insert ${fill.insert_max_delay_ms.toFixed(1)} ms, unlock ${unlockDelay.toFixed(1)} ms, search ${searchDelay.toFixed(1)} ms`);
+      return {
+        unlock_ms: unlockMs,
+        search_p99_ms: p99(times),
+        insert_keys_per_s: fill.insert_keys_per_s,
+        max_event_loop_delay_ms: Math.max(fill.insert_max_delay_ms, unlockDelay, searchDelay),
+        rss_mb: rssMb,
+        kdf_ms: kdfMs,
+        keys: KEYS,
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,140 @@
+// GitHub REST emulator for /user/keys (PLATFORMS.md "GitHub"): Bearer (or token) auth, the
+// write:public_key scope, list with Link-header paging, create / get / delete, and the exact 422
+// body for a key already in use on any account.
+import { jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
+
+const DOCS = 'https://docs.github.com/rest/users/keys';
+
+interface GithubUser {
+  login: string;
+  token: string;
+  scopes: string[];
+}
+
+interface PublicKey {
+  id: number;
+  owner: string;
+  /** "type base64", the comment dropped as GitHub does */
+  key: string;
+  title: string;
+  created_at: string;
+}
+
+export class GithubState {
+  users: GithubUser[] = [];
+  keys = new Map<number, PublicKey>();
+  private nextId = 1000;
+
+  addUser(login: string, scopes: string[] = ['write:public_key', 'read:public_key']): GithubUser {
+    const user = { login, token: `ghp_${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 36)}`, scopes };
+    this.users.push(user);
+    return user;
+  }
+
+  addKey(owner: string, key: string, title: string): PublicKey {
+    const k: PublicKey = { id: this.nextId++, owner, key, title, created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+    this.keys.set(k.id, k);
+    return k;
+  }
+}
+
+const gh = (status: number, message: string, extra: Record<string, unknown> = {}): EmuResponse => ({ status, body: { message, ...extra, documentation_url: DOCS } });
+const NOT_FOUND = () => gh(404, 'Not Found');
+
+/** "ssh-ed25519 AAAA... comment" -> "ssh-ed25519 AAAA..." when the blob names the same type. */
+export function normalizeKey(text: string): string | null {
+  const m = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\.com)\s+([A-Za-z0-9+/]+={0,2})(\s.*)?$/.exec(text.trim());
+  if (!m) return null;
+  const blob = Buffer.from(m[2]!, 'base64');
+  if (blob.length < 4) return null;
+  const len = blob.readUInt32BE(0);
+  if (blob.subarray(4, 4 + len).toString() !== m[1]) return null;
+  return `${m[1]} ${m[2]}`;
+}
+
+function view(base: string, k: PublicKey) {
+  return { id: k.id, key: k.key, url: `${base}/user/keys/${k.id}`, title: k.title, created_at: k.created_at, verified: true, read_only: false, last_used: null };
+}
+
+function validationFailed(errors: Record<string, unknown>[]): EmuResponse {
+  return { status: 422, body: { message: 'Validation Failed', errors, documentation_url: 'https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user' } };
+}
+
+export function githubHandler(state: GithubState) {
+  return (req: EmuRequest): EmuResponse => {
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' ? /^(?:Bearer|token)\s+(\S+)$/i.exec(auth)?.[1] : undefined;
+    if (!token) return gh(401, 'Requires authentication');
+    const user = state.users.find((u) => u.token === token);
+    if (!user) return gh(401, 'Bad credentials');
+    const scopeHeaders = { 'X-OAuth-Scopes': user.scopes.join(', '), 'X-Accepted-OAuth-Scopes': 'admin:public_key, read:public_key, write:public_key' };
+    const answer = route(state, req, user);
+    answer.headers = { ...scopeHeaders, ...(answer.headers ?? {}) };
+    return answer;
+  };
+}
+
+function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuResponse {
+  const parts = req.path.split('/').filter(Boolean);
+  if (parts[0] !== 'user' || parts[1] !== 'keys' || parts.length > 3) return NOT_FOUND();
+  const canRead = user.scopes.some((s) => ['read:public_key', 'write:public_key', 'admin:public_key'].includes(s));
+  const canWrite = user.scopes.some((s) => ['write:public_key', 'admin:public_key'].includes(s));
+  const own = () => [...state.keys.values()].filter((k) => k.owner === user.login).sort((a, b) => a.id - b.id);
+
+  if (parts.length === 2) {
+    if (req.method === 'GET') {
+      if (!canRead) return NOT_FOUND();
+      const perPage = Math.min(Math.max(Number(req.query.get('per_page') ?? '30') || 30, 1), 100);
+      const page = Math.max(Number(req.query.get('page') ?? '1') || 1, 1);
+      const all = own();
+      const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+      const link = (p: number, rel: string) => `<${req.base}/user/keys?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+      const links: string[] = [];
+      if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
+      if (page < lastPage) links.push(link(page + 1, 'next'), link(lastPage, 'last'));
+      return { status: 200, headers: links.length ? { Link: links.join(', ') } : {}, body: all.slice((page - 1) * perPage, page * perPage).map((k) => view(req.base, k)) };
+    }
+    if (req.method === 'POST') {
+      if (!canWrite) return NOT_FOUND(); // GitHub hides what a token may not touch
+      let b: unknown;
+      try {
+        b = jsonBody(req);
+      } catch {
+        return gh(400, 'Problems parsing JSON');
+      }
+      const body = (typeof b === 'object' && b !== null ? b : {}) as Record<string, unknown>;
+      if (typeof body.key !== 'string' || !body.key.trim()) return validationFailed([{ resource: 'PublicKey', code: 'missing_field', field: 'key' }]);
+      const key = normalizeKey(body.key);
+      if (!key) return validationFailed([{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is invalid. You must supply a key in OpenSSH public key format' }]);
+      if ([...state.keys.values()].some((k) => k.key === key)) {
+        return validationFailed([{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is already in use' }]);
+      }
+      const title = typeof body.title === 'string' ? body.title : '';
+      return { status: 201, body: view(req.base, state.addKey(user.login, key, title)) };
+    }
+    return gh(404, 'Not Found');
+  }
+  const id = Number(parts[2]);
+  const key = Number.isInteger(id) ? state.keys.get(id) : undefined;
+  if (!key || key.owner !== user.login) return NOT_FOUND();
+  if (req.method === 'GET') return canRead ? { status: 200, body: view(req.base, key) } : NOT_FOUND();
+  if (req.method === 'DELETE') {
+    if (!canWrite) return NOT_FOUND();
+    state.keys.delete(key.id);
+    return { status: 204 };
+  }
+  return NOT_FOUND();
+}
+
+export interface GithubEmulator extends EmulatorServer {
+  state: GithubState;
+  demo: { login: string; token: string };
+}
+
+export async function startGithub(options: StartOptions = {}): Promise<GithubEmulator> {
+  const state = new GithubState();
+  const user = state.addUser('keyhold-demo');
+  state.addUser('someone-else');
+  const server = await startEmulator('github', githubHandler(state), { faultBody: (_s, message) => ({ message, documentation_url: DOCS }), ...options });
+  return Object.assign(server, { state, demo: { login: user.login, token: user.token } });
+}

@@ -1,0 +1,160 @@
+// `keyhold netrc | dotenv | curlrc | exec` (CLI.md "Use elsewhere"): the export use cases of
+// main/service/export.ts on a vault opened for the one command.
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { KeyholdError } from '../errors';
+import { runExec, type ExecStreams } from '../export/exec';
+import {
+  execEnv,
+  exportCurlConfig,
+  exportDotenvFile,
+  exportDotenvText,
+  exportNetrc,
+  planNetrcExport,
+  type ExecVarRequest,
+} from '../service/export';
+import type { Cli } from './io';
+import type { CommandModule } from './program';
+import { withVault } from './with-vault';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** "ID=NAME" (NAME optional when `nameOptional`). */
+function assignment(text: string, flag: string, nameOptional = false): { id: string; name?: string } {
+  const eq = text.lastIndexOf('=');
+  if (eq === -1) {
+    if (nameOptional && text) return { id: text };
+    throw new KeyholdError('USAGE', `${flag} takes ID=NAME, not ${JSON.stringify(text)}.`);
+  }
+  const id = text.slice(0, eq);
+  const name = text.slice(eq + 1);
+  if (!id || !name) throw new KeyholdError('USAGE', `${flag} takes ID=NAME, not ${JSON.stringify(text)}.`);
+  return { id, name };
+}
+
+interface NetrcOptions {
+  out?: string;
+  host?: string;
+  login?: string;
+  dryRun?: boolean;
+}
+
+interface DotenvOptions {
+  out: string;
+  prefix?: string;
+  name: string[];
+  force?: boolean;
+}
+
+interface CurlOptions {
+  out: string;
+  login?: string;
+  force?: boolean;
+}
+
+interface ExecOptions {
+  key: string[];
+  public: string[];
+}
+
+/** The child's stdio: the terminal itself for the real CLI; the Cli's streams otherwise (tests),
+ * and after --password-stdin the rest of standard input, which the password reader has taken. */
+async function execStdio(cli: Cli): Promise<'inherit' | ExecStreams> {
+  const real = cli.streams.stdout === process.stdout && cli.streams.stderr === process.stderr && cli.streams.stdin === process.stdin;
+  const passwordFromStdin = Boolean(cli.globals().passwordStdin);
+  if (real && !passwordFromStdin) return 'inherit';
+  const stdin = passwordFromStdin ? Readable.from([await cli.stdinLines.rest()]) : cli.streams.stdin;
+  return { stdin, stdout: cli.streams.stdout, stderr: cli.streams.stderr };
+}
+
+export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
+  program
+    .command('netrc')
+    .description('merge machine/login/password entries for keys into a netrc file (mode 0600, atomic, one-deep .bak)')
+    .argument('<ids...>', 'key ids')
+    .option('--out <file>', 'the netrc file (default ~/.netrc; %USERPROFILE%\\_netrc on Windows)')
+    .option('--host <host>', "machine name (default: the host of the key's workspace URL)")
+    .option('--login <login>', 'login for keys that have only a secret (no public part)')
+    .option('--dry-run', 'show the change, passwords masked, and write nothing')
+    .action(async (ids: string[], opts: NetrcOptions) => {
+      const input = { keyIds: ids, path: opts.out, host: opts.host, login: opts.login };
+      if (opts.dryRun) {
+        const { plan, changes } = await withVault(cli, (s) => planNetrcExport(s, input));
+        cli.print({ path: plan.path, changes, warnings: plan.warnings, diff: plan.preview }, plan.preview || `No change to ${plan.path}.`);
+        return;
+      }
+      const result = await withVault(cli, (s) => exportNetrc(s, input));
+      for (const w of result.warnings) if (!cli.json) cli.streams.stderr.write(`keyhold: note: ${w}\n`);
+      cli.print(result, () =>
+        [
+          ...result.changes.map((c) => `${c.change.padEnd(9)} machine ${c.machine} login ${c.login} (key ${c.keyId})`),
+          result.backupPath ? `Wrote ${result.path} (previous version: ${result.backupPath})` : `${result.path} is up to date or new.`,
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('dotenv')
+    .description('write .env lines (NAME=value, quoted as dotenv reads them) for keys')
+    .argument('<ids...>', 'key ids')
+    .option('--out <file>', 'the .env file (mode 0600, atomic), or - for standard output', '-')
+    .option('--prefix <prefix>', 'put before each name derived from a key name')
+    .option('--name <id=NAME>', 'the variable name for a key, as is (repeatable)', collect, [])
+    .option('--force', 'replace an existing file')
+    .action(async (ids: string[], opts: DotenvOptions) => {
+      const names: Record<string, string> = {};
+      for (const a of opts.name) {
+        const { id, name } = assignment(a, '--name');
+        names[id] = name!;
+      }
+      const input = { keyIds: ids, prefix: opts.prefix, names };
+      if (opts.out === '-') {
+        const { names: written, text } = await withVault(cli, (s) => exportDotenvText(s, input));
+        if (cli.json) cli.print({ target: 'stdout', names: written, text }, '');
+        else cli.streams.stdout.write(text);
+        return;
+      }
+      const result = await withVault(cli, (s) => exportDotenvFile(s, { ...input, path: opts.out, force: opts.force }));
+      cli.print(result, `Wrote ${result.names.join(', ')} to ${result.path}`);
+    });
+
+  program
+    .command('curlrc')
+    .description('write a curl config file (user = "PUBLIC:SECRET", mode 0600) for one key; use with curl -K FILE')
+    .argument('<id>', 'key id')
+    .requiredOption('--out <file>', 'the config file to write')
+    .option('--login <login>', 'user for a key that has only a secret')
+    .option('--force', 'replace an existing file')
+    .action(async (id: string, opts: CurlOptions) => {
+      const result = await withVault(cli, (s) => exportCurlConfig(s, { keyId: id, path: opts.out, login: opts.login, force: opts.force }));
+      cli.print(result, `Wrote ${result.path} (use: curl -K ${result.path} URL)`);
+    });
+
+  program
+    .command('exec')
+    .description('run COMMAND with secrets in its environment only: keyhold exec --key ID=VAR... -- COMMAND [ARGS]')
+    .argument('<command>', 'the command to run (put -- before it)')
+    .argument('[args...]', 'its arguments')
+    .option('--key <id=VAR>', "the key's secret as $VAR (VAR defaults to the key's name in upper snake case; repeatable)", collect, [])
+    .option('--public <id=VAR>', "the key's public part as $VAR (an access key; repeatable)", collect, [])
+    .action(async (command: string, args: string[], opts: ExecOptions) => {
+      const requests: ExecVarRequest[] = [
+        ...opts.key.map((a) => {
+          const { id, name } = assignment(a, '--key', true);
+          return { keyId: id, name };
+        }),
+        ...opts.public.map((a) => {
+          const { id, name } = assignment(a, '--public');
+          return { keyId: id, name, public: true };
+        }),
+      ];
+      if (opts.key.length === 0) throw new KeyholdError('USAGE', 'exec needs at least one --key ID=VAR.');
+      // the vault is locked again before the command starts: it may run for hours
+      const vars = await withVault(cli, (s) => execEnv(s, requests, command));
+      // the command gets our environment less the master password, plus the chosen secrets
+      const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...cli.streams.env };
+      delete baseEnv.KEYHOLD_PASSWORD;
+      const result = await runExec({ command, args, vars, baseEnv, stdio: await execStdio(cli) });
+      cli.exitCode = result.exitCode;
+    });
+};

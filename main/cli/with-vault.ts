@@ -1,0 +1,32 @@
+// The CLI is stateless: each command opens the vault with the master password, runs, and locks.
+import { KeyholdError } from '../errors';
+import { resolveVaultPath } from '../service/paths';
+import { inspectVaultFile, openVault } from '../vault';
+import type { VaultSession } from '../vault/types';
+import type { Cli } from './io';
+
+export function cliVaultPath(cli: Cli): string {
+  return resolveVaultPath(cli.globals().vault, cli.streams.env);
+}
+
+export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
+  const path = cliVaultPath(cli);
+  // a missing or damaged file is reported before asking for a password
+  inspectVaultFile(path);
+  const password = await cli.masterPassword();
+  const session = await openVault(path, password);
+  try {
+    return await fn(session);
+  } finally {
+    session.lock();
+  }
+}
+
+export function requireNoVault(path: string): void {
+  try {
+    inspectVaultFile(path);
+  } catch (e) {
+    if (e instanceof KeyholdError && e.code === 'NOT_FOUND') return;
+  }
+  throw new KeyholdError('CONFLICT', `A file already exists at ${path}.`);
+}

@@ -1,0 +1,87 @@
+// `keyhold exec`: runs a command with extra variables in ITS environment only (like `op run` or
+// `aws-vault exec`). The secrets go into the child's env object, never into process.env or a
+// file; SIGINT, SIGTERM and SIGHUP sent to us are passed on (but see sharesTerminal), and our exit
+// status is the child's (128 + the signal's number when a signal ended it).
+import { spawn, type StdioOptions } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { KeyholdError } from '../errors';
+
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface ExecStreams {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export interface ExecOptions {
+  command: string;
+  args: readonly string[];
+  /** the variables to add (or replace) in the child's environment */
+  vars: Readonly<Record<string, string>>;
+  /** the environment the child starts from; default process.env */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** 'inherit' (the real CLI) or streams to pipe through (tests, embedding) */
+  stdio?: 'inherit' | ExecStreams;
+  /** the process whose signals are forwarded; default process */
+  signals?: NodeJS.EventEmitter;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  /** the child's exit code, or 128 + the signal's number when a signal ended it */
+  exitCode: number;
+  signal: NodeJS.Signals | null;
+}
+
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const n = signal ? constants.signals[signal] : undefined;
+  return n !== undefined ? 128 + n : 1;
+}
+
+export function runExec(options: ExecOptions): Promise<ExecResult> {
+  const env: NodeJS.ProcessEnv = { ...(options.baseEnv ?? process.env), ...options.vars };
+  const piped = options.stdio !== undefined && options.stdio !== 'inherit' ? options.stdio : null;
+  const stdio: StdioOptions = piped ? ['pipe', 'pipe', 'pipe'] : 'inherit';
+  const signals = options.signals ?? process;
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, [...options.args], { env, stdio, cwd: options.cwd });
+    // A Ctrl-C at a terminal the child shares with us already reached it (the whole foreground
+    // process group gets it); sending it again would read as a second Ctrl-C, which tools like
+    // terraform take as "abort now". We still listen, so that we wait for the child's exit code.
+    const sharesTerminal = !piped && options.signals === undefined && Boolean(process.stdin.isTTY);
+    const forward = FORWARDED_SIGNALS.map((sig) => {
+      const listener = () => {
+        if (sig === 'SIGINT' && sharesTerminal) return;
+        child.kill(sig);
+      };
+      signals.on(sig, listener);
+      return () => signals.off(sig, listener);
+    });
+    const cleanup = () => forward.forEach((off) => off());
+
+    if (piped) {
+      child.stdout?.pipe(piped.stdout, { end: false });
+      child.stderr?.pipe(piped.stderr, { end: false });
+      if (child.stdin) {
+        child.stdin.on('error', () => undefined); // the child may exit without reading its input
+        piped.stdin.pipe(child.stdin);
+      }
+    }
+
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      cleanup();
+      if (e.code === 'ENOENT') reject(new KeyholdError('NOT_FOUND', `Command not found: ${options.command}`));
+      else if (e.code === 'EACCES') reject(new KeyholdError('INVALID_INPUT', `Command cannot be run (permission denied): ${options.command}`));
+      else reject(new KeyholdError('INTERNAL', `Could not run ${options.command}: ${e.code ?? 'unexpected failure'}`));
+    });
+    child.on('close', (code, signal) => {
+      cleanup();
+      if (piped) piped.stdin.unpipe();
+      resolve({ exitCode: exitCodeOf(code, signal), signal });
+    });
+  });
+}

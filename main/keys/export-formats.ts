@@ -1,0 +1,54 @@
+// What `export` writes, by format: the OpenSSH private key file (optionally passphrase-protected),
+// PKCS#8 PEM, the public key line, and Encord's download form (a .txt holding the unprotected
+// OpenSSH private key: Encord's SDK loads only unencrypted ed25519 OpenSSH keys).
+import { KeyholdError } from '../errors';
+import { encodeOpenSshPrivateKey } from './openssh-private';
+import { encodePkcs8 } from './pem';
+import type { SshPrivateKey } from './private-key';
+import { publicKeyLine, type SshPublicKey } from './public-key';
+
+export const EXPORT_FORMATS = ['openssh', 'pkcs8', 'pub', 'txt'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const ENCORD_NO_PASSPHRASE_NOTE =
+  'Exported without a passphrase: Encord cannot use passphrase-protected keys (its SDK loads only unprotected ed25519 private keys).';
+
+export interface ExportableKey {
+  publicKey: SshPublicKey;
+  comment: string;
+  privateKey: SshPrivateKey | null;
+}
+
+export interface RenderedExport {
+  text: string;
+  /** private key material: written with mode 0600 */
+  isPrivate: boolean;
+  passphraseProtected: boolean;
+  /** why the export differs from what was asked, for the user */
+  note?: string;
+}
+
+export interface RenderOptions {
+  passphrase?: string;
+  /** the key is meant for Encord: never protect it with a passphrase */
+  forEncord?: boolean;
+}
+
+export function isPrivateFormat(format: ExportFormat): boolean {
+  return format !== 'pub';
+}
+
+export function renderExport(key: ExportableKey, format: ExportFormat, options: RenderOptions = {}): RenderedExport {
+  if (format === 'pub') return { text: `${publicKeyLine(key.publicKey, key.comment)}\n`, isPrivate: false, passphraseProtected: false };
+  const priv = key.privateKey;
+  if (!priv) throw new KeyholdError('INVALID_INPUT', `This key has no private key stored, so it cannot be exported as ${format}; export it as pub.`);
+  if (format === 'txt' && priv.publicKey.type !== 'ssh-ed25519') {
+    throw new KeyholdError('INVALID_INPUT', `Encord's key form holds ed25519 keys only; this is an ${priv.publicKey.algorithm} key.`);
+  }
+  // Encord's .txt form, and any key of an Encord workspace, go out unprotected: say so if asked otherwise
+  const dropPassphrase = format === 'txt' || Boolean(options.forEncord);
+  const passphrase = dropPassphrase ? undefined : options.passphrase || undefined;
+  const note = dropPassphrase ? ENCORD_NO_PASSPHRASE_NOTE : undefined;
+  const text = format === 'pkcs8' ? encodePkcs8(priv, passphrase) : encodeOpenSshPrivateKey(priv, passphrase ? { passphrase } : {});
+  return { text, isPrivate: true, passphraseProtected: Boolean(passphrase), ...(note ? { note } : {}) };
+}

@@ -1,0 +1,61 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGithub, type GithubEmulator } from '../../emulators/github';
+import { KeyholdError } from '../errors';
+import { GithubProvider } from './github';
+
+let emu: GithubEmulator;
+beforeAll(async () => {
+  emu = await startGithub();
+});
+afterAll(() => emu.close());
+
+function sshLine(comment: string): string {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+async function failure(q: Promise<unknown>): Promise<KeyholdError> {
+  try {
+    await q;
+  } catch (e) {
+    if (e instanceof KeyholdError) return e;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('GithubProvider against the emulator', () => {
+  it('registers, lists, gets and deletes a public key', async () => {
+    const p = new GithubProvider(emu.demo.token, { baseUrl: emu.url });
+    await p.check();
+    const line = sshLine('me@laptop');
+    const k = await p.registerKey('laptop', line);
+    expect(k.key).toBe(line.split(' ').slice(0, 2).join(' '));
+    expect((await p.getKey(String(k.id))).title).toBe('laptop');
+    expect((await p.findByKey(line))!.id).toBe(k.id);
+    await p.deleteKey(String(k.id));
+    expect(await failure(p.getKey(String(k.id)))).toMatchObject({ code: 'REMOTE', status: 404, message: 'GitHub: Not Found (HTTP 404)' });
+  });
+
+  it('a duplicate key is CONFLICT with GitHub\'s message, not success', async () => {
+    const p = new GithubProvider(emu.demo.token, { baseUrl: emu.url });
+    const line = sshLine('dup');
+    await p.registerKey('one', line);
+    const e = await failure(p.registerKey('two', line));
+    expect(e).toMatchObject({ code: 'CONFLICT', status: 422, message: 'GitHub: Validation Failed: key is already in use (HTTP 422)' });
+  });
+
+  it('a bad token is 401 Bad credentials, the token kept out of the message', async () => {
+    const e = await failure(new GithubProvider('ghp_wrongwrongwrong', { baseUrl: emu.url }).check());
+    expect(e).toMatchObject({ code: 'REMOTE', status: 401, message: 'GitHub: Bad credentials (HTTP 401)' });
+  });
+
+  it('lists across Link-header pages', async () => {
+    const p = new GithubProvider(emu.demo.token, { baseUrl: emu.url });
+    const before = (await p.listKeys()).length;
+    for (let i = 0; i < 101; i++) await p.registerKey(`k${i}`, sshLine(`k${i}`));
+    expect((await p.listKeys()).length).toBe(before + 101);
+  });
+});

@@ -1,0 +1,123 @@
+// The one face every remote platform shows the service layer: what it can do (capabilities), and
+// the operations common to all (check the managing credential, list environments and keys).
+// Platform-specific operations (Rancher's activate, Syncano's reset_key, ...) are methods of
+// each provider; the service asks the capabilities before it calls them.
+
+export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
+export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
+
+/** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
+export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair';
+
+export interface Capabilities {
+  /** what `workspace connect` needs */
+  connect: 'email_password' | 'access_key_pair' | 'signing_key' | 'token';
+  /** kinds `key create` can make on the platform */
+  create: RemoteKeyKind[];
+  /** a key's secret can be replaced in place (Syncano reset_key): reset IS the rotation */
+  reset: boolean;
+  activate: boolean;
+  deactivate: boolean;
+  /** delete is refused while the key is active (Rancher) */
+  deleteRequiresInactive: boolean;
+  /** name / description / flags can be edited remotely */
+  edit: boolean;
+  /** how a public key is registered: by API, or guided by hand in the platform's web app */
+  registration: 'api' | 'guided' | 'none';
+  /** requests are signed with a key pair instead of sending a secret */
+  signedRequests: boolean;
+  environments: boolean;
+}
+
+export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
+  syncano: {
+    connect: 'email_password',
+    create: ['api_key'],
+    reset: true,
+    activate: false,
+    deactivate: false,
+    deleteRequiresInactive: false,
+    edit: true,
+    registration: 'none',
+    signedRequests: false,
+    environments: true,
+  },
+  rancher: {
+    connect: 'access_key_pair',
+    create: ['access_key_pair'],
+    reset: false,
+    activate: true,
+    deactivate: true,
+    deleteRequiresInactive: true,
+    edit: true,
+    registration: 'none',
+    signedRequests: false,
+    environments: true,
+  },
+  encord: {
+    connect: 'signing_key',
+    create: ['ssh_key_pair'],
+    reset: false,
+    activate: false,
+    deactivate: false,
+    deleteRequiresInactive: false,
+    edit: false,
+    registration: 'guided',
+    signedRequests: true,
+    environments: true,
+  },
+  github: {
+    connect: 'token',
+    create: ['ssh_key_pair'],
+    reset: false,
+    activate: false,
+    deactivate: false,
+    deleteRequiresInactive: false,
+    edit: false,
+    registration: 'api',
+    signedRequests: false,
+    environments: false,
+  },
+};
+
+export interface RemoteEnvironment {
+  /** Syncano instance name, Rancher project id (1a5), Encord project hash */
+  remoteId: string;
+  name: string;
+  description: string;
+}
+
+export interface RemoteKey {
+  remoteId: string;
+  kind: RemoteKeyKind;
+  name: string;
+  description: string;
+  state: 'active' | 'inactive' | 'revoked';
+  /** the environment it belongs to (null: account-level) */
+  environmentRemoteId: string | null;
+  /** Rancher access key, GitHub public key line */
+  publicPart: string | null;
+  flags: Record<string, boolean>;
+  /** only where the platform hands the secret out on reads (Syncano API and user keys) */
+  secret: string | null;
+  meta: Record<string, string>;
+}
+
+export interface RemotePlatform {
+  readonly provider: RemoteProvider;
+  readonly capabilities: Capabilities;
+  /** proves the managing credential works; gives who it is (an email, an access key, a login) */
+  check(): Promise<{ identity: string }>;
+  listEnvironments(): Promise<RemoteEnvironment[]>;
+  /** the keys the platform lists (per environment where keys live in environments) */
+  listKeys(environmentRemoteId?: string | null): Promise<RemoteKey[]>;
+}
+
+/** Options shared by every provider's constructor. */
+export interface ProviderOptions {
+  baseUrl?: string;
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+  maxResponseBytes?: number;
+}

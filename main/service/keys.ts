@@ -1,0 +1,221 @@
+// Key use cases on an unlocked vault: the one JSON view of a key (IPC and `key list/show`),
+// add / edit / remove / history, and the two ways a secret leaves the vault on request: reveal
+// and copy (both audited). Other domains extend keyView rather than building their own.
+import { createHash } from 'node:crypto';
+import { KeyholdError } from '../errors';
+import type { Clipboard } from '../platform/types';
+import { keyPairDetails } from './keypair-view';
+import type { AuditEvent, Environment, KeyKind, KeyQuery, KeyRecord, KeyState, KeyVersion, NewKey, Provider, VaultSession, Workspace } from '../vault/types';
+
+export interface KeyView {
+  id: string;
+  workspaceId: string | null;
+  workspace: string | null;
+  environmentId: string | null;
+  environment: string | null;
+  provider: Provider | null;
+  kind: KeyKind;
+  name: string;
+  description: string;
+  state: KeyState;
+  public: string | null;
+  fingerprint: string | null;
+  remoteId: string | null;
+  flags: Record<string, boolean>;
+  role: string | null;
+  meta: Record<string, string>;
+  hasSecret: boolean;
+  remoteMissing: boolean;
+  createdAt: string;
+  updatedAt: string;
+  rotatedAt: string | null;
+  /** key pairs: filled by the key-pair domain (issue 4) */
+  publicKey?: string;
+  randomart?: string;
+}
+
+/** Workspace and environment names by id, read once for a page of keys. */
+export interface Names {
+  workspaces: Map<string, Workspace>;
+  environments: Map<string, Environment>;
+}
+
+export function loadNames(session: VaultSession): Names {
+  return {
+    workspaces: new Map(session.listWorkspaces().map((w) => [w.id, w])),
+    environments: new Map(session.listEnvironments().map((e) => [e.id, e])),
+  };
+}
+
+/** The JSON of a key as `key list --json`, `key show --json` and the UI see it. Never the secret. */
+export function keyView(session: VaultSession, record: KeyRecord, names: Names = loadNames(session)): KeyView {
+  const ws = record.workspaceId ? names.workspaces.get(record.workspaceId) : undefined;
+  const env = record.environmentId ? names.environments.get(record.environmentId) : undefined;
+  return {
+    id: record.id,
+    workspaceId: record.workspaceId,
+    workspace: ws?.name ?? null,
+    environmentId: record.environmentId,
+    environment: env?.name ?? null,
+    provider: ws?.provider ?? null,
+    kind: record.kind,
+    name: record.name,
+    description: record.description,
+    state: record.state,
+    public: record.publicPart,
+    fingerprint: record.fingerprint,
+    remoteId: record.remoteId,
+    flags: { ...record.flags },
+    role: record.role,
+    meta: { ...record.meta },
+    hasSecret: record.hasSecret,
+    remoteMissing: record.remoteMissing,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    rotatedAt: record.rotatedAt,
+  };
+}
+
+/** One key's page (`key show`, keys.get): the list view plus the key-pair extras. */
+export function keyDetail(session: VaultSession, record: KeyRecord, names?: Names): KeyView {
+  return { ...keyView(session, record, names), ...keyPairDetails(record) };
+}
+
+/** W or E given by the user as a name or an id. */
+export function resolveScope(session: VaultSession, scope: { workspace?: string; env?: string }): { workspaceId?: string; environmentId?: string } {
+  const out: { workspaceId?: string; environmentId?: string } = {};
+  if (scope.workspace !== undefined) out.workspaceId = session.getWorkspace(scope.workspace).id;
+  if (scope.env !== undefined) out.environmentId = session.getEnvironment(scope.env, out.workspaceId).id;
+  if (out.environmentId && !out.workspaceId) out.workspaceId = session.getEnvironment(out.environmentId).workspaceId;
+  return out;
+}
+
+export function listKeyViews(session: VaultSession, query: KeyQuery = {}): { total: number; items: KeyView[] } {
+  const page = session.listKeys(query);
+  const names = loadNames(session);
+  return { total: page.total, items: page.items.map((k) => keyView(session, k, names)) };
+}
+
+export interface AddKeyInput {
+  workspaceId?: string | null;
+  environmentId?: string | null;
+  kind: KeyKind;
+  name: string;
+  description?: string;
+  publicPart?: string | null;
+  fingerprint?: string | null;
+  flags?: Record<string, boolean>;
+  role?: string | null;
+  secret?: string | null;
+}
+
+/** Stores a key that exists elsewhere (`key add`), audited 'created'. */
+export function addKey(session: VaultSession, input: AddKeyInput): KeyRecord {
+  return session.transaction(() => {
+    let environmentId = input.environmentId ?? null;
+    let workspaceId = input.workspaceId ?? null;
+    if (environmentId) {
+      const env = session.getEnvironment(environmentId);
+      environmentId = env.id;
+      if (workspaceId === null) workspaceId = env.workspaceId;
+    }
+    const rec = session.addKey({ ...input, workspaceId, environmentId });
+    session.audit({ action: 'created', keyId: rec.id, workspaceId: rec.workspaceId, detail: `${rec.kind} added` });
+    return rec;
+  });
+}
+
+/**
+ * Many keys (import, sync, bench): committed in batches small enough that the event loop is never
+ * held long, yielding between them. Each batch is one transaction; `onBatch` hears each commit.
+ * Audits one event per batch, not per key.
+ */
+export async function bulkAddKeys(
+  session: VaultSession,
+  inputs: NewKey[],
+  options: { batchSize?: number; action?: 'created' | 'imported' | 'synced'; onBatch?: (done: number) => void } = {},
+): Promise<KeyRecord[]> {
+  const size = Math.max(1, options.batchSize ?? 256);
+  const out: KeyRecord[] = [];
+  for (let i = 0; i < inputs.length; i += size) {
+    const batch = inputs.slice(i, i + size);
+    const added = session.transaction(() => {
+      const recs = session.addKeys(batch);
+      session.audit({ action: options.action ?? 'created', detail: `${recs.length} key(s) added in bulk` });
+      return recs;
+    });
+    for (const r of added) out.push(r);
+    options.onBatch?.(out.length);
+    if (i + size < inputs.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
+export interface EditKeyInput {
+  name?: string;
+  description?: string;
+  environmentId?: string | null;
+  flags?: Record<string, boolean>;
+  role?: string | null;
+}
+
+export function editKey(session: VaultSession, id: string, patch: EditKeyInput): KeyRecord {
+  return session.transaction(() => {
+    const changed = Object.keys(patch).filter((k) => patch[k as keyof EditKeyInput] !== undefined);
+    if (changed.length === 0) throw new KeyholdError('USAGE', 'Nothing to change: give a new name, description or the like.');
+    const rec = session.updateKey(id, patch);
+    session.audit({ action: 'edited', keyId: id, workspaceId: rec.workspaceId, detail: `changed ${changed.join(', ')}` });
+    return rec;
+  });
+}
+
+export function removeKey(session: VaultSession, id: string): void {
+  session.transaction(() => {
+    const rec = session.getKey(id);
+    session.removeKey(id);
+    session.audit({ action: 'deleted', keyId: id, workspaceId: rec.workspaceId, detail: `${rec.kind} removed` });
+  });
+}
+
+export function keyHistory(session: VaultSession, id: string): { versions: KeyVersion[]; events: AuditEvent[] } {
+  return { versions: session.listVersions(id), events: session.listAudit({ keyId: id }) };
+}
+
+/** The secret, on the user's explicit request: audited 'revealed'. */
+export function revealSecret(session: VaultSession, id: string, detail = 'revealed'): string {
+  const secret = session.readSecret(id);
+  const rec = session.getKey(id);
+  session.audit({ action: 'revealed', keyId: id, workspaceId: rec.workspaceId, detail });
+  return secret;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Pending clipboard clears, so a second copy replaces the first timer. */
+let clipboardTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Copies the secret to the clipboard (in main: the renderer never sees it), audited 'copied', and
+ * clears the clipboard after `clearAfterSeconds` if it still holds that secret. Only a hash of the
+ * secret waits for the timer.
+ */
+export function copySecret(session: VaultSession, clipboard: Clipboard, id: string, clearAfterSeconds: number): { id: string; clearAfterSeconds: number } {
+  const secret = session.readSecret(id);
+  const rec = session.getKey(id);
+  clipboard.writeText(secret);
+  const hash = digest(secret);
+  session.audit({ action: 'copied', keyId: id, workspaceId: rec.workspaceId, detail: `copied to the clipboard, cleared after ${clearAfterSeconds} s` });
+  if (clipboardTimer) clearTimeout(clipboardTimer);
+  clipboardTimer = setTimeout(() => {
+    clipboardTimer = undefined;
+    try {
+      if (digest(clipboard.readText()) === hash) clipboard.clear();
+    } catch {
+      /* the clipboard went away: nothing to clear */
+    }
+  }, clearAfterSeconds * 1000);
+  clipboardTimer.unref?.();
+  return { id, clearAfterSeconds };
+}

@@ -1,0 +1,88 @@
+// From a workspace in the vault to a provider that can talk to its platform: the base URL, and
+// the managing credential read (sealed) from the vault at the moment of the call, so a rotated
+// workspace credential is picked up by the very next request.
+import { KeyholdError } from '../errors';
+import { EncordProvider } from '../providers/encord';
+import { GithubProvider } from '../providers/github';
+import { RancherProvider } from '../providers/rancher';
+import { SyncanoProvider } from '../providers/syncano';
+import { REMOTE_PROVIDERS, type ProviderOptions, type RemotePlatform, type RemoteProvider } from '../providers/types';
+import type { KeyRecord, VaultSession, Workspace } from '../vault/types';
+import { publicKeyHex, signWithKey } from './keypairs';
+
+/** Knobs of the remote calls (tests and the bench shorten backoffs and timeouts). */
+export interface RemoteOptions {
+  http?: ProviderOptions;
+}
+
+export function isRemoteProvider(p: string): p is RemoteProvider {
+  return (REMOTE_PROVIDERS as readonly string[]).includes(p);
+}
+
+export function remoteWorkspace(session: VaultSession, idOrName: string): Workspace & { provider: RemoteProvider } {
+  const ws = session.getWorkspace(idOrName);
+  if (!isRemoteProvider(ws.provider)) throw new KeyholdError('USAGE', `Workspace ${ws.name} is local: it has no platform to talk to.`);
+  return ws as Workspace & { provider: RemoteProvider };
+}
+
+function httpOptions(ws: Workspace, opts: RemoteOptions): ProviderOptions {
+  const out: ProviderOptions = { ...(opts.http ?? {}) };
+  if (ws.url) out.baseUrl = ws.url;
+  else if (ws.provider === 'rancher') throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
+  return out;
+}
+
+export function credentialOf(session: VaultSession, ws: Workspace): KeyRecord {
+  if (!ws.credentialKeyId) throw new KeyholdError('USAGE', `Workspace ${ws.name} is not connected: run \`keyhold workspace connect ${ws.name}\` first.`);
+  return session.getKey(ws.credentialKeyId);
+}
+
+export function syncanoFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): SyncanoProvider {
+  return new SyncanoProvider(session.readSecret(credentialOf(session, ws).id), httpOptions(ws, opts));
+}
+
+export function rancherFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): RancherProvider {
+  const cred = credentialOf(session, ws);
+  if (!cred.publicPart) throw new KeyholdError('INTEGRITY', `The credential of workspace ${ws.name} has no access key.`);
+  const http = httpOptions(ws, opts);
+  return new RancherProvider(http.baseUrl!, cred.publicPart, session.readSecret(cred.id), http);
+}
+
+export function githubFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): GithubProvider {
+  return new GithubProvider(session.readSecret(credentialOf(session, ws).id), httpOptions(ws, opts));
+}
+
+/** Encord signs with a key pair of the vault; the private key stays in the vault's process. */
+export function encordWithKey(session: VaultSession, ws: Workspace, keyId: string, opts: RemoteOptions = {}): EncordProvider {
+  return new EncordProvider(publicKeyHex(session, keyId), (bytes) => signWithKey(session, keyId, bytes), httpOptions(ws, opts));
+}
+
+export function encordFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): EncordProvider {
+  return encordWithKey(session, ws, credentialOf(session, ws).id, opts);
+}
+
+export function platformFor(session: VaultSession, ws: Workspace & { provider: RemoteProvider }, opts: RemoteOptions = {}): RemotePlatform {
+  switch (ws.provider) {
+    case 'syncano':
+      return syncanoFor(session, ws, opts);
+    case 'rancher':
+      return rancherFor(session, ws, opts);
+    case 'github':
+      return githubFor(session, ws, opts);
+    case 'encord':
+      return encordFor(session, ws, opts);
+  }
+}
+
+/** The workspace a key belongs to, which must be a connected remote one. */
+export function keyWorkspace(session: VaultSession, key: KeyRecord): Workspace & { provider: RemoteProvider } {
+  if (!key.workspaceId) throw new KeyholdError('USAGE', `Key ${key.id} belongs to no workspace, so no platform manages it.`);
+  return remoteWorkspace(session, key.workspaceId);
+}
+
+/** The platform's environment id of a key (Syncano instance, Rancher project), or null. */
+export function environmentRemoteId(session: VaultSession, key: KeyRecord): string | null {
+  if (!key.environmentId) return null;
+  const env = session.getEnvironment(key.environmentId);
+  return env.remoteId ?? env.name;
+}

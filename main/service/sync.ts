@@ -1,0 +1,109 @@
+// `sync W`: pull the platform's environments and keys into the vault. It adds what is new,
+// refreshes names, states, flags and public parts, stores a secret the platform hands out when
+// it changed (as a new version: the old one is kept), and marks keys that vanished remotely with
+// remoteMissing. It never deletes a local key or secret.
+import type { RemoteKey } from '../providers/types';
+import type { Environment, KeyRecord, VaultSession } from '../vault/types';
+import { platformFor, remoteWorkspace, type RemoteOptions } from './remote';
+import { ROTATION } from './rotation';
+
+export interface SyncResult {
+  workspace: string;
+  environments: { total: number; added: number };
+  keys: { total: number; added: number; updated: number; missing: number };
+}
+
+function uniqueName(taken: Set<string>, name: string, remoteId: string): string {
+  let candidate = name;
+  if (taken.has(candidate.toLowerCase())) candidate = `${name} (${remoteId})`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}): Promise<SyncResult> {
+  const ws = remoteWorkspace(session, idOrName);
+  const platform = platformFor(session, ws, opts);
+
+  // everything is fetched first, so a failure halfway changes nothing
+  const remoteEnvs = platform.capabilities.environments ? await platform.listEnvironments() : [];
+  const keyScopes: (string | null)[] = ws.provider === 'syncano' ? remoteEnvs.map((e) => e.remoteId) : ws.provider === 'rancher' ? [null, ...remoteEnvs.map((e) => e.remoteId)] : ws.provider === 'github' ? [null] : [];
+  const remoteKeys: RemoteKey[] = [];
+  for (const scope of keyScopes) remoteKeys.push(...(await platform.listKeys(scope)));
+
+  return session.transaction(() => {
+    const envs = session.listEnvironments(ws.id);
+    const byRemote = new Map<string, Environment>(envs.filter((e) => e.remoteId).map((e) => [e.remoteId!, e]));
+    const taken = new Set(envs.map((e) => e.name.toLowerCase()));
+    let envAdded = 0;
+    for (const r of remoteEnvs) {
+      if (byRemote.has(r.remoteId)) continue;
+      byRemote.set(r.remoteId, session.addEnvironment({ workspaceId: ws.id, name: uniqueName(taken, r.name, r.remoteId), remoteId: r.remoteId }));
+      envAdded++;
+    }
+
+    // keys mid-rotation change their remote id under us: the journal owns them until it is done
+    const rotating = new Set(session.listPending(ROTATION).map((op) => op.keyId));
+    const local = session.listKeys({ workspaceId: ws.id }).items.filter((k) => k.remoteId);
+    const envOf = (k: KeyRecord) => (k.environmentId ? (envs.find((e) => e.id === k.environmentId) ?? null) : null);
+    const localKey = (k: KeyRecord) => `${k.kind}|${envOf(k)?.remoteId ?? ''}|${k.remoteId}`;
+    const locals = new Map(local.map((k) => [localKey(k), k]));
+    const seen = new Set<string>();
+    let added = 0;
+    let updated = 0;
+    for (const r of remoteKeys) {
+      const env = r.environmentRemoteId ? (byRemote.get(r.environmentRemoteId) ?? null) : null;
+      const id = `${r.kind}|${r.environmentRemoteId ?? ''}|${r.remoteId}`;
+      seen.add(id);
+      const mine = locals.get(id);
+      if (!mine) {
+        const rec = session.addKey({
+          workspaceId: ws.id,
+          environmentId: env?.id ?? null,
+          kind: r.kind,
+          name: r.name,
+          description: r.description,
+          state: r.state,
+          remoteId: r.remoteId,
+          flags: r.flags,
+          publicPart: r.publicPart,
+          meta: r.meta,
+          secret: r.secret,
+        });
+        session.audit({ action: 'synced', keyId: rec.id, workspaceId: ws.id, detail: `found on ${ws.provider}${r.secret ? '' : ' (no secret: the platform does not hand it out)'}` });
+        added++;
+        continue;
+      }
+      if (rotating.has(mine.id)) continue;
+      const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || (r.publicPart !== null && mine.publicPart !== r.publicPart);
+      if (changed) session.updateKey(mine.id, { state: r.state, remoteMissing: false, flags: r.flags, ...(r.publicPart !== null ? { publicPart: r.publicPart } : {}) });
+      let secretChanged = false;
+      if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {
+        session.addVersion(mine.id, r.secret);
+        secretChanged = true;
+      }
+      if (changed || secretChanged) {
+        session.audit({ action: 'synced', keyId: mine.id, workspaceId: ws.id, detail: secretChanged ? 'updated from the platform: a new secret (the previous one is kept as a version)' : 'updated from the platform' });
+        updated++;
+      }
+    }
+
+    let missing = 0;
+    const listedScopes = new Set(keyScopes.map((s) => s ?? ''));
+    for (const k of local) {
+      if (seen.has(localKey(k)) || k.remoteMissing || rotating.has(k.id) || k.id === ws.credentialKeyId && ws.provider !== 'rancher') continue;
+      if (!listedScopes.has(envOf(k)?.remoteId ?? '')) continue; // a scope we did not list
+      if (ws.provider === 'encord') continue; // Encord lists no keys
+      session.updateKey(k.id, { remoteMissing: true });
+      session.audit({ action: 'synced', keyId: k.id, workspaceId: ws.id, detail: `gone from ${ws.provider}; the local secret is kept` });
+      missing++;
+    }
+    session.audit({ action: 'synced', workspaceId: ws.id, detail: `sync: ${envAdded} environments and ${added} keys added, ${updated} updated, ${missing} missing remotely` });
+    return {
+      workspace: ws.name,
+      environments: { total: byRemote.size, added: envAdded },
+      keys: { total: remoteKeys.length, added, updated, missing },
+    };
+  });
+}

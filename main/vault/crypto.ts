@@ -1,0 +1,217 @@
+// The vault's cryptography: Argon2id turns the master password into a key encryption key (KEK)
+// that wraps a random 32-byte vault key (tweetnacl secretbox); every sealed value is a secretbox
+// under a per-(table, column) subkey of the vault key, with its row id inside the plaintext, so a
+// ciphertext moved to another column fails its MAC and one moved to another row fails the id check.
+import { createHmac, randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { hashRaw, type Options as Argon2Options } from '@node-rs/argon2';
+import nacl from 'tweetnacl';
+import { KeyholdError } from '../errors';
+import type { KdfParams } from './types';
+
+export const VAULT_KEY_BYTES = 32;
+const NONCE = nacl.secretbox.nonceLength; // 24
+const MAC = nacl.secretbox.overheadLength; // 16
+
+/** Below this the KDF is refused (Bitwarden's default; a weaker header is a downgrade attack). */
+export const KDF_FLOOR = { memoryKiB: 64 * 1024, iterations: 3 } as const;
+export const KDF_TARGET_MS = 500;
+const ARGON2ID = 2 as unknown as NonNullable<Argon2Options['algorithm']>; // Algorithm.Argon2id (a const enum)
+
+export interface StoredKdf extends KdfParams {
+  /** base64 */
+  salt: string;
+}
+
+export function checkKdfFloor(p: KdfParams, what = 'The vault'): void {
+  if (p.algorithm !== 'argon2id' || p.memoryKiB < KDF_FLOOR.memoryKiB || p.iterations < KDF_FLOOR.iterations || p.parallelism < 1) {
+    throw new KeyholdError(
+      'INTEGRITY',
+      `${what} asks for key derivation parameters below Keyhold's floor (Argon2id, 64 MiB, 3 iterations): refused as a possible downgrade attack.`,
+    );
+  }
+}
+
+/** Argon2id on libuv's thread pool (the async API), so the event loop keeps running. */
+export async function deriveKey(password: string, kdf: KdfParams, salt: Uint8Array): Promise<Buffer> {
+  return hashRaw(Buffer.from(password, 'utf8'), {
+    algorithm: ARGON2ID,
+    memoryCost: kdf.memoryKiB,
+    timeCost: kdf.iterations,
+    parallelism: kdf.parallelism,
+    outputLen: VAULT_KEY_BYTES,
+    salt,
+  });
+}
+
+export function defaultParallelism(): number {
+  return Math.max(1, Math.min(4, cpus().length));
+}
+
+/** Time of one derivation with `kdf`, in ms. */
+export async function timeKdf(kdf: KdfParams): Promise<number> {
+  const t0 = performance.now();
+  const k = await deriveKey('keyhold-calibration', kdf, randomBytes(16));
+  k.fill(0);
+  return performance.now() - t0;
+}
+
+/**
+ * Parameters that take about `targetMs` here: from the floor, memory grows first (up to 256 MiB:
+ * memory is what makes GPUs pay), then iterations. Never below the floor.
+ */
+export async function calibrateKdf(targetMs = KDF_TARGET_MS): Promise<KdfParams> {
+  const kdf: KdfParams = { algorithm: 'argon2id', memoryKiB: KDF_FLOOR.memoryKiB, iterations: KDF_FLOOR.iterations, parallelism: defaultParallelism() };
+  let ms = await timeKdf(kdf);
+  while (kdf.memoryKiB < 256 * 1024 && ms * 2 <= targetMs * 1.1) {
+    kdf.memoryKiB *= 2;
+    ms *= 2;
+  }
+  if (ms < targetMs) kdf.iterations = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / ms));
+  return kdf;
+}
+
+// ---- nonces: crypto.randomBytes per 24-byte nonce dominates sealing small values, so take them
+// from a pool refilled 64 KiB at a time (each nonce is still fresh CSPRNG output, used once).
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function freshNonce(): Uint8Array {
+  if (poolAt + NONCE > pool.length) {
+    pool = randomBytes(64 * 1024);
+    poolAt = 0;
+  }
+  const n = pool.subarray(poolAt, poolAt + NONCE);
+  poolAt += NONCE;
+  return n;
+}
+
+/** nonce || secretbox(plaintext) */
+export function secretboxSeal(plain: Uint8Array, key: Uint8Array): Uint8Array {
+  const nonce = freshNonce();
+  const box = nacl.secretbox(plain, nonce, key);
+  const out = new Uint8Array(NONCE + box.length);
+  out.set(nonce, 0);
+  out.set(box, NONCE);
+  return out;
+}
+
+/** The plaintext, or null when the MAC does not match. */
+export function secretboxOpen(sealed: Uint8Array, key: Uint8Array): Uint8Array | null {
+  if (sealed.length < NONCE + MAC) return null;
+  return nacl.secretbox.open(sealed.subarray(NONCE), sealed.subarray(0, NONCE), key);
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The vault key in use: derives and caches one subkey per binding label ("keys.secret"), seals
+ * and opens values bound to a row id. zero() wipes the key and every subkey.
+ */
+export class Sealer {
+  private readonly subkeys = new Map<string, Buffer>();
+  private zeroed = false;
+  constructor(private readonly vaultKey: Buffer) {}
+
+  private subkey(label: string): Buffer {
+    if (this.zeroed) throw new KeyholdError('LOCKED', 'The vault is locked.');
+    let k = this.subkeys.get(label);
+    if (!k) {
+      k = createHmac('sha256', this.vaultKey).update(`keyhold/v1/${label}`).digest();
+      this.subkeys.set(label, k);
+    }
+    return k;
+  }
+
+  /** A keyed hash (audit chain); its own subkey. */
+  mac(label: string, ...parts: Uint8Array[]): Buffer {
+    const h = createHmac('sha256', this.subkey(`mac/${label}`));
+    for (const p of parts) h.update(p);
+    return h.digest();
+  }
+
+  sealBytes(label: string, rowId: string, value: Uint8Array): Buffer {
+    const id = enc.encode(rowId);
+    const plain = new Uint8Array(2 + id.length + value.length);
+    plain[0] = id.length >> 8;
+    plain[1] = id.length & 0xff;
+    plain.set(id, 2);
+    plain.set(value, 2 + id.length);
+    const out = secretboxSeal(plain, this.subkey(label));
+    plain.fill(0);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  openBytes(label: string, rowId: string, sealed: Uint8Array): Uint8Array {
+    const plain = secretboxOpen(sealed, this.subkey(label));
+    const broken = () => new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a sealed value in ${label} (row ${rowId.slice(0, 40)}) does not open.`);
+    if (!plain || plain.length < 2) throw broken();
+    const idLen = (plain[0]! << 8) | plain[1]!;
+    const id = enc.encode(rowId);
+    if (idLen !== id.length || plain.length < 2 + idLen) throw broken();
+    for (let i = 0; i < idLen; i++) if (plain[2 + i] !== id[i]) throw broken();
+    return plain.subarray(2 + idLen);
+  }
+
+  seal(label: string, rowId: string, value: string): Buffer {
+    return this.sealBytes(label, rowId, enc.encode(value));
+  }
+
+  open(label: string, rowId: string, sealed: Uint8Array): string {
+    const bytes = this.openBytes(label, rowId, sealed);
+    try {
+      return dec.decode(bytes);
+    } catch {
+      throw new KeyholdError('INTEGRITY', `The vault is damaged: a sealed value in ${label} is not text.`);
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  sealJson(label: string, rowId: string, value: unknown): Buffer {
+    return this.seal(label, rowId, JSON.stringify(value));
+  }
+
+  openJson(label: string, rowId: string, sealed: Uint8Array): unknown {
+    const text = this.open(label, rowId, sealed);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new KeyholdError('INTEGRITY', `The vault is damaged: a sealed value in ${label} is not valid JSON.`);
+    }
+  }
+
+  /** The vault key wrapped under a new KEK (passwd, backup): the key itself never leaves. */
+  wrapUnder(kek: Uint8Array): Buffer {
+    if (this.zeroed) throw new KeyholdError('LOCKED', 'The vault is locked.');
+    return wrapKey(this.vaultKey, kek);
+  }
+
+  zero(): void {
+    this.vaultKey.fill(0);
+    for (const k of this.subkeys.values()) k.fill(0);
+    this.subkeys.clear();
+    this.zeroed = true;
+  }
+
+  get isZeroed(): boolean {
+    return this.zeroed;
+  }
+}
+
+/** Wraps the vault key under a KEK: nonce || secretbox. */
+export function wrapKey(vaultKey: Uint8Array, kek: Uint8Array): Buffer {
+  return Buffer.from(secretboxSeal(vaultKey, kek));
+}
+
+export function unwrapKey(wrapped: Uint8Array, kek: Uint8Array): Buffer | null {
+  const k = secretboxOpen(wrapped, kek);
+  if (!k || k.length !== VAULT_KEY_BYTES) return null;
+  const out = Buffer.from(k);
+  k.fill(0);
+  return out;
+}
+
+export function newVaultKey(): Buffer {
+  return randomBytes(VAULT_KEY_BYTES);
+}

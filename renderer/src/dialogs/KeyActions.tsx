@@ -1,0 +1,79 @@
+// Confirmations that say what will happen, locally and on the platform.
+import { useState } from 'react';
+import { call } from '../api';
+import { ConfirmDialog } from '../components/Dialog';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { plural } from '../lib/format';
+import type { WorkspaceRow } from '../lib/model';
+import { stateActionEffect } from '../lib/platforms';
+import { useEffect } from 'react';
+
+export type StateAction = 'activate' | 'deactivate' | 'revoke';
+
+export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onClose(): void; onDone(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [name, setName] = useState<string>();
+  useEffect(() => {
+    if (ids.length === 1) call('keys.get', { id: ids[0]! }).then((d) => setName(d.name)).catch(() => undefined);
+  }, [ids]);
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      for (const id of ids) await call('keys.remove', { id });
+      onDone();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  const what = ids.length === 1 ? (name ? `“${name}”` : 'this key') : plural(ids.length, 'key');
+  return (
+    <ConfirmDialog title={ids.length === 1 ? 'Delete this key?' : `Delete ${plural(ids.length, 'key')}?`} confirmLabel="Delete from vault" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="delete" />}>
+      <p>Keyhold will erase {what} and every stored version of its secret from this vault. This cannot be undone (except from a backup).</p>
+      <p className="muted">Nothing changes on the platform: if the key should stop working, revoke it first.</p>
+    </ConfirmDialog>
+  );
+}
+
+const TITLES: Record<StateAction, string> = { activate: 'Activate', deactivate: 'Deactivate', revoke: 'Revoke' };
+
+export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: { ids: string[]; action: StateAction; workspaces: Map<string, WorkspaceRow>; onClose(): void; onDone(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [provider, setProvider] = useState('local');
+  const [name, setName] = useState<string>();
+  useEffect(() => {
+    call('keys.get', { id: ids[0]! })
+      .then((d) => {
+        if (ids.length === 1) setName(d.name);
+        setProvider(d.provider ?? workspaces.get(d.workspaceId ?? '')?.provider ?? 'local');
+      })
+      .catch(() => undefined);
+  }, [ids, workspaces]);
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      for (const id of ids) await call(`keys.${action}`, { id });
+      onDone();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <ConfirmDialog
+      title={`${TITLES[action]} ${name ? `“${name}”` : ids.length === 1 ? 'this key' : plural(ids.length, 'key')}?`}
+      confirmLabel={TITLES[action]}
+      danger={action !== 'activate'}
+      busy={busy}
+      onConfirm={confirm}
+      onCancel={onClose}
+      error={<ErrorNotice error={error} doing={`${action} the key`} />}
+    >
+      <p data-testid="state-effect">{stateActionEffect(provider, action)}</p>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,550 @@
+// Every way a key enters the vault: made on the platform (each platform's own form), generated
+// here (ed25519), imported from a file (drag-and-drop or picker, passphrase when needed), or
+// typed in from elsewhere.
+import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { call } from '../api';
+import { Dialog } from '../components/Dialog';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { PLATFORM_LABELS, type ProviderName } from '../components/icons';
+import { useToast } from '../components/Toasts';
+import { copyText } from '../lib/clipboard';
+import { isCode } from '../lib/errors';
+import { KIND_OPTIONS } from '../lib/format';
+import { isEncryptedKey, nameFromFile, readKeyFile } from '../lib/keyFiles';
+import type { EnvironmentRow, KeyRow, WorkspaceRow } from '../lib/model';
+import { ENCORD_HOLDERS, ENCORD_ROLES, FLAG_INFO, RANCHER_SCOPES, SYNCANO_FLAGS } from '../lib/platforms';
+
+export type NewKeyMode = 'remote' | 'generate' | 'import' | 'existing';
+
+export interface NewKeyProps {
+  mode: NewKeyMode;
+  workspaces: WorkspaceRow[];
+  environments: EnvironmentRow[];
+  workspace?: WorkspaceRow;
+  environment?: EnvironmentRow;
+  onClose(): void;
+  onCreated(id: string): void;
+}
+
+const TITLES: Record<NewKeyMode, string> = {
+  remote: 'Create key',
+  generate: 'Generate ed25519 key pair',
+  import: 'Import key file',
+  existing: 'Add a key made elsewhere',
+};
+
+export function NewKeyDialog(props: NewKeyProps) {
+  const { mode, workspace } = props;
+  const title = mode === 'remote' && workspace ? `New ${PLATFORM_LABELS[workspace.provider as ProviderName]} key in ${workspace.name}` : TITLES[mode];
+  return (
+    <Dialog title={title} onClose={props.onClose} wide={mode === 'remote'} testId="new-key-dialog">
+      {mode === 'generate' && <GenerateForm {...props} />}
+      {mode === 'import' && <ImportForm {...props} />}
+      {mode === 'existing' && <ExistingForm {...props} />}
+      {mode === 'remote' && workspace?.provider === 'syncano' && <SyncanoForm {...props} workspace={workspace} />}
+      {mode === 'remote' && workspace?.provider === 'rancher' && <RancherForm {...props} workspace={workspace} />}
+      {mode === 'remote' && workspace?.provider === 'encord' && <EncordForm {...props} workspace={workspace} />}
+      {mode === 'remote' && workspace?.provider === 'github' && <GithubForm {...props} workspace={workspace} />}
+    </Dialog>
+  );
+}
+
+function Footer({ busy, label, onCancel, disabled }: { busy: boolean; label: string; onCancel(): void; disabled?: boolean }) {
+  return (
+    <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
+      <button type="button" className="btn" onClick={onCancel} disabled={busy}>Cancel</button>
+      <button type="submit" className="btn primary" disabled={busy || disabled}>{busy ? 'Working…' : label}</button>
+    </div>
+  );
+}
+
+/** Where the key goes: a workspace and optionally an environment (local keys may go nowhere). */
+function Placement({ workspaces, environments, workspaceId, setWorkspaceId, environmentId, setEnvironmentId, required }: { workspaces: WorkspaceRow[]; environments: EnvironmentRow[]; workspaceId: string; setWorkspaceId(v: string): void; environmentId: string; setEnvironmentId(v: string): void; required?: boolean }) {
+  const envs = environments.filter((e) => e.workspaceId === workspaceId);
+  return (
+    <div className="row" style={{ alignItems: 'flex-start' }}>
+      <div className="field spacer">
+        <label htmlFor="nk-ws">Workspace</label>
+        <select id="nk-ws" className="input" value={workspaceId} onChange={(e) => { setWorkspaceId(e.target.value); setEnvironmentId(''); }}>
+          {!required && <option value="">None (only in this vault)</option>}
+          {workspaces.map((w) => <option key={w.id} value={w.id}>{w.name} ({PLATFORM_LABELS[w.provider as ProviderName]})</option>)}
+        </select>
+      </div>
+      {envs.length > 0 && (
+        <div className="field spacer">
+          <label htmlFor="nk-env">Environment</label>
+          <select id="nk-env" className="input" value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)}>
+            <option value="">None</option>
+            {envs.map((e) => <option key={e.id} value={e.id}>{e.name}</option>)}
+          </select>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function usePlacement(props: NewKeyProps) {
+  const [workspaceId, setWorkspaceId] = useState(props.workspace?.id ?? '');
+  const [environmentId, setEnvironmentId] = useState(props.environment?.id ?? '');
+  const placement = { ...(workspaceId ? { workspaceId } : {}), ...(environmentId ? { environmentId } : {}) };
+  return { workspaceId, setWorkspaceId, environmentId, setEnvironmentId, placement };
+}
+
+function GenerateForm(props: NewKeyProps) {
+  const [name, setName] = useState('');
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const p = usePlacement(props);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('keys.generate', { name: name.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}), ...p.placement });
+      props.onCreated(r.id);
+      props.onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit}>
+      <p className="muted">A new ed25519 key pair, made on this computer exactly as <code>ssh-keygen -t ed25519</code> makes it. The private key never leaves the vault unless you export it.</p>
+      <div className="field"><label htmlFor="gen-name">Name</label><input id="gen-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+      <div className="field"><label htmlFor="gen-comment">Comment</label><input id="gen-comment" className="input mono" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="you@host" /><span className="hint">Appended to the public key line, as ssh-keygen's -C.</span></div>
+      <Placement {...props} {...p} />
+      <ErrorNotice error={error} doing="generate the key pair" />
+      <Footer busy={busy} label="Generate" onCancel={props.onClose} disabled={!name.trim()} />
+    </form>
+  );
+}
+
+function ImportForm(props: NewKeyProps) {
+  const [text, setText] = useState('');
+  const [fileName, setFileName] = useState('');
+  const [name, setName] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [over, setOver] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [readError, setReadError] = useState<string>();
+  const [wrongPassphrase, setWrongPassphrase] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const passRef = useRef<HTMLInputElement>(null);
+  const p = usePlacement(props);
+  const [asked, setAsked] = useState(false);
+  const encrypted = asked || (text ? isEncryptedKey(text) : false);
+  const hintId = useId();
+
+  const take = async (file: File | undefined) => {
+    if (!file) return;
+    setReadError(undefined);
+    setError(undefined);
+    try {
+      const t = await readKeyFile(file);
+      setText(t);
+      setAsked(false);
+      setWrongPassphrase(false);
+      setFileName(file.name);
+      if (!name) setName(nameFromFile(file.name));
+    } catch (e) {
+      setReadError(e instanceof Error ? e.message : 'Could not read the file.');
+    }
+  };
+  useEffect(() => {
+    if (encrypted) passRef.current?.focus();
+  }, [encrypted]);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    void take(e.dataTransfer.files[0]);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setWrongPassphrase(false);
+    try {
+      const r = await call('keys.import', { content: text, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
+      setPassphrase('');
+      props.onCreated(r.id);
+      props.onClose();
+    } catch (err) {
+      setBusy(false);
+      if (isCode(err, 'WRONG_PASSWORD')) {
+        // a protected key we did not recognise as such asks for its passphrase first
+        if (!encrypted) setAsked(true);
+        else setWrongPassphrase(true);
+        setPassphrase('');
+        passRef.current?.focus();
+      } else setError(err);
+    }
+  };
+
+  return (
+    <form onSubmit={submit}>
+      <div
+        className={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+        data-testid="dropzone"
+      >
+        {fileName ? <p><strong>{fileName}</strong> {encrypted ? '— protected by a passphrase' : ''}</p> : <p>Drop a key file here: an OpenSSH or PKCS#8 private key, or a public key line.</p>}
+        <button type="button" className="btn" onClick={() => fileInput.current?.click()}>Choose file…</button>
+        <input ref={fileInput} type="file" className="visually-hidden" aria-label="Key file" tabIndex={-1} onChange={(e) => void take(e.target.files?.[0])} />
+      </div>
+      {readError && <p className="form-error" role="alert">{readError}</p>}
+      {text && (
+        <>
+          <div className="field"><label htmlFor="imp-name">Name</label><input id="imp-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+          {encrypted && (
+            <div className="field">
+              <label htmlFor="imp-pass">Passphrase of this key file</label>
+              <input ref={passRef} id="imp-pass" className="input" type="password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrongPassphrase(false); }} aria-invalid={wrongPassphrase} aria-describedby={hintId} autoComplete="off" />
+              <span id={hintId} className={wrongPassphrase ? 'error' : 'hint'} role={wrongPassphrase ? 'alert' : undefined} data-testid={wrongPassphrase ? 'wrong-passphrase' : undefined}>
+                {wrongPassphrase ? 'That passphrase does not open this key. Try again.' : 'Keyhold opens the key with it once and stores the key sealed in the vault; the passphrase is not kept.'}
+              </span>
+            </div>
+          )}
+          <Placement {...props} {...p} />
+        </>
+      )}
+      <ErrorNotice error={error} doing="import the key" />
+      <Footer busy={busy} label="Import" onCancel={props.onClose} disabled={!text || !name.trim() || (encrypted && !passphrase)} />
+    </form>
+  );
+}
+
+const EXISTING_KINDS = KIND_OPTIONS.filter(([k]) => k !== 'ssh_key_pair');
+
+function ExistingForm(props: NewKeyProps) {
+  const [kind, setKind] = useState('api_key');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [publicValue, setPublicValue] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const p = usePlacement(props);
+  const needsPublic = kind === 'access_key_pair';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('keys.add', { kind: kind as 'api_key', name: name.trim(), description, ...(publicValue.trim() ? { publicPart: publicValue.trim() } : {}), secret, ...p.placement });
+      setSecret('');
+      props.onCreated(r.id);
+      props.onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit}>
+      <p className="muted">Store a key that already exists, for example one copied from a platform's dashboard.</p>
+      <div className="field">
+        <label htmlFor="ex-kind">Kind</label>
+        <select id="ex-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
+          {EXISTING_KINDS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        </select>
+      </div>
+      <div className="field"><label htmlFor="ex-name">Name</label><input id="ex-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+      <div className="field"><label htmlFor="ex-desc">Description</label><input id="ex-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
+      {needsPublic && <div className="field"><label htmlFor="ex-public">Access key (public part)</label><input id="ex-public" className="input mono" value={publicValue} onChange={(e) => setPublicValue(e.target.value)} autoComplete="off" spellCheck={false} /></div>}
+      <div className="field"><label htmlFor="ex-secret">{needsPublic ? 'Secret key' : 'Key value'}</label><input id="ex-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+      <Placement {...props} {...p} required={false} />
+      <ErrorNotice error={error} doing="store the key" />
+      <Footer busy={busy} label="Add key" onCancel={props.onClose} disabled={!name.trim() || !secret || (needsPublic && !publicValue.trim())} />
+    </form>
+  );
+}
+
+type RemoteProps = NewKeyProps & { workspace: WorkspaceRow };
+
+function EnvironmentPicker({ environments, workspace, value, onChange, label }: { environments: EnvironmentRow[]; workspace: WorkspaceRow; value: string; onChange(v: string): void; label: string }) {
+  const envs = environments.filter((e) => e.workspaceId === workspace.id);
+  return (
+    <div className="field">
+      <label htmlFor="rk-env">{label}</label>
+      <select id="rk-env" className="input" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Choose…</option>
+        {envs.map((e) => <option key={e.id} value={e.id}>{e.name}{e.remoteId && e.remoteId !== e.name ? ` (${e.remoteId})` : ''}</option>)}
+      </select>
+      {envs.length === 0 && <span className="hint">No environments yet: sync the workspace, or add one from the workspace's menu.</span>}
+    </div>
+  );
+}
+
+function SyncanoForm(props: RemoteProps) {
+  const [env, setEnv] = useState(props.environment?.id ?? '');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [flags, setFlags] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('keys.create', { workspace: props.workspace.id, environment: env, kind: 'api_key', name: name.trim(), description, flags: [...flags] as (typeof SYNCANO_FLAGS)[number][] });
+      props.onCreated(r.id);
+      props.onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit}>
+      <p className="muted">An API key belongs to one instance and is what your application should use; unlike the Account Key it has no access to your account, billing or scripts.</p>
+      <EnvironmentPicker {...props} value={env} onChange={setEnv} label="Instance" />
+      <div className="field"><label htmlFor="sy-name">Name in Keyhold</label><input id="sy-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+      <div className="field"><label htmlFor="sy-desc">Description (sent to Syncano)</label><input id="sy-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
+      <fieldset>
+        <legend>Flags</legend>
+        {SYNCANO_FLAGS.map((f) => (
+          <label key={f} className="check">
+            <input type="checkbox" checked={flags.has(f)} onChange={(e) => setFlags((s) => { const n = new Set(s); if (e.target.checked) n.add(f); else n.delete(f); return n; })} />
+            <span>
+              <span className="what">{FLAG_INFO[f]!.what} <code className="muted">{f}</code></span>
+              <span className="why" style={{ display: 'block' }}>{FLAG_INFO[f]!.why}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <ErrorNotice error={error} doing="create the API key" />
+      <Footer busy={busy} label="Create API key" onCancel={props.onClose} disabled={!env || !name.trim()} />
+    </form>
+  );
+}
+
+function RancherForm(props: RemoteProps) {
+  const toast = useToast();
+  const [scope, setScope] = useState<'account' | 'environment'>(props.environment ? 'environment' : 'account');
+  const [env, setEnv] = useState(props.environment?.id ?? '');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [created, setCreated] = useState<{ id: string; publicPart: string | null }>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('keys.create', { workspace: props.workspace.id, ...(scope === 'environment' ? { environment: env } : {}), kind: 'access_key_pair', name: name.trim(), description });
+      setCreated({ id: r.id, publicPart: r.public });
+      props.onCreated(r.id);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  const copy = async () => {
+    if (!created) return;
+    try {
+      const r = await call('keys.copy', { id: created.id });
+      toast(`Secret key copied. The clipboard clears itself in ${r.clearAfterSeconds} s.`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (created)
+    return (
+      <div data-testid="rancher-created">
+        <div className="notice ok" role="status">
+          <span className="title">Stored in your vault.</span>
+          Rancher shows a new key's secret only once. Keyhold took it straight into the vault, so there is nothing to write down: reveal or copy it from the key whenever you need it.
+        </div>
+        <dl className="props">
+          <dt>Access key</dt>
+          <dd className="mono">{created.publicPart}</dd>
+          <dt>Secret key</dt>
+          <dd>Stored, sealed</dd>
+        </dl>
+        <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
+          <button type="button" className="btn" onClick={copy}>Copy secret key</button>
+          <button type="button" className="btn primary" onClick={props.onClose} data-autofocus>Done</button>
+        </div>
+        <ErrorNotice error={error} />
+      </div>
+    );
+  return (
+    <form onSubmit={submit}>
+      <fieldset>
+        <legend>Kind of key</legend>
+        <div className="radio-cards">
+          {(['account', 'environment'] as const).map((s) => (
+            <label key={s} className="radio-card">
+              <input type="radio" name="rancher-scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
+              <span><span className="what" style={{ display: 'block' }}>{RANCHER_SCOPES[s].what}</span><span className="why">{RANCHER_SCOPES[s].why}</span></span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {scope === 'environment' && <EnvironmentPicker {...props} value={env} onChange={setEnv} label="Environment" />}
+      <div className="field"><label htmlFor="ra-name">Name</label><input id="ra-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+      <div className="field"><label htmlFor="ra-desc">Description</label><input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
+      <ErrorNotice error={error} doing="create the API key" />
+      <Footer busy={busy} label={`Create ${RANCHER_SCOPES[scope].what.toLowerCase()}`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
+    </form>
+  );
+}
+
+function EncordForm(props: RemoteProps) {
+  const toast = useToast();
+  const [holder, setHolder] = useState<'service_account' | 'user'>('service_account');
+  const [role, setRole] = useState<'Admin' | 'Member'>('Member');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [key, setKey] = useState<{ id: string; publicKey: string }>();
+  const [checked, setChecked] = useState<'ok' | 'failed' | null>(null);
+  const page = holder === 'service_account' ? 'Workspace Settings → Service Accounts → your service account → New API key' : 'User settings → API keys → New Key';
+
+  const generate = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('keys.create', { workspace: props.workspace.id, kind: 'ssh_key_pair', name: name.trim(), holder, ...(holder === 'service_account' ? { role } : {}) });
+      setKey({ id: r.id, publicKey: r.publicKey ?? r.public ?? '' });
+      props.onCreated(r.id);
+    } catch (err) {
+      setError(err);
+    }
+    setBusy(false);
+  };
+  const copyPublic = async () => {
+    if (!key) return;
+    toast((await copyText(key.publicKey)) ? 'Public key copied.' : 'Could not use the clipboard; select the key and copy it.');
+  };
+  const check = async () => {
+    if (!key) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await call('keys.verify', { id: key.id });
+      setChecked('ok');
+    } catch (err) {
+      setChecked('failed');
+      setError(err);
+    }
+    setBusy(false);
+  };
+
+  if (!key)
+    return (
+      <form onSubmit={generate}>
+        <fieldset>
+          <legend>Who holds the key</legend>
+          <div className="radio-cards">
+            {(['service_account', 'user'] as const).map((h) => (
+              <label key={h} className="radio-card">
+                <input type="radio" name="encord-holder" value={h} checked={holder === h} onChange={() => setHolder(h)} />
+                <span><span className="what" style={{ display: 'block' }}>{ENCORD_HOLDERS[h].what}</span><span className="why">{ENCORD_HOLDERS[h].why}</span></span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {holder === 'service_account' && (
+          <fieldset>
+            <legend>Role of the service account</legend>
+            {(['Admin', 'Member'] as const).map((r) => (
+              <label key={r} className="check">
+                <input type="radio" name="encord-role" value={r} checked={role === r} onChange={() => setRole(r)} />
+                <span><span className="what">{r}</span> <span className="why">— {ENCORD_ROLES[r]}</span></span>
+              </label>
+            ))}
+            <p className="hint small">The role is applied in Encord (Service Accounts page); Keyhold records it with the key.</p>
+          </fieldset>
+        )}
+        <div className="field"><label htmlFor="en-name">Title of the key</label><input id="en-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+        <p className="hint small">Keyhold makes an ed25519 key pair without a passphrase: Encord cannot use protected keys.</p>
+        <ErrorNotice error={error} doing="create the key pair" />
+        <Footer busy={busy} label="Generate key pair" onCancel={props.onClose} disabled={!name.trim()} />
+      </form>
+    );
+
+  return (
+    <div data-testid="encord-guide">
+      <p>The key pair is in your vault. Encord has no API for adding keys, so register its public key in Encord's web app:</p>
+      <ol className="steps">
+        <li>
+          Copy the public key.
+          <p className="public-box" data-testid="encord-public-key">{key.publicKey}</p>
+          <button type="button" className="btn small" onClick={copyPublic}>Copy public key</button>
+        </li>
+        <li>In Encord, open <strong>{page}</strong>, give it the title “{name}”, paste the public key and click <strong>Create</strong>.</li>
+        {holder === 'service_account' && <li>Back on the Service Accounts page, give the service account the <strong>{role}</strong> role.</li>}
+        <li>
+          Then let Keyhold check it: it signs a request with the new key and asks Encord for your projects.
+          <div className="row" style={{ marginTop: 6 }}>
+            <button type="button" className="btn primary small" onClick={check} disabled={busy}>{busy ? 'Checking…' : 'Check registration'}</button>
+            {checked === 'ok' && <span className="badge state-active" role="status" data-testid="encord-check-ok">Registered: Encord accepted a signed request</span>}
+          </div>
+        </li>
+      </ol>
+      {checked === 'failed' && <p className="muted small">If you have just added the key, wait a moment and check again. A duplicate public key is refused by Encord.</p>}
+      <ErrorNotice error={error} doing="check the registration" />
+      <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
+        <button type="button" className="btn primary" onClick={props.onClose}>{checked === 'ok' ? 'Done' : 'Finish later'}</button>
+      </div>
+    </div>
+  );
+}
+
+function GithubForm(props: RemoteProps) {
+  const [title, setTitle] = useState('');
+  const [source, setSource] = useState<'new' | 'existing'>('new');
+  const [keyId, setKeyId] = useState('');
+  const [pairs, setPairs] = useState<KeyRow[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(() => undefined);
+  }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await call('keys.create', { workspace: props.workspace.id, kind: 'ssh_key_pair', name: title.trim(), ...(source === 'existing' ? { keyId } : {}) });
+      props.onCreated(r.id);
+      props.onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit}>
+      <p className="muted">Registers an SSH public key on your GitHub account (Settings → SSH keys).</p>
+      <div className="field"><label htmlFor="gh-title">Title</label><input id="gh-title" className="input" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Work laptop" /></div>
+      <fieldset>
+        <legend>Key</legend>
+        <label className="check"><input type="radio" name="gh-source" checked={source === 'new'} onChange={() => setSource('new')} /><span>Generate a new ed25519 key pair</span></label>
+        <label className="check"><input type="radio" name="gh-source" checked={source === 'existing'} onChange={() => setSource('existing')} disabled={pairs.length === 0} /><span>Use a key pair from the vault</span></label>
+        {source === 'existing' && (
+          <div className="field">
+            <label htmlFor="gh-key">Key pair</label>
+            <select id="gh-key" className="input" value={keyId} onChange={(e) => setKeyId(e.target.value)}>
+              <option value="">Choose…</option>
+              {pairs.map((k) => <option key={k.id} value={k.id}>{k.name} — {k.fingerprint}</option>)}
+            </select>
+          </div>
+        )}
+      </fieldset>
+      <ErrorNotice error={error} doing="register the key on GitHub" />
+      <Footer busy={busy} label="Register on GitHub" onCancel={props.onClose} disabled={!title.trim() || (source === 'existing' && !keyId)} />
+    </form>
+  );
+}

@@ -1,0 +1,267 @@
+// Workspaces: add, connect (each platform's credential), rename, remove, add an environment,
+// and sync with progress.
+import { useEffect, useState, type FormEvent } from 'react';
+import { call, onEvent } from '../api';
+import { ConfirmDialog, Dialog } from '../components/Dialog';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { PLATFORM_LABELS, PlatformIcon, type ProviderName } from '../components/icons';
+import type { KeyRow, WorkspaceRow } from '../lib/model';
+
+const DEFAULT_URLS: Partial<Record<ProviderName, string>> = {
+  syncano: 'https://api.syncano.io',
+  github: 'https://api.github.com',
+  encord: 'https://api.encord.com',
+};
+
+const PROVIDER_HINTS: Record<ProviderName, string> = {
+  syncano: 'An administrator account: its Account Key manages instances and their API keys.',
+  rancher: 'A Rancher server: an account API key pair manages environments and their keys.',
+  encord: 'An Encord workspace: ed25519 access keys for its service account or users.',
+  github: 'A GitHub account: its public SSH keys.',
+  local: 'Keys that live only in this vault.',
+};
+
+function FormDialog({ title, submitLabel, busy, onClose, onSubmit, children, canSubmit = true, testId }: { title: string; submitLabel: string; busy: boolean; onClose(): void; onSubmit(): void; children: React.ReactNode; canSubmit?: boolean; testId?: string }) {
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (canSubmit && !busy) onSubmit();
+  };
+  return (
+    <Dialog title={title} onClose={onClose} busy={busy} testId={testId}>
+      <form onSubmit={submit}>
+        {children}
+        <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>Cancel</button>
+          <button type="submit" className="btn primary" disabled={!canSubmit || busy}>{busy ? 'Working…' : submitLabel}</button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function AddWorkspaceDialog({ onClose, onDone }: { onClose(): void; onDone(w: WorkspaceRow): void }) {
+  const [provider, setProvider] = useState<ProviderName>('syncano');
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState(DEFAULT_URLS.syncano ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const w = await call('workspaces.add', { name: name.trim(), provider, ...(provider !== 'local' && url.trim() ? { url: url.trim() } : {}) });
+      onDone(w);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <FormDialog title="Add workspace" submitLabel="Add workspace" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim()) && (provider === 'local' || Boolean(url.trim()))} testId="add-workspace-dialog">
+      <fieldset>
+        <legend>Platform</legend>
+        <div className="radio-cards">
+          {(Object.keys(PLATFORM_LABELS) as ProviderName[]).map((p) => (
+            <label key={p} className="radio-card">
+              <input type="radio" name="provider" value={p} checked={provider === p} onChange={() => { setProvider(p); setUrl(DEFAULT_URLS[p] ?? ''); }} />
+              <span>
+                <span className="row what"><PlatformIcon provider={p} /> {PLATFORM_LABELS[p]}</span>
+                <span className="why">{PROVIDER_HINTS[p]}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field">
+        <label htmlFor="ws-name">Name</label>
+        <input id="ws-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={provider === 'rancher' ? 'e.g. Production Rancher' : 'e.g. Acme'} />
+      </div>
+      {provider !== 'local' && (
+        <div className="field">
+          <label htmlFor="ws-url">API address</label>
+          <input id="ws-url" className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={provider === 'rancher' ? 'https://rancher.example.com' : ''} />
+          <span className="hint">HTTPS only (plain HTTP is allowed only to this computer, for the emulators).</span>
+        </div>
+      )}
+      <ErrorNotice error={error} doing="add the workspace" />
+    </FormDialog>
+  );
+}
+
+export function ConnectDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
+  const provider = workspace.provider as ProviderName;
+  const [email, setEmail] = useState('');
+  const [publicValue, setPublicValue] = useState('');
+  const [secret, setSecret] = useState('');
+  const [keyId, setKeyId] = useState('');
+  const [pairs, setPairs] = useState<KeyRow[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  useEffect(() => {
+    if (provider === 'encord') call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(setError);
+  }, [provider]);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const input =
+        provider === 'syncano' ? { workspace: workspace.id, email: email.trim(), secret }
+        : provider === 'rancher' ? { workspace: workspace.id, publicValue: publicValue.trim(), secret }
+        : provider === 'encord' ? { workspace: workspace.id, keyId }
+        : { workspace: workspace.id, secret };
+      await call('workspace.connect', input);
+      setSecret('');
+      onDone();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  const canSubmit = provider === 'syncano' ? Boolean(email && secret) : provider === 'rancher' ? Boolean(publicValue && secret) : provider === 'encord' ? Boolean(keyId) : Boolean(secret);
+  return (
+    <FormDialog title={`Connect ${workspace.name}`} submitLabel="Connect" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={canSubmit} testId="connect-dialog">
+      {provider === 'syncano' && (
+        <>
+          <p className="muted">Keyhold signs in once with your Syncano email and password to obtain your Account Key, stores the key in the vault, and forgets the password.</p>
+          <div className="field"><label htmlFor="c-email">Email</label><input id="c-email" className="input" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} /></div>
+          <div className="field"><label htmlFor="c-secret">Password</label><input id="c-secret" className="input" type="password" autoComplete="current-password" value={secret} onChange={(e) => setSecret(e.target.value)} /></div>
+        </>
+      )}
+      {provider === 'rancher' && (
+        <>
+          <p className="muted">Use an account API key (API → Add Account API Key in Rancher). The access key is the user name, the secret key the password.</p>
+          <div className="field"><label htmlFor="c-public">Access key</label><input id="c-public" className="input mono" value={publicValue} onChange={(e) => setPublicValue(e.target.value)} autoComplete="off" spellCheck={false} /></div>
+          <div className="field"><label htmlFor="c-secret">Secret key</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+        </>
+      )}
+      {provider === 'github' && (
+        <>
+          <p className="muted">A personal access token with the <code>write:public_key</code> scope.</p>
+          <div className="field"><label htmlFor="c-secret">Token</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+        </>
+      )}
+      {provider === 'encord' && (
+        <>
+          <p className="muted">Encord requests are signed with an ed25519 key pair of this vault whose public key is registered in Encord. Pick it; Keyhold checks it with a signed request.</p>
+          <div className="field">
+            <label htmlFor="c-key">Key pair</label>
+            <select id="c-key" className="input" value={keyId} onChange={(e) => setKeyId(e.target.value)}>
+              <option value="">Choose a key pair…</option>
+              {pairs.map((k) => <option key={k.id} value={k.id}>{k.name} — {k.fingerprint}</option>)}
+            </select>
+            {pairs.length === 0 && <span className="hint">No key pairs yet: create one with New key → Create on Encord, which guides the registration.</span>}
+          </div>
+        </>
+      )}
+      <ErrorNotice error={error} doing="connect" />
+    </FormDialog>
+  );
+}
+
+export function RenameWorkspaceDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
+  const [name, setName] = useState(workspace.name);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await call('workspaces.update', { id: workspace.id, name: name.trim() });
+      onDone();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <FormDialog title={`Rename ${workspace.name}`} submitLabel="Rename" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim()) && name.trim() !== workspace.name}>
+      <div className="field"><label htmlFor="ws-rename">New name</label><input id="ws-rename" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+      <ErrorNotice error={error} doing="rename the workspace" />
+    </FormDialog>
+  );
+}
+
+export function RemoveWorkspaceDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await call('workspaces.remove', { id: workspace.id });
+      onDone();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <ConfirmDialog title={`Remove ${workspace.name}?`} confirmLabel="Remove workspace" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="remove the workspace" />}>
+      <p>Keyhold removes this workspace, its environments and the keys stored under it from your vault.</p>
+      <p className="muted">Nothing is deleted on {PLATFORM_LABELS[workspace.provider as ProviderName]}: keys there keep working.</p>
+    </ConfirmDialog>
+  );
+}
+
+export function AddEnvironmentDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
+  const [name, setName] = useState('');
+  const [remoteId, setRemoteId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const label = workspace.provider === 'syncano' ? 'Instance name' : workspace.provider === 'rancher' ? 'Environment id (e.g. 1a5)' : workspace.provider === 'encord' ? 'Project id' : 'Remote id';
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await call('environments.add', { workspaceId: workspace.id, name: name.trim(), ...(remoteId.trim() ? { remoteId: remoteId.trim() } : {}) });
+      onDone();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <FormDialog title={`Add environment to ${workspace.name}`} submitLabel="Add environment" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim())}>
+      <div className="field"><label htmlFor="env-name">Name</label><input id="env-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+      {workspace.provider !== 'local' && (
+        <div className="field"><label htmlFor="env-remote">{label}</label><input id="env-remote" className="input mono" value={remoteId} onChange={(e) => setRemoteId(e.target.value)} /><span className="hint">Optional: a sync fills it in for environments that exist on the platform.</span></div>
+      )}
+      <ErrorNotice error={error} doing="add the environment" />
+    </FormDialog>
+  );
+}
+
+export function SyncDialog({ workspace, onClose }: { workspace: WorkspaceRow; onClose(): void }) {
+  const [progress, setProgress] = useState<{ done: number; total: number; step?: string }>({ done: 0, total: 0 });
+  const [result, setResult] = useState<{ environments: number; keys: number; missing: number }>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    const off = onEvent('sync.progress', (p) => {
+      if (p.workspaceId === workspace.id) setProgress({ done: p.done, total: p.total, step: p.step });
+    });
+    call('workspace.sync', { workspace: workspace.id })
+      .then((r) => setResult(r))
+      .catch(setError)
+      .finally(off);
+    return off;
+  }, [workspace.id]);
+  const running = !result && !error;
+  return (
+    <Dialog title={`Sync ${workspace.name}`} onClose={onClose} busy={running} testId="sync-dialog" footer={<button type="button" className="btn primary" onClick={onClose} disabled={running}>{running ? 'Syncing…' : 'Close'}</button>}>
+      {running && (
+        <>
+          <p id="sync-label">{progress.step ?? 'Asking the platform for its environments and keys…'}</p>
+          <div className="progress" role="progressbar" aria-labelledby="sync-label" aria-valuemin={0} aria-valuemax={progress.total || undefined} aria-valuenow={progress.total ? progress.done : undefined}>
+            <div style={{ width: progress.total ? `${(100 * progress.done) / progress.total}%` : '15%' }} />
+          </div>
+        </>
+      )}
+      {result && (
+        <div className="notice ok" role="status" data-testid="sync-result">
+          <span className="title">Sync finished.</span>
+          {result.environments} environments and {result.keys} keys are up to date{result.missing ? `; ${result.missing} keys were not found on the platform (their stored secrets are kept, marked “gone remotely”)` : ''}.
+        </div>
+      )}
+      <ErrorNotice error={error} doing="sync" />
+    </Dialog>
+  );
+}

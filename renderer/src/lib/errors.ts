@@ -1,0 +1,49 @@
+// Every failure reaches the user as a sentence that says what happened and what to do, with the
+// platform's own words kept beside it (the router's message is already secret-free).
+import { ApiCallError } from '../api';
+
+export interface Explained {
+  title: string;
+  detail?: string;
+  code: string;
+}
+
+const RATE = /\b429\b|rate.?limit|too many requests/i;
+const DOWN = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|timed? ?out|unreachable|could not reach|connection|socket hang up|\b50[234]\b/i;
+const AUTH = /\b40[13]\b|unauthori[sz]ed|forbidden|credentials|permission|no such api key/i;
+
+export function explain(error: unknown, doing?: string): Explained {
+  if (!(error instanceof ApiCallError)) {
+    return { title: `${doing ? `Could not ${doing}: ` : ''}Keyhold could not reach its main process.`, code: 'INTERNAL' };
+  }
+  const prefix = doing ? `Could not ${doing}. ` : '';
+  const m = error.message;
+  switch (error.code) {
+    case 'WRONG_PASSWORD':
+      return { title: 'That password does not open it. Check Caps Lock and try again.', code: error.code };
+    case 'LOCKED':
+      return { title: 'The vault is locked. Unlock it and try again.', code: error.code };
+    case 'NOT_FOUND':
+      return { title: `${prefix}It no longer exists.`, detail: m, code: error.code };
+    case 'CONFLICT':
+      return { title: `${prefix}It already exists.`, detail: m, code: error.code };
+    case 'INVALID_INPUT':
+      return { title: `${prefix}Something in the input is not valid.`, detail: m, code: error.code };
+    case 'INTEGRITY':
+      return { title: 'The vault file is damaged or was changed outside Keyhold. Nothing was written to it.', detail: m, code: error.code };
+    case 'REMOTE':
+      if (RATE.test(m)) return { title: `${prefix}The platform is limiting how fast Keyhold may call it. Wait a minute and try again.`, detail: m, code: error.code };
+      if (AUTH.test(m)) return { title: `${prefix}The platform refused the stored credential. Reconnect the workspace with a valid one.`, detail: m, code: error.code };
+      if (DOWN.test(m)) return { title: `${prefix}The platform did not answer. Check the connection or try again later; nothing was changed.`, detail: m, code: error.code };
+      return { title: `${prefix}The platform refused the request.`, detail: m, code: error.code };
+    case 'USAGE':
+      if (/unknown channel/i.test(m)) return { title: `${prefix}This version of Keyhold cannot do that yet.`, detail: m, code: error.code };
+      return { title: `${prefix}${m}`, code: error.code };
+    default:
+      return { title: `${prefix}Keyhold hit an internal error. Your vault was not changed.`, detail: m, code: error.code };
+  }
+}
+
+export function isCode(error: unknown, code: string): boolean {
+  return error instanceof ApiCallError && error.code === code;
+}

@@ -1,0 +1,42 @@
+const KIND_LABELS: Record<string, string> = {
+  account_key: 'Account key',
+  api_key: 'API key',
+  user_key: 'User key',
+  access_key_pair: 'Access key pair',
+  ssh_key_pair: 'Key pair (ed25519)',
+};
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}
+
+export const KIND_OPTIONS = Object.entries(KIND_LABELS);
+
+const STATE_LABELS: Record<string, string> = { active: 'Active', inactive: 'Inactive', revoked: 'Revoked' };
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state] ?? state;
+}
+
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTimeFmt.format(d);
+}
+
+/** The non-secret part worth showing in one line: fingerprint for key pairs, else the public value. */
+export function publicSummary(row: { fingerprint: string | null; public: string | null }): string {
+  return row.fingerprint ?? row.public ?? '';
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,14 @@
+// The renderer's view of the records main sends. Types only, from the contract (main/api.ts).
+import type { ChannelInput, ChannelOutput } from '../../../main/api';
+
+export type KeyPageOut = ChannelOutput<'keys.list'>;
+export type KeyRow = KeyPageOut['items'][number];
+export type KeyView = ChannelOutput<'keys.get'>;
+export type KeyHistoryOut = ChannelOutput<'keys.history'>;
+export type KeyQueryIn = ChannelInput<'keys.list'>;
+export type WorkspaceRow = ChannelOutput<'workspaces.list'>[number];
+export type EnvironmentRow = ChannelOutput<'environments.list'>[number];
+export type SortField = NonNullable<KeyQueryIn['sort']>;
+export type SettingsOut = ChannelOutput<'vault.settings.get'>;
+export type KdfOut = ChannelOutput<'vault.kdf'>;
+export type ExportPreviewOut = ChannelOutput<'export.preview'>;

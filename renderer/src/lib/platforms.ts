@@ -1,0 +1,74 @@
+// What each platform's choices mean, in the platforms' own words (shared/seeds/).
+
+/** Syncano API key flags (seed 001, "API Key flags"). */
+export const FLAG_INFO: Record<string, { what: string; why: string }> = {
+  ignore_acl: {
+    what: 'Ignores permissions',
+    why: 'A key with this flag ignores the permissions set for instance resources. Give it only to trusted back-end code.',
+  },
+  allow_user_create: {
+    what: 'Can create users',
+    why: 'A key with this flag can be used to create Users, which a standard API key cannot.',
+  },
+  allow_group_create: {
+    what: 'Can create groups',
+    why: 'A key with this flag can be used to create user Groups.',
+  },
+  allow_anonymous_read: {
+    what: 'Anonymous read',
+    why: "The key can read Classes and Data Objects whose other_permissions are set to read or higher, without a user.",
+  },
+};
+
+export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
+
+/** Rancher: account vs environment API keys (seed 003). */
+export const RANCHER_SCOPES = {
+  account: {
+    what: 'Account API key',
+    why: 'Can add accounts and create, read, update and delete any environment this account can reach; what the Rancher CLI uses.',
+  },
+  environment: {
+    what: 'Environment API key',
+    why: 'Tied to one environment and can only change resources inside it; what Rancher Compose uses.',
+  },
+} as const;
+
+/** Encord: who holds the access key (seed 004). */
+export const ENCORD_HOLDERS = {
+  service_account: {
+    what: 'Service account key',
+    why: 'Tied to the workspace; grants what the service account can reach. Recommended. One service account per workspace.',
+  },
+  user: {
+    what: 'User key',
+    why: 'Tied to your user; grants what you can reach, and stops working when you leave the workspace.',
+  },
+} as const;
+
+export const ENCORD_ROLES = {
+  Admin: 'Executive privileges over the workspace: adding and removing users, and viewing all projects.',
+  Member: 'No administrative privileges: can only view projects it creates or is invited to.',
+} as const;
+
+/** What each state action does on each platform, for the confirmation text. */
+export function stateActionEffect(provider: string, action: 'activate' | 'deactivate' | 'revoke'): string {
+  if (provider === 'rancher') {
+    if (action === 'activate') return 'Rancher will accept this access key and secret again.';
+    if (action === 'deactivate') return 'Rancher will refuse these credentials until you activate the key again. Nothing is deleted.';
+    return 'Rancher will deactivate the key if it is still active, then delete it. The credentials stop working for good; Keyhold keeps the stored secret as a revoked version.';
+  }
+  if (provider === 'syncano') {
+    if (action === 'revoke') return 'Syncano will delete this API key. Applications using it stop working at once. Keyhold keeps the stored value, marked revoked.';
+    return 'Syncano has no way to switch a key off and on; reset or delete it instead.';
+  }
+  if (provider === 'github') {
+    if (action === 'revoke') return 'GitHub will delete this public key from your account. SSH logins with it stop working. The key pair stays in your vault.';
+    return 'GitHub keys cannot be switched off; remove the key instead.';
+  }
+  if (provider === 'encord') {
+    if (action === 'revoke') return 'The key is marked revoked in your vault. Remove its public key in Encord (Settings → API keys) as well: Encord has no public API for that.';
+    return 'Encord keys have no on/off switch.';
+  }
+  return action === 'revoke' ? 'The key is marked revoked in your vault.' : 'The key state changes in your vault.';
+}

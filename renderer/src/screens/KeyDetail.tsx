@@ -1,0 +1,272 @@
+// One key: what it is, where it lives, its public half, its history; reveal (auto-hides after
+// 30 s and is then dropped from memory), copy (done in main; the clipboard clears itself), edit.
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { call } from '../api';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { PlatformIcon, PLATFORM_LABELS, type ProviderName } from '../components/icons';
+import { useToast } from '../components/Toasts';
+import type { StateAction } from '../dialogs/KeyActions';
+import { FLAG_INFO } from '../lib/platforms';
+import { formatDateTime, kindLabel, stateLabel } from '../lib/format';
+import { useCountdown } from '../lib/hooks';
+import { copyText } from '../lib/clipboard';
+import type { EnvironmentRow, KeyHistoryOut, KeyView, WorkspaceRow } from '../lib/model';
+
+export const REVEAL_SECONDS = 30;
+
+export interface KeyDetailProps {
+  id: string;
+  workspaces: Map<string, WorkspaceRow>;
+  environments: EnvironmentRow[];
+  onClose(): void;
+  onChanged(): void;
+  onRotate(id: string): void;
+  onState(id: string, action: StateAction): void;
+  onExport(id: string): void;
+  onDelete(id: string): void;
+}
+
+export function KeyDetail({ id, workspaces, environments, onClose, onChanged, onRotate, onState, onExport, onDelete }: KeyDetailProps) {
+  const toast = useToast();
+  const [key, setKey] = useState<KeyView>();
+  const [history, setHistory] = useState<KeyHistoryOut>();
+  const [error, setError] = useState<unknown>();
+  const [secret, setSecret] = useState<string | null>(null);
+  const [hideAt, setHideAt] = useState<number | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const left = useCountdown(hideAt);
+  const headingId = useId();
+
+  const load = useCallback(() => {
+    call('keys.get', { id })
+      .then((k) => {
+        setKey(k);
+        setError(undefined);
+      })
+      .catch(setError);
+    call('keys.history', { id }).then(setHistory).catch(() => setHistory({ versions: [], events: [] }));
+  }, [id]);
+  useEffect(load, [load]);
+
+  // auto-hide: the secret leaves React state (and so the renderer's memory, to GC) after 30 s
+  useEffect(() => {
+    if (hideAt === null) return;
+    const t = setTimeout(() => {
+      setSecret(null);
+      setHideAt(null);
+    }, Math.max(0, hideAt - Date.now()));
+    return () => clearTimeout(t);
+  }, [hideAt]);
+
+  const hide = () => {
+    setSecret(null);
+    setHideAt(null);
+  };
+
+  const reveal = async () => {
+    setActionError(undefined);
+    try {
+      const r = await call('keys.reveal', { id });
+      setSecret(r.secret);
+      setHideAt(Date.now() + REVEAL_SECONDS * 1000);
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+
+  const copySecret = async () => {
+    setActionError(undefined);
+    try {
+      const r = await call('keys.copy', { id });
+      toast(`Secret copied. The clipboard clears itself in ${r.clearAfterSeconds} s.`);
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const copyPublic = async (text: string) => toast((await copyText(text)) ? 'Public part copied.' : 'Could not use the clipboard; select the text and copy it.');
+
+  if (error) {
+    return (
+      <aside className="detail" aria-label="Key details">
+        <div className="detail-head"><ErrorNotice error={error} doing="open this key" /><button type="button" className="btn" onClick={onClose}>Close</button></div>
+      </aside>
+    );
+  }
+  if (!key) return <aside className="detail" aria-label="Key details" aria-busy="true"><div className="detail-head muted">Loading…</div></aside>;
+
+  const ws = key.workspaceId ? workspaces.get(key.workspaceId) : undefined;
+  const env = key.environmentId ? environments.find((e) => e.id === key.environmentId) : undefined;
+  const publicText = key.publicKey ?? key.public;
+  const remote = ws !== undefined && ws.provider !== 'local' && key.remoteId !== null;
+  const flags = Object.entries(key.flags);
+
+  return (
+    <aside className="detail" aria-labelledby={headingId} data-testid="key-detail">
+      <div className="detail-head">
+        <div className="row">
+          <h2 id={headingId} className="spacer">{key.name}</h2>
+          <button type="button" className="btn ghost icon" aria-label="Close details" onClick={onClose}>
+            <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M3 3l10 10M13 3L3 13" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" /></svg>
+          </button>
+        </div>
+        <div className="row wrap">
+          <span className={`badge state-${key.state}`} data-testid="key-state">{stateLabel(key.state)}</span>
+          <span className="badge neutral">{kindLabel(key.kind)}</span>
+          {key.remoteMissing && <span className="badge missing">Not found on the platform at the last sync</span>}
+        </div>
+        <div className="row wrap" style={{ marginTop: 10 }}>
+          <button type="button" className="btn small" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>Edit</button>
+          {remote && <button type="button" className="btn small" onClick={() => onRotate(id)}>Rotate…</button>}
+          {remote && key.state === 'inactive' && <button type="button" className="btn small" onClick={() => onState(id, 'activate')}>Activate…</button>}
+          {remote && key.state === 'active' && ws?.provider === 'rancher' && <button type="button" className="btn small" onClick={() => onState(id, 'deactivate')}>Deactivate…</button>}
+          {remote && key.state !== 'revoked' && <button type="button" className="btn small danger" onClick={() => onState(id, 'revoke')}>Revoke…</button>}
+          <button type="button" className="btn small" onClick={() => onExport(id)}>Export…</button>
+          <button type="button" className="btn small danger" onClick={() => onDelete(id)}>Delete…</button>
+        </div>
+      </div>
+      <ErrorNotice error={actionError} />
+      {editing && <EditForm id={id} name={key.name} description={key.description} onDone={() => { setEditing(false); load(); onChanged(); }} onCancel={() => setEditing(false)} />}
+
+      {key.hasSecret && (
+        <section aria-label="Secret">
+          <h3>Secret</h3>
+          <div className="secret-box">
+            {secret !== null ? (
+              <span className="value" data-testid="secret-value">{secret}</span>
+            ) : (
+              <span className="dots" aria-label="Hidden">••••••••••••••••</span>
+            )}
+          </div>
+          <div className="row" style={{ marginTop: 8 }}>
+            {secret !== null ? <button type="button" className="btn small" onClick={hide}>Hide</button> : <button type="button" className="btn small" onClick={reveal}>Reveal</button>}
+            <button type="button" className="btn small" onClick={copySecret}>Copy secret</button>
+            {secret !== null && left !== null && <span className="countdown" data-testid="reveal-countdown">Hides in {left} s</span>}
+          </div>
+        </section>
+      )}
+
+      <section aria-label="About">
+        <h3>About</h3>
+        <dl className="props">
+          <dt>Description</dt>
+          <dd>{key.description || <span className="muted">None</span>}</dd>
+          <dt>Workspace</dt>
+          <dd>{ws ? <span className="row"><PlatformIcon provider={ws.provider as ProviderName} /> {ws.name} <span className="muted">({PLATFORM_LABELS[ws.provider as ProviderName]})</span></span> : <span className="muted">None</span>}</dd>
+          {env && (<><dt>Environment</dt><dd>{env.name}</dd></>)}
+          {key.remoteId && (<><dt>Remote id</dt><dd className="mono">{key.remoteId}</dd></>)}
+          {key.role && (<><dt>{ws?.provider === 'encord' ? 'Role / holder' : 'Role'}</dt><dd>{key.role}</dd></>)}
+          <dt>Created</dt>
+          <dd>{formatDateTime(key.createdAt)}</dd>
+          <dt>Rotated</dt>
+          <dd>{formatDateTime(key.rotatedAt)}</dd>
+          <dt>Updated</dt>
+          <dd>{formatDateTime(key.updatedAt)}</dd>
+          {Object.entries(key.meta).map(([k, v]) => (<FragmentPair key={k} k={k} v={v} />))}
+        </dl>
+      </section>
+
+      {flags.length > 0 && (
+        <section aria-label="Flags">
+          <h3>Flags</h3>
+          <ul className="timeline">
+            {flags.map(([flag, on]) => (
+              <li key={flag}>
+                <span><code>{flag}</code> {FLAG_INFO[flag] ? <span className="muted">— {FLAG_INFO[flag]!.what}</span> : null}</span>
+                <span className={`badge ${on ? 'state-active' : 'neutral'}`}>{on ? 'On' : 'Off'}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {(publicText || key.fingerprint) && (
+        <section aria-label="Public part">
+          <h3>{key.kind === 'ssh_key_pair' ? 'Public key' : key.kind === 'access_key_pair' ? 'Access key' : 'Public part'}</h3>
+          {publicText && <p className="public-box" data-testid="public-part">{publicText}</p>}
+          {key.fingerprint && <p className="mono small wrap-anywhere" data-testid="fingerprint">{key.fingerprint}</p>}
+          {key.randomart && <pre className="randomart" aria-label={`Randomart of ${key.fingerprint ?? 'the key'}`} data-testid="randomart">{key.randomart}</pre>}
+          {publicText && (
+            <div className="row" style={{ marginTop: 8 }}>
+              <button type="button" className="btn small" onClick={() => void copyPublic(publicText)}>Copy {key.kind === 'ssh_key_pair' ? 'public key' : 'public part'}</button>
+            </div>
+          )}
+        </section>
+      )}
+
+      <section aria-label="Versions">
+        <h3>Versions</h3>
+        <ol className="timeline" data-testid="versions">
+          {(history?.versions ?? []).map((v) => (
+            <li key={v.version}>
+              <span>Version {v.version}{v.current ? ' (current)' : ''}</span>
+              <span className="when">{formatDateTime(v.createdAt)}</span>
+              {v.publicPart && v.publicPart !== key.public && <span className="detail-text mono">{v.publicPart}</span>}
+            </li>
+          ))}
+          {history && history.versions.length === 0 && <li className="muted">No stored secret versions.</li>}
+        </ol>
+      </section>
+
+      <section aria-label="History">
+        <h3>History</h3>
+        <ol className="timeline" data-testid="audit">
+          {(history?.events ?? []).map((a) => (
+            <li key={a.seq}>
+              <span>{a.action.replace(/_/g, ' ')}</span>
+              <span className="when">{formatDateTime(a.at)}</span>
+              {a.detail && <span className="detail-text">{a.detail}</span>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </aside>
+  );
+}
+
+function FragmentPair({ k, v }: { k: string; v: string }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
+    </>
+  );
+}
+
+function EditForm({ id, name, description, onDone, onCancel }: { id: string; name: string; description: string; onDone(): void; onCancel(): void }) {
+  const [n, setN] = useState(name);
+  const [d, setD] = useState(description);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!n.trim()) return;
+    setBusy(true);
+    try {
+      await call('keys.edit', { id, name: n.trim(), description: d });
+      onDone();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-label="Edit key">
+      <form onSubmit={submit} onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onCancel(); } }}>
+        <div className="field">
+          <label htmlFor="edit-name">Name</label>
+          <input id="edit-name" className="input" value={n} onChange={(e) => setN(e.target.value)} autoFocus required aria-invalid={!n.trim()} />
+        </div>
+        <div className="field">
+          <label htmlFor="edit-description">Description</label>
+          <textarea id="edit-description" className="input" value={d} onChange={(e) => setD(e.target.value)} />
+        </div>
+        <ErrorNotice error={error} doing="save the changes" />
+        <div className="row end">
+          <button type="button" className="btn" onClick={onCancel}>Cancel</button>
+          <button type="submit" className="btn primary" disabled={busy || !n.trim()}>Save</button>
+        </div>
+      </form>
+    </section>
+  );
+}

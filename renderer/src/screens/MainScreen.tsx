@@ -1,0 +1,309 @@
+// The unlocked vault: sidebar, toolbar (search + filters), the key table and the detail pane,
+// and the dialogs they open.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { call } from '../api';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { SearchIcon, PLATFORM_LABELS } from '../components/icons';
+import { Menu } from '../components/Menu';
+import { useToast } from '../components/Toasts';
+import { DeleteKeysDialog, StateChangeDialog, type StateAction } from '../dialogs/KeyActions';
+import { ExportDialog } from '../dialogs/Export';
+import { NewKeyDialog, type NewKeyMode } from '../dialogs/NewKey';
+import { RotateDialog } from '../dialogs/Rotate';
+import { SettingsDialog } from '../dialogs/Settings';
+import { AddEnvironmentDialog, AddWorkspaceDialog, ConnectDialog, RemoveWorkspaceDialog, RenameWorkspaceDialog, SyncDialog } from '../dialogs/Workspaces';
+import { KIND_OPTIONS, plural } from '../lib/format';
+import { useDebounced } from '../lib/hooks';
+import { setTheme } from '../lib/theme';
+import { useKeyPages } from '../lib/keyPages';
+import type { EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
+import { KeyDetail } from './KeyDetail';
+import { KeyTable } from './KeyTable';
+import { Sidebar, type Scope } from './Sidebar';
+
+type DialogState =
+  | { type: 'add-workspace' }
+  | { type: 'connect'; workspace: WorkspaceRow }
+  | { type: 'rename'; workspace: WorkspaceRow }
+  | { type: 'remove-workspace'; workspace: WorkspaceRow }
+  | { type: 'add-env'; workspace: WorkspaceRow }
+  | { type: 'sync'; workspace: WorkspaceRow }
+  | { type: 'settings' }
+  | { type: 'new-key'; mode: NewKeyMode }
+  | { type: 'delete'; ids: string[] }
+  | { type: 'rotate'; ids: string[] }
+  | { type: 'state'; ids: string[]; action: StateAction }
+  | { type: 'export'; ids: string[] };
+
+export function MainScreen({ version, vaultPath, onLock }: { version: string; vaultPath: string; onLock(): void }) {
+  const toast = useToast();
+  const [workspaces, setWorkspaces] = useState<WorkspaceRow[]>([]);
+  const [environments, setEnvironments] = useState<EnvironmentRow[]>([]);
+  const [loadError, setLoadError] = useState<unknown>();
+  const [scope, setScope] = useState<Scope>({ type: 'all' });
+  const [search, setSearch] = useState('');
+  const [kind, setKind] = useState('');
+  const [state, setState] = useState('');
+  const [provider, setProvider] = useState('');
+  const [sort, setSort] = useState<SortField>('name');
+  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
+  const [active, setActive] = useState(0);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [dialog, setDialog] = useState<DialogState | null>(null);
+  const [syncing] = useState<Set<string>>(() => new Set());
+  const searchRef = useRef<HTMLInputElement>(null);
+  const debouncedSearch = useDebounced(search, 60);
+
+  const loadWorkspaces = useCallback(() => {
+    Promise.all([call('workspaces.list', {}), call('environments.list', {})])
+      .then(([w, e]) => {
+        setWorkspaces(w);
+        setEnvironments(e);
+      })
+      .catch(setLoadError);
+  }, []);
+  useEffect(loadWorkspaces, [loadWorkspaces]);
+  // the vault's theme wins over the one cached for the unlock screen
+  useEffect(() => {
+    call('vault.settings.get', {})
+      .then((s) => setTheme(s.theme))
+      .catch(() => undefined);
+  }, []);
+
+  const query = useMemo(() => {
+    const q: Omit<KeyQueryIn, 'offset' | 'limit'> = { sort, order };
+    if (debouncedSearch.trim()) q.search = debouncedSearch.trim();
+    if (kind) q.kind = kind as NonNullable<KeyQueryIn['kind']>;
+    if (state) q.state = state as NonNullable<KeyQueryIn['state']>;
+    if (provider) q.provider = provider as NonNullable<KeyQueryIn['provider']>;
+    if (scope.type === 'workspace') q.workspaceId = scope.id;
+    if (scope.type === 'environment') q.environmentId = scope.id;
+    return q;
+  }, [debouncedSearch, kind, state, provider, scope, sort, order]);
+
+  const pages = useKeyPages(query);
+  useEffect(() => setActive(0), [query]);
+
+  // '/' focuses search from anywhere but a text field
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      if (document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const wsById = useMemo(() => new Map(workspaces.map((w) => [w.id, w])), [workspaces]);
+  const scopeWorkspace = scope.type === 'all' ? undefined : wsById.get(scope.type === 'workspace' ? scope.id : scope.workspaceId);
+  const scopeEnvironment = scope.type === 'environment' ? environments.find((e) => e.id === scope.id) : undefined;
+
+  const changed = useCallback(() => {
+    pages.reload();
+    loadWorkspaces();
+  }, [pages, loadWorkspaces]);
+
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+
+  const onSort = (field: SortField) => {
+    if (field === sort) setOrder((o) => (o === 'asc' ? 'desc' : 'asc'));
+    else {
+      setSort(field);
+      setOrder(field === 'createdAt' || field === 'rotatedAt' ? 'desc' : 'asc');
+    }
+  };
+
+  const filtersOn = Boolean(search || kind || state || provider);
+  const title = scopeEnvironment ? `${scopeWorkspace?.name ?? ''} / ${scopeEnvironment.name}` : scopeWorkspace ? scopeWorkspace.name : 'All keys';
+  const canCreateRemote = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local';
+
+  const emptyText = filtersOn ? (
+    <>
+      <h2>No keys match</h2>
+      <p>Nothing matches these filters. Clear the search or a filter to see more.</p>
+    </>
+  ) : (
+    <>
+      <h2>No keys here yet</h2>
+      <p>Generate an ed25519 key pair, import a key file, or add a key you already have.</p>
+      <div className="row" style={{ justifyContent: 'center' }}>
+        <button type="button" className="btn primary" onClick={() => setDialog({ type: 'new-key', mode: 'generate' })}>Generate key pair</button>
+        <button type="button" className="btn" onClick={() => setDialog({ type: 'new-key', mode: 'import' })}>Import key file</button>
+      </div>
+    </>
+  );
+
+  const closeDialog = () => setDialog(null);
+  const sel = [...selected];
+
+  return (
+    <div className="app">
+      <Sidebar
+        workspaces={workspaces}
+        environments={environments}
+        scope={scope}
+        setScope={(s) => {
+          setScope(s);
+          setSelected(new Set());
+        }}
+        syncing={syncing}
+        version={version}
+        onLock={onLock}
+        onSettings={() => setDialog({ type: 'settings' })}
+        actions={{
+          add: () => setDialog({ type: 'add-workspace' }),
+          connect: (w) => setDialog({ type: 'connect', workspace: w }),
+          sync: (w) => setDialog({ type: 'sync', workspace: w }),
+          rename: (w) => setDialog({ type: 'rename', workspace: w }),
+          remove: (w) => setDialog({ type: 'remove-workspace', workspace: w }),
+          addEnvironment: (w) => setDialog({ type: 'add-env', workspace: w }),
+        }}
+      />
+      <main className={`content${openId ? ' with-detail' : ''}`} aria-label={title}>
+        <div className="toolbar" role="search">
+          <h1 className="visually-hidden">{title}</h1>
+          <div className="search">
+            <SearchIcon />
+            <label htmlFor="key-search" className="visually-hidden">Search keys</label>
+            <input
+              id="key-search"
+              ref={searchRef}
+              className="input"
+              type="search"
+              placeholder="Search keys, public keys, fingerprints"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowDown' || e.key === 'Enter') {
+                  e.preventDefault();
+                  document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus();
+                } else if (e.key === 'Escape' && search) {
+                  setSearch('');
+                }
+              }}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            {!search && <kbd aria-hidden="true">/</kbd>}
+          </div>
+          <label className="visually-hidden" htmlFor="filter-kind">Kind</label>
+          <select id="filter-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">All kinds</option>
+            {KIND_OPTIONS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          </select>
+          <label className="visually-hidden" htmlFor="filter-state">State</label>
+          <select id="filter-state" className="input" value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">All states</option>
+            <option value="active">Active</option>
+            <option value="inactive">Inactive</option>
+            <option value="revoked">Revoked</option>
+          </select>
+          <label className="visually-hidden" htmlFor="filter-platform">Platform</label>
+          <select id="filter-platform" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
+            <option value="">All platforms</option>
+            {Object.entries(PLATFORM_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          </select>
+          <span className="count" aria-live="polite" data-testid="key-count">{pages.total === null ? '…' : plural(pages.total, 'key')}</span>
+          <span className="spacer" />
+          <Menu
+            label="New key"
+            buttonClass="btn primary"
+            items={[
+              ...(canCreateRemote ? [{ label: `Create on ${PLATFORM_LABELS[scopeWorkspace!.provider as keyof typeof PLATFORM_LABELS]}…`, onSelect: () => setDialog({ type: 'new-key', mode: 'remote' }) }] : []),
+              { label: 'Generate ed25519 key pair…', onSelect: () => setDialog({ type: 'new-key', mode: 'generate' }) },
+              { label: 'Import key file…', onSelect: () => setDialog({ type: 'new-key', mode: 'import' }) },
+              { label: 'Add a key made elsewhere…', onSelect: () => setDialog({ type: 'new-key', mode: 'existing' }) },
+            ]}
+          />
+        </div>
+        <div className="table-wrap">
+          {selected.size > 0 && (
+            <div className="selection-bar" role="region" aria-label="Selection">
+              <strong>{plural(selected.size, 'key')} selected</strong>
+              <button type="button" className="btn small" onClick={() => setDialog({ type: 'rotate', ids: sel })}>Rotate…</button>
+              <button type="button" className="btn small" onClick={() => setDialog({ type: 'export', ids: sel })}>Export…</button>
+              <button type="button" className="btn small danger" onClick={() => setDialog({ type: 'delete', ids: sel })}>Delete…</button>
+              <button type="button" className="btn ghost small" onClick={() => setSelected(new Set())}>Clear selection</button>
+            </div>
+          )}
+          <ErrorNotice error={loadError ?? pages.error} doing="load the keys" />
+          <KeyTable
+            pages={pages}
+            workspaces={wsById}
+            active={active}
+            setActive={setActive}
+            openId={openId}
+            onOpen={setOpenId}
+            selected={selected}
+            onToggle={toggle}
+            onToggleAll={() => {
+              const ids: string[] = [];
+              for (let i = 0; i < (pages.total ?? 0); i++) {
+                const r = pages.rowAt(i);
+                if (r) ids.push(r.id);
+              }
+              setSelected((s) => (s.size >= ids.length ? new Set() : new Set(ids)));
+            }}
+            onDelete={(ids) => setDialog({ type: 'delete', ids })}
+            sort={sort}
+            order={order}
+            onSort={onSort}
+            emptyText={emptyText}
+          />
+        </div>
+        {openId && (
+          <KeyDetail
+            key={openId}
+            id={openId}
+            workspaces={wsById}
+            environments={environments}
+            onClose={() => {
+              setOpenId(null);
+              document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus();
+            }}
+            onChanged={changed}
+            onRotate={(id) => setDialog({ type: 'rotate', ids: [id] })}
+            onState={(id, action) => setDialog({ type: 'state', ids: [id], action })}
+            onExport={(id) => setDialog({ type: 'export', ids: [id] })}
+            onDelete={(id) => setDialog({ type: 'delete', ids: [id] })}
+          />
+        )}
+      </main>
+
+      {dialog?.type === 'add-workspace' && <AddWorkspaceDialog onClose={closeDialog} onDone={(w) => { closeDialog(); loadWorkspaces(); setScope({ type: 'workspace', id: w.id }); toast(`Workspace ${w.name} added.`); }} />}
+      {dialog?.type === 'connect' && <ConnectDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); changed(); toast(`${dialog.workspace.name} is connected.`); }} />}
+      {dialog?.type === 'rename' && <RenameWorkspaceDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); loadWorkspaces(); }} />}
+      {dialog?.type === 'remove-workspace' && <RemoveWorkspaceDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); setScope({ type: 'all' }); changed(); }} />}
+      {dialog?.type === 'add-env' && <AddEnvironmentDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); loadWorkspaces(); }} />}
+      {dialog?.type === 'sync' && <SyncDialog workspace={dialog.workspace} onClose={() => { closeDialog(); changed(); }} />}
+      {dialog?.type === 'settings' && <SettingsDialog vaultPath={vaultPath} version={version} onClose={closeDialog} />}
+      {dialog?.type === 'new-key' && (
+        <NewKeyDialog
+          mode={dialog.mode}
+          workspaces={workspaces}
+          environments={environments}
+          workspace={scopeWorkspace}
+          environment={scopeEnvironment}
+          onClose={closeDialog}
+          onCreated={(id) => { changed(); setOpenId(id); }}
+        />
+      )}
+      {dialog?.type === 'delete' && <DeleteKeysDialog ids={dialog.ids} onClose={closeDialog} onDone={() => { closeDialog(); if (openId && dialog.ids.includes(openId)) setOpenId(null); setSelected(new Set()); changed(); }} />}
+      {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} onClose={() => { closeDialog(); changed(); }} />}
+      {dialog?.type === 'state' && <StateChangeDialog ids={dialog.ids} action={dialog.action} workspaces={wsById} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
+      {dialog?.type === 'export' && <ExportDialog ids={dialog.ids} onClose={closeDialog} />}
+    </div>
+  );
+}

@@ -1,0 +1,224 @@
+// First run (create the vault) and every later start (unlock it). The footer keeps the version
+// and the vault's state in view.
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { call } from '../api';
+import { BrandMark } from '../components/icons';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { StrengthMeter } from '../components/StrengthMeter';
+import { isCode } from '../lib/errors';
+import { estimateStrength } from '../lib/strength';
+
+const STATE_TEXT: Record<string, string> = { absent: 'not created yet', locked: 'locked', unlocked: 'unlocked' };
+
+function Shell({ children, version, state, path }: { children: ReactNode; version?: string; state?: string; path?: string }) {
+  return (
+    <main className="welcome">
+      <div className="welcome-card">{children}</div>
+      <footer className="welcome-footer">
+        <dl>
+          <dt>Version</dt>
+          <dd data-testid="app-version">{version ?? '…'}</dd>
+        </dl>
+        <dl>
+          <dt>Vault</dt>
+          <dd data-testid="vault-state" data-state={state}>{state ? STATE_TEXT[state] ?? state : '…'}</dd>
+        </dl>
+        {path && <span className="mono" title="Vault file">{path}</span>}
+      </footer>
+    </main>
+  );
+}
+
+export interface WelcomeProps {
+  version?: string;
+  path?: string;
+  onUnlocked(): void;
+}
+
+export function CreateVault(props: WelcomeProps & { onRestored(): void }) {
+  const [restoring, setRestoring] = useState(false);
+  return restoring ? <RestoreVault {...props} onBack={() => setRestoring(false)} /> : <NewVault {...props} onRestore={() => setRestoring(true)} />;
+}
+
+function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onRestore(): void }) {
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [touched, setTouched] = useState(false);
+  const meterId = useId();
+  const mismatchId = useId();
+  const mismatch = touched && confirm.length > 0 && password !== confirm;
+  const tooShort = password.length > 0 && password.length < 8;
+  const canSubmit = password.length >= 8 && password === confirm && understood && !busy;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (!canSubmit) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await call('vault.create', { password });
+      performance.mark('keyhold:unlock-answer');
+      onUnlocked();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Shell version={version} state="absent" path={path}>
+      <div className="brand"><BrandMark /></div>
+      <h1>Create your vault</h1>
+      <p className="lead">Keyhold keeps every key you hold in one encrypted file on this computer. Choose the master password that opens it.</p>
+      <form onSubmit={submit} noValidate aria-label="Create vault">
+        <div className="field">
+          <label htmlFor="new-password">Master password</label>
+          <input id="new-password" className="input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={meterId} autoFocus />
+          <StrengthMeter password={password} id={meterId} />
+          {tooShort && <span className="hint">Use at least 8 characters.</span>}
+        </div>
+        <div className="field">
+          <label htmlFor="confirm-password">Type it again</label>
+          <input id="confirm-password" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} onBlur={() => setTouched(true)} aria-invalid={mismatch} aria-describedby={mismatch ? mismatchId : undefined} />
+          {mismatch && <span id={mismatchId} className="error">The two passwords are not the same.</span>}
+        </div>
+        <div className="notice warn loss">
+          <span className="title">If you lose this password, your keys are gone.</span>
+          Nobody can recover it, not even Keyhold: the vault is encrypted with it and nothing else. Write it down somewhere safe, and keep an encrypted backup (Settings → Backup).
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
+          <span>I understand that a lost master password cannot be recovered.</span>
+        </label>
+        <ErrorNotice error={error} doing="create the vault" />
+        <button type="submit" className="btn primary" disabled={!canSubmit} style={{ width: '100%', marginTop: 8 }}>
+          {busy ? 'Creating… (deriving the key)' : 'Create vault'}
+        </button>
+        {password.length >= 8 && estimateStrength(password).score < 2 && <p className="hint small" style={{ marginTop: 8 }}>This password is weak; anyone who gets the file could guess it.</p>}
+      </form>
+      <p className="small" style={{ marginTop: 14, marginBottom: 0 }}>
+        Moving from another computer? <button type="button" className="link-button" onClick={onRestore}>Restore from a backup</button>
+      </p>
+    </Shell>
+  );
+}
+
+function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { onRestored(): void; onBack(): void }) {
+  const [file, setFile] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [wrong, setWrong] = useState(false);
+  const meterId = useId();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setWrong(false);
+    try {
+      await call('vault.restore', { file: file.trim(), passphrase, password });
+      setPassphrase('');
+      setPassword('');
+      setConfirm('');
+      onRestored();
+    } catch (err) {
+      if (isCode(err, 'WRONG_PASSWORD')) setWrong(true);
+      else setError(err);
+      setBusy(false);
+    }
+  };
+  return (
+    <Shell version={version} state="absent" path={path}>
+      <div className="brand"><BrandMark /></div>
+      <h1>Restore from a backup</h1>
+      <p className="lead">Keyhold makes a new vault on this computer from a backup file, under a master password you choose now.</p>
+      <form onSubmit={submit} noValidate aria-label="Restore vault">
+        <div className="field"><label htmlFor="rs-file">Backup file</label><input id="rs-file" className="input mono" value={file} onChange={(e) => setFile(e.target.value)} spellCheck={false} placeholder="/media/usb/keyhold-backup.khb" autoFocus /></div>
+        <div className="field">
+          <label htmlFor="rs-pass">Backup passphrase</label>
+          <input id="rs-pass" className="input" type="password" autoComplete="off" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrong(false); }} aria-invalid={wrong} />
+          {wrong && <span className="error" role="alert">That passphrase does not open this backup.</span>}
+        </div>
+        <div className="field">
+          <label htmlFor="rs-new">New master password</label>
+          <input id="rs-new" className="input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={meterId} />
+          <StrengthMeter password={password} id={meterId} />
+        </div>
+        <div className="field">
+          <label htmlFor="rs-new2">Type it again</label>
+          <input id="rs-new2" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={confirm.length > 0 && confirm !== password} />
+          {confirm.length > 0 && confirm !== password && <span className="error">The two passwords are not the same.</span>}
+        </div>
+        <ErrorNotice error={error} doing="restore the backup" />
+        <div className="row">
+          <button type="button" className="btn" onClick={onBack} disabled={busy}>Back</button>
+          <button type="submit" className="btn primary spacer" disabled={busy || !file.trim() || !passphrase || password.length < 8 || password !== confirm}>{busy ? 'Restoring…' : 'Restore vault'}</button>
+        </div>
+      </form>
+    </Shell>
+  );
+}
+
+const LOCK_REASONS: Record<string, string> = {
+  idle: 'Keyhold locked itself after a while without use.',
+  suspend: 'Keyhold locked when the computer went to sleep.',
+  'screen-lock': 'Keyhold locked when the screen was locked.',
+  explicit: 'The vault is locked.',
+};
+
+export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { reason?: string }) {
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [wrong, setWrong] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const errorId = useId();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!busy) input.current?.focus();
+  }, [busy]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!password || busy) return;
+    setBusy(true);
+    setWrong(false);
+    setError(undefined);
+    try {
+      await call('vault.unlock', { password });
+      performance.mark('keyhold:unlock-answer');
+      setPassword('');
+      onUnlocked();
+    } catch (err) {
+      setBusy(false);
+      if (isCode(err, 'WRONG_PASSWORD')) {
+        setWrong(true);
+        setPassword('');
+      } else setError(err);
+    }
+  };
+
+  return (
+    <Shell version={version} state="locked" path={path}>
+      <div className="brand"><BrandMark /></div>
+      <h1>Unlock Keyhold</h1>
+      <p className="lead">{reason ? LOCK_REASONS[reason] ?? LOCK_REASONS.explicit : 'Enter your master password to open the vault.'}</p>
+      <form onSubmit={submit} noValidate aria-label="Unlock vault">
+        <div className="field">
+          <label htmlFor="master-password">Master password</label>
+          <input ref={input} id="master-password" className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); setWrong(false); }} aria-invalid={wrong} aria-describedby={wrong ? errorId : undefined} autoFocus disabled={busy} />
+          {wrong && <span id={errorId} className="error" role="alert" data-testid="wrong-password">That password does not open this vault. Check Caps Lock and try again.</span>}
+        </div>
+        <ErrorNotice error={error} doing="unlock the vault" />
+        <button type="submit" className="btn primary" disabled={!password || busy} style={{ width: '100%' }}>
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+      </form>
+    </Shell>
+  );
+}
