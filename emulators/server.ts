@@ -6,7 +6,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo, Socket } from 'node:net';
 
 /** One-shot faults for the next requests, in order (deterministic, for tests). */
-export const FAULT_KINDS = ['error500', 'error503', 'rate429', 'drop', 'hang', 'malformed', 'huge'] as const;
+/** 'lose': the platform does the work, then the connection drops before the answer. */
+export const FAULT_KINDS = ['error500', 'error503', 'rate429', 'drop', 'lose', 'hang', 'malformed', 'huge'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Faults {
@@ -193,7 +194,7 @@ export async function startEmulator(name: string, handler: EmuHandler, options: 
       }
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
       const fault = pickFault(faults, url.pathname);
-      if (fault) {
+      if (fault && fault !== 'lose') {
         stats.faulted++;
         switch (fault) {
           case 'drop':
@@ -214,6 +215,7 @@ export async function startEmulator(name: string, handler: EmuHandler, options: 
             return sendHuge(res, faults.hugeBytes);
         }
       }
+      if (fault === 'lose') stats.faulted++;
       stats.handled++;
       const answer = await handler({
         method: req.method ?? 'GET',
@@ -224,6 +226,10 @@ export async function startEmulator(name: string, handler: EmuHandler, options: 
         raw,
         base,
       });
+      if (fault === 'lose') {
+        req.socket.destroy();
+        return;
+      }
       send(res, answer);
     })().catch(() => {
       if (!res.headersSent) send(res, { status: 500, body: faultBody(500, 'Internal Server Error') });

@@ -201,20 +201,23 @@ const KeyPairScope = { workspaceId: Id.nullable().optional(), environmentId: Id.
 export const KeyGenerateInput = z
   .object({ name: KeyPairName, comment: z.string().max(1024).optional(), description: z.string().max(65536).optional(), ...KeyPairScope })
   .strict();
-/** A key file's content (OpenSSH, PKCS#8, PKCS#1 or a public line). A protected file without
- * its passphrase, or with a wrong one, is WRONG_PASSWORD: the UI then asks for the passphrase. */
+/** A key file (OpenSSH, PKCS#8, PKCS#1 or a public line): its absolute `path`, read in main so a
+ * private key never passes through the renderer, or its `content`. A protected file without its
+ * passphrase, or with a wrong one, is WRONG_PASSWORD: the UI then asks for the passphrase. */
 export const KeyImportInput = z
   .object({
     name: KeyPairName,
     description: z.string().max(65536).optional(),
-    content: z.string().min(1).max(512 * 1024),
+    path: z.string().min(1).max(4096).optional(),
+    content: z.string().min(1).max(512 * 1024).optional(),
     encoding: z.enum(['text', 'base64']).optional(),
     passphrase: z.string().max(4096).optional(),
-    /** where the file came from, for the audit trail */
+    /** where pasted content came from, for the audit trail */
     fileName: z.string().max(4096).optional(),
     ...KeyPairScope,
   })
-  .strict();
+  .strict()
+  .refine((v) => (v.path === undefined) !== (v.content === undefined), { message: 'give either path or content', path: ['path'] });
 export const KeyExportFormat = z.enum(['openssh', 'pkcs8', 'pub', 'txt']);
 /** Export to an absolute path (the file never passes through the renderer). */
 export const KeyExportInput = z
@@ -233,6 +236,67 @@ export const KeyExportResult = z.object({
 export const KeyRandomart = z.object({ id: z.string(), fingerprint: z.string(), fingerprintLine: z.string(), randomart: z.string() });
 
 // ---- remote platforms (issue 5): schemas ------------------------------------------------------
+// Secrets in these inputs (password, secret key, token) are used once and never echoed back.
+export const WorkspaceConnectInput = z
+  .object({
+    workspaceId: Id,
+    email: z.string().min(1).max(1024).optional(),
+    password: Password.optional(),
+    accessKey: z.string().min(1).max(4096).optional(),
+    secretKey: Password.optional(),
+    token: Password.optional(),
+    keyId: Id.optional(),
+  })
+  .strict();
+export const WorkspaceConnectOutput = z.object({ workspace: WorkspaceView, credentialKeyId: z.string(), identity: z.string() });
+export const WorkspaceSyncOutput = z.object({
+  workspace: z.string(),
+  environments: z.object({ total: z.number().int(), added: z.number().int() }),
+  keys: z.object({ total: z.number().int(), added: z.number().int(), updated: z.number().int(), missing: z.number().int() }),
+});
+export const RemoteFlag = z.enum(['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read']);
+export const KeyCreateInput = z
+  .object({
+    workspaceId: Id,
+    environmentId: Id.optional(),
+    kind: KeyKindName,
+    name: z.string().min(1).max(1024),
+    description: z.string().max(4096).optional(),
+    flags: z.array(RemoteFlag).max(4).optional(),
+    keyId: Id.optional(),
+    role: z.string().max(64).optional(),
+  })
+  .strict();
+export const RegistrationGuideView = z.object({ url: z.string(), steps: z.array(z.string()), registered: z.boolean() });
+export const KeyCreateOutput = z.object({ key: KeyView, registration: RegistrationGuideView.optional() });
+export const KeyRotateInput = z.object({ ids: z.array(Id).min(1).max(100_000), concurrency: z.number().int().min(1).max(256).optional() }).strict();
+export const RotationResultView = z.object({
+  id: z.string(),
+  ok: z.boolean(),
+  version: z.number().int().optional(),
+  resumed: z.boolean().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const KeyRotateOutput = z.object({ rotated: z.number().int(), failed: z.number().int(), results: z.array(RotationResultView) });
+export const KeyCheckOutput = z.object({ id: z.string(), works: z.boolean(), detail: z.string() });
+export const RemoteCapabilities = z.record(
+  z.string(),
+  z.object({
+    connect: z.string(),
+    create: z.array(KeyKindName),
+    reset: z.boolean(),
+    activate: z.boolean(),
+    deactivate: z.boolean(),
+    deleteRequiresInactive: z.boolean(),
+    edit: z.boolean(),
+    registration: z.string(),
+    signedRequests: z.boolean(),
+    environments: z.boolean(),
+  }),
+);
+export const PendingRotationView = z.object({ id: z.string(), keyId: z.string().nullable(), step: z.string(), createdAt: z.string() });
+export const RotationProgressEvent = z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int(), keyId: z.string(), ok: z.boolean() });
+
 
 // ---- export (issue 6): schemas ----------------------------------------------------------------
 const ExportPath = z.string().min(1).max(4096);
@@ -323,6 +387,17 @@ export const channels = {
   'keys.export': def(KeyExportInput, KeyExportResult, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT', 'CONFLICT']),
   'keys.randomart': def(IdInput, KeyRandomart, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT']),
   // ---- remote platforms (issue 5): channels
+  'workspaces.connect': def(WorkspaceConnectInput, WorkspaceConnectOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'INVALID_INPUT', 'CONFLICT']),
+  'workspaces.sync': def(IdInput, WorkspaceSyncOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE']),
+  'keys.create': def(KeyCreateInput, KeyCreateOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'CONFLICT', 'INVALID_INPUT']),
+  'keys.rotate': def(KeyRotateInput, KeyRotateOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE']),
+  'keys.activate': def(IdInput, KeyView, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE']),
+  'keys.deactivate': def(IdInput, KeyView, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'CONFLICT']),
+  'keys.revoke': def(IdInput, KeyView, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'CONFLICT']),
+  'keys.check': def(IdInput, KeyCheckOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE']),
+  'remote.capabilities': def(Empty, RemoteCapabilities, []),
+  'remote.pending': def(Empty, z.array(PendingRotationView), ['LOCKED']),
+  'remote.resume': def(Empty, KeyRotateOutput, ['LOCKED', 'REMOTE']),
   // ---- export (issue 6): channels
   'export.preview': def(ExportPreviewInput, ExportPreview, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT', 'USAGE', 'INTERNAL']),
   'export.netrc': def(ExportNetrcInput, ExportNetrcOutput, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT', 'CONFLICT', 'USAGE', 'INTERNAL']),
@@ -338,6 +413,7 @@ export type ChannelOutput<C extends Channel> = z.output<(typeof channels)[C]['ou
 export const events = {
   // each domain adds its events here (e.g. rotation progress)
   'vault.locked': z.object({ reason: z.enum(['explicit', 'idle', 'suspend', 'screen-lock']) }),
+  'keys.rotation.progress': RotationProgressEvent,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

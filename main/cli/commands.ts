@@ -2,6 +2,7 @@ import { exportCommands } from './export-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
 import type { CommandModule } from './program';
+import { remoteCommands } from './remote-commands';
 import { vaultCommands } from './vault-commands';
 import { workspaceCommands } from './workspace-commands';
 
@@ -12,4 +13,5 @@ export const allCommands: readonly CommandModule[] = [
   keyCommands,
   keyPairCommands,
   exportCommands,
+  remoteCommands,
 ];

@@ -64,6 +64,14 @@ describe('keyhold netrc', () => {
     expect(again.stdout).toContain('unchanged');
   });
 
+  it('writes ~/.netrc ($HOME/.netrc) when no --out is given', async () => {
+    const home = mkdtempSync(join(dir, 'home-'));
+    const r = await runKeyhold(['--vault', vaultPath, 'netrc', pairId], { env: { ...env(), HOME: home } });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(home, '.netrc'), 'utf8')).toContain(`machine 127.0.0.1 login ${ACCESS} password`);
+    expect(statSync(join(home, '.netrc')).mode & 0o777).toBe(0o600);
+  });
+
   it('--dry-run shows the masked diff and writes nothing', async () => {
     const out = join(dir, 'netrc-dry');
     const r = await runKeyhold(['--vault', vaultPath, 'netrc', pairId, '--out', out, '--dry-run'], { env: env() });
@@ -180,7 +188,9 @@ describe('keyhold exec', () => {
     const exited = once(proc, 'exit');
     while (!stdout.includes('ready')) await Promise.race([once(proc.stdout, 'data'), exited]);
     proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     const [code] = (await exited) as [number | null];
+    clearTimeout(timer);
     expect(stderr).toBe('');
     expect(code).toBe(42);
     expect(stdout).toBe(`ready\nterm:${API_KEY}\n`);

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { KeyholdError } from '../errors';
 import { runExec, type ExecStreams } from '../export/exec';
+import { defaultNetrcPath } from '../export/netrc';
 import {
   execEnv,
   exportCurlConfig,
@@ -77,7 +78,7 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--login <login>', 'login for keys that have only a secret (no public part)')
     .option('--dry-run', 'show the change, passwords masked, and write nothing')
     .action(async (ids: string[], opts: NetrcOptions) => {
-      const input = { keyIds: ids, path: opts.out, host: opts.host, login: opts.login };
+      const input = { keyIds: ids, path: opts.out ?? defaultNetrcPath(cli.streams.env), host: opts.host, login: opts.login };
       if (opts.dryRun) {
         const { plan, changes } = await withVault(cli, (s) => planNetrcExport(s, input));
         cli.print({ path: plan.path, changes, warnings: plan.warnings, diff: plan.preview }, plan.preview || `No change to ${plan.path}.`);

@@ -1,11 +1,9 @@
 // `keyhold gen ed25519`, `keyhold import FILE`, `keyhold export ID` (CLI.md): key pairs the way
 // ssh-keygen makes them, files in and out. The use cases are main/service/keypairs.ts.
-import { readFileSync } from 'node:fs';
 import { Argument, Option, type Command } from 'commander';
-import { KeyholdError } from '../errors';
 import { EXPORT_FORMATS, type ExportFormat } from '../keys/export-formats';
-import { keyFileNeedsPassphrase, MAX_KEY_FILE_BYTES, parseKeyFile } from '../keys/parse-key-file';
-import { exportKeyPair, generateKeyPair, importKeyPair } from '../service/keypairs';
+import { keyFileNeedsPassphrase, parseKeyFile } from '../keys/parse-key-file';
+import { exportKeyPair, generateKeyPair, importKeyPair, readKeyFile } from '../service/keypairs';
 import { keyDetail, resolveScope, type KeyView } from '../service/keys';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
@@ -18,19 +16,6 @@ export function keyPairText(view: Pick<KeyView, 'publicKey' | 'fingerprint' | 'r
   if (view.fingerprint) lines.push('The key fingerprint is:', `${view.fingerprint}${view.meta.comment ? ` ${view.meta.comment}` : ''}`);
   if (view.randomart) lines.push("The key's randomart image is:", view.randomart);
   return lines;
-}
-
-function readKeyFile(path: string): Buffer {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read';
-    throw new KeyholdError('INVALID_INPUT', `Cannot read ${path}: ${why}.`);
-  }
-  if (data.length > MAX_KEY_FILE_BYTES) throw new KeyholdError('INVALID_INPUT', `${path} is too large to be a key file.`);
-  return data;
 }
 
 interface ScopeOptions {

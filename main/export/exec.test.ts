@@ -104,7 +104,9 @@ describe('runExec', () => {
     proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     while (!stdout.includes('ready')) await once(proc.stdout, 'data');
     proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     const [code] = (await once(proc, 'exit')) as [number | null];
+    clearTimeout(timer);
     expect(code).toBe(42);
     expect(stdout).toBe(`ready\nterm:${SECRET}\n`);
   });

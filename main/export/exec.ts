@@ -2,7 +2,7 @@
 // `aws-vault exec`). The secrets go into the child's env object, never into process.env or a
 // file; SIGINT, SIGTERM and SIGHUP sent to us are passed on (but see sharesTerminal), and our exit
 // status is the child's (128 + the signal's number when a signal ended it).
-import { spawn, type StdioOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { KeyholdError } from '../errors';
@@ -48,19 +48,31 @@ export function runExec(options: ExecOptions): Promise<ExecResult> {
   const signals = options.signals ?? process;
 
   return new Promise((resolve, reject) => {
-    const child = spawn(options.command, [...options.args], { env, stdio, cwd: options.cwd });
+    // Listen before spawning: the child can start (and a signal arrive) before spawn() returns,
+    // and a signal with no listener yet would kill us with the default action.
     // A Ctrl-C at a terminal the child shares with us already reached it (the whole foreground
     // process group gets it); sending it again would read as a second Ctrl-C, which tools like
     // terraform take as "abort now". We still listen, so that we wait for the child's exit code.
     const sharesTerminal = !piped && options.signals === undefined && Boolean(process.stdin.isTTY);
+    let child: ChildProcess | undefined;
+    const early: NodeJS.Signals[] = [];
     const forward = FORWARDED_SIGNALS.map((sig) => {
       const listener = () => {
         if (sig === 'SIGINT' && sharesTerminal) return;
-        child.kill(sig);
+        if (child) child.kill(sig);
+        else early.push(sig);
       };
       signals.on(sig, listener);
       return () => signals.off(sig, listener);
     });
+    try {
+      child = spawn(options.command, [...options.args], { env, stdio, cwd: options.cwd });
+    } catch (e) {
+      forward.forEach((off) => off());
+      reject(new KeyholdError('INVALID_INPUT', `Could not run ${options.command}: ${(e as NodeJS.ErrnoException).code ?? 'invalid command'}`));
+      return;
+    }
+    for (const sig of early) child.kill(sig);
     const cleanup = () => forward.forEach((off) => off());
 
     if (piped) {

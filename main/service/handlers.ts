@@ -3,6 +3,7 @@ import { appHandlers } from './app';
 import type { ServiceContext } from './context';
 import { exportHandlers } from './export-handlers';
 import { keyPairHandlers } from './keypair-handlers';
+import { remoteHandlers } from './remote-handlers';
 import { vaultHandlers } from './vault-handlers';
 import { VaultManager } from './vault-manager';
 
@@ -13,5 +14,6 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...vaultHandlers(ctx, vault),
     ...keyPairHandlers(ctx, vault),
     ...exportHandlers(ctx, vault),
+    ...remoteHandlers(ctx, vault),
   };
 }

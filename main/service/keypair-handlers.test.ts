@@ -63,6 +63,14 @@ describe('key pair IPC channels', () => {
     expect(imp.publicKey).toBe(readFileSync(`${src}.pub`, 'utf8').trim());
     expect(imp.hasSecret).toBe(true);
     expect(await errorCode('keys.import', { name: 'imp2', content: 'garbage!!', encoding: 'base64' })).toBe('INVALID_INPUT');
+    // by path: the private key is read in main; relative paths, missing files and both-or-neither are refused
+    const src2 = keygen(tmp.dir, 'by-path', 'ecdsa', { comment: 'bp' });
+    const byPath = await call('keys.import', { name: 'bp', path: src2 });
+    expect(byPath.publicKey).toBe(readFileSync(`${src2}.pub`, 'utf8').trim());
+    expect(await errorCode('keys.import', { name: 'bp2', path: 'rel/key' })).toBe('INVALID_INPUT');
+    expect(await errorCode('keys.import', { name: 'bp2', path: join(tmp.dir, 'missing') })).toBe('INVALID_INPUT');
+    expect(await errorCode('keys.import', { name: 'bp2', path: src2, content: 'x' })).toBe('INVALID_INPUT');
+    expect(await errorCode('keys.import', { name: 'bp2' })).toBe('INVALID_INPUT');
     expect(await errorCode('keys.import', { name: 'imp2', content: 'ssh-ed25519 AAAA!!garbage' })).toBe('INVALID_INPUT');
   });
 });

@@ -5,7 +5,7 @@ import { KeyholdError } from '../errors';
 import type { Handlers } from '../ipc/router';
 import { decodeStrictBase64 } from '../keys/strict-base64';
 import type { ServiceContext } from './context';
-import { exportKeyPair, generateKeyPair, importKeyPair, keyPairRandomart } from './keypairs';
+import { exportKeyPair, generateKeyPair, importKeyPair, keyPairRandomart, readKeyFile } from './keypairs';
 import { keyDetail } from './keys';
 import type { VaultManager } from './vault-manager';
 
@@ -18,13 +18,20 @@ export function keyPairHandlers(_ctx: ServiceContext, vault: VaultManager): Pick
     },
     'keys.import': (input) => {
       const s = vault.session();
-      const content = input.encoding === 'base64' ? decodeStrictBase64(input.content, 'key file (base64)') : input.content;
+      let content: string | Buffer;
+      if (input.path !== undefined) {
+        if (!isAbsolute(input.path)) throw new KeyholdError('INVALID_INPUT', 'Give the key file as an absolute path.');
+        content = readKeyFile(input.path);
+      } else {
+        const text = input.content ?? '';
+        content = input.encoding === 'base64' ? decodeStrictBase64(text, 'key file (base64)') : text;
+      }
       const rec = importKeyPair(s, {
         name: input.name,
         content,
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.passphrase ? { passphrase: input.passphrase } : {}),
-        ...(input.fileName ? { origin: input.fileName } : {}),
+        ...(input.path ? { origin: input.path } : input.fileName ? { origin: input.fileName } : {}),
         workspaceId: input.workspaceId ?? null,
         environmentId: input.environmentId ?? null,
       });

@@ -2,6 +2,7 @@
 // file, export it in a format tools read, its randomart, and ed25519 signing for the main process
 // (Encord's request signatures). The stored secret of a key pair is always its unencrypted
 // OpenSSH private key text; its public part the OpenSSH public line.
+import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { KeyholdError } from '../errors';
 import { writeFileAtomic } from '../export/atomic-file';
@@ -9,7 +10,7 @@ import { generateEd25519Async, signEd25519 } from '../keys/ed25519';
 import { renderExport, type ExportFormat, type ExportableKey } from '../keys/export-formats';
 import { fingerprint, fingerprintLine, randomart } from '../keys/fingerprint';
 import { decodeOpenSshPrivateKey, encodeOpenSshPrivateKey } from '../keys/openssh-private';
-import { parseKeyFile, type KeySource } from '../keys/parse-key-file';
+import { MAX_KEY_FILE_BYTES, parseKeyFile, type KeySource } from '../keys/parse-key-file';
 import type { SshPrivateKey } from '../keys/private-key';
 import { ed25519PublicBytes, oneLineComment, parsePublicKeyLine, publicKeyLine, type SshPublicKey } from '../keys/public-key';
 import type { KeyRecord, NewKey, VaultSession } from '../vault/types';
@@ -93,6 +94,20 @@ export interface ImportKeyPairInput extends KeyPairScope {
   passphrase?: string;
   /** where it came from (a path, "clipboard"), for the audit trail */
   origin?: string;
+}
+
+/** A key file's bytes, for import; an unreadable path is INVALID_INPUT naming the path only. */
+export function readKeyFile(path: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read';
+    throw new KeyholdError('INVALID_INPUT', `Cannot read ${path}: ${why}.`);
+  }
+  if (data.length > MAX_KEY_FILE_BYTES) throw new KeyholdError('INVALID_INPUT', `${path} is too large to be a key file.`);
+  return data;
 }
 
 const SOURCE_NAMES: Record<KeySource, string> = {

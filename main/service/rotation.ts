@@ -504,6 +504,11 @@ export async function resumeRotations(session: VaultSession, opts: RotationOptio
   );
 }
 
+/** Counts for a batch of results (IPC and CLI print the same). */
+export function rotationSummary(results: RotationResult[]): { rotated: number; failed: number; results: RotationResult[] } {
+  return { rotated: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length, results };
+}
+
 /** What is waiting in the journal (for the UI and `key rotate` output). */
 export function pendingRotations(session: VaultSession): { id: string; keyId: string | null; step: string; createdAt: string }[] {
   return session.listPending(ROTATION).map((op) => ({ id: op.id, keyId: op.keyId, step: op.step, createdAt: op.createdAt }));

@@ -158,13 +158,13 @@ export class VaultStore implements VaultSession {
     for (const r of rows) {
       const { seg } = row(RevRow, r, 'index_segments');
       this.loadSegmentRow(get.get(seg));
+      this.index.warmSegment(seg);
       if (performance.now() - last > 8) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.isLocked) return;
         last = performance.now();
       }
     }
-    this.index.warm();
   }
 
   private loadSegmentRow(raw: unknown): void {

@@ -1,0 +1,174 @@
+// The remote commands of CLI.md: `workspace connect W`, `sync W`, and `key create | rotate |
+// activate | deactivate | revoke | check`. Each resumes any interrupted rotation first, so a
+// crash of an earlier run is finished (or rolled back) before new remote work starts.
+import { Option, type Command } from 'commander';
+import { KeyholdError } from '../errors';
+import { connectWorkspace } from '../service/connect';
+import { keyDetail } from '../service/keys';
+import { checkRemoteKey, createRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
+import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary } from '../service/rotation';
+import { syncWorkspace } from '../service/sync';
+import type { VaultSession } from '../vault/types';
+import type { Cli } from './io';
+import { keyGroup, keyText } from './key-commands';
+import type { CommandModule } from './program';
+import { withVault } from './with-vault';
+import { workspaceGroup } from './workspace-commands';
+
+const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair'] as const;
+const FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
+
+/** Runs fn on the vault after finishing interrupted rotations (told on stderr). */
+async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+  return withVault(cli, async (session) => {
+    const resumed = await resumeRotations(session);
+    if (resumed.length) cli.progress(`Finished ${resumed.filter((r) => r.ok).length} of ${resumed.length} interrupted rotation(s).`);
+    return fn(session);
+  });
+}
+
+function concurrency(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_CONCURRENCY;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new KeyholdError('USAGE', '--concurrency must be a whole number from 1 to 256.');
+  return n;
+}
+
+export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
+  workspaceGroup(program)
+    .command('connect')
+    .description('store the credential that manages the workspace and check it on the platform')
+    .argument('<workspace>', 'name or id')
+    .option('--email <email>', 'Syncano: the account email (password via --secret-stdin or a prompt)')
+    .option('--public <access-key>', 'Rancher: the access key of an account API key (secret via --secret-stdin)')
+    .option('--key <id>', 'Encord: a key pair of the vault, registered on Encord')
+    .option('--secret-stdin', 'read the password, secret key or token from the next line of standard input')
+    .action(async (w: string, o: { email?: string; public?: string; key?: string; secretStdin?: boolean }) => {
+      const result = await withRemote(cli, async (session) => {
+        const ws = session.getWorkspace(w);
+        const input: Parameters<typeof connectWorkspace>[1] = { workspace: ws.id };
+        if (ws.provider === 'syncano') {
+          if (!o.email) throw new KeyholdError('USAGE', 'Syncano: give --email (the password comes from --secret-stdin or a prompt).');
+          input.email = o.email;
+          input.password = await cli.secret(o.secretStdin, 'the Syncano password');
+        } else if (ws.provider === 'rancher') {
+          if (!o.public) throw new KeyholdError('USAGE', 'Rancher: give --public ACCESS_KEY (the secret key comes from --secret-stdin or a prompt).');
+          input.accessKey = o.public;
+          input.secretKey = await cli.secret(o.secretStdin, 'the Rancher secret key');
+        } else if (ws.provider === 'github') {
+          input.token = await cli.secret(o.secretStdin, 'the GitHub token');
+        } else if (ws.provider === 'encord') {
+          if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
+          input.keyId = o.key;
+        }
+        return connectWorkspace(session, input);
+      });
+      cli.print(result, `Connected ${result.workspace.name} (${result.workspace.provider}) as ${result.identity}; credential stored as key ${result.credentialKeyId}`);
+    });
+
+  program
+    .command('sync')
+    .description("pull the platform's environments and keys into the vault (never deletes local secrets)")
+    .argument('<workspace>', 'name or id')
+    .action(async (w: string) => {
+      const r = await withRemote(cli, (session) => syncWorkspace(session, w));
+      cli.print(r, `Synced ${r.workspace}: ${r.environments.added} environment(s) and ${r.keys.added} key(s) added, ${r.keys.updated} updated, ${r.keys.missing} gone remotely (kept locally)`);
+    });
+
+  const key = keyGroup(program);
+  key
+    .command('create')
+    .description('create a key on the platform (or register a public key) and store it')
+    .requiredOption('--workspace <workspace>', 'name or id')
+    .option('--env <env>', 'environment (Syncano instance, Rancher environment)')
+    .addOption(new Option('--kind <kind>', 'what to create').choices(CREATE_KINDS).makeOptionMandatory())
+    .requiredOption('--name <name>', 'its name')
+    .option('--description <text>', 'its description')
+    .addOption(new Option('--flag <flag...>', 'Syncano API key flags').choices(FLAGS))
+    .option('--key <id>', 'GitHub / Encord: register this key pair of the vault instead of a new one')
+    .option('--role <role>', 'Encord: Admin, Member or user')
+    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string }) => {
+      const out = await withRemote(cli, async (session) => {
+        const created = await createRemoteKey(session, {
+          workspace: o.workspace,
+          kind: o.kind,
+          name: o.name,
+          ...(o.env !== undefined ? { env: o.env } : {}),
+          ...(o.description !== undefined ? { description: o.description } : {}),
+          ...(o.flag ? { flags: o.flag } : {}),
+          ...(o.key ? { keyId: o.key } : {}),
+          ...(o.role ? { role: o.role } : {}),
+        });
+        return { ...keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
+      });
+      cli.print(out, () => {
+        const lines = [`Created ${out.kind} ${out.name} (${out.id})`, keyText(out)];
+        if (out.registration && !out.registration.registered) {
+          lines.push(`Register it by hand at ${out.registration.url}:`, ...out.registration.steps.map((s, i) => `  ${i + 1}. ${s}`), `Then run: keyhold key check ${out.id}`);
+        }
+        return lines.join('\n');
+      });
+    });
+
+  key
+    .command('rotate')
+    .description('new secret on the platform, stored, old one retired; resumable after a crash')
+    .argument('<ids...>', 'key ids')
+    .option('--concurrency <n>', `rotations at once (default ${DEFAULT_CONCURRENCY})`)
+    .action(async (ids: string[], o: { concurrency?: string }) => {
+      const n = concurrency(o.concurrency);
+      const summary = await withRemote(cli, async (session) =>
+        rotationSummary(
+          await rotateKeys(session, ids, {
+            concurrency: n,
+            onProgress: (p) => cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`),
+          }),
+        ),
+      );
+      cli.print(summary, () =>
+        [
+          ...summary.results.map((r) => (r.ok ? `${r.id}  rotated (version ${r.version ?? '?'})${r.resumed ? ', finished an interrupted rotation' : ''}` : `${r.id}  FAILED: ${r.error?.message ?? ''}`)),
+          `${summary.rotated} rotated, ${summary.failed} failed`,
+        ].join('\n'),
+      );
+      if (summary.failed > 0) {
+        const first = summary.results.find((r) => !r.ok)!.error!;
+        const code = summary.results.every((r) => r.ok || r.error?.code === first.code) ? first.code : 'REMOTE';
+        // the results are on stdout; the exit code says not all went well
+        throw new KeyholdError(code as 'REMOTE', `${summary.failed} of ${summary.results.length} rotation(s) failed; the keys that failed keep a working secret.`);
+      }
+    });
+
+  for (const [name, active] of [
+    ['activate', true],
+    ['deactivate', false],
+  ] as const) {
+    key
+      .command(name)
+      .description(`${name} the key on the platform (Rancher)`)
+      .argument('<id>', 'key id')
+      .action(async (id: string) => {
+        const view = await withRemote(cli, async (session) => keyDetail(session, await setRemoteKeyActive(session, id, active)));
+        cli.print(view, `${name === 'activate' ? 'Activated' : 'Deactivated'} ${view.name} (${view.id})`);
+      });
+  }
+
+  key
+    .command('revoke')
+    .description('delete the key on the platform; the vault keeps the record (revoked) and its secret')
+    .argument('<id>', 'key id')
+    .action(async (id: string) => {
+      const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, id)));
+      cli.print(view, `Revoked ${view.name} (${view.id}) on the platform`);
+    });
+
+  key
+    .command('check')
+    .description('check with a real call that the stored secret works (Encord: records the registration)')
+    .argument('<id>', 'key id')
+    .action(async (id: string) => {
+      const r = await withRemote(cli, (session) => checkRemoteKey(session, id));
+      cli.print(r, `${r.id}: ${r.works ? 'works' : 'does NOT work'} (${r.detail})`);
+      if (!r.works) throw new KeyholdError('REMOTE', `Key ${r.id} does not work: ${r.detail}`);
+    });
+};

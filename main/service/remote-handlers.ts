@@ -1,0 +1,70 @@
+// IPC handlers of the remote domain: connect, sync, create, rotate (with progress events),
+// activate / deactivate / revoke / check, and the rotation journal. Interrupted rotations
+// resume when the vault is unlocked, and before any remote call as a safety net.
+import { CAPABILITIES } from '../providers/types';
+import type { Handlers } from '../ipc/router';
+import type { VaultSession } from '../vault/types';
+import { connectWorkspace } from './connect';
+import type { ServiceContext } from './context';
+import { keyDetail } from './keys';
+import { checkRemoteKey, createRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
+import { pendingRotations, resumeRotations, rotateKeys, rotationSummary } from './rotation';
+import { syncWorkspace } from './sync';
+import type { VaultManager } from './vault-manager';
+
+type RemoteChannels =
+  | 'workspaces.connect'
+  | 'workspaces.sync'
+  | 'keys.create'
+  | 'keys.rotate'
+  | 'keys.activate'
+  | 'keys.deactivate'
+  | 'keys.revoke'
+  | 'keys.check'
+  | 'remote.capabilities'
+  | 'remote.pending'
+  | 'remote.resume';
+
+export function remoteHandlers(ctx: ServiceContext, vault: VaultManager): Pick<Handlers, RemoteChannels> {
+  const progress = { onProgress: (p: { total: number; done: number; failed: number; keyId: string; ok: boolean }) => ctx.emit('keys.rotation.progress', p) };
+  let resumed: Promise<unknown> | null = null;
+  const resume = (session: VaultSession) => (resumed ??= resumeRotations(session, progress).catch(() => undefined).finally(() => (resumed = null)));
+  vault.onUnlock((session) => {
+    void resume(session);
+  });
+  /** the session, once any interrupted rotation has had its chance to finish */
+  const ready = async () => {
+    const session = vault.session();
+    await resume(session);
+    return session;
+  };
+  return {
+    'workspaces.connect': async ({ workspaceId, ...rest }) => {
+      const session = await ready();
+      return connectWorkspace(session, { workspace: workspaceId, ...rest });
+    },
+    'workspaces.sync': async ({ id }) => syncWorkspace(await ready(), id),
+    'keys.create': async ({ workspaceId, environmentId, ...rest }) => {
+      const session = await ready();
+      const created = await createRemoteKey(session, { workspace: workspaceId, ...(environmentId ? { env: environmentId } : {}), ...rest });
+      return { key: keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
+    },
+    'keys.rotate': async ({ ids, concurrency }) => rotationSummary(await rotateKeys(await ready(), ids, { ...progress, ...(concurrency ? { concurrency } : {}) })),
+    'keys.activate': async ({ id }) => {
+      const session = await ready();
+      return keyDetail(session, await setRemoteKeyActive(session, id, true));
+    },
+    'keys.deactivate': async ({ id }) => {
+      const session = await ready();
+      return keyDetail(session, await setRemoteKeyActive(session, id, false));
+    },
+    'keys.revoke': async ({ id }) => {
+      const session = await ready();
+      return keyDetail(session, await revokeRemoteKey(session, id));
+    },
+    'keys.check': async ({ id }) => checkRemoteKey(await ready(), id),
+    'remote.capabilities': () => CAPABILITIES,
+    'remote.pending': () => pendingRotations(vault.session()),
+    'remote.resume': async () => rotationSummary(await resumeRotations(vault.session(), progress)),
+  };
+}
