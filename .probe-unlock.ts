@@ -10,6 +10,7 @@ import { benchQueries } from './bench/vault-data';
   t = performance.now();
   const p = s.listKeys({ sort: 'name', limit: 50 });
   console.log('first page', performance.now() - t, p.total);
+  for (const q of benchQueries(20, 99)) s.listKeys({ search: q, limit: 50 });
   const times: number[] = [];
   for (const q of benchQueries(200)) { const a = performance.now(); s.listKeys({ search: q, limit: 50 }); times.push(performance.now() - a); }
   times.sort((a, b) => a - b);

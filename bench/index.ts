@@ -2,11 +2,12 @@
 // Each suite returns named figures; text mode prints them as they come, --json prints one JSON
 // object merging every suite's figures. Benchmarks are not tests: nothing here asserts a speed.
 import { keysSuite } from './keys';
+import { rotationSuite } from './rotation';
 import type { BenchSuite } from './suite';
 import { uiSuite } from './ui';
 import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [keysSuite, vaultSuite, uiSuite];
+const suites: BenchSuite[] = [keysSuite, vaultSuite, uiSuite, rotationSuite];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -32,6 +32,18 @@ class Segment {
     this.starts = null;
   }
 
+  /** Takes tuples as stored: flush() writes them in name order, so usually no sort is needed. */
+  adopt(tuples: Tuple[]): void {
+    const names = tuples.map((t) => t[4].toLowerCase());
+    for (let i = 1; i < tuples.length; i++) {
+      const a = names[i - 1]!;
+      const b = names[i]!;
+      if (a > b || (a === b && tuples[i - 1]![0] > tuples[i]![0])) return; // not in order: sort lazily
+    }
+    this.ordered = tuples;
+    this.lowerNames = names;
+  }
+
   order(byId: Map<string, Entry>): { tuples: Tuple[]; names: string[] } {
     if (!this.ordered) {
       const withNames: Array<[string, Tuple]> = [];
@@ -70,17 +82,12 @@ class Segment {
     const starts = this.starts;
     const out: number[] = [];
     let pos = hay.indexOf(needle);
+    let rec = 0;
     while (pos >= 0) {
-      // the record holding pos: last start <= pos
-      let lo = 0;
-      let hi = starts.length - 2;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid]! <= pos) lo = mid;
-        else hi = mid - 1;
-      }
-      out.push(lo);
-      pos = hay.indexOf(needle, starts[lo + 1]!);
+      // hits come in increasing order: walk the record starts forward instead of searching
+      while (starts[rec + 1]! <= pos) rec++;
+      out.push(rec);
+      pos = hay.indexOf(needle, starts[rec + 1]!);
     }
     return out;
   }
@@ -179,6 +186,7 @@ export class KeyIndex {
       s.ids.add(t[0]);
       this.byId.set(t[0], { t, seg });
     }
+    s.adopt(tuples);
     this.segments.set(seg, s);
     this.revs.set(seg, rev);
   }
@@ -225,12 +233,11 @@ export class KeyIndex {
     return e.seg;
   }
 
+  /** One segment's keys in name order (the order they are sealed in). */
   segmentTuples(seg: number): Tuple[] {
     const s = this.segments.get(seg);
     if (!s) return [];
-    const out: Tuple[] = [];
-    for (const id of s.ids) out.push(this.byId.get(id)!.t);
-    return out;
+    return s.order(this.byId).tuples.slice();
   }
 
   /** Sorts every segment now (unlock calls this, in slices, so the first page needs no sort). */

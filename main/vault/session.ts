@@ -2,6 +2,7 @@
 // Sealer) and the decrypted key index. Every public write is one IMMEDIATE transaction; before
 // it writes, it catches up with commits of other processes (PRAGMA data_version + segment revs).
 import { randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
@@ -170,7 +171,15 @@ export class VaultStore implements VaultSession {
   private loadSegmentRow(raw: unknown): void {
     if (raw === undefined) return;
     const { seg, rev, data } = row(SegmentRow, raw, 'index_segments');
-    const json = this.sealer.open('index_segments.data', String(seg), data);
+    const packed = this.sealer.openBytes('index_segments.data', String(seg), data);
+    let json: string;
+    try {
+      json = inflateRawSync(packed).toString('utf8');
+    } catch {
+      throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} does not inflate.`);
+    } finally {
+      packed.fill(0);
+    }
     this.index.loadSegment(seg, rev, parseSegment(json, seg));
   }
 
@@ -254,7 +263,9 @@ export class VaultStore implements VaultSession {
         continue;
       }
       const rev = (this.index.revs.get(seg) ?? 0) + 1;
-      upsert.run(seg, rev, this.sealer.seal('index_segments.data', String(seg), JSON.stringify(tuples)));
+      // deflated before sealing: half the bytes for secretbox to open at unlock
+      const packed = deflateRawSync(Buffer.from(JSON.stringify(tuples)), { level: 1 });
+      upsert.run(seg, rev, this.sealer.sealBytes('index_segments.data', String(seg), packed));
       this.index.revs.set(seg, rev);
     }
   }

@@ -122,7 +122,7 @@ function DiffView({ diff }: { diff: string }) {
   return (
     <pre className="diff" data-testid="netrc-diff" aria-label="What will change">
       {diff.split('\n').map((line, i) => (
-        <span key={i} className={line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'ctx'}>{line || ' '}</span>
+        <span key={i} className={line.startsWith('+++') || line.startsWith('---') || line.startsWith('@@') ? 'ctx' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : 'ctx'}>{line || ' '}</span>
       ))}
     </pre>
   );

@@ -26,7 +26,7 @@ export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void 
 
   const start = async () => {
     setPhase({ kind: 'running', done: 0, total: ids.length });
-    const off = onEvent('rotation.progress', (p) => setPhase((ph) => (ph.kind === 'running' ? { ...ph, done: p.done, total: p.total } : ph)));
+    const off = onEvent('keys.rotation.progress', (p) => setPhase((ph) => (ph.kind === 'running' ? { ...ph, done: p.done, total: p.total } : ph)));
     try {
       const r = await call('keys.rotate', { ids });
       setPhase({ kind: 'done', results: r.results });

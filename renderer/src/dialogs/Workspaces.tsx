@@ -1,11 +1,12 @@
 // Workspaces: add, connect (each platform's credential), rename, remove, add an environment,
 // and sync with progress.
 import { useEffect, useState, type FormEvent } from 'react';
-import { call, onEvent } from '../api';
+import { call } from '../api';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PLATFORM_LABELS, PlatformIcon, type ProviderName } from '../components/icons';
-import type { KeyRow, WorkspaceRow } from '../lib/model';
+import { useToast } from '../components/Toasts';
+import type { KeyRow, SyncOut, WorkspaceRow } from '../lib/model';
 
 const DEFAULT_URLS: Partial<Record<ProviderName, string>> = {
   syncano: 'https://api.syncano.io',
@@ -89,6 +90,7 @@ export function AddWorkspaceDialog({ onClose, onDone }: { onClose(): void; onDon
 }
 
 export function ConnectDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
+  const toast = useToast();
   const provider = workspace.provider as ProviderName;
   const [email, setEmail] = useState('');
   const [publicValue, setPublicValue] = useState('');
@@ -107,11 +109,12 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
     setError(undefined);
     try {
       const input =
-        provider === 'syncano' ? { workspace: workspace.id, email: email.trim(), secret }
-        : provider === 'rancher' ? { workspace: workspace.id, publicValue: publicValue.trim(), secret }
-        : provider === 'encord' ? { workspace: workspace.id, keyId }
-        : { workspace: workspace.id, secret };
-      await call('workspace.connect', input);
+        provider === 'syncano' ? { workspaceId: workspace.id, email: email.trim(), password: secret }
+        : provider === 'rancher' ? { workspaceId: workspace.id, accessKey: publicValue.trim(), secretKey: secret }
+        : provider === 'encord' ? { workspaceId: workspace.id, keyId }
+        : { workspaceId: workspace.id, token: secret };
+      const r = await call('workspaces.connect', input);
+      toast(`Connected as ${r.identity}.`);
       setSecret('');
       onDone();
     } catch (e) {
@@ -231,34 +234,31 @@ export function AddEnvironmentDialog({ workspace, onClose, onDone }: { workspace
 }
 
 export function SyncDialog({ workspace, onClose }: { workspace: WorkspaceRow; onClose(): void }) {
-  const [progress, setProgress] = useState<{ done: number; total: number; step?: string }>({ done: 0, total: 0 });
-  const [result, setResult] = useState<{ environments: number; keys: number; missing: number }>();
+  const [result, setResult] = useState<SyncOut>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    const off = onEvent('sync.progress', (p) => {
-      if (p.workspaceId === workspace.id) setProgress({ done: p.done, total: p.total, step: p.step });
-    });
-    call('workspace.sync', { workspace: workspace.id })
-      .then((r) => setResult(r))
-      .catch(setError)
-      .finally(off);
-    return off;
+    let stale = false;
+    call('workspaces.sync', { id: workspace.id })
+      .then((r) => !stale && setResult(r))
+      .catch((e: unknown) => !stale && setError(e));
+    return () => {
+      stale = true;
+    };
   }, [workspace.id]);
   const running = !result && !error;
   return (
     <Dialog title={`Sync ${workspace.name}`} onClose={onClose} busy={running} testId="sync-dialog" footer={<button type="button" className="btn primary" onClick={onClose} disabled={running}>{running ? 'Syncing…' : 'Close'}</button>}>
       {running && (
         <>
-          <p id="sync-label">{progress.step ?? 'Asking the platform for its environments and keys…'}</p>
-          <div className="progress" role="progressbar" aria-labelledby="sync-label" aria-valuemin={0} aria-valuemax={progress.total || undefined} aria-valuenow={progress.total ? progress.done : undefined}>
-            <div style={{ width: progress.total ? `${(100 * progress.done) / progress.total}%` : '15%' }} />
-          </div>
+          <p id="sync-label">Asking {PLATFORM_LABELS[workspace.provider as ProviderName]} for its environments and keys…</p>
+          <div className="progress indeterminate" role="progressbar" aria-labelledby="sync-label"><div /></div>
         </>
       )}
       {result && (
         <div className="notice ok" role="status" data-testid="sync-result">
           <span className="title">Sync finished.</span>
-          {result.environments} environments and {result.keys} keys are up to date{result.missing ? `; ${result.missing} keys were not found on the platform (their stored secrets are kept, marked “gone remotely”)` : ''}.
+          {result.environments.total} environments ({result.environments.added} new) and {result.keys.total} keys ({result.keys.added} new, {result.keys.updated} updated) are up to date.
+          {result.keys.missing > 0 && ` ${result.keys.missing} keys were not found on the platform: their stored secrets are kept, marked “gone remotely”.`}
         </div>
       )}
       <ErrorNotice error={error} doing="sync" />

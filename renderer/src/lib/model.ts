@@ -12,3 +12,6 @@ export type SortField = NonNullable<KeyQueryIn['sort']>;
 export type SettingsOut = ChannelOutput<'vault.settings.get'>;
 export type KdfOut = ChannelOutput<'vault.kdf'>;
 export type ExportPreviewOut = ChannelOutput<'export.preview'>;
+export type SyncOut = ChannelOutput<'workspaces.sync'>;
+export type RotateOut = ChannelOutput<'keys.rotate'>;
+export type Capabilities = ChannelOutput<'remote.capabilities'>;
