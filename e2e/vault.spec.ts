@@ -84,9 +84,21 @@ test('settings: auto-lock and clipboard times, change the master password, theme
     await expect(dialog.getByTestId('settings-vault-state')).toHaveText('unlocked');
   });
 
-  await test.step('the KDF parameters are shown', async () => {
+  await test.step('the KDF parameters are shown, measured and changed (with the password)', async () => {
     await dialog.getByRole('tab', { name: 'Security' }).click();
-    await expect(dialog.getByTestId('kdf-params')).toContainText('64 MiB');
+    await expect(dialog.getByTestId('kdf-params')).toContainText('64 MiB, 3 passes');
+    await dialog.getByLabel('Memory (MiB)').fill('32');
+    await expect(dialog.getByText('Below the floor of 64 MiB and 3 passes.')).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Measure unlock time' })).toBeDisabled();
+    await dialog.getByLabel('Memory (MiB)').fill('80');
+    await dialog.getByRole('button', { name: 'Measure unlock time' }).click();
+    await expect(dialog.getByTestId('kdf-measured')).toContainText(/Unlocking takes about \d+ ms/);
+    await dialog.getByLabel('Master password, to apply').fill('wrong');
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect(dialog.getByText('That is not the master password.')).toBeVisible();
+    await dialog.getByLabel('Master password, to apply').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect(dialog.getByTestId('kdf-params')).toContainText('80 MiB, 3 passes');
   });
 
   await test.step('changing the master password checks the current one', async () => {
@@ -121,5 +133,49 @@ test('settings: auto-lock and clipboard times, change the master password, theme
     await page.getByLabel('Master password', { exact: true }).fill('a new and longer passphrase');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect(page.getByRole('grid', { name: 'Keys' })).toBeVisible();
+  });
+});
+
+test('backup from settings, then restore it on a first run', async ({ app }) => {
+  const { page } = app;
+  const { createVaultFast, invoke } = await import('./flows');
+  const { rmSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  await createVaultFast(page);
+  await invoke(page, 'keys.add', { kind: 'api_key', name: 'kept through the backup', secret: 'backup-me-0123456789' });
+  const backupFile = join(app.dir, 'keyhold.khb');
+
+  await test.step('write an encrypted backup', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('tab', { name: 'Backup' }).click();
+    await dialog.getByLabel('Backup file').fill(backupFile);
+    await dialog.getByLabel('Backup passphrase').fill('backup passphrase 1');
+    await dialog.getByLabel('Passphrase again').fill('backup passphrase 1');
+    await dialog.getByRole('button', { name: 'Write backup' }).click();
+    await expect(page.getByTestId('toast').last()).toContainText('Backup written');
+    expect(existsSync(backupFile)).toBe(true);
+    await expectAccessible(page, 'backup');
+    await page.keyboard.press('Escape');
+  });
+
+  await test.step('on a machine without a vault: restore, wrong passphrase first', async () => {
+    await page.keyboard.press('Control+l');
+    rmSync(app.vaultPath, { force: true });
+    for (const suffix of ['-wal', '-shm']) rmSync(app.vaultPath + suffix, { force: true });
+    await page.reload();
+    await page.getByRole('button', { name: 'Restore from a backup' }).click();
+    await page.getByLabel('Backup file').fill(backupFile);
+    await page.getByLabel('Backup passphrase').fill('not it');
+    await page.getByLabel('New master password').fill('a brand new master password');
+    await page.getByLabel('Type it again').fill('a brand new master password');
+    await page.getByRole('button', { name: 'Restore vault' }).click();
+    await expect(page.getByText('That passphrase does not open this backup.')).toBeVisible();
+    await expectAccessible(page, 'restore');
+    await app.screenshot('vault-restore');
+    await page.getByLabel('Backup passphrase').fill('backup passphrase 1');
+    await page.getByRole('button', { name: 'Restore vault' }).click();
+    await expect(page.getByRole('grid', { name: 'Keys' })).toBeVisible();
+    await expect(page.getByTestId('key-row')).toContainText('kept through the backup');
   });
 });

@@ -1,4 +1,5 @@
-// `npm run emulators [-- --json] [-- --latency MS --error-rate R]`: starts the four platform
+// `npm run emulators [-- --json] [-- --latency MS --error-rate R --rate-limit-rate R
+// --retry-after S --drop-rate R]`: starts the four platform
 // emulators on 127.0.0.1 with seeded demo accounts, prints how to reach each (one JSON line per
 // emulator with --json), and runs until killed. Fault knobs: these flags at start, and
 // POST <url>/__faults at runtime.
@@ -41,10 +42,11 @@ function flag(args: string[], name: string): number | undefined {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const faults: Partial<Faults> = {};
-  const latency = flag(args, '--latency');
-  const errorRate = flag(args, '--error-rate');
-  if (latency !== undefined) faults.latencyMs = latency;
-  if (errorRate !== undefined) faults.errorRate = errorRate;
+  const knobs = { '--latency': 'latencyMs', '--error-rate': 'errorRate', '--rate-limit-rate': 'rateLimitRate', '--retry-after': 'retryAfterSeconds', '--drop-rate': 'dropRate' } as const;
+  for (const [name, key] of Object.entries(knobs)) {
+    const v = flag(args, name);
+    if (v !== undefined) faults[key] = v;
+  }
   const { servers, info } = await startAll(faults);
   for (const i of info) {
     if (args.includes('--json')) process.stdout.write(`${JSON.stringify(i)}\n`);

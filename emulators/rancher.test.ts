@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRancher, type RancherEmulator } from './rancher';
@@ -35,7 +35,11 @@ describe('Rancher emulator', () => {
   });
 
   it('serves /v2-beta/schemas as the captured server did, rebased to this host', async () => {
-    const captured = JSON.parse(readFileSync(join(__dirname, '..', '..', 'shared', 'data', 'rancher-v2beta-schemas.json'), 'utf8').split('http://rancher.example:8080').join(emu.url));
+    const copy = readFileSync(join(__dirname, 'data', 'rancher-v2beta-schemas.json'), 'utf8');
+    // the emulator's copy is the shared reference file, byte for byte (where the checkout has it)
+    const shared = join(__dirname, '..', '..', 'shared', 'data', 'rancher-v2beta-schemas.json');
+    if (existsSync(shared)) expect(copy).toBe(readFileSync(shared, 'utf8'));
+    const captured = JSON.parse(copy.split('http://rancher.example:8080').join(emu.url));
     const r = await call('GET', '/v2-beta/schemas', { auth: null });
     expect(r.body!.data).toEqual(captured.data);
     const one = await call('GET', '/v2-beta/schemas/apikey', { auth: null });

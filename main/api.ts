@@ -278,6 +278,9 @@ export const RotationResultView = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export const KeyRotateOutput = z.object({ rotated: z.number().int(), failed: z.number().int(), results: z.array(RotationResultView) });
+export const KeyEditRemoteInput = z
+  .object({ id: Id, name: z.string().min(1).max(1024).optional(), description: z.string().max(4096).optional(), flags: z.array(RemoteFlag).max(4).optional() })
+  .strict();
 export const KeyCheckOutput = z.object({ id: z.string(), works: z.boolean(), detail: z.string() });
 export const RemoteCapabilities = z.record(
   z.string(),
@@ -395,6 +398,7 @@ export const channels = {
   'keys.deactivate': def(IdInput, KeyView, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'CONFLICT']),
   'keys.revoke': def(IdInput, KeyView, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'CONFLICT']),
   'keys.check': def(IdInput, KeyCheckOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE']),
+  'keys.editRemote': def(KeyEditRemoteInput, KeyView, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'INVALID_INPUT']),
   'remote.capabilities': def(Empty, RemoteCapabilities, []),
   'remote.pending': def(Empty, z.array(PendingRotationView), ['LOCKED']),
   'remote.resume': def(Empty, KeyRotateOutput, ['LOCKED', 'REMOTE']),

@@ -46,6 +46,9 @@ describe('keyhold remote commands', () => {
     const key = created.json<{ id: string; public: string; state: string }>();
     expect(key.state).toBe('active');
     expect(created.stdout).not.toContain(rancher.state.keys.get([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)!.id)!.secretValue);
+    const updated = await kh(['key', 'update', key.id, '--name', 'deploy-2', '--description', 'CD']);
+    expect(updated.json<{ name: string }>().name).toBe('deploy-2');
+    expect([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)).toMatchObject({ name: 'deploy-2', description: 'CD' });
     const rotated = await kh(['key', 'rotate', key.id, '--concurrency', '2']);
     expect(rotated.code).toBe(0);
     expect(rotated.json<{ rotated: number; results: { id: string; ok: boolean }[] }>()).toMatchObject({ rotated: 1, results: [{ id: key.id, ok: true }] });

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
 import { connectWorkspace } from '../service/connect';
 import { keyDetail } from '../service/keys';
-import { checkRemoteKey, createRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
+import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
 import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary } from '../service/rotation';
 import { syncWorkspace } from '../service/sync';
 import type { VaultSession } from '../vault/types';
@@ -117,11 +117,17 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--concurrency <n>', `rotations at once (default ${DEFAULT_CONCURRENCY})`)
     .action(async (ids: string[], o: { concurrency?: string }) => {
       const n = concurrency(o.concurrency);
+      let shown = 0;
       const summary = await withRemote(cli, async (session) =>
         rotationSummary(
           await rotateKeys(session, ids, {
             concurrency: n,
-            onProgress: (p) => cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`),
+            onProgress: (p) => {
+              // a line at most every 200 ms, and always the last one
+              if (p.done < p.total && Date.now() - shown < 200) return;
+              shown = Date.now();
+              cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`);
+            },
           }),
         ),
       );
@@ -160,6 +166,22 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (id: string) => {
       const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, id)));
       cli.print(view, `Revoked ${view.name} (${view.id}) on the platform`);
+    });
+
+  key
+    .command('update')
+    .description('edit the key on its platform and in the vault (Rancher name/description, Syncano description/flags)')
+    .argument('<id>', 'key id')
+    .option('--name <name>', 'new name')
+    .option('--description <text>', 'new description')
+    .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(FLAGS))
+    .option('--no-flags', 'Syncano: switch every flag off')
+    .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean }) => {
+      const flags = o.flags === false ? [] : o.flag;
+      const view = await withRemote(cli, async (session) =>
+        keyDetail(session, await editRemoteKey(session, id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
+      );
+      cli.print(view, `Updated ${view.name} (${view.id})`);
     });
 
   key

@@ -24,6 +24,8 @@ export type RancherKey = z.output<typeof RancherKey>;
 const Project = z.object({ id: z.string(), type: z.literal('project'), name: z.string().nullish(), description: z.string().nullish(), state: z.string() });
 const collection = <T extends z.ZodType>(item: T) =>
   z.object({ type: z.literal('collection'), data: z.array(item), pagination: z.object({ next: z.string().nullish() }).nullish() });
+// built once: zod compiles each schema on first use, and these parse every answer
+const KeyCollection = collection(RancherKey);
 
 /** {type:"error", status, code, message, fieldName?} -> "<message> (<code>)"; NotUnique is a conflict. */
 export function rancherError(_status: number, body: unknown): PlatformError | null {
@@ -96,7 +98,7 @@ export class RancherProvider implements RemotePlatform {
   }
 
   async check(): Promise<{ identity: string }> {
-    await this.http.request({ method: 'GET', path: '/v2-beta/apikeys', query: { limit: 1 }, schema: collection(RancherKey) });
+    await this.http.request({ method: 'GET', path: '/v2-beta/apikeys', query: { limit: 1 }, schema: KeyCollection });
     return { identity: this.accessKey };
   }
 
@@ -220,7 +222,7 @@ export class RancherProvider implements RemotePlatform {
     const until = Date.now() + (options.waitMs ?? 3_000);
     for (let delay = 20; ; delay = Math.min(delay * 2, 400)) {
       try {
-        await http.request({ method: 'GET', path: '/v2-beta/apikeys', query: { limit: 1 }, schema: collection(RancherKey) });
+        await http.request({ method: 'GET', path: '/v2-beta/apikeys', query: { limit: 1 }, schema: KeyCollection });
         return;
       } catch (e) {
         if (!hasStatus(e, 401) || Date.now() > until) throw e;
@@ -231,13 +233,13 @@ export class RancherProvider implements RemotePlatform {
 
   /** Finds keys by access key (a lost create answer is found this way) */
   async findByPublicValue(projectId: string | null, publicValue: string): Promise<RancherKey | null> {
-    const res = await this.http.request({ method: 'GET', path: this.keysPath(projectId), query: { publicValue }, schema: collection(RancherKey) });
+    const res = await this.http.request({ method: 'GET', path: this.keysPath(projectId), query: { publicValue }, schema: KeyCollection });
     return res.data.data[0] ?? null;
   }
 
   /** Finds keys by name (orphans of a create whose answer was lost carry the rotation's marker) */
   async findByName(projectId: string | null, name: string): Promise<RancherKey[]> {
-    const res = await this.http.request({ method: 'GET', path: this.keysPath(projectId), query: { name }, schema: collection(RancherKey) });
+    const res = await this.http.request({ method: 'GET', path: this.keysPath(projectId), query: { name }, schema: KeyCollection });
     return res.data.data;
   }
 }

@@ -143,7 +143,7 @@ export async function bulkAddKeys(
       const recs = session.addKeys(batch);
       session.audit({ action: options.action ?? 'created', detail: `${recs.length} key(s) added in bulk` });
       return recs;
-    });
+    }, { bulk: true });
     for (const r of added) out.push(r);
     options.onBatch?.(out.length);
     if (i + size < inputs.length) await new Promise<void>((resolve) => setImmediate(resolve));

@@ -7,7 +7,7 @@ import type { VaultSession } from '../vault/types';
 import { connectWorkspace } from './connect';
 import type { ServiceContext } from './context';
 import { keyDetail } from './keys';
-import { checkRemoteKey, createRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
+import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
 import { pendingRotations, resumeRotations, rotateKeys, rotationSummary } from './rotation';
 import { syncWorkspace } from './sync';
 import type { VaultManager } from './vault-manager';
@@ -21,6 +21,7 @@ type RemoteChannels =
   | 'keys.deactivate'
   | 'keys.revoke'
   | 'keys.check'
+  | 'keys.editRemote'
   | 'remote.capabilities'
   | 'remote.pending'
   | 'remote.resume';
@@ -63,6 +64,10 @@ export function remoteHandlers(ctx: ServiceContext, vault: VaultManager): Pick<H
       return keyDetail(session, await revokeRemoteKey(session, id));
     },
     'keys.check': async ({ id }) => checkRemoteKey(await ready(), id),
+    'keys.editRemote': async ({ id, ...patch }) => {
+      const session = await ready();
+      return keyDetail(session, await editRemoteKey(session, id, patch));
+    },
     'remote.capabilities': () => CAPABILITIES,
     'remote.pending': () => pendingRotations(vault.session()),
     'remote.resume': async () => rotationSummary(await resumeRotations(vault.session(), progress)),

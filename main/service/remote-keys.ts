@@ -223,3 +223,42 @@ export async function revokeRemoteKey(session: VaultSession, id: string, opts: R
     return rec;
   });
 }
+
+export interface RemoteEditInput {
+  name?: string;
+  description?: string;
+  /** Syncano API key flags, complete: absent ones are switched off */
+  flags?: string[];
+}
+
+/**
+ * Edits a key on its platform, then in the vault: Rancher name / description, Syncano API key
+ * description and flags. A key the platform does not link (local, or no remote id) is edited
+ * locally only. Audited 'edited'.
+ */
+export async function editRemoteKey(session: VaultSession, id: string, input: RemoteEditInput, opts: RemoteOptions = {}): Promise<KeyRecord> {
+  const key = session.getKey(id);
+  if (input.name === undefined && input.description === undefined && input.flags === undefined) throw new KeyholdError('USAGE', 'Nothing to change: give a new name, description or flags.');
+  const ws = key.workspaceId ? session.getWorkspace(key.workspaceId) : null;
+  const remote = ws && ws.provider !== 'local' && key.remoteId ? keyWorkspace(session, key) : null;
+  let flags: Record<string, boolean> | undefined;
+  if (input.flags !== undefined && remote?.provider !== 'syncano') throw new KeyholdError('USAGE', 'Flags are Syncano API key flags.');
+  if (remote?.provider === 'rancher') {
+    const ref = { id: key.remoteId!, projectId: environmentRemoteId(session, key) };
+    await rancherFor(session, remote, opts).editKey(ref, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}) });
+  } else if (remote?.provider === 'syncano' && key.kind === 'api_key') {
+    const wanted = input.flags !== undefined ? Object.fromEntries(SYNCANO_FLAGS.map((f) => [f, input.flags!.includes(f)])) : undefined;
+    if (input.flags) parseFlags(input.flags);
+    const edited = await syncanoFor(session, remote, opts).editApiKey(environmentRemoteId(session, key) ?? '', key.remoteId!, {
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(wanted ? { flags: wanted } : {}),
+    });
+    flags = syncanoFlags(edited);
+  }
+  return session.transaction(() => {
+    const rec = session.updateKey(key.id, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}), ...(flags ? { flags } : {}) });
+    const changed = [input.name !== undefined && 'name', input.description !== undefined && 'description', flags && 'flags'].filter(Boolean).join(', ');
+    session.audit({ action: 'edited', keyId: key.id, workspaceId: key.workspaceId, detail: `changed ${changed}${remote ? ` on ${remote.provider} and locally` : ''}` });
+    return rec;
+  });
+}

@@ -11,7 +11,7 @@ import { createVault } from '../vault';
 import type { VaultSession } from '../vault/types';
 import { connectWorkspace } from './connect';
 import { generateKeyPair, publicKeyHex } from './keypairs';
-import { checkRemoteKey, createRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
+import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
 import { syncWorkspace } from './sync';
 
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
@@ -92,6 +92,9 @@ describe('Syncano workspace', () => {
     expect((await checkRemoteKey(session, key.id, opts)).works).toBe(true);
     expect((await failure(setRemoteKeyActive(session, key.id, false, opts))).code).toBe('USAGE');
     expect((await failure(createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: 'x', flags: ['fly'] }, opts))).code).toBe('USAGE');
+    const edited = await editRemoteKey(session, key.id, { description: 'ci v2', flags: ['ignore_acl'] }, opts);
+    expect(edited.flags).toMatchObject({ ignore_acl: true, allow_user_create: false });
+    expect(syncano.state.instances.get('demo-instance')!.apiKeys.get(Number(key.remoteId))).toMatchObject({ description: 'ci v2', ignore_acl: true, allow_user_create: false });
     const revoked = await revokeRemoteKey(session, key.id, opts);
     expect(revoked.state).toBe('revoked');
     expect(session.readSecret(key.id)).toMatch(/^[0-9a-f]{40}$/);
@@ -131,6 +134,15 @@ describe('Rancher workspace', () => {
     const res = await syncWorkspace(session, 'ra', opts);
     expect(res.keys.added).toBe(0);
     expect(session.getKey(key.id).state).toBe('revoked');
+  });
+
+  it('edits name and description on Rancher and in the vault', async () => {
+    await connected();
+    const { key } = await createRemoteKey(session, { workspace: 'ra', kind: 'access_key_pair', name: 'old-name' }, opts);
+    const edited = await editRemoteKey(session, key.id, { name: 'new-name', description: 'now described' }, opts);
+    expect(edited).toMatchObject({ name: 'new-name', description: 'now described' });
+    expect(rancher.state.keys.get(key.remoteId!)).toMatchObject({ name: 'new-name', description: 'now described' });
+    expect((await failure(editRemoteKey(session, key.id, { flags: ['ignore_acl'] }, opts))).code).toBe('USAGE');
   });
 
   it('refuses to deactivate or revoke the key that manages the workspace', async () => {

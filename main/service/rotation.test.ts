@@ -166,6 +166,23 @@ describe('rotation (in process)', () => {
     expect(session.readSecret(cred)).toBe(syncano.state.accounts[0]!.account_key);
   });
 
+  it('Syncano account key: a lost reset answer waits for a login, which settles it', async () => {
+    session.addWorkspace({ name: 'sy', provider: 'syncano', url: syncano.url });
+    await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
+    const cred = session.getWorkspace('sy').credentialKeyId!;
+    syncano.setFaults({ queue: ['lose'], queuePath: '/account/reset_key/' });
+    const result = await rotateKey(session, cred, opts);
+    syncano.setFaults({ queuePath: null });
+    expect(result).toMatchObject({ ok: false, error: { code: 'REMOTE', message: expect.stringContaining('workspace connect sy') } });
+    expect(session.listPending(ROTATION).map((op) => op.step)).toEqual(['needs_login']);
+    // resuming without a login changes nothing and says the same
+    expect(await resumeRotations(session, opts)).toEqual([]);
+    await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
+    expect(session.listPending(ROTATION)).toEqual([]);
+    expect(session.readSecret(cred)).toBe(syncano.state.accounts[0]!.account_key);
+    expect(session.listAudit({ keyId: cred }).some((e) => e.action === 'rotated')).toBe(true);
+  });
+
   it('GitHub: a new key pair registered, stored, verified, the old one deleted', async () => {
     session.addWorkspace({ name: 'gh', provider: 'github', url: github.url });
     await connectWorkspace(session, { workspace: 'gh', token: github.demo.token }, opts);
@@ -213,6 +230,38 @@ describe('rotation killed with SIGKILL at every point of the journal, then resum
     expect(session.getKey(key!.id).publicPart).not.toBe(key!.publicPart);
     await new Promise((r) => setTimeout(r, 5));
     expect(activeRancherKeysNamed(key!.name)).toBe(1); // no orphan, the old one retired
+  });
+
+  it.each(['verified', 'retired'] as const)('Rancher workspace credential, killed after %s: resume retires the old pair with the new one', async (point) => {
+    await rancherKeys(0, 'cred');
+    const cred = session.getKey(session.getWorkspace('ra').credentialKeyId!);
+    session.lock();
+    expect(killed(await runDriver(point, [cred.id]))).toBe(true);
+    session = await openVault(vaultPath, PASSWORD);
+    expect(rancherWorks(session, cred)).toBe(true);
+    expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
+    expect(rancherWorks(session, cred)).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    expect([...rancher.state.keys.values()].find((k) => k.publicValue === cred.publicPart)!.state).toBe('removed');
+    rancher.demo.accessKey = session.getKey(cred.id).publicPart!;
+    rancher.demo.secretKey = session.readSecret(cred.id);
+  });
+
+  it.each(['journaled', 'answered', 'stored', 'verified', 'retired'] as const)('GitHub key, killed after %s: exactly the stored key is registered after resume', async (point) => {
+    session.addWorkspace({ name: 'gh', provider: 'github', url: github.url });
+    await connectWorkspace(session, { workspace: 'gh', token: github.demo.token }, opts);
+    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'ssh_key_pair', name: `crash-${point}` }, opts);
+    const registered = (line: string | null) => [...github.state.keys.values()].some((k) => line !== null && k.key === line.split(' ').slice(0, 2).join(' '));
+    session.lock();
+    expect(killed(await runDriver(point, [key.id]))).toBe(true);
+    session = await openVault(vaultPath, PASSWORD);
+    expect(registered(session.getKey(key.id).publicPart)).toBe(true);
+    expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
+    const now = session.getKey(key.id);
+    expect(registered(now.publicPart)).toBe(true);
+    expect(now.publicPart).not.toBe(key.publicPart);
+    expect(registered(key.publicPart)).toBe(false);
+    expect([...github.state.keys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
   });
 
   it.each(['journaled', 'answered', 'stored', 'verified'] as const)('Syncano API key, killed after %s: resume re-reads the platform and stores the working key', async (point) => {

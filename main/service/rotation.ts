@@ -19,7 +19,8 @@ import { generateEd25519Async } from '../keys/ed25519';
 import { fingerprint } from '../keys/fingerprint';
 import { publicKeyLine } from '../keys/public-key';
 import { hasStatus, isTransient } from '../providers/http';
-import type { KeyRecord, PendingOperation, VaultSession } from '../vault/types';
+import type { RancherProvider } from '../providers/rancher';
+import type { KeyPatch, KeyRecord, PendingOperation, VaultSession } from '../vault/types';
 import { environmentRemoteId, githubFor, keyWorkspace, rancherFor, syncanoFor, type RemoteOptions } from './remote';
 
 export const ROTATION = 'rotation';
@@ -101,10 +102,59 @@ function parseData(op: PendingOperation): RotationData {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The journal entry that starts a key's rotation, before anything happens remotely. */
-async function journal(session: VaultSession, key: KeyRecord): Promise<PendingOperation> {
+/**
+ * Vault writes of concurrent rotations grouped into one transaction (one fsync) per turn of the
+ * event loop. Each write still completes before its caller goes on to the remote call it guards.
+ */
+export class WriteBatcher {
+  private queue: { fn: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly session: VaultSession,
+    private readonly windowMs = 2,
+  ) {}
+
+  run<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setTimeout(() => this.flush(), this.windowMs);
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0);
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.session.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, value: item.fn() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) item.resolve(o.value);
+      else item.reject(o.error);
+    });
+  }
+}
+
+/** The journal entry that starts a key's rotation, written before anything happens remotely. */
+async function journal(session: VaultSession, key: KeyRecord, batcher: WriteBatcher): Promise<PendingOperation> {
   const ws = keyWorkspace(session, key);
-  const add = (step: string, data: RotationData) => session.addPending({ type: ROTATION, keyId: key.id, step, data });
+  const add = (step: string, data: RotationData) => batcher.run(() => session.addPending({ type: ROTATION, keyId: key.id, step, data }));
   if (ws.provider === 'rancher' && key.kind === 'access_key_pair') {
     if (!key.remoteId || !key.publicPart) throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Rancher key (sync the workspace first).`);
     return add('creating', {
@@ -153,6 +203,7 @@ class Runner {
     private op: PendingOperation,
     private readonly opts: RotationOptions,
     resumed: boolean,
+    private readonly batcher: WriteBatcher,
   ) {
     this.uncertain = resumed;
   }
@@ -169,9 +220,18 @@ class Runner {
     this.op = this.session.updatePending(this.op.id, step, data);
   }
 
-  private finish(detail: string): void {
-    const key = this.session.getKey(this.keyId);
-    this.session.transaction(() => {
+  /** The new secret becomes the key's current version and the journal says 'stored', at once. */
+  private async store(data: RotationData, secret: string, patch: KeyPatch = {}): Promise<void> {
+    await this.batcher.run(() => {
+      this.session.addVersion(this.keyId, secret, patch);
+      this.update('stored', data);
+    });
+    this.manager = undefined;
+  }
+
+  private async finish(detail: string): Promise<void> {
+    await this.batcher.run(() => {
+      const key = this.session.getKey(this.keyId);
       if (key.remoteMissing || key.state !== 'active') this.session.updateKey(key.id, { remoteMissing: false, state: 'active' });
       this.session.audit({ action: 'rotated', keyId: key.id, workspaceId: key.workspaceId, detail });
       this.session.removePending(this.op.id);
@@ -205,9 +265,11 @@ class Runner {
   }
 
   /** One step; true when the rotation is over. */
+  private ws: ReturnType<typeof keyWorkspace> | undefined;
+
   private async step(): Promise<boolean> {
     const data = parseData(this.op);
-    const ws = keyWorkspace(this.session, this.session.getKey(this.keyId));
+    const ws = (this.ws ??= keyWorkspace(this.session, this.session.getKey(this.keyId)));
     switch (data.provider) {
       case 'rancher':
         return this.rancher(data, ws);
@@ -218,8 +280,11 @@ class Runner {
     }
   }
 
+  /** the workspace's provider, rebuilt after a store when this key is the workspace's credential */
+  private manager: RancherProvider | undefined;
+
   private async rancher(data: z.output<typeof RancherData>, ws: ReturnType<typeof keyWorkspace>): Promise<boolean> {
-    const rancher = () => rancherFor(this.session, ws, this.opts);
+    const rancher = () => (this.manager ??= rancherFor(this.session, ws, this.opts));
     switch (this.op.step) {
       case 'creating': {
         if (this.uncertain) {
@@ -248,15 +313,16 @@ class Runner {
           throw e;
         }
         await this.hook('answered');
-        this.update('created', { ...data, newRemoteId: created.key.id, newPublic: created.key.publicValue, newSecret: created.secret });
+        // the shown-once secret goes into the journal and the vault in one transaction
+        const next = { ...data, newRemoteId: created.key.id, newPublic: created.key.publicValue, newSecret: created.secret };
+        await this.store(next, created.secret, { publicPart: next.newPublic, remoteId: next.newRemoteId });
         await this.hook('created');
+        await this.hook('stored');
         return false;
       }
       case 'created': {
-        this.session.transaction(() => {
-          this.session.addVersion(this.keyId, data.newSecret!, { publicPart: data.newPublic!, remoteId: data.newRemoteId! });
-          this.update('stored', data);
-        });
+        // journals written before the store and the journal entry were one transaction
+        await this.store(data, data.newSecret!, { publicPart: data.newPublic!, remoteId: data.newRemoteId! });
         await this.hook('stored');
         return false;
       }
@@ -272,7 +338,7 @@ class Runner {
         // the manager's credential is read now: if this key manages the workspace, it is the new one
         await rancher().deleteKey({ id: data.oldRemoteId, projectId: data.projectId }, { deactivateFirst: true });
         await this.hook('retired');
-        this.finish(`rotated: new access key ${data.newPublic}, old ${data.oldPublic} deactivated and deleted`);
+        await this.finish(`rotated: new access key ${data.newPublic}, old ${data.oldPublic} deactivated and deleted`);
         await this.hook('recorded');
         return true;
       }
@@ -298,10 +364,7 @@ class Runner {
   private async syncano(data: z.output<typeof SyncanoData>, ws: ReturnType<typeof keyWorkspace>): Promise<boolean> {
     const syncano = () => syncanoFor(this.session, ws, this.opts);
     const store = async (value: string) => {
-      this.session.transaction(() => {
-        this.session.addVersion(this.keyId, value);
-        this.update('stored', data);
-      });
+      await this.store(data, value);
       await this.hook('stored');
     };
     /** the key's value on the platform now */
@@ -359,7 +422,7 @@ class Runner {
         }
         await this.hook('verified');
         await this.hook('retired'); // reset already retired the old value
-        this.finish('rotated: key reset on Syncano, the old value no longer works');
+        await this.finish('rotated: key reset on Syncano, the old value no longer works');
         await this.hook('recorded');
         return true;
       }
@@ -389,15 +452,9 @@ class Runner {
           }
           await this.hook('answered');
         }
-        this.update('registered', { ...data, newRemoteId: String(registered.id) });
+        const next = { ...data, newRemoteId: String(registered.id) };
+        await this.store(next, data.newPrivate, { publicPart: data.newPublic, fingerprint: data.newFingerprint, remoteId: next.newRemoteId });
         await this.hook('created');
-        return false;
-      }
-      case 'registered': {
-        this.session.transaction(() => {
-          this.session.addVersion(this.keyId, data.newPrivate, { publicPart: data.newPublic, fingerprint: data.newFingerprint, remoteId: data.newRemoteId! });
-          this.update('stored', data);
-        });
         await this.hook('stored');
         return false;
       }
@@ -420,7 +477,7 @@ class Runner {
           if (!hasStatus(e, 404)) throw e;
         }
         await this.hook('retired');
-        this.finish(`rotated: new key ${data.newFingerprint} registered, old ${data.oldFingerprint ?? ''} deleted`);
+        await this.finish(`rotated: new key ${data.newFingerprint} registered, old ${data.oldFingerprint ?? ''} deleted`);
         await this.hook('recorded');
         return true;
       }
@@ -469,14 +526,15 @@ export async function rotateKeys(session: VaultSession, ids: string[], opts: Rot
   const results = new Map<string, RotationResult>();
   let done = 0;
   let failed = 0;
+  const batcher = new WriteBatcher(session);
   await pool(unique, opts.concurrency ?? DEFAULT_CONCURRENCY, async (id) => {
     let result: RotationResult;
     try {
       const key = session.getKey(id);
       const existing = pending.get(key.id);
-      const op = existing ?? (await journal(session, key));
+      const op = existing ?? (await journal(session, key, batcher));
       if (!existing) await opts.hook?.('journaled', key.id);
-      await new Runner(session, op, opts, Boolean(existing)).run();
+      await new Runner(session, op, opts, Boolean(existing), batcher).run();
       result = { id: key.id, ok: true, version: currentVersion(session, key.id), ...(existing ? { resumed: true } : {}) };
     } catch (e) {
       result = { id, ok: false, error: errorOf(e) };

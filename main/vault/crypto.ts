@@ -75,14 +75,19 @@ export async function calibrateKdf(targetMs = KDF_TARGET_MS): Promise<KdfParams>
 // from a pool refilled 64 KiB at a time (each nonce is still fresh CSPRNG output, used once).
 let pool = Buffer.alloc(0);
 let poolAt = 0;
-function freshNonce(): Uint8Array {
-  if (poolAt + NONCE > pool.length) {
+/** `n` fresh random bytes from the pool (n <= 1024). */
+export function pooledRandom(n: number): Uint8Array {
+  if (poolAt + n > pool.length) {
     pool = randomBytes(64 * 1024);
     poolAt = 0;
   }
-  const n = pool.subarray(poolAt, poolAt + NONCE);
-  poolAt += NONCE;
-  return n;
+  const out = pool.subarray(poolAt, poolAt + n);
+  poolAt += n;
+  return out;
+}
+
+function freshNonce(): Uint8Array {
+  return pooledRandom(NONCE);
 }
 
 /** nonce || secretbox(plaintext) */

@@ -1,12 +1,11 @@
 // The unlocked vault: VaultSession over one read-write SQLite connection, the vault key (in a
 // Sealer) and the decrypted key index. Every public write is one IMMEDIATE transaction; before
 // it writes, it catches up with commits of other processes (PRAGMA data_version + segment revs).
-import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
-import type { Sealer } from './crypto';
+import { pooledRandom, type Sealer } from './crypto';
 import { KeyIndex, parseSegment } from './key-index';
 import {
   AuditData,
@@ -52,7 +51,7 @@ export const LIMITS = {
 } as const;
 
 export function newId(): string {
-  return randomBytes(8).toString('hex');
+  return Buffer.from(pooledRandom(8)).toString('hex');
 }
 
 function nowIso(): string {
@@ -211,9 +210,14 @@ export class VaultStore implements VaultSession {
     }
   }
 
-  private write<T>(fn: () => T): T {
+  /**
+   * One IMMEDIATE transaction. `bulk` commits with synchronous=NORMAL: durable against a killed
+   * process (WAL), not against power loss until the next FULL commit; every single write is FULL.
+   */
+  private write<T>(fn: () => T, bulk = false): T {
     const db = this.conn;
     if (this.depth > 0) return fn();
+    if (bulk) db.pragma('synchronous = NORMAL');
     this.depth++;
     const dirty = new Set<number>();
     this.dirty = dirty;
@@ -241,6 +245,7 @@ export class VaultStore implements VaultSession {
     } finally {
       this.depth--;
       this.dirty = null;
+      if (bulk) db.pragma('synchronous = FULL');
     }
   }
 
@@ -305,8 +310,8 @@ export class VaultStore implements VaultSession {
     return this.sealer;
   }
 
-  transaction<T>(fn: () => T): T {
-    return this.write(fn);
+  transaction<T>(fn: () => T, options: { bulk?: boolean } = {}): T {
+    return this.write(fn, Boolean(options.bulk));
   }
 
   // ---- workspaces ------------------------------------------------------------------------------
@@ -563,7 +568,7 @@ export class VaultStore implements VaultSession {
         out.push(rec);
       }
       return out;
-    });
+    }, inputs.length > 1);
   }
 
   getKey(id: string): KeyRecord {

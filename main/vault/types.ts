@@ -190,7 +190,9 @@ export interface VaultStats {
 export interface VaultSession {
   readonly path: string;
   stats(): VaultStats;
-  transaction<T>(fn: () => T): T;
+  /** `bulk`: many rows at once (import, sync): committed with synchronous=NORMAL, durable against a
+   * killed process but not power loss until the next ordinary write. */
+  transaction<T>(fn: () => T, options?: { bulk?: boolean }): T;
 
   addWorkspace(input: { name: string; provider: Provider; url?: string | null }): Workspace;
   listWorkspaces(): Workspace[];

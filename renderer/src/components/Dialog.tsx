@@ -79,7 +79,7 @@ export function Dialog({ title, onClose, children, footer, wide, busy, testId, d
       <div className="dialog-inner">
         <div className="dialog-head">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="btn ghost icon" aria-label="Close" onClick={() => !busy && onClose()} disabled={busy}>
+          <button type="button" className="btn ghost icon" aria-label="Close dialog" onClick={() => !busy && onClose()} disabled={busy}>
             <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M3 3l10 10M13 3L3 13" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" /></svg>
           </button>
         </div>

@@ -54,6 +54,8 @@ export function Menu({ label, items, buttonClass = 'btn', buttonContent }: { lab
                 disabled={item.disabled}
                 onClick={() => {
                   setOpen(false);
+                  // focus goes back to the menu button first, so a dialog opened now returns it there
+                  button.current?.focus();
                   item.onSelect();
                 }}
               >

@@ -123,6 +123,7 @@ function GenerateForm(props: NewKeyProps) {
 
 function ImportForm(props: NewKeyProps) {
   const [text, setText] = useState('');
+  const [encoding, setEncoding] = useState<'text' | 'base64'>('text');
   const [fileName, setFileName] = useState('');
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
@@ -135,7 +136,7 @@ function ImportForm(props: NewKeyProps) {
   const passRef = useRef<HTMLInputElement>(null);
   const p = usePlacement(props);
   const [asked, setAsked] = useState(false);
-  const encrypted = asked || (text ? isEncryptedKey(text) : false);
+  const encrypted = asked || (text && encoding === 'text' ? isEncryptedKey(text) : false);
   const hintId = useId();
 
   const take = async (file: File | undefined) => {
@@ -143,8 +144,9 @@ function ImportForm(props: NewKeyProps) {
     setReadError(undefined);
     setError(undefined);
     try {
-      const t = await readKeyFile(file);
-      setText(t);
+      const read = await readKeyFile(file);
+      setText(read.content);
+      setEncoding(read.encoding);
       setAsked(false);
       setWrongPassphrase(false);
       setFileName(file.name);
@@ -169,7 +171,7 @@ function ImportForm(props: NewKeyProps) {
     setError(undefined);
     setWrongPassphrase(false);
     try {
-      const r = await call('keys.import', { content: text, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
+      const r = await call('keys.import', { content: text, encoding, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
       setPassphrase('');
       props.onCreated(r.id);
       props.onClose();
@@ -294,8 +296,8 @@ function SyncanoForm(props: RemoteProps) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await call('keys.create', { workspace: props.workspace.id, environment: env, kind: 'api_key', name: name.trim(), description, flags: [...flags] as (typeof SYNCANO_FLAGS)[number][] });
-      props.onCreated(r.id);
+      const r = await call('keys.create', { workspaceId: props.workspace.id, environmentId: env, kind: 'api_key', name: name.trim(), ...(description ? { description } : {}), flags: [...flags] as (typeof SYNCANO_FLAGS)[number][] });
+      props.onCreated(r.key.id);
       props.onClose();
     } catch (err) {
       setError(err);
@@ -340,9 +342,9 @@ function RancherForm(props: RemoteProps) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await call('keys.create', { workspace: props.workspace.id, ...(scope === 'environment' ? { environment: env } : {}), kind: 'access_key_pair', name: name.trim(), description });
-      setCreated({ id: r.id, publicPart: r.public });
-      props.onCreated(r.id);
+      const r = await call('keys.create', { workspaceId: props.workspace.id, ...(scope === 'environment' ? { environmentId: env } : {}), kind: 'access_key_pair', name: name.trim(), description });
+      setCreated({ id: r.key.id, publicPart: r.key.public });
+      props.onCreated(r.key.id);
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -394,7 +396,7 @@ function RancherForm(props: RemoteProps) {
       <div className="field"><label htmlFor="ra-name">Name</label><input id="ra-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
       <div className="field"><label htmlFor="ra-desc">Description</label><input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
       <ErrorNotice error={error} doing="create the API key" />
-      <Footer busy={busy} label={`Create ${RANCHER_SCOPES[scope].what.toLowerCase()}`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
+      <Footer busy={busy} label={`Create ${scope} API key`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
     </form>
   );
 }
@@ -406,8 +408,9 @@ function EncordForm(props: RemoteProps) {
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [key, setKey] = useState<{ id: string; publicKey: string }>();
+  const [key, setKey] = useState<{ id: string; publicKey: string; url: string; steps: string[] }>();
   const [checked, setChecked] = useState<'ok' | 'failed' | null>(null);
+  const [checkDetail, setCheckDetail] = useState('');
   const page = holder === 'service_account' ? 'Workspace Settings → Service Accounts → your service account → New API key' : 'User settings → API keys → New Key';
 
   const generate = async (e: FormEvent) => {
@@ -415,9 +418,10 @@ function EncordForm(props: RemoteProps) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await call('keys.create', { workspace: props.workspace.id, kind: 'ssh_key_pair', name: name.trim(), holder, ...(holder === 'service_account' ? { role } : {}) });
-      setKey({ id: r.id, publicKey: r.publicKey ?? r.public ?? '' });
-      props.onCreated(r.id);
+      const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: name.trim(), role: holder === 'user' ? 'user' : role });
+      setKey({ id: r.key.id, publicKey: r.key.publicKey ?? r.key.public ?? '', url: r.registration?.url ?? '', steps: r.registration?.steps ?? [] });
+      if (r.registration?.registered) setChecked('ok');
+      props.onCreated(r.key.id);
     } catch (err) {
       setError(err);
     }
@@ -432,8 +436,9 @@ function EncordForm(props: RemoteProps) {
     setBusy(true);
     setError(undefined);
     try {
-      await call('keys.verify', { id: key.id });
-      setChecked('ok');
+      const r = await call('keys.check', { id: key.id });
+      setChecked(r.works ? 'ok' : 'failed');
+      setCheckDetail(r.detail);
     } catch (err) {
       setChecked('failed');
       setError(err);
@@ -483,7 +488,10 @@ function EncordForm(props: RemoteProps) {
           <p className="public-box" data-testid="encord-public-key">{key.publicKey}</p>
           <button type="button" className="btn small" onClick={copyPublic}>Copy public key</button>
         </li>
-        <li>In Encord, open <strong>{page}</strong>, give it the title “{name}”, paste the public key and click <strong>Create</strong>.</li>
+        <li>
+          In Encord, open <strong>{page}</strong>, give it the title “{name}”, paste the public key and click <strong>Add API key</strong>.
+          {key.url && <> The page: <span className="mono">{key.url}</span> <button type="button" className="btn small" onClick={() => void copyText(key.url).then((ok) => toast(ok ? 'Address copied.' : 'Could not use the clipboard.'))}>Copy address</button></>}
+        </li>
         {holder === 'service_account' && <li>Back on the Service Accounts page, give the service account the <strong>{role}</strong> role.</li>}
         <li>
           Then let Keyhold check it: it signs a request with the new key and asks Encord for your projects.
@@ -493,7 +501,13 @@ function EncordForm(props: RemoteProps) {
           </div>
         </li>
       </ol>
-      {checked === 'failed' && <p className="muted small">If you have just added the key, wait a moment and check again. A duplicate public key is refused by Encord.</p>}
+      {checked === 'failed' && (
+        <div className="notice warn" role="alert" data-testid="encord-check-failed">
+          <span className="title">Encord does not accept this key yet.</span>
+          {checkDetail && <span className="platform-message">{checkDetail}</span>}
+          If you have just added it, wait a moment and check again. Encord refuses a public key that is already registered elsewhere.
+        </div>
+      )}
       <ErrorNotice error={error} doing="check the registration" />
       <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
         <button type="button" className="btn primary" onClick={props.onClose}>{checked === 'ok' ? 'Done' : 'Finish later'}</button>
@@ -517,8 +531,8 @@ function GithubForm(props: RemoteProps) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await call('keys.create', { workspace: props.workspace.id, kind: 'ssh_key_pair', name: title.trim(), ...(source === 'existing' ? { keyId } : {}) });
-      props.onCreated(r.id);
+      const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: title.trim(), ...(source === 'existing' ? { keyId } : {}) });
+      props.onCreated(r.key.id);
       props.onClose();
     } catch (err) {
       setError(err);

@@ -33,7 +33,9 @@ export function explain(error: unknown, doing?: string): Explained {
       return { title: 'The vault file is damaged or was changed outside Keyhold. Nothing was written to it.', detail: m, code: error.code };
     case 'REMOTE':
       if (RATE.test(m)) return { title: `${prefix}The platform is limiting how fast Keyhold may call it. Wait a minute and try again.`, detail: m, code: error.code };
+      if (AUTH.test(m) && doing?.startsWith('connect')) return { title: `${prefix}The platform did not accept these credentials. Check them and try again.`, detail: m, code: error.code };
       if (AUTH.test(m)) return { title: `${prefix}The platform refused the stored credential. Reconnect the workspace with a valid one.`, detail: m, code: error.code };
+      if (/\(HTTP 5\d\d\)/.test(m)) return { title: `${prefix}The platform failed on its side. Try again later; nothing was changed in your vault.`, detail: m, code: error.code };
       if (DOWN.test(m)) return { title: `${prefix}The platform did not answer. Check the connection or try again later; nothing was changed.`, detail: m, code: error.code };
       return { title: `${prefix}The platform refused the request.`, detail: m, code: error.code };
     case 'USAGE':

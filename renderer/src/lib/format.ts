@@ -3,7 +3,7 @@ const KIND_LABELS: Record<string, string> = {
   api_key: 'API key',
   user_key: 'User key',
   access_key_pair: 'Access key pair',
-  ssh_key_pair: 'Key pair (ed25519)',
+  ssh_key_pair: 'SSH key pair',
 };
 
 export function kindLabel(kind: string): string {

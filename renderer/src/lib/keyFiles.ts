@@ -4,17 +4,36 @@
 
 export const MAX_KEY_FILE_BYTES = 256 * 1024;
 
-export function readKeyFile(file: File): Promise<string> {
+export interface KeyFileContent {
+  content: string;
+  /** text for PEM / OpenSSH / public lines; base64 for binary (DER) files */
+  encoding: 'text' | 'base64';
+}
+
+export function readKeyFile(file: File): Promise<KeyFileContent> {
   return new Promise((resolve, reject) => {
     if (file.size > MAX_KEY_FILE_BYTES) {
       reject(new Error(`${file.name} is ${Math.round(file.size / 1024)} KiB; a key file is at most a few KiB.`));
       return;
     }
     const reader = new FileReader();
-    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '');
+    reader.onload = () => resolve(decodeKeyFile(new Uint8Array(reader.result instanceof ArrayBuffer ? reader.result : new ArrayBuffer(0))));
     reader.onerror = () => reject(new Error(`Could not read ${file.name}.`));
-    reader.readAsText(file);
+    reader.readAsArrayBuffer(file);
   });
+}
+
+/** Text when the bytes are clean UTF-8 without control characters, else base64 (a DER key). */
+export function decodeKeyFile(bytes: Uint8Array): KeyFileContent {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (!/[\u0000-\u0008\u000e-\u001f]/.test(text)) return { content: text, encoding: 'text' };
+  } catch {
+    // not UTF-8: binary
+  }
+  let binary = '';
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
+  return { content: btoa(binary), encoding: 'base64' };
 }
 
 /** True when the text is a private key encrypted with a passphrase (OpenSSH, PKCS#8 or PKCS#1). */

@@ -10,12 +10,15 @@ import { FLAG_INFO } from '../lib/platforms';
 import { formatDateTime, kindLabel, stateLabel } from '../lib/format';
 import { useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
-import type { EnvironmentRow, KeyHistoryOut, KeyView, WorkspaceRow } from '../lib/model';
+import type { Capabilities, EnvironmentRow, KeyHistoryOut, KeyView, WorkspaceRow } from '../lib/model';
 
 export const REVEAL_SECONDS = 30;
 
 export interface KeyDetailProps {
   id: string;
+  capabilities: Capabilities;
+  /** bumped when something changed elsewhere (rotation, state change): reload */
+  revision: number;
   workspaces: Map<string, WorkspaceRow>;
   environments: EnvironmentRow[];
   onClose(): void;
@@ -26,7 +29,7 @@ export interface KeyDetailProps {
   onDelete(id: string): void;
 }
 
-export function KeyDetail({ id, workspaces, environments, onClose, onChanged, onRotate, onState, onExport, onDelete }: KeyDetailProps) {
+export function KeyDetail({ id, capabilities, revision, workspaces, environments, onClose, onChanged, onRotate, onState, onExport, onDelete }: KeyDetailProps) {
   const toast = useToast();
   const [key, setKey] = useState<KeyView>();
   const [history, setHistory] = useState<KeyHistoryOut>();
@@ -47,7 +50,7 @@ export function KeyDetail({ id, workspaces, environments, onClose, onChanged, on
       .catch(setError);
     call('keys.history', { id }).then(setHistory).catch(() => setHistory({ versions: [], events: [] }));
   }, [id]);
-  useEffect(load, [load]);
+  useEffect(load, [load, revision]);
 
   // auto-hide: the secret leaves React state (and so the renderer's memory, to GC) after 30 s
   useEffect(() => {
@@ -58,6 +61,24 @@ export function KeyDetail({ id, workspaces, environments, onClose, onChanged, on
     }, Math.max(0, hideAt - Date.now()));
     return () => clearTimeout(t);
   }, [hideAt]);
+
+  const [checking, setChecking] = useState(false);
+  const [checkResult, setCheckResult] = useState<{ works: boolean; detail: string }>();
+  // a test result describes the key as it was: drop it when something changed
+  useEffect(() => setCheckResult(undefined), [revision]);
+  const check = async () => {
+    setChecking(true);
+    setActionError(undefined);
+    setCheckResult(undefined);
+    try {
+      const r = await call('keys.check', { id });
+      setCheckResult(r);
+      load();
+    } catch (e) {
+      setActionError(e);
+    }
+    setChecking(false);
+  };
 
   const hide = () => {
     setSecret(null);
@@ -98,11 +119,23 @@ export function KeyDetail({ id, workspaces, environments, onClose, onChanged, on
   const ws = key.workspaceId ? workspaces.get(key.workspaceId) : undefined;
   const env = key.environmentId ? environments.find((e) => e.id === key.environmentId) : undefined;
   const publicText = key.publicKey ?? key.public;
-  const remote = ws !== undefined && ws.provider !== 'local' && key.remoteId !== null;
+  const caps = key.provider ? capabilities[key.provider] : undefined;
+  const remote = caps !== undefined && (key.remoteId !== null || ws?.credentialKeyId === key.id);
+  const rotatable = remote && key.state !== 'revoked' && key.provider !== 'encord' && key.hasSecret !== false;
   const flags = Object.entries(key.flags);
 
   return (
-    <aside className="detail" aria-labelledby={headingId} data-testid="key-detail">
+    <aside
+      className="detail"
+      aria-labelledby={headingId}
+      data-testid="key-detail"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !editing && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
+    >
       <div className="detail-head">
         <div className="row">
           <h2 id={headingId} className="spacer">{key.name}</h2>
@@ -117,15 +150,22 @@ export function KeyDetail({ id, workspaces, environments, onClose, onChanged, on
         </div>
         <div className="row wrap" style={{ marginTop: 10 }}>
           <button type="button" className="btn small" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>Edit</button>
-          {remote && <button type="button" className="btn small" onClick={() => onRotate(id)}>Rotate…</button>}
-          {remote && key.state === 'inactive' && <button type="button" className="btn small" onClick={() => onState(id, 'activate')}>Activate…</button>}
-          {remote && key.state === 'active' && ws?.provider === 'rancher' && <button type="button" className="btn small" onClick={() => onState(id, 'deactivate')}>Deactivate…</button>}
-          {remote && key.state !== 'revoked' && <button type="button" className="btn small danger" onClick={() => onState(id, 'revoke')}>Revoke…</button>}
+          {rotatable && <button type="button" className="btn small" onClick={() => onRotate(id)}>Rotate…</button>}
+          {(remote || (key.provider === 'encord' && key.kind === 'ssh_key_pair')) && key.state !== 'revoked' && <button type="button" className="btn small" onClick={check} disabled={checking}>{checking ? 'Testing…' : 'Test'}</button>}
+          {remote && caps?.activate && key.state === 'inactive' && <button type="button" className="btn small" onClick={() => onState(id, 'activate')}>Activate…</button>}
+          {remote && caps?.deactivate && key.state === 'active' && <button type="button" className="btn small" onClick={() => onState(id, 'deactivate')}>Deactivate…</button>}
+          {remote && key.state !== 'revoked' && ws?.credentialKeyId !== key.id && <button type="button" className="btn small danger" onClick={() => onState(id, 'revoke')}>Revoke…</button>}
           <button type="button" className="btn small" onClick={() => onExport(id)}>Export…</button>
           <button type="button" className="btn small danger" onClick={() => onDelete(id)}>Delete…</button>
         </div>
       </div>
       <ErrorNotice error={actionError} />
+      {checkResult && (
+        <div className={`notice ${checkResult.works ? 'ok' : 'warn'}`} role="status" data-testid="check-result" style={{ margin: '12px 16px 0' }}>
+          <span className="title">{checkResult.works ? 'The key works.' : 'The platform does not accept this key.'}</span>
+          {checkResult.detail}
+        </div>
+      )}
       {editing && <EditForm id={id} name={key.name} description={key.description} onDone={() => { setEditing(false); load(); onChanged(); }} onCancel={() => setEditing(false)} />}
 
       {key.hasSecret && (
@@ -224,11 +264,14 @@ export function KeyDetail({ id, workspaces, environments, onClose, onChanged, on
   );
 }
 
+/** A meta entry: camelCase names read as words, ISO times as dates. */
 function FragmentPair({ k, v }: { k: string; v: string }) {
+  const label = k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const value = /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? formatDateTime(v) : v;
   return (
     <>
-      <dt>{k}</dt>
-      <dd>{v}</dd>
+      <dt>{label}</dt>
+      <dd className={/^[0-9a-f]{32,}$/i.test(v) ? 'mono' : undefined}>{value}</dd>
     </>
   );
 }

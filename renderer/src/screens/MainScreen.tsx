@@ -16,7 +16,7 @@ import { KIND_OPTIONS, plural } from '../lib/format';
 import { useDebounced } from '../lib/hooks';
 import { setTheme } from '../lib/theme';
 import { useKeyPages } from '../lib/keyPages';
-import type { EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
+import type { Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
 import { KeyDetail } from './KeyDetail';
 import { KeyTable } from './KeyTable';
 import { Sidebar, type Scope } from './Sidebar';
@@ -64,6 +64,32 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       .catch(setLoadError);
   }, []);
   useEffect(loadWorkspaces, [loadWorkspaces]);
+  const [pending, setPending] = useState(0);
+  const [resuming, setResuming] = useState(false);
+  const [resumeError, setResumeError] = useState<unknown>();
+  const loadPending = useCallback(() => {
+    call('remote.pending', {})
+      .then((p) => setPending(p.length))
+      .catch(() => undefined);
+  }, []);
+  useEffect(loadPending, [loadPending]);
+  const resume = async () => {
+    setResuming(true);
+    setResumeError(undefined);
+    try {
+      const r = await call('remote.resume', {});
+      toast(r.failed ? `${r.rotated} interrupted rotations finished; ${r.failed} still fail and stay in the journal.` : `${r.rotated} interrupted rotations finished.`);
+    } catch (e) {
+      setResumeError(e);
+    }
+    setResuming(false);
+    loadPending();
+    changed();
+  };
+  const [capabilities, setCapabilities] = useState<Capabilities>({});
+  useEffect(() => {
+    call('remote.capabilities', {}).then(setCapabilities).catch(() => undefined);
+  }, []);
   // the vault's theme wins over the one cached for the unlock screen
   useEffect(() => {
     call('vault.settings.get', {})
@@ -104,7 +130,9 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   const scopeWorkspace = scope.type === 'all' ? undefined : wsById.get(scope.type === 'workspace' ? scope.id : scope.workspaceId);
   const scopeEnvironment = scope.type === 'environment' ? environments.find((e) => e.id === scope.id) : undefined;
 
+  const [revision, setRevision] = useState(0);
   const changed = useCallback(() => {
+    setRevision((r) => r + 1);
     pages.reload();
     loadWorkspaces();
   }, [pages, loadWorkspaces]);
@@ -127,7 +155,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
 
   const filtersOn = Boolean(search || kind || state || provider);
   const title = scopeEnvironment ? `${scopeWorkspace?.name ?? ''} / ${scopeEnvironment.name}` : scopeWorkspace ? scopeWorkspace.name : 'All keys';
-  const canCreateRemote = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local';
+  const canCreateRemote = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local' && (scopeWorkspace.credentialKeyId !== null || scopeWorkspace.provider === 'encord');
+  const needsConnect = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local' && !canCreateRemote;
 
   const emptyText = filtersOn ? (
     <>
@@ -221,7 +250,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
             label="New key"
             buttonClass="btn primary"
             items={[
-              ...(canCreateRemote ? [{ label: `Create on ${PLATFORM_LABELS[scopeWorkspace!.provider as keyof typeof PLATFORM_LABELS]}…`, onSelect: () => setDialog({ type: 'new-key', mode: 'remote' }) }] : []),
+              ...(canCreateRemote ? [{ label: `Create on ${PLATFORM_LABELS[scopeWorkspace!.provider]}…`, onSelect: () => setDialog({ type: 'new-key', mode: 'remote' }) }] : []),
+              ...(needsConnect ? [{ label: `Connect ${scopeWorkspace!.name} to create keys on ${PLATFORM_LABELS[scopeWorkspace!.provider]}…`, onSelect: () => setDialog({ type: 'connect', workspace: scopeWorkspace! }) }] : []),
               { label: 'Generate ed25519 key pair…', onSelect: () => setDialog({ type: 'new-key', mode: 'generate' }) },
               { label: 'Import key file…', onSelect: () => setDialog({ type: 'new-key', mode: 'import' }) },
               { label: 'Add a key made elsewhere…', onSelect: () => setDialog({ type: 'new-key', mode: 'existing' }) },
@@ -239,6 +269,15 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
             </div>
           )}
           <ErrorNotice error={loadError ?? pages.error} doing="load the keys" />
+          {pending > 0 && (
+            <div className="notice warn banner" role="status" data-testid="pending-banner">
+              <span className="spacer">
+                <strong>{pending === 1 ? 'A rotation was interrupted.' : `${pending} rotations were interrupted.`}</strong> The old secrets are still stored and working; Keyhold can finish (or roll back) what was started.
+              </span>
+              <button type="button" className="btn small" onClick={resume} disabled={resuming}>{resuming ? 'Resuming…' : 'Resume now'}</button>
+            </div>
+          )}
+          <ErrorNotice error={resumeError} doing="resume the interrupted rotations" />
           <KeyTable
             pages={pages}
             workspaces={wsById}
@@ -267,6 +306,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           <KeyDetail
             key={openId}
             id={openId}
+            capabilities={capabilities}
+            revision={revision}
             workspaces={wsById}
             environments={environments}
             onClose={() => {
@@ -283,7 +324,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       </main>
 
       {dialog?.type === 'add-workspace' && <AddWorkspaceDialog onClose={closeDialog} onDone={(w) => { closeDialog(); loadWorkspaces(); setScope({ type: 'workspace', id: w.id }); toast(`Workspace ${w.name} added.`); }} />}
-      {dialog?.type === 'connect' && <ConnectDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); changed(); toast(`${dialog.workspace.name} is connected.`); }} />}
+      {dialog?.type === 'connect' && <ConnectDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
       {dialog?.type === 'rename' && <RenameWorkspaceDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); loadWorkspaces(); }} />}
       {dialog?.type === 'remove-workspace' && <RemoveWorkspaceDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); setScope({ type: 'all' }); changed(); }} />}
       {dialog?.type === 'add-env' && <AddEnvironmentDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); loadWorkspaces(); }} />}
@@ -301,7 +342,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
         />
       )}
       {dialog?.type === 'delete' && <DeleteKeysDialog ids={dialog.ids} onClose={closeDialog} onDone={() => { closeDialog(); if (openId && dialog.ids.includes(openId)) setOpenId(null); setSelected(new Set()); changed(); }} />}
-      {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} onClose={() => { closeDialog(); changed(); }} />}
+      {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} onClose={() => { closeDialog(); changed(); loadPending(); }} />}
       {dialog?.type === 'state' && <StateChangeDialog ids={dialog.ids} action={dialog.action} workspaces={wsById} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
       {dialog?.type === 'export' && <ExportDialog ids={dialog.ids} onClose={closeDialog} />}
     </div>

@@ -56,6 +56,7 @@ export function Sidebar({ workspaces, environments, scope, setScope, actions, sy
             const envs = environments.filter((e) => e.workspaceId === w.id);
             const provider = w.provider as ProviderName;
             const state = syncing.has(w.id) ? 'syncing' : connected ? 'connected' : 'disconnected';
+            const stateText = w.provider === 'local' ? 'kept only in this vault' : state === 'connected' ? 'connected' : state === 'syncing' ? 'syncing' : 'not connected';
             return (
               <li key={w.id} data-testid="workspace-item" data-workspace-name={w.name}>
                 <div className="ws-row">
@@ -64,13 +65,13 @@ export function Sidebar({ workspaces, environments, scope, setScope, actions, sy
                     className="nav-item"
                     aria-current={scope.type === 'workspace' && scope.id === w.id}
                     onClick={() => setScope({ type: 'workspace', id: w.id })}
-                    title={`${w.name} (${PLATFORM_LABELS[provider]}, ${state === 'connected' ? 'connected' : state === 'syncing' ? 'syncing' : 'not connected'})`}
+                    title={`${w.name} (${PLATFORM_LABELS[provider]}, ${stateText})`}
                   >
                     <PlatformIcon provider={provider} />
                     <span className="label">{w.name}</span>
-                    <span className="conn" data-state={state} aria-hidden="true" />
+                    {w.provider !== 'local' && <span className="conn" data-state={state} aria-hidden="true" />}
                     <span className="visually-hidden">
-                      {PLATFORM_LABELS[provider]}, {state === 'connected' ? 'connected' : state === 'syncing' ? 'syncing' : 'not connected'}
+                      {PLATFORM_LABELS[provider]}, {stateText}
                     </span>
                   </button>
                   <Menu

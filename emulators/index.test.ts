@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '..');
+
+describe('npm run emulators -- --json', () => {
+  it('prints one JSON line per emulator with its URL and demo credentials, and they work', async () => {
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'emulators', 'index.ts'), '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const lines: Record<string, any>[] = [];
+      for await (const line of createInterface({ input: child.stdout })) {
+        lines.push(JSON.parse(line));
+        if (lines.length === 4) break;
+      }
+      expect(lines.map((l) => l.provider)).toEqual(['syncano', 'rancher', 'github', 'encord']);
+      const by = Object.fromEntries(lines.map((l) => [l.provider, l]));
+      for (const l of lines) expect(l.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(Object.keys(by.syncano.credentials)).toEqual(['email', 'password']);
+      expect(Object.keys(by.rancher.credentials)).toEqual(['accessKey', 'secretKey', 'environmentId']);
+      const login = await fetch(`${by.syncano.url}/v1.1/account/auth/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(by.syncano.credentials) });
+      expect(login.status).toBe(200);
+      const { accessKey, secretKey, environmentId } = by.rancher.credentials;
+      const env = await fetch(`${by.rancher.url}/v2-beta/projects/${environmentId}`, { headers: { Authorization: `Basic ${Buffer.from(`${accessKey}:${secretKey}`).toString('base64')}` } });
+      expect(env.status).toBe(200);
+      expect((await fetch(`${by.github.url}/user/keys`, { headers: { Authorization: `Bearer ${by.github.credentials.token}` } })).status).toBe(200);
+      expect((await fetch(by.encord.credentials.adminUrl)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
