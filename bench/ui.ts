@@ -29,7 +29,7 @@ const FRAME_RECORDER = `(() => {
 interface FrameReport {
   frames: number;
   maxGapMs: number;
-  over33: number;
+  over25: number;
   longTasks: number;
   longestTaskMs: number;
   answers: number;
@@ -46,8 +46,8 @@ export const uiSuite: BenchSuite = {
   targets: {
     ui_first_paint_ms: '<= 300 (unlock answer -> first rows painted), median of runs',
     ui_first_paint_max_ms: '<= 300',
-    ui_search_max_frame_gap_ms: 'no dropped frame while typing (~16.7 ms at 60 Hz; <= 33 ms)',
-    ui_search_dropped_frames: '0',
+    ui_search_max_frame_gap_ms: 'no dropped frame while typing (16.7 ms at 60 Hz)',
+    ui_search_dropped_frames: '0 (frame gaps > 25 ms)',
     ui_search_long_tasks: '0',
   },
   async run(log) {
@@ -94,21 +94,21 @@ export const uiSuite: BenchSuite = {
           return {
             frames: gaps.length,
             maxGapMs: Math.max(...gaps),
-            over33: gaps.filter((g) => g > 33.4).length,
+            over25: gaps.filter((g) => g > 25).length,
             longTasks: w.__bench.tasks.length,
             longestTaskMs: w.__bench.tasks.length ? Math.max(...w.__bench.tasks) : 0,
             answers: 0,
           } satisfies FrameReport;
         });
         const after = await page.getByTestId('key-count').textContent();
-        log(`  typed "billing-de": ${report.frames} frames, max gap ${report.maxGapMs.toFixed(1)} ms, ${report.over33} gaps > 33 ms, ${report.longTasks} long tasks (longest ${report.longestTaskMs.toFixed(1)} ms); table shows ${after}`);
+        log(`  typed "billing-de": ${report.frames} frames, max gap ${report.maxGapMs.toFixed(1)} ms, ${report.over25} gaps > 25 ms (a frame missed), ${report.longTasks} long tasks (longest ${report.longestTaskMs.toFixed(1)} ms); table shows ${after}`);
         return {
           ui_keys: KEYS,
           ui_first_paint_ms: percentile(paints, 50),
           ui_first_paint_max_ms: Math.max(...paints),
           ui_search_frames: report.frames,
           ui_search_max_frame_gap_ms: report.maxGapMs,
-          ui_search_dropped_frames: report.over33,
+          ui_search_dropped_frames: report.over25,
           ui_search_long_tasks: report.longTasks,
           ui_search_longest_task_ms: report.longestTaskMs,
         };

@@ -83,6 +83,13 @@ test('generate, inspect, reveal (auto-hides), copy, edit, export and delete an e
     const confirm = page.getByRole('dialog', { name: 'Delete this key?' });
     await expect(confirm).toContainText('Nothing changes on the platform');
     await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    // focus stays inside the dialog: Tab past the last control wraps to the first, and back
+    await page.keyboard.press('Tab');
+    await expect(confirm.getByRole('button', { name: 'Delete from vault' })).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(confirm.getByRole('button', { name: 'Close dialog' })).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await expect(confirm.getByRole('button', { name: 'Delete from vault' })).toBeFocused();
     await app.screenshot('keypair-delete-confirm');
     await confirm.getByRole('button', { name: 'Delete from vault' }).click();
     await expect(page.getByRole('heading', { name: 'No keys here yet' })).toBeVisible();

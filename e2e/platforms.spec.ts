@@ -56,6 +56,16 @@ test('Syncano: wrong password, connect, sync, an API key with flags explained, r
     await expect(page.getByRole('button', { name: 'demo-instance' })).toBeVisible();
   });
 
+  await test.step('the platform filter narrows the table to a platform', async () => {
+    await page.getByRole('button', { name: 'All keys' }).click();
+    const all = await page.getByTestId('key-count').textContent();
+    await page.getByLabel('Platform').selectOption('rancher');
+    await expect(page.getByTestId('key-count')).toHaveText('0 keys');
+    await page.getByLabel('Platform').selectOption('syncano');
+    await expect(page.getByTestId('key-count')).toHaveText(all ?? '');
+    await page.getByLabel('Platform').selectOption('');
+  });
+
   await test.step('create an API key: each flag says what it does', async () => {
     await page.getByRole('button', { name: 'demo-instance' }).click();
     await page.getByRole('button', { name: 'New key' }).click();

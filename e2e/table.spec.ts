@@ -101,4 +101,14 @@ test('search, filter, sort and drive the table by keyboard', async ({ app }) => 
     await expect(grid).toBeFocused();
     await expect(page.getByTestId('key-count')).toHaveText('301 keys');
   });
+
+  await test.step('the dark theme keeps the table readable (axe contrast check)', async () => {
+    await invoke(page, 'vault.settings.set', { theme: 'dark' });
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(page.getByTestId('key-row').first()).toBeVisible();
+    await page.getByTestId('key-row').nth(2).click();
+    await expectAccessible(page, 'table dark');
+    await app.screenshot('table-dark');
+  });
 });

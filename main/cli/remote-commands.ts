@@ -18,10 +18,11 @@ import { workspaceGroup } from './workspace-commands';
 const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair'] as const;
 const FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
 
-/** Runs fn on the vault after finishing interrupted rotations (told on stderr). */
-async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+/** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
+ * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
+async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>, except: readonly string[] = []): Promise<T> {
   return withVault(cli, async (session) => {
-    const resumed = await resumeRotations(session);
+    const resumed = await resumeRotations(session, { except });
     if (resumed.length) cli.progress(`Finished ${resumed.filter((r) => r.ok).length} of ${resumed.length} interrupted rotation(s).`);
     return fn(session);
   });
@@ -130,6 +131,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
             },
           }),
         ),
+        ids,
       );
       cli.print(summary, () =>
         [

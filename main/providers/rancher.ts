@@ -159,11 +159,12 @@ export class RancherProvider implements RemotePlatform {
    * one, shows up as the state having moved already (422 ActionNotAvailable), so it reads
    * instead of resending blindly.
    */
-  private async ensure(ref: RancherKeyRef, action: 'activate' | 'deactivate', target: 'active' | 'inactive'): Promise<RancherKey> {
+  private async ensure(ref: RancherKeyRef, action: 'activate' | 'deactivate', target: 'active' | 'inactive', wait = true): Promise<RancherKey> {
+    const moving = action === 'activate' ? 'activating' : 'deactivating';
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
         const res = await this.http.request({ method: 'POST', path: this.keyPath(ref), query: { action }, schema: RancherKey });
-        if (res.data.state === target) return res.data;
+        if (res.data.state === target || (!wait && res.data.state === moving)) return res.data;
       } catch (e) {
         if (!isTransient(e) && !hasStatus(e, 422)) throw e;
       }
@@ -195,7 +196,8 @@ export class RancherProvider implements RemotePlatform {
   async deleteKey(ref: RancherKeyRef, options: { deactivateFirst?: boolean } = {}): Promise<void> {
     if (options.deactivateFirst) {
       try {
-        await this.deactivate(ref);
+        // no need to wait for "inactive": a DELETE still refused while deactivating waits below
+        await this.ensure(ref, 'deactivate', 'inactive', false);
       } catch (e) {
         if (e instanceof KeyholdError && (e.code === 'NOT_FOUND' || /is removed/.test(e.message))) return;
         throw e;
@@ -211,6 +213,7 @@ export class RancherProvider implements RemotePlatform {
         const now = await this.settle(ref);
         if (!now || now.state === 'removed' || now.state === 'purged') return;
         if (now.state === 'active') throw e; // the platform's own refusal: deactivate first
+        // settled to inactive: the next DELETE goes through
       }
     }
     throw new KeyholdError('REMOTE', `Rancher: key ${ref.id} could not be deleted.`);

@@ -63,6 +63,25 @@ describe('remote IPC channels', () => {
     expect((await error('keys.create', { workspaceId: ws.id, kind: 'access_key_pair', name: 'x', flags: ['fly'] })).code).toBe('INVALID_INPUT');
   });
 
+  it('rotating a key whose rotation was interrupted finishes that one (one new version, not two)', async () => {
+    const session = vault.session();
+    const ws = session.getWorkspace('ra');
+    const key = (await call('keys.create', { workspaceId: ws.id, kind: 'access_key_pair', name: 'again' })).key;
+    const first = await rotateKey(session, key.id, {
+      hook: (point) => {
+        if (point === 'verified') throw new Error('simulated crash');
+      },
+    });
+    expect(first.ok).toBe(false);
+    const second = await call('keys.rotate', { ids: [key.id] });
+    expect(second.results).toEqual([{ id: key.id, ok: true, version: 2, resumed: true }]);
+    // two rotations of one key at once: the second is refused, the first completes
+    const [a, b] = await Promise.all([call('keys.rotate', { ids: [key.id] }), call('keys.rotate', { ids: [key.id] })]);
+    expect([a.results[0].ok, b.results[0].ok].sort()).toEqual([false, true]);
+    expect([a, b].find((r) => !r.results[0].ok)!.results[0].error.code).toBe('CONFLICT');
+    expect(session.listVersions(key.id)).toHaveLength(3);
+  });
+
   it('an interrupted rotation resumes when the vault is unlocked', async () => {
     const session = vault.session();
     const ws = session.getWorkspace('ra');

@@ -50,7 +50,12 @@ export function remoteHandlers(ctx: ServiceContext, vault: VaultManager): Pick<H
       const created = await createRemoteKey(session, { workspace: workspaceId, ...(environmentId ? { env: environmentId } : {}), ...rest });
       return { key: keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
     },
-    'keys.rotate': async ({ ids, concurrency }) => rotationSummary(await rotateKeys(await ready(), ids, { ...progress, ...(concurrency ? { concurrency } : {}) })),
+    'keys.rotate': async ({ ids, concurrency }) => {
+      // an interrupted rotation of one of these keys is finished by this call, not started anew
+      const session = vault.session();
+      await resumeRotations(session, { ...progress, except: ids });
+      return rotationSummary(await rotateKeys(session, ids, { ...progress, ...(concurrency ? { concurrency } : {}) }));
+    },
     'keys.activate': async ({ id }) => {
       const session = await ready();
       return keyDetail(session, await setRemoteKeyActive(session, id, true));

@@ -161,8 +161,13 @@ describe('GitHub workspace', () => {
     expect(github.state.keys.get(Number(key.remoteId))!.key).toBe(key.publicPart!.split(' ').slice(0, 2).join(' '));
     const dup = await failure(createRemoteKey(session, { workspace: 'gh', kind: 'ssh_key_pair', name: 'again', keyId: key.id }, opts));
     expect(dup).toMatchObject({ code: 'CONFLICT', message: 'GitHub: Validation Failed: key is already in use (HTTP 422)' });
+    // sync keeps the vault's public line (GitHub drops its comment) and adds keys registered elsewhere
+    const synced = await syncWorkspace(session, 'gh', opts);
+    expect(synced.keys.updated).toBe(0);
+    expect(session.getKey(key.id).publicPart).toBe(key.publicPart);
     await revokeRemoteKey(session, key.id, opts);
     expect(github.state.keys.has(Number(key.remoteId))).toBe(false);
+    expect((await syncWorkspace(session, 'gh', opts)).keys.missing).toBe(0); // revoked on purpose, already marked
     expect(session.getKey(key.id)).toMatchObject({ state: 'revoked', hasSecret: true });
   });
 });

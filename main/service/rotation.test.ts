@@ -232,6 +232,24 @@ describe('rotation killed with SIGKILL at every point of the journal, then resum
     expect(activeRancherKeysNamed(key!.name)).toBe(1); // no orphan, the old one retired
   });
 
+  it.each(['answered@6', 'stored@6', 'retired@6'] as const)('bulk of 16 Rancher keys killed at %s: every key keeps a working secret, resume finishes all without orphans', async (spec) => {
+    const keys = await rancherKeys(16, `bulk-crash-${spec.replace('@', '-')}`);
+    rancher.setFaults({ errorRate: 0.05 });
+    session.lock();
+    expect(killed(await runDriver(spec, keys.map((k) => k.id)))).toBe(true);
+    rancher.setFaults({ errorRate: 0 });
+    session = await openVault(vaultPath, PASSWORD);
+    for (const k of keys) expect(rancherWorks(session, k)).toBe(true);
+    const resumed = await resumeRotations(session, opts);
+    expect(resumed.every((r) => r.ok)).toBe(true);
+    expect(session.listPending(ROTATION)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+    for (const k of keys) {
+      expect(rancherWorks(session, k)).toBe(true);
+      expect(activeRancherKeysNamed(k.name)).toBe(1);
+    }
+  });
+
   it.each(['verified', 'retired'] as const)('Rancher workspace credential, killed after %s: resume retires the old pair with the new one', async (point) => {
     await rancherKeys(0, 'cred');
     const cred = session.getKey(session.getWorkspace('ra').credentialKeyId!);

@@ -204,6 +204,7 @@ class Runner {
     private readonly opts: RotationOptions,
     resumed: boolean,
     private readonly batcher: WriteBatcher,
+    private readonly shared: { managers: Map<string, RancherProvider> } = { managers: new Map() },
   ) {
     this.uncertain = resumed;
   }
@@ -226,7 +227,7 @@ class Runner {
       this.session.addVersion(this.keyId, secret, patch);
       this.update('stored', data);
     });
-    this.manager = undefined;
+    if (this.ws && this.ws.credentialKeyId === this.keyId) this.shared.managers.delete(this.ws.id);
   }
 
   private async finish(detail: string): Promise<void> {
@@ -280,27 +281,31 @@ class Runner {
     }
   }
 
-  /** the workspace's provider, rebuilt after a store when this key is the workspace's credential */
-  private manager: RancherProvider | undefined;
-
   private async rancher(data: z.output<typeof RancherData>, ws: ReturnType<typeof keyWorkspace>): Promise<boolean> {
-    const rancher = () => (this.manager ??= rancherFor(this.session, ws, this.opts));
+    // one provider per workspace for the whole batch, rebuilt after its credential is rotated
+    const rancher = () => {
+      let p = this.shared.managers.get(ws.id);
+      if (!p) this.shared.managers.set(ws.id, (p = rancherFor(this.session, ws, this.opts)));
+      return p;
+    };
     switch (this.op.step) {
       case 'creating': {
         if (this.uncertain) {
           // a create whose answer was lost left a key we have no secret for: remove it first
           // (a key that any vault key or journal entry knows is never an orphan)
           const since = Date.parse(this.op.createdAt) - 60_000;
-          const known = new Set<string>();
-          for (const k of this.session.listKeys({ workspaceId: ws.id }).items) if (k.remoteId) known.add(k.remoteId);
-          for (const op of this.session.listPending(ROTATION)) {
-            const d = RancherData.safeParse(op.data);
-            if (d.success && d.data.newRemoteId) known.add(d.data.newRemoteId);
-          }
-          const orphans = (await rancher().findByName(data.projectId, data.name)).filter(
-            (k) => !known.has(k.id) && k.id !== data.oldRemoteId && k.state !== 'removed' && k.state !== 'purged' && Boolean(k.created) && Date.parse(k.created!) >= since,
+          const candidates = (await rancher().findByName(data.projectId, data.name)).filter(
+            (k) => k.id !== data.oldRemoteId && k.state !== 'removed' && k.state !== 'purged' && Boolean(k.created) && Date.parse(k.created!) >= since,
           );
-          for (const k of orphans) await rancher().deleteKey({ id: k.id, projectId: data.projectId }, { deactivateFirst: true });
+          if (candidates.length) {
+            const known = new Set<string>();
+            for (const k of this.session.listKeys({ workspaceId: ws.id }).items) if (k.remoteId) known.add(k.remoteId);
+            for (const op of this.session.listPending(ROTATION)) {
+              const d = RancherData.safeParse(op.data);
+              if (d.success && d.data.newRemoteId) known.add(d.data.newRemoteId);
+            }
+            for (const k of candidates.filter((c) => !known.has(c.id))) await rancher().deleteKey({ id: k.id, projectId: data.projectId }, { deactivateFirst: true });
+          }
           this.uncertain = false;
         }
         let created;
@@ -500,6 +505,9 @@ function errorOf(e: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: 'Keyhold hit an internal error during the rotation.' };
 }
 
+/** Keys being rotated by this process, per vault session: one runner per key at a time. */
+const running = new WeakMap<VaultSession, Set<string>>();
+
 /** Runs tasks with at most `limit` at once. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -527,17 +535,32 @@ export async function rotateKeys(session: VaultSession, ids: string[], opts: Rot
   let done = 0;
   let failed = 0;
   const batcher = new WriteBatcher(session);
+  const shared = { managers: new Map<string, RancherProvider>() };
+  const busy = running.get(session) ?? new Set<string>();
+  running.set(session, busy);
+
+  const rotateOne = async (id: string): Promise<RotationResult> => {
+    const key = session.getKey(id);
+    const existing = pending.get(key.id);
+    const op = existing ?? (await journal(session, key, batcher));
+    if (!existing) await opts.hook?.('journaled', key.id);
+    await new Runner(session, op, opts, Boolean(existing), batcher, shared).run();
+    return { id: key.id, ok: true, version: currentVersion(session, key.id), ...(existing ? { resumed: true } : {}) };
+  };
+
   await pool(unique, opts.concurrency ?? DEFAULT_CONCURRENCY, async (id) => {
     let result: RotationResult;
-    try {
-      const key = session.getKey(id);
-      const existing = pending.get(key.id);
-      const op = existing ?? (await journal(session, key, batcher));
-      if (!existing) await opts.hook?.('journaled', key.id);
-      await new Runner(session, op, opts, Boolean(existing), batcher).run();
-      result = { id: key.id, ok: true, version: currentVersion(session, key.id), ...(existing ? { resumed: true } : {}) };
-    } catch (e) {
-      result = { id, ok: false, error: errorOf(e) };
+    if (busy.has(id)) {
+      result = { id, ok: false, error: { code: 'CONFLICT', message: `A rotation of key ${id} is already running.` } };
+    } else {
+      busy.add(id);
+      try {
+        result = await rotateOne(id);
+      } catch (e) {
+        result = { id, ok: false, error: errorOf(e) };
+      } finally {
+        busy.delete(id);
+      }
     }
     results.set(id, result);
     done++;
@@ -552,8 +575,9 @@ export async function rotateKey(session: VaultSession, id: string, opts: Rotatio
 }
 
 /** Finishes or rolls back every interrupted rotation (on unlock and before remote commands). */
-export async function resumeRotations(session: VaultSession, opts: RotationOptions = {}): Promise<RotationResult[]> {
-  const ops = session.listPending(ROTATION).filter((op) => op.keyId && op.step !== 'needs_login');
+export async function resumeRotations(session: VaultSession, opts: RotationOptions & { except?: readonly string[] } = {}): Promise<RotationResult[]> {
+  const except = new Set(opts.except ?? []);
+  const ops = session.listPending(ROTATION).filter((op) => op.keyId && op.step !== 'needs_login' && !except.has(op.keyId));
   if (!ops.length) return [];
   return rotateKeys(
     session,

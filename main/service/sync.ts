@@ -20,6 +20,9 @@ function uniqueName(taken: Set<string>, name: string, remoteId: string): string 
   return candidate;
 }
 
+/** Public parts compared as the platform stores them (GitHub drops an OpenSSH line's comment). */
+const samePublic = (a: string | null, b: string) => a !== null && a.trim().split(/\s+/).slice(0, 2).join(' ') === b.trim().split(/\s+/).slice(0, 2).join(' ');
+
 const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}): Promise<SyncResult> {
@@ -76,8 +79,9 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
         continue;
       }
       if (rotating.has(mine.id)) continue;
-      const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || (r.publicPart !== null && mine.publicPart !== r.publicPart);
-      if (changed) session.updateKey(mine.id, { state: r.state, remoteMissing: false, flags: r.flags, ...(r.publicPart !== null ? { publicPart: r.publicPart } : {}) });
+      const publicChanged = r.publicPart !== null && !samePublic(mine.publicPart, r.publicPart);
+      const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || publicChanged;
+      if (changed) session.updateKey(mine.id, { state: r.state, remoteMissing: false, flags: r.flags, ...(publicChanged ? { publicPart: r.publicPart } : {}) });
       let secretChanged = false;
       if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {
         session.addVersion(mine.id, r.secret);
@@ -92,7 +96,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     let missing = 0;
     const listedScopes = new Set(keyScopes.map((s) => s ?? ''));
     for (const k of local) {
-      if (seen.has(localKey(k)) || k.remoteMissing || rotating.has(k.id) || k.id === ws.credentialKeyId && ws.provider !== 'rancher') continue;
+      // a key revoked from here is gone on purpose; the credential of a platform that does not list it is not missing
+      if (seen.has(localKey(k)) || k.remoteMissing || k.state === 'revoked' || rotating.has(k.id) || (k.id === ws.credentialKeyId && ws.provider !== 'rancher')) continue;
       if (!listedScopes.has(envOf(k)?.remoteId ?? '')) continue; // a scope we did not list
       if (ws.provider === 'encord') continue; // Encord lists no keys
       session.updateKey(k.id, { remoteMissing: true });

@@ -1,12 +1,11 @@
 // Confirmations that say what will happen, locally and on the platform.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { call } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { plural } from '../lib/format';
 import type { WorkspaceRow } from '../lib/model';
 import { stateActionEffect } from '../lib/platforms';
-import { useEffect } from 'react';
 
 export type StateAction = 'activate' | 'deactivate' | 'revoke';
 

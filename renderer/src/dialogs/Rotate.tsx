@@ -1,7 +1,7 @@
 // Rotation of one key or a selection: confirm, then a progress bar fed by main's events, then
 // a per-key report that says what failed and what the journal does about it.
 import { useEffect, useState } from 'react';
-import { call, onEvent } from '../api';
+import { ApiCallError, call, onEvent } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { explain } from '../lib/errors';
@@ -95,7 +95,7 @@ export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void 
   );
 }
 
-import { ApiCallError } from '../api';
+/** A per-key failure, as the error type explain() reads (codes come from the router). */
 function errorOf(e: { code: string; message: string }): ApiCallError {
   return new ApiCallError(e as ConstructorParameters<typeof ApiCallError>[0]);
 }

@@ -31,7 +31,7 @@ export function useKeyPages(query: Query, enabled = true): KeyPages {
   queryRef.current = query;
   const [gen, setGen] = useState(0);
 
-  const fetchPage = useCallback((page: number, g: number) => {
+  const fetchPage = useCallback((page: number, g: number, replace = false) => {
     inflight.current.add(page);
     call('keys.list', { ...queryRef.current, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
       .then((answer) => {
@@ -39,8 +39,9 @@ export function useKeyPages(query: Query, enabled = true): KeyPages {
         inflight.current.delete(page);
         setTotal(answer.total);
         setError(undefined);
+        // a new query's first page replaces the old rows in one render (no flash of placeholders)
         setPages((old) => {
-          const next = new Map(old);
+          const next = replace ? new Map<number, KeyRow[]>() : new Map(old);
           next.set(page, answer.items);
           return next;
         });
@@ -57,9 +58,8 @@ export function useKeyPages(query: Query, enabled = true): KeyPages {
     generation.current += 1;
     const g = generation.current;
     inflight.current = new Set();
-    setPages(new Map());
     setGen(g);
-    fetchPage(0, g);
+    fetchPage(0, g, true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, enabled, fetchPage]);
 

@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { PlatformIcon, SortIcon } from '../components/icons';
 import { formatDate, kindLabel, publicSummary, stateLabel } from '../lib/format';
 import type { KeyPages } from '../lib/keyPages';
-import type { SortField, WorkspaceRow } from '../lib/model';
+import type { SortField } from '../lib/model';
 
 const ROW_H = 36;
 
@@ -27,10 +27,8 @@ const COLUMNS: Column[] = [
 
 export interface KeyTableProps {
   pages: KeyPages;
-  workspaces: Map<string, WorkspaceRow>;
   active: number;
   setActive(index: number): void;
-  openId: string | null;
   onOpen(id: string): void;
   selected: Set<string>;
   onToggle(id: string): void;
@@ -43,7 +41,7 @@ export interface KeyTableProps {
 }
 
 export function KeyTable(props: KeyTableProps) {
-  const { pages, workspaces, active, setActive, onOpen, selected, onToggle, sort, order, onSort } = props;
+  const { pages, active, setActive, onOpen, selected, onToggle, sort, order, onSort } = props;
   const total = pages.total ?? 0;
   const scrollRef = useRef<HTMLDivElement>(null);
   const firstPaint = useRef(false);
@@ -61,7 +59,7 @@ export function KeyTable(props: KeyTableProps) {
 
   useEffect(() => {
     if (total > 0) pages.ensure(first, last);
-  }, [first, last, total, pages.ensure, pages.generation]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [first, last, total, pages.ensure, pages.rowAt]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // For the first-paint bench: mark when the first real rows are on screen.
   const haveRows = total > 0 && pages.rowAt(0) !== undefined;
@@ -121,7 +119,7 @@ export function KeyTable(props: KeyTableProps) {
       aria-colcount={COLUMNS.length + 1}
       aria-multiselectable="true"
       tabIndex={0}
-      aria-activedescendant={activeRow ? `key-row-${active}` : undefined}
+      aria-activedescendant={activeRow && items.some((v) => v.index === active) ? `key-row-${active}` : undefined}
       onKeyDown={onKeyDown}
       data-testid="key-table"
     >

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { SearchIcon, PLATFORM_LABELS } from '../components/icons';
+import { PLATFORM_LABELS } from '../components/icons';
+import { SearchBox, type SearchBoxHandle } from '../components/SearchBox';
 import { Menu } from '../components/Menu';
 import { useToast } from '../components/Toasts';
 import { DeleteKeysDialog, StateChangeDialog, type StateAction } from '../dialogs/KeyActions';
@@ -13,7 +14,6 @@ import { RotateDialog } from '../dialogs/Rotate';
 import { SettingsDialog } from '../dialogs/Settings';
 import { AddEnvironmentDialog, AddWorkspaceDialog, ConnectDialog, RemoveWorkspaceDialog, RenameWorkspaceDialog, SyncDialog } from '../dialogs/Workspaces';
 import { KIND_OPTIONS, plural } from '../lib/format';
-import { useDebounced } from '../lib/hooks';
 import { setTheme } from '../lib/theme';
 import { useKeyPages } from '../lib/keyPages';
 import type { Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
@@ -51,10 +51,22 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   const [openId, setOpenId] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [dialog, setDialog] = useState<DialogState | null>(null);
-  const [syncing] = useState<Set<string>>(() => new Set());
-  const searchRef = useRef<HTMLInputElement>(null);
-  const debouncedSearch = useDebounced(search, 60);
+  const searchRef = useRef<SearchBoxHandle>(null);
 
+  // the first page of keys is asked for first: it is what the first paint waits on
+  const query = useMemo(() => {
+    const q: Omit<KeyQueryIn, 'offset' | 'limit'> = { sort, order };
+    if (search) q.search = search;
+    if (kind) q.kind = kind as NonNullable<KeyQueryIn['kind']>;
+    if (state) q.state = state as NonNullable<KeyQueryIn['state']>;
+    if (provider) q.provider = provider as NonNullable<KeyQueryIn['provider']>;
+    if (scope.type === 'workspace') q.workspaceId = scope.id;
+    if (scope.type === 'environment') q.environmentId = scope.id;
+    return q;
+  }, [search, kind, state, provider, scope, sort, order]);
+
+  const pages = useKeyPages(query);
+  const firstPageIn = pages.total !== null;
   const loadWorkspaces = useCallback(() => {
     Promise.all([call('workspaces.list', {}), call('environments.list', {})])
       .then(([w, e]) => {
@@ -72,7 +84,9 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       .then((p) => setPending(p.length))
       .catch(() => undefined);
   }, []);
-  useEffect(loadPending, [loadPending]);
+  useEffect(() => {
+    if (firstPageIn) loadPending();
+  }, [firstPageIn, loadPending]);
   const resume = async () => {
     setResuming(true);
     setResumeError(undefined);
@@ -88,27 +102,16 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   };
   const [capabilities, setCapabilities] = useState<Capabilities>({});
   useEffect(() => {
-    call('remote.capabilities', {}).then(setCapabilities).catch(() => undefined);
-  }, []);
+    if (firstPageIn) call('remote.capabilities', {}).then(setCapabilities).catch(() => undefined);
+  }, [firstPageIn]);
   // the vault's theme wins over the one cached for the unlock screen
   useEffect(() => {
+    if (!firstPageIn) return;
     call('vault.settings.get', {})
       .then((s) => setTheme(s.theme))
       .catch(() => undefined);
-  }, []);
+  }, [firstPageIn]);
 
-  const query = useMemo(() => {
-    const q: Omit<KeyQueryIn, 'offset' | 'limit'> = { sort, order };
-    if (debouncedSearch.trim()) q.search = debouncedSearch.trim();
-    if (kind) q.kind = kind as NonNullable<KeyQueryIn['kind']>;
-    if (state) q.state = state as NonNullable<KeyQueryIn['state']>;
-    if (provider) q.provider = provider as NonNullable<KeyQueryIn['provider']>;
-    if (scope.type === 'workspace') q.workspaceId = scope.id;
-    if (scope.type === 'environment') q.environmentId = scope.id;
-    return q;
-  }, [debouncedSearch, kind, state, provider, scope, sort, order]);
-
-  const pages = useKeyPages(query);
   useEffect(() => setActive(0), [query]);
 
   // '/' focuses search from anywhere but a text field
@@ -120,12 +123,12 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       if (document.querySelector('dialog[open]')) return;
       e.preventDefault();
       searchRef.current?.focus();
-      searchRef.current?.select();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const syncing = useMemo(() => new Set(dialog?.type === 'sync' ? [dialog.workspace.id] : []), [dialog]);
   const wsById = useMemo(() => new Map(workspaces.map((w) => [w.id, w])), [workspaces]);
   const scopeWorkspace = scope.type === 'all' ? undefined : wsById.get(scope.type === 'workspace' ? scope.id : scope.workspaceId);
   const scopeEnvironment = scope.type === 'environment' ? environments.find((e) => e.id === scope.id) : undefined;
@@ -203,30 +206,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       <main className={`content${openId ? ' with-detail' : ''}`} aria-label={title}>
         <div className="toolbar" role="search">
           <h1 className="visually-hidden">{title}</h1>
-          <div className="search">
-            <SearchIcon />
-            <label htmlFor="key-search" className="visually-hidden">Search keys</label>
-            <input
-              id="key-search"
-              ref={searchRef}
-              className="input"
-              type="search"
-              placeholder="Search keys, public keys, fingerprints"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'ArrowDown' || e.key === 'Enter') {
-                  e.preventDefault();
-                  document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus();
-                } else if (e.key === 'Escape' && search) {
-                  setSearch('');
-                }
-              }}
-              autoComplete="off"
-              spellCheck={false}
-            />
-            {!search && <kbd aria-hidden="true">/</kbd>}
-          </div>
+          <SearchBox ref={searchRef} onSettled={setSearch} onLeave={() => document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus()} />
           <label className="visually-hidden" htmlFor="filter-kind">Kind</label>
           <select id="filter-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
             <option value="">All kinds</option>
@@ -280,10 +260,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           <ErrorNotice error={resumeError} doing="resume the interrupted rotations" />
           <KeyTable
             pages={pages}
-            workspaces={wsById}
             active={active}
             setActive={setActive}
-            openId={openId}
             onOpen={setOpenId}
             selected={selected}
             onToggle={toggle}
