@@ -45,8 +45,9 @@ export const vaultSuite: BenchSuite = {
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       const t0 = performance.now();
-      const header = inspectVaultFile(path);
+      const header = inspectVaultFile(path); // includes SQLite's quick_check of the whole file
       const tInspect = performance.now() - t0;
+      log(`  read-only check of the file (quick_check, header): ${tInspect.toFixed(1)} ms`);
       const key = await unlockKey(header, BENCH_PASSWORD);
       const t1 = performance.now();
       const session = await openWithKey(path, header, key);

@@ -81,7 +81,7 @@ test('generate, inspect, reveal (auto-hides), copy, edit, export and delete an e
     await page.getByRole('grid', { name: 'Keys' }).focus();
     await page.keyboard.press('Delete');
     const confirm = page.getByRole('dialog', { name: 'Delete this key?' });
-    await expect(confirm).toContainText('Nothing changes on the platform');
+    await expect(confirm).toContainText('cannot be undone');
     await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
     // focus stays inside the dialog: Tab past the last control wraps to the first, and back
     await page.keyboard.press('Tab');

@@ -88,6 +88,16 @@ test('connect, sync, create, deactivate/activate, rotate and fail well on Ranche
     await expect(detail.getByTestId('check-result')).toContainText('The key works.');
   });
 
+  await test.step('editing a linked key changes it on Rancher too', async () => {
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    await expect(detail).toContainText('Saved on Rancher (name and description) first');
+    await detail.getByLabel('Description').fill('rancher-compose in CI (prod)');
+    await detail.getByRole('button', { name: 'Save' }).click();
+    await expect(detail).toContainText('rancher-compose in CI (prod)');
+    const remote = [...rancher.state.keys.values()].find((k) => k.name === 'compose deploy');
+    expect(remote?.description).toBe('rancher-compose in CI (prod)');
+  });
+
   await test.step('rotate one key: new secret stored, version 2', async () => {
     await detail.getByRole('button', { name: 'Rotate…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rotate “compose deploy”' });

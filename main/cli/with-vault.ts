@@ -1,7 +1,7 @@
 // The CLI is stateless: each command opens the vault with the master password, runs, and locks.
 import { KeyholdError } from '../errors';
 import { resolveVaultPath } from '../service/paths';
-import { inspectVaultFile, openVault } from '../vault';
+import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
 
@@ -12,9 +12,9 @@ export function cliVaultPath(cli: Cli): string {
 export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
   const path = cliVaultPath(cli);
   // a missing or damaged file is reported before asking for a password
-  inspectVaultFile(path);
+  const header = inspectVaultFile(path);
   const password = await cli.masterPassword();
-  const session = await openVault(path, password);
+  const session = await openWithKey(path, header, await unlockKey(header, password));
   try {
     return await fn(session);
   } finally {

@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { openVault } from './index';
 import { TEST_PASSWORD, newTestVault } from './test-vault.testkit';
 
-const TSX = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+// node itself with tsx's loader, not the tsx wrapper: SIGKILL must hit the writing process
+const TSX_LOADER = require.resolve('tsx');
 
 function runUntilKilled(path: string, start: number, killAfterMs: number): Promise<{ done: number[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [join(__dirname, 'crash-writer.testkit.ts'), path, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(__dirname, 'crash-writer.testkit.ts'), path, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const done: number[] = [];
     let buf = '';
     let stderr = '';

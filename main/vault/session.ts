@@ -201,10 +201,16 @@ export class VaultStore implements VaultSession {
     for (const [seg, rev] of stored) if (this.index.revs.get(seg) !== rev) this.loadSegmentRow(get.get(seg));
   }
 
+  /** Reads run in one (deferred) transaction: a consistent snapshot while another process writes. */
   private read<T>(fn: () => T): T {
     try {
-      if (this.depth === 0) this.sync();
-      return fn();
+      if (this.depth > 0) return fn();
+      return this.conn
+        .transaction(() => {
+          this.sync();
+          return fn();
+        })
+        .deferred();
     } catch (e) {
       throw mapSqliteError(e);
     }

@@ -7,7 +7,7 @@ export interface SearchBoxHandle {
   focus(): void;
 }
 
-export const SearchBox = forwardRef<SearchBoxHandle, { onSettled(text: string): void; delayMs?: number; onLeave(): void }>(function SearchBox({ onSettled, delayMs = 60, onLeave }, ref) {
+export const SearchBox = forwardRef<SearchBoxHandle, { onSettled(text: string): void; delayMs?: number; onLeave(): void }>(function SearchBox({ onSettled, delayMs = 100, onLeave }, ref) {
   const [text, setText] = useState('');
   const input = useRef<HTMLInputElement>(null);
   const settled = useRef(onSettled);

@@ -13,8 +13,15 @@ export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onCl
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [name, setName] = useState<string>();
+  const [onPlatform, setOnPlatform] = useState(ids.length > 1);
   useEffect(() => {
-    if (ids.length === 1) call('keys.get', { id: ids[0]! }).then((d) => setName(d.name)).catch(() => undefined);
+    if (ids.length === 1)
+      call('keys.get', { id: ids[0]! })
+        .then((d) => {
+          setName(d.name);
+          setOnPlatform(d.provider !== null && d.provider !== 'local');
+        })
+        .catch(() => undefined);
   }, [ids]);
   const confirm = async () => {
     setBusy(true);
@@ -31,7 +38,7 @@ export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onCl
   return (
     <ConfirmDialog title={ids.length === 1 ? 'Delete this key?' : `Delete ${plural(ids.length, 'key')}?`} confirmLabel="Delete from vault" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="delete" />}>
       <p>Keyhold will erase {what} and every stored version of its secret from this vault. This cannot be undone (except from a backup).</p>
-      <p className="muted">Nothing changes on the platform: if the key should stop working, revoke it first.</p>
+      {onPlatform && <p className="muted">Nothing changes on the platform: if the key should stop working there, revoke it first.</p>}
     </ConfirmDialog>
   );
 }

@@ -1,7 +1,7 @@
 // Pages of the key list, asked of main as the table needs them (a vault of 100,000 keys is never
 // filtered or held whole in the renderer). Every query change starts a new generation: answers
 // of an older one are dropped, so a slow answer to "ab" never overwrites the answer to "abc".
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../api';
 import type { KeyQueryIn, KeyRow } from './model';
 
@@ -26,6 +26,7 @@ export function useKeyPages(query: Query, enabled = true): KeyPages {
   const [error, setError] = useState<unknown>();
   const generation = useRef(0);
   const inflight = useRef(new Set<number>());
+  const shown = useRef(false);
   const queryRef = useRef(query);
   const key = JSON.stringify(query);
   queryRef.current = query;
@@ -37,14 +38,23 @@ export function useKeyPages(query: Query, enabled = true): KeyPages {
       .then((answer) => {
         if (g !== generation.current) return; // stale: a newer query or reload owns the table
         inflight.current.delete(page);
-        setTotal(answer.total);
-        setError(undefined);
-        // a new query's first page replaces the old rows in one render (no flash of placeholders)
-        setPages((old) => {
-          const next = replace ? new Map<number, KeyRow[]>() : new Map(old);
-          next.set(page, answer.items);
-          return next;
-        });
+        // a transition: React may yield while it renders the rows, so typing never waits on it.
+        // A new query's first page replaces the old rows in one render (no flash of placeholders).
+        const apply = () => {
+          setTotal(answer.total);
+          setError(undefined);
+          setPages((old) => {
+            const next = replace ? new Map<number, KeyRow[]>() : new Map(old);
+            next.set(page, answer.items);
+            return next;
+          });
+        };
+        // the very first rows are urgent (first paint); later answers may wait for typing
+        if (shown.current) startTransition(apply);
+        else {
+          shown.current = true;
+          apply();
+        }
       })
       .catch((e: unknown) => {
         if (g !== generation.current) return;

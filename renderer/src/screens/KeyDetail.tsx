@@ -6,7 +6,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { PlatformIcon, PLATFORM_LABELS, type ProviderName } from '../components/icons';
 import { useToast } from '../components/Toasts';
 import type { StateAction } from '../dialogs/KeyActions';
-import { FLAG_INFO } from '../lib/platforms';
+import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
 import { formatDateTime, kindLabel, stateLabel } from '../lib/format';
 import { useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
@@ -166,7 +166,17 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
           {checkResult.detail}
         </div>
       )}
-      {editing && <EditForm id={id} name={key.name} description={key.description} onDone={() => { setEditing(false); load(); onChanged(); }} onCancel={() => setEditing(false)} />}
+      {editing && (
+        <EditForm
+          id={id}
+          name={key.name}
+          description={key.description}
+          remote={remote && caps?.edit === true && key.remoteId !== null ? (key.provider ?? null) : null}
+          flags={key.flags}
+          onDone={() => { setEditing(false); load(); onChanged(); }}
+          onCancel={() => setEditing(false)}
+        />
+      )}
 
       {key.hasSecret && (
         <section aria-label="Secret">
@@ -276,9 +286,12 @@ function FragmentPair({ k, v }: { k: string; v: string }) {
   );
 }
 
-function EditForm({ id, name, description, onDone, onCancel }: { id: string; name: string; description: string; onDone(): void; onCancel(): void }) {
+/** Edits the key; a key linked to a platform that can edit keys is changed there first. */
+function EditForm({ id, name, description, remote, flags, onDone, onCancel }: { id: string; name: string; description: string; remote: string | null; flags: Record<string, boolean>; onDone(): void; onCancel(): void }) {
   const [n, setN] = useState(name);
   const [d, setD] = useState(description);
+  const [f, setF] = useState(() => new Set(Object.entries(flags).filter(([, on]) => on).map(([k]) => k)));
+  const syncano = remote === 'syncano';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const submit = async (e: FormEvent) => {
@@ -286,7 +299,8 @@ function EditForm({ id, name, description, onDone, onCancel }: { id: string; nam
     if (!n.trim()) return;
     setBusy(true);
     try {
-      await call('keys.edit', { id, name: n.trim(), description: d });
+      if (remote) await call('keys.editRemote', { id, name: n.trim(), description: d, ...(syncano ? { flags: [...f] as (typeof SYNCANO_FLAGS)[number][] } : {}) });
+      else await call('keys.edit', { id, name: n.trim(), description: d });
       onDone();
     } catch (err) {
       setError(err);
@@ -304,6 +318,18 @@ function EditForm({ id, name, description, onDone, onCancel }: { id: string; nam
           <label htmlFor="edit-description">Description</label>
           <textarea id="edit-description" className="input" value={d} onChange={(e) => setD(e.target.value)} />
         </div>
+        {syncano && (
+          <fieldset>
+            <legend>Flags</legend>
+            {SYNCANO_FLAGS.map((flag) => (
+              <label key={flag} className="check">
+                <input type="checkbox" checked={f.has(flag)} onChange={(e) => setF((s) => { const next = new Set(s); if (e.target.checked) next.add(flag); else next.delete(flag); return next; })} />
+                <span><span className="what">{FLAG_INFO[flag]!.what}</span> <code className="muted">{flag}</code></span>
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {remote && <p className="hint small">Saved on {remote === 'syncano' ? 'Syncano (description and flags)' : 'Rancher (name and description)'} first, then here.</p>}
         <ErrorNotice error={error} doing="save the changes" />
         <div className="row end">
           <button type="button" className="btn" onClick={onCancel}>Cancel</button>
