@@ -4,9 +4,9 @@ import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KeyholdError } from '../errors';
 import { readExisting, writeFileAtomic, type AtomicFs } from './atomic-file';
 import { canMountTmpfs, mountTmpfs } from './test-mounts';
+import { failure } from '../errors.testkit';
 
 let dir: string;
 beforeEach(() => {
@@ -18,16 +18,6 @@ afterEach(() => {
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 const leftovers = (d: string) => readdirSync(d).filter((n) => n.endsWith('.tmp'));
-
-async function failure(p: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw e;
-  }
-  throw new Error('expected a KeyholdError');
-}
 
 /** The real fs with one call replaced, to inject a fault at one step. */
 function faulty(patch: Partial<AtomicFs>): AtomicFs {

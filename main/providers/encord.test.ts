@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEncord, type EncordEmulator } from '../../emulators/encord';
-import { KeyholdError } from '../errors';
 import { EncordProvider, signatureBase } from './encord';
+import { failure } from '../errors.testkit';
 
 let emu: EncordEmulator;
 beforeAll(async () => {
@@ -15,16 +15,6 @@ function keyPair() {
   return { hex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), signer: (b: Uint8Array) => new Uint8Array(sign(null, b, privateKey)) };
 }
 const register = (hex: string) => fetch(emu.adminUrl, { method: 'POST', body: JSON.stringify({ publicKey: hex }) });
-
-async function failure(q: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await q;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('EncordProvider against the emulator', () => {
   it('builds the signature base exactly as documented', () => {

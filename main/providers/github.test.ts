@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGithub, type GithubEmulator } from '../../emulators/github';
-import { KeyholdError } from '../errors';
 import { GithubProvider } from './github';
+import { failure } from '../errors.testkit';
 
 let emu: GithubEmulator;
 beforeAll(async () => {
@@ -14,16 +14,6 @@ function sshLine(comment: string): string {
   const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), raw]);
   return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
-
-async function failure(q: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await q;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('GithubProvider against the emulator', () => {

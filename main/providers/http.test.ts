@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { startEmulator, type EmulatorServer } from '../../emulators/server';
 import { KeyholdError } from '../errors';
 import { HttpClient, checkBaseUrl, retryAfterMs } from './http';
+import { failure } from '../errors.testkit';
 
 const TOKEN = 'tok_SECRET_0123456789abcdef';
 let emu: EmulatorServer;
@@ -34,16 +35,6 @@ function client(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}
     },
     ...extra,
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(KeyholdError);
-    return e as KeyholdError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('HttpClient', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRancher, type RancherEmulator } from '../../emulators/rancher';
-import { KeyholdError } from '../errors';
 import { RancherProvider } from './rancher';
+import { failure } from '../errors.testkit';
 
 let emu: RancherEmulator;
 let p: RancherProvider;
@@ -10,16 +10,6 @@ beforeAll(async () => {
   p = new RancherProvider(emu.url, emu.demo.accessKey, emu.demo.secretKey, { backoffMs: 5 });
 });
 afterAll(() => emu.close());
-
-async function failure(q: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await q;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('RancherProvider against the emulator', () => {
   it('checks the pair; a wrong secret is the platform\'s 401 without the secret in the message', async () => {

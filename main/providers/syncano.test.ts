@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncano, type SyncanoEmulator } from '../../emulators/syncano';
-import { KeyholdError } from '../errors';
 import { SyncanoProvider, syncanoLogin } from './syncano';
+import { failure } from '../errors.testkit';
 
 let emu: SyncanoEmulator;
 let accountKey: string;
@@ -10,16 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 const opts = () => ({ baseUrl: emu.url, backoffMs: 5 });
-
-async function failure(p: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('SyncanoProvider against the emulator', () => {
   it('logs in for the Account Key; a wrong password is the platform\'s 401 message', async () => {

@@ -6,13 +6,13 @@ import { startEncord, type EncordEmulator } from '../../emulators/encord';
 import { startGithub, type GithubEmulator } from '../../emulators/github';
 import { startRancher, type RancherEmulator } from '../../emulators/rancher';
 import { startSyncano, type SyncanoEmulator } from '../../emulators/syncano';
-import { KeyholdError } from '../errors';
 import { createVault } from '../vault';
 import type { VaultSession } from '../vault/types';
 import { connectWorkspace } from './connect';
 import { generateKeyPair, publicKeyHex } from './keypairs';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
 import { syncWorkspace } from './sync';
+import { failure } from '../errors.testkit';
 
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const opts = { http: { backoffMs: 5 } };
@@ -37,16 +37,6 @@ afterEach(() => {
   session.lock();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function failure(p: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Syncano workspace', () => {
   it('connects with email + password (the Account Key stored sealed), refuses a wrong password without storing', async () => {

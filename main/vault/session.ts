@@ -228,14 +228,15 @@ export class VaultStore implements VaultSession {
     const dirty = new Set<number>();
     this.dirty = dirty;
     try {
-      return db
+      const result = db
         .transaction(() => {
           this.sync();
-          const result = fn();
+          const r = fn();
           this.flush(dirty);
-          return result;
+          return r;
         })
         .immediate();
+      return result;
     } catch (e) {
       // the transaction rolled back: put the touched segments back as they are on disk
       try {
