@@ -2,6 +2,7 @@
 // flags with their meaning, Encord's guided registration and its check, GitHub's title), and
 // each platform's refusals in words.
 import { startEncord, type EncordEmulator } from '../emulators/encord';
+import { ENCORD_KEYS_PAGE } from '../main/providers/encord';
 import { startGithub, type GithubEmulator } from '../emulators/github';
 import { startSyncano, type SyncanoEmulator } from '../emulators/syncano';
 import { expect, test, type KeyholdApp } from './fixtures';
@@ -139,6 +140,8 @@ test('Encord: a service-account key with guided registration, a failed check, th
     await guide.getByRole('button', { name: 'Check registration' }).click();
     await expect(guide.getByTestId('encord-check-failed')).toContainText('Encord does not accept this key yet.');
     await app.screenshot('encord-guide');
+    await guide.getByRole('button', { name: 'Open Encord' }).click();
+    if (app.platform) await expect.poll(() => app.platform!.opened).toEqual([ENCORD_KEYS_PAGE]);
   });
 
   await test.step('after the user registers it in Encord, the signed check passes', async () => {

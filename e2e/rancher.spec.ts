@@ -45,9 +45,15 @@ test('connect, sync, create, deactivate/activate, rotate and fail well on Ranche
 
   await test.step('sync brings the environments and the existing keys', async () => {
     await page.getByRole('button', { name: 'Actions for Rancher lab' }).click();
+    // a slow platform, so the phases main reports can be seen: environments, then keys per scope
+    rancher.faults.latencyMs = 300;
     await page.getByRole('button', { name: 'Sync now' }).click();
     const sync = page.getByRole('dialog', { name: 'Sync Rancher lab' });
+    await expect(sync.getByTestId('sync-phase')).toContainText(/Listing the keys on Rancher: [0-2] of 3 scopes done/);
+    await expect(sync.getByRole('progressbar')).toHaveAttribute('aria-valuemax', '3');
+    await app.screenshot('rancher-sync-progress');
     await expect(sync.getByTestId('sync-result')).toContainText('2 environments');
+    rancher.faults.latencyMs = 0;
     await sync.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(page.getByRole('button', { name: 'Default' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Staging' })).toBeVisible();

@@ -351,6 +351,22 @@ export const ExportNetrcOutput = z.object({
 });
 export const ExportFileOutput = z.object({ path: z.string(), names: z.array(z.string()), replaced: z.boolean() });
 
+// ---- desktop (file dialogs, external links, sync progress): schemas ------------------------------
+const FileFilter = z.object({ name: z.string().min(1).max(100), extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9_-]{1,20})$/)).min(1).max(20) }).strict();
+const DialogTitle = z.string().min(1).max(200);
+export const DesktopOpenFileInput = z.object({ title: DialogTitle, filters: z.array(FileFilter).max(20).optional() }).strict();
+export const DesktopSaveFileInput = z.object({ title: DialogTitle, defaultPath: z.string().min(1).max(4096).optional(), filters: z.array(FileFilter).max(20).optional() }).strict();
+/** null: cancelled, or no desktop (the CLI / e2e bridge): type the path instead */
+export const DesktopChosenFile = z.object({ path: z.string().nullable() });
+export const DesktopOpenExternalInput = z.object({ url: z.string().min(1).max(2048) }).strict();
+export const SyncProgressEvent = z.object({
+  workspaceId: z.string(),
+  /** environments: listing the platform's environments; keys: listing the keys of one scope; saving: writing to the vault */
+  phase: z.enum(['environments', 'keys', 'saving']),
+  done: z.number().int(),
+  total: z.number().int(),
+});
+
 export const channels = {
   'app.info': def(Empty, AppInfo, []),
   'vault.status': def(Empty, VaultStatus, ['INTEGRITY']),
@@ -407,6 +423,12 @@ export const channels = {
   'export.netrc': def(ExportNetrcInput, ExportNetrcOutput, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT', 'CONFLICT', 'USAGE', 'INTERNAL']),
   'export.dotenv': def(ExportDotenvInput, ExportFileOutput, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT', 'CONFLICT', 'USAGE', 'INTERNAL']),
   'export.curl': def(ExportCurlInput, ExportFileOutput, ['LOCKED', 'NOT_FOUND', 'INVALID_INPUT', 'CONFLICT', 'USAGE', 'INTERNAL']),
+  // ---- desktop: channels
+  'desktop.openFile': def(DesktopOpenFileInput, DesktopChosenFile, []),
+  'desktop.saveFile': def(DesktopSaveFileInput, DesktopChosenFile, []),
+  'desktop.openExternal': def(DesktopOpenExternalInput, z.object({ opened: z.literal(true) }), ['INVALID_INPUT']),
+  /** the user is at the window (keys, pointer): restarts the auto-lock timer; a no-op when locked */
+  'vault.activity': def(Empty, z.object({}), []),
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;
@@ -418,6 +440,7 @@ export const events = {
   // each domain adds its events here (e.g. rotation progress)
   'vault.locked': z.object({ reason: z.enum(['explicit', 'idle', 'suspend', 'screen-lock']) }),
   'keys.rotation.progress': RotationProgressEvent,
+  'workspaces.sync.progress': SyncProgressEvent,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

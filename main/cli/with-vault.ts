@@ -1,12 +1,12 @@
 // The CLI is stateless: each command opens the vault with the master password, runs, and locks.
-import { KeyholdError } from '../errors';
+import { resolve } from 'node:path';
 import { resolveVaultPath } from '../service/paths';
 import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
 
 export function cliVaultPath(cli: Cli): string {
-  return resolveVaultPath(cli.globals().vault, cli.streams.env);
+  return resolve(resolveVaultPath(cli.globals().vault, cli.streams.env));
 }
 
 export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
@@ -20,13 +20,4 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   } finally {
     session.lock();
   }
-}
-
-export function requireNoVault(path: string): void {
-  try {
-    inspectVaultFile(path);
-  } catch (e) {
-    if (e instanceof KeyholdError && e.code === 'NOT_FOUND') return;
-  }
-  throw new KeyholdError('CONFLICT', `A file already exists at ${path}.`);
 }

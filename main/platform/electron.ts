@@ -1,5 +1,8 @@
-import { clipboard, powerMonitor } from 'electron';
+import { BrowserWindow, clipboard, dialog, powerMonitor, shell } from 'electron';
 import type { Platform, SystemLockReason } from './types';
+
+/** Dialogs are modal to the focused window, or free-standing when none has focus. */
+const parentWindow = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
 
 export function createElectronPlatform(): Platform {
   return {
@@ -20,5 +23,20 @@ export function createElectronPlatform(): Platform {
         };
       },
     },
+    dialogs: {
+      async showOpenFile({ title, filters }) {
+        const options: Electron.OpenDialogOptions = { title, filters, properties: ['openFile', 'showHiddenFiles'] };
+        const win = parentWindow();
+        const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      async showSaveFile({ title, defaultPath, filters }) {
+        const options: Electron.SaveDialogOptions = { title, defaultPath, filters, properties: ['showHiddenFiles', 'showOverwriteConfirmation', 'createDirectory'] };
+        const win = parentWindow();
+        const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+        return r.canceled || !r.filePath ? null : r.filePath;
+      },
+    },
+    openExternal: (url) => shell.openExternal(url),
   };
 }

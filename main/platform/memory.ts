@@ -1,9 +1,12 @@
 import type { Platform, SystemLockReason } from './types';
 
-/** A Platform without a desktop: used by the CLI, the e2e bridge and tests. */
-export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void } {
+/** A Platform without a desktop: used by the CLI, the e2e bridge and tests. It has no dialogs
+ * (they answer null, as if cancelled) and opens nothing: openExternal only records the address
+ * in `opened`, so a test can see what the app asked for. */
+export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void; readonly opened: string[] } {
   let text = '';
   const listeners = new Set<(reason: SystemLockReason) => void>();
+  const opened: string[] = [];
   return {
     clipboard: {
       readText: () => text,
@@ -20,6 +23,14 @@ export function createMemoryPlatform(): Platform & { fireSystemLock(reason: Syst
         return () => listeners.delete(listener);
       },
     },
+    dialogs: {
+      showOpenFile: async () => null,
+      showSaveFile: async () => null,
+    },
+    openExternal: async (url) => {
+      opened.push(url);
+    },
+    opened,
     fireSystemLock(reason) {
       for (const l of listeners) l(reason);
     },

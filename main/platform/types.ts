@@ -13,7 +13,22 @@ export interface SystemEvents {
   onSystemLock(listener: (reason: SystemLockReason) => void): () => void;
 }
 
+export interface FileFilter {
+  name: string;
+  /** extensions without the dot; '*' for any */
+  extensions: string[];
+}
+
+export interface Dialogs {
+  /** The absolute path the user picked, or null when cancelled or when there is no desktop. */
+  showOpenFile(options: { title: string; filters?: FileFilter[] }): Promise<string | null>;
+  showSaveFile(options: { title: string; defaultPath?: string; filters?: FileFilter[] }): Promise<string | null>;
+}
+
 export interface Platform {
   clipboard: Clipboard;
   system: SystemEvents;
+  dialogs: Dialogs;
+  /** Opens an address in the user's browser; the caller has already checked it is https. */
+  openExternal(url: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Handlers } from '../ipc/router';
 import { appHandlers } from './app';
 import type { ServiceContext } from './context';
+import { desktopHandlers } from './desktop-handlers';
 import { exportHandlers } from './export-handlers';
 import { keyPairHandlers } from './keypair-handlers';
 import { remoteHandlers } from './remote-handlers';
@@ -15,5 +16,6 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...keyPairHandlers(ctx, vault),
     ...exportHandlers(ctx, vault),
     ...remoteHandlers(ctx, vault),
+    ...desktopHandlers(ctx, vault),
   };
 }

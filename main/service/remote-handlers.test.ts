@@ -49,6 +49,10 @@ describe('remote IPC channels', () => {
     const connected = await call('workspaces.connect', { workspaceId: ws.id, accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey });
     expect(JSON.stringify(connected)).not.toContain(rancher.demo.secretKey);
     expect((await call('workspaces.sync', { id: ws.id })).environments.added).toBe(2);
+    // progress in real work units: one environments listing, one key listing per scope (account + 2 environments), one save
+    const syncProgress = events.filter((e) => e.name === 'workspaces.sync.progress').map((e) => e.payload as { workspaceId: string; phase: string; done: number; total: number });
+    expect(syncProgress.every((p) => p.workspaceId === ws.id)).toBe(true);
+    expect(syncProgress.map((p) => `${p.phase} ${p.done}/${p.total}`)).toEqual(['environments 0/1', 'environments 1/1', 'keys 0/3', 'keys 1/3', 'keys 2/3', 'keys 3/3', 'saving 0/1', 'saving 1/1']);
     const env = (await call('environments.list', { workspaceId: ws.id })) as unknown as { id: string; name: string }[];
     const created = await call('keys.create', { workspaceId: ws.id, environmentId: env.find((e) => e.name === 'Default')!.id, kind: 'access_key_pair', name: 'deploy' });
     expect(created.key).toMatchObject({ kind: 'access_key_pair', hasSecret: true, state: 'active' });

@@ -44,7 +44,7 @@ export function remoteHandlers(ctx: ServiceContext, vault: VaultManager): Pick<H
       const session = await ready();
       return connectWorkspace(session, { workspace: workspaceId, ...rest });
     },
-    'workspaces.sync': async ({ id }) => syncWorkspace(await ready(), id),
+    'workspaces.sync': async ({ id }) => syncWorkspace(await ready(), id, {}, (p) => ctx.emit('workspaces.sync.progress', p)),
     'keys.create': async ({ workspaceId, environmentId, ...rest }) => {
       const session = await ready();
       const created = await createRemoteKey(session, { workspace: workspaceId, ...(environmentId ? { env: environmentId } : {}), ...rest });

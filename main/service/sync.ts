@@ -2,7 +2,7 @@
 // refreshes names, states, flags and public parts, stores a secret the platform hands out when
 // it changed (as a new version: the old one is kept), and marks keys that vanished remotely with
 // remoteMissing. It never deletes a local key or secret.
-import type { RemoteKey } from '../providers/types';
+import type { RemoteEnvironment, RemoteKey } from '../providers/types';
 import type { Environment, KeyRecord, VaultSession } from '../vault/types';
 import { platformFor, remoteWorkspace, type RemoteOptions } from './remote';
 import { ROTATION } from './rotation';
@@ -11,6 +11,15 @@ export interface SyncResult {
   workspace: string;
   environments: { total: number; added: number };
   keys: { total: number; added: number; updated: number; missing: number };
+}
+
+/** Where a sync is, in real work units: the environments listing (one call), the key listings
+ * (one call per scope: environment, account, user), then the one vault transaction. */
+export interface SyncProgress {
+  workspaceId: string;
+  phase: 'environments' | 'keys' | 'saving';
+  done: number;
+  total: number;
 }
 
 function uniqueName(taken: Set<string>, name: string, remoteId: string): string {
@@ -25,17 +34,28 @@ const samePublic = (a: string | null, b: string) => a !== null && a.trim().split
 
 const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
-export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}): Promise<SyncResult> {
+export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
   const ws = remoteWorkspace(session, idOrName);
   const platform = platformFor(session, ws, opts);
+  const progress = (phase: SyncProgress['phase'], done: number, total: number) => onProgress?.({ workspaceId: ws.id, phase, done, total });
 
   // everything is fetched first, so a failure halfway changes nothing
-  const remoteEnvs = platform.capabilities.environments ? await platform.listEnvironments() : [];
+  let remoteEnvs: RemoteEnvironment[] = [];
+  if (platform.capabilities.environments) {
+    progress('environments', 0, 1);
+    remoteEnvs = await platform.listEnvironments();
+    progress('environments', 1, 1);
+  }
   const keyScopes: (string | null)[] = ws.provider === 'syncano' ? remoteEnvs.map((e) => e.remoteId) : ws.provider === 'rancher' ? [null, ...remoteEnvs.map((e) => e.remoteId)] : ws.provider === 'github' ? [null] : [];
   const remoteKeys: RemoteKey[] = [];
-  for (const scope of keyScopes) remoteKeys.push(...(await platform.listKeys(scope)));
+  for (const [i, scope] of keyScopes.entries()) {
+    progress('keys', i, keyScopes.length);
+    remoteKeys.push(...(await platform.listKeys(scope)));
+  }
+  if (keyScopes.length > 0) progress('keys', keyScopes.length, keyScopes.length);
+  progress('saving', 0, 1);
 
-  return session.transaction(() => {
+  const result = session.transaction(() => {
     const envs = session.listEnvironments(ws.id);
     const byRemote = new Map<string, Environment>(envs.filter((e) => e.remoteId).map((e) => [e.remoteId!, e]));
     const taken = new Set(envs.map((e) => e.name.toLowerCase()));
@@ -111,4 +131,6 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       keys: { total: remoteKeys.length, added, updated, missing },
     };
   });
+  progress('saving', 1, 1);
+  return result;
 }

@@ -63,11 +63,18 @@ export async function timeKdf(kdf: KdfParams): Promise<number> {
 export async function calibrateKdf(targetMs = KDF_TARGET_MS): Promise<KdfParams> {
   const kdf: KdfParams = { algorithm: 'argon2id', memoryKiB: KDF_FLOOR.memoryKiB, iterations: KDF_FLOOR.iterations, parallelism: defaultParallelism() };
   let ms = await timeKdf(kdf);
-  while (kdf.memoryKiB < 256 * 1024 && ms * 2 <= targetMs * 1.1) {
+  // memory first (measured at each step: the cost is not linear in memory on every machine)
+  while (kdf.memoryKiB < 256 * 1024 && ms * 2 <= targetMs) {
     kdf.memoryKiB *= 2;
-    ms *= 2;
+    ms = await timeKdf(kdf);
   }
-  if (ms < targetMs) kdf.iterations = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / ms));
+  // then iterations, checked once more by measurement (a busy machine misleads one sample)
+  for (let round = 0; round < 2 && Math.abs(ms - targetMs) > targetMs * 0.2; round++) {
+    const next = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / ms));
+    if (next === kdf.iterations) break;
+    kdf.iterations = next;
+    ms = await timeKdf(kdf);
+  }
   return kdf;
 }
 

@@ -58,10 +58,22 @@ class Segment {
     return { tuples: this.ordered, names: this.lowerNames };
   }
 
-  /** Indexes (in name order) of the keys whose name, description, public part or fingerprint
-   * contains `needle` (already lower-cased). */
-  search(byId: Map<string, Entry>, needle: string): number[] {
+  /**
+   * The keys (in name order) whose name, description, public part or fingerprint contains `needle`
+   * (lower-cased; '' = every key) and that `keep` accepts: their count, and the positions of the
+   * first `cap` of them (a page never needs more: this keeps search free of big arrays).
+   */
+  search(byId: Map<string, Entry>, needle: string, keep: ((t: Tuple) => boolean) | null, cap: number): { count: number; idx: number[] } {
     const { tuples } = this.order(byId);
+    const idx: number[] = [];
+    let count = 0;
+    if (!needle) {
+      for (let i = 0; i < tuples.length; i++) {
+        if (keep && !keep(tuples[i]!)) continue;
+        if (count++ < cap) idx.push(i);
+      }
+      return { count, idx };
+    }
     if (this.hay === null || this.starts === null) {
       const parts: string[] = [];
       const starts = new Int32Array(tuples.length + 1);
@@ -80,16 +92,17 @@ class Segment {
     }
     const hay = this.hay;
     const starts = this.starts;
-    const out: number[] = [];
     let pos = hay.indexOf(needle);
     let rec = 0;
     while (pos >= 0) {
       // hits come in increasing order: walk the record starts forward instead of searching
       while (starts[rec + 1]! <= pos) rec++;
-      out.push(rec);
+      if (!keep || keep(tuples[rec]!)) {
+        if (count++ < cap) idx.push(rec);
+      }
       pos = hay.indexOf(needle, starts[rec + 1]!);
     }
-    return out;
+    return { count, idx };
   }
 }
 
@@ -140,15 +153,16 @@ export function parseSegment(json: string, seg: number): Tuple[] {
 interface Run {
   tuples: Tuple[];
   names: string[];
-  idx: number[] | null; // null: every tuple
+  /** positions of the matches this page may need, in name order */
+  idx: number[];
   at: number;
 }
 
 function runLength(r: Run): number {
-  return r.idx ? r.idx.length : r.tuples.length;
+  return r.idx.length;
 }
 function runPos(r: Run, i: number): number {
-  return r.idx ? r.idx[i]! : i;
+  return r.idx[i]!;
 }
 
 export class KeyIndex {
@@ -258,22 +272,23 @@ export class KeyIndex {
       (q.state === undefined || t[6] === q.state) &&
       (wsAllowed === undefined || (t[1] !== null && wsAllowed.has(t[1])));
 
+    const offset = Math.max(0, q.offset ?? 0);
+    const limit = Math.max(0, q.limit ?? Number.MAX_SAFE_INTEGER);
+    // name order: each segment gives at most offset+limit matches (from its start, or its end for
+    // desc); other orders need every match to sort
+    const cap = sort === 'name' ? Math.min(Number.MAX_SAFE_INTEGER, offset + limit) : Number.MAX_SAFE_INTEGER;
     const runs: Run[] = [];
     let total = 0;
     for (const seg of this.segmentIds()) {
       const s = this.segments.get(seg)!;
       if (s.ids.size === 0) continue;
       const { tuples, names } = s.order(this.byId);
-      let idx: number[] | null = needle ? s.search(this.byId, needle) : null;
-      if (filtered) idx = (idx ?? tuples.map((_, i) => i)).filter((i) => keep(tuples[i]!));
-      const run: Run = { tuples, names, idx, at: 0 };
-      const n = runLength(run);
-      if (n === 0) continue;
-      total += n;
-      runs.push(run);
+      const { count, idx } = s.search(this.byId, needle, filtered ? keep : null, desc && sort === 'name' ? Number.MAX_SAFE_INTEGER : cap);
+      if (count === 0) continue;
+      total += count;
+      if (desc && sort === 'name' && idx.length > cap) idx.splice(0, idx.length - cap);
+      runs.push({ tuples, names, idx, at: 0 });
     }
-    const offset = Math.max(0, q.offset ?? 0);
-    const limit = Math.max(0, q.limit ?? total);
     const want = Math.min(total, offset + limit);
     const page: Tuple[] = [];
 

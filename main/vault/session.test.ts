@@ -120,6 +120,27 @@ describe('a vault session: workspaces, environments, keys', () => {
   });
 });
 
+describe('listing across many index segments', () => {
+  it('pages in name order (asc and desc) match a plain sort of the matches', async () => {
+    const { session } = await newTestVault();
+    const names = Array.from({ length: 1300 }, (_, i) => `${['beta', 'Alpha', 'gamma', 'delta'][i % 4]}-${(i * 7919) % 1300}`);
+    session.addKeys(names.map((name, i) => ({ kind: i % 3 ? 'api_key' : 'user_key', name })));
+    const ref = (pred: (n: string) => boolean) => names.filter(pred).map((n) => n.toLowerCase()).sort();
+    for (const [search, kind] of [['', undefined], ['ta-1', undefined], ['a-', 'user_key']] as const) {
+      const all = session.listKeys({ search, kind, limit: 5000 }).items;
+      const want = ref((n) => n.toLowerCase().includes(search) && names.indexOf(n) >= 0) ;
+      if (!kind) expect(all.map((k) => k.name.toLowerCase())).toEqual(want);
+      const total = session.listKeys({ search, kind }).total;
+      expect(total).toBe(all.length);
+      const page = session.listKeys({ search, kind, offset: 37, limit: 25 }).items.map((k) => k.id);
+      expect(page).toEqual(all.slice(37, 62).map((k) => k.id));
+      const back = session.listKeys({ search, kind, order: 'desc', offset: 10, limit: 30 }).items.map((k) => k.id);
+      expect(back).toEqual([...all].reverse().slice(10, 40).map((k) => k.id));
+    }
+    session.lock();
+  });
+});
+
 describe('what is on disk', () => {
   it('holds no name, description, public part, fingerprint, setting or secret in clear', async () => {
     const { path, session } = await newTestVault();

@@ -1,11 +1,15 @@
 // Export: a key file, a netrc merge (with a preview of exactly what changes), .env lines or a
 // curl config. Shows the target and what will happen before anything is written.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { call } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { SubmitFoot } from '../components/FormFoot';
+import { PathField } from '../components/PathField';
+import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
 import { plural } from '../lib/format';
+import { useAction } from '../lib/hooks';
 import type { ExportPreviewOut } from '../lib/model';
 
 type Tab = 'file' | 'netrc' | 'dotenv' | 'curl';
@@ -21,38 +25,13 @@ export function ExportDialog({ ids, onClose }: { ids: string[]; onClose(): void 
   const tabs = ids.length === 1 ? TABS : TABS.filter(([t]) => t === 'netrc' || t === 'dotenv');
   return (
     <Dialog title={ids.length === 1 ? 'Export key' : `Export ${plural(ids.length, 'key')}`} onClose={onClose} wide testId="export-dialog">
-      <div className="tabs" role="tablist" aria-label="Export format">
-        {tabs.map(([t, label]) => (
-          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-controls={`panel-${t}`} aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}
-            onKeyDown={(e) => {
-              const i = tabs.findIndex(([x]) => x === tab);
-              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]![0];
-                setTab(next);
-                document.getElementById(`tab-${next}`)?.focus();
-              }
-            }}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+      <Tabs<Tab> tabs={tabs} value={tab} onChange={setTab} label="Export format" ids={{ tab: 'tab-', panel: 'panel-' }}>
         {tab === 'file' && <FileExport id={ids[0]!} onClose={onClose} />}
         {tab === 'netrc' && <NetrcExport ids={ids} onClose={onClose} />}
         {tab === 'dotenv' && <DotenvExport ids={ids} onClose={onClose} />}
         {tab === 'curl' && <CurlExport id={ids[0]!} onClose={onClose} />}
-      </div>
+      </Tabs>
     </Dialog>
-  );
-}
-
-function Foot({ busy, label, onClose, disabled }: { busy: boolean; label: string; onClose(): void; disabled?: boolean }) {
-  return (
-    <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
-      <button type="button" className="btn" onClick={onClose} disabled={busy}>Cancel</button>
-      <button type="submit" className="btn primary" disabled={busy || disabled}>{busy ? 'Writing…' : label}</button>
-    </div>
   );
 }
 
@@ -65,28 +44,27 @@ function Overwrite({ force, setForce }: { force: boolean; setForce(v: boolean): 
   );
 }
 
+const SECRET_FILE_HINT = 'Written atomically with mode 0600.';
+
+/** The target file of a written export, its overwrite choice and the write action: the part every
+ * file-writing tab has. */
+function useFileTarget() {
+  const [path, setPath] = useState('');
+  const [force, setForce] = useState(false);
+  return { path, setPath, target: path.trim(), force, setForce, action: useAction() };
+}
+
 function FileExport({ id, onClose }: { id: string; onClose(): void }) {
   const toast = useToast();
   const [format, setFormat] = useState('openssh');
-  const [path, setPath] = useState('');
   const [passphrase, setPassphrase] = useState('');
-  const [force, setForce] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.export', { id, format: format as 'openssh', path: path.trim(), ...(passphrase && format === 'openssh' ? { passphrase } : {}), force });
-      setPassphrase('');
-      toast(`Written to ${r.path} (mode ${r.mode.toString(8)}).${r.note ? ` ${r.note}` : ''}`);
-      onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { path, setPath, target, force, setForce, action } = useFileTarget();
+  const submit = action.submit(async () => {
+    const r = await call('keys.export', { id, format: format as 'openssh', path: target, ...(passphrase && format === 'openssh' ? { passphrase } : {}), force });
+    setPassphrase('');
+    toast(`Written to ${r.path} (mode ${r.mode.toString(8)}).${r.note ? ` ${r.note}` : ''}`);
+    onClose();
+  });
   return (
     <form onSubmit={submit}>
       <div className="field">
@@ -99,11 +77,9 @@ function FileExport({ id, onClose }: { id: string; onClose(): void }) {
         </select>
         {format === 'txt' && <span className="hint">Written without a passphrase: Encord cannot use protected keys.</span>}
       </div>
-      <div className="field">
-        <label htmlFor="ex-path">File</label>
-        <input id="ex-path" className="input mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/.ssh/id_ed25519" spellCheck={false} />
-        <span className="hint">{format === 'pub' ? 'Written with mode 0644.' : 'Written atomically with mode 0600 (only you can read it).'}</span>
-      </div>
+      <PathField id="ex-path" label="File" value={path} onChange={setPath} placeholder="/home/you/.ssh/id_ed25519"
+        dialog={{ mode: 'save', title: 'Export the key to', defaultPath: format === 'pub' ? 'id_ed25519.pub' : format === 'txt' ? 'encord-key.txt' : format === 'pkcs8' ? 'id_ed25519.pem' : 'id_ed25519' }}
+        hint={format === 'pub' ? 'Written with mode 0644.' : 'Written atomically with mode 0600 (only you can read it).'} />
       {format === 'openssh' && (
         <div className="field">
           <label htmlFor="ex-pass">Passphrase (optional)</label>
@@ -112,8 +88,8 @@ function FileExport({ id, onClose }: { id: string; onClose(): void }) {
         </div>
       )}
       <Overwrite force={force} setForce={setForce} />
-      <ErrorNotice error={error} doing="export the key" />
-      <Foot busy={busy} label="Export" onClose={onClose} disabled={!path.trim()} />
+      <ErrorNotice error={action.error} doing="export the key" />
+      <SubmitFoot busy={action.busy} label="Export" busyLabel="Writing…" onCancel={onClose} disabled={!target} />
     </form>
   );
 }
@@ -133,41 +109,21 @@ function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
   const [path, setPath] = useState('');
   const [host, setHost] = useState('');
   const [preview, setPreview] = useState<ExportPreviewOut>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, submit } = useAction();
   const input = { keyIds: ids, ...(path.trim() ? { path: path.trim() } : {}), ...(host.trim() ? { host: host.trim() } : {}) };
-  const showPreview = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const p = await call('export.preview', { format: 'netrc', ...input });
-      setPreview(p);
-    } catch (err) {
-      setError(err);
-    }
-    setBusy(false);
-  };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!preview) return void showPreview();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('export.netrc', input);
-      toast(`Merged into ${r.path}.`);
-      onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const onSubmit = submit(async () => {
+    // the first submit shows what would change; the second writes it
+    if (!preview) return setPreview(await call('export.preview', { format: 'netrc', ...input }));
+    const r = await call('export.netrc', input);
+    toast(`Merged into ${r.path}.`);
+    onClose();
+  });
   return (
-    <form onSubmit={submit}>
+    <form onSubmit={onSubmit}>
       <p className="muted">Adds or updates a <code>machine … login … password …</code> entry per key, keeping every other entry, comment and macro of the file exactly as it is. The previous file is kept as a backup.</p>
       <div className="row" style={{ alignItems: 'flex-start' }}>
-        <div className="field spacer">
-          <label htmlFor="nr-path">netrc file</label>
-          <input id="nr-path" className="input mono" value={path} onChange={(e) => { setPath(e.target.value); setPreview(undefined); }} placeholder="~/.netrc (default)" spellCheck={false} />
+        <div className="spacer">
+          <PathField id="nr-path" label="netrc file" value={path} onChange={(v) => { setPath(v); setPreview(undefined); }} placeholder="~/.netrc (default)" dialog={{ mode: 'save', title: 'Merge into the netrc file', defaultPath: '.netrc' }} />
         </div>
         <div className="field spacer">
           <label htmlFor="nr-host">Machine (optional)</label>
@@ -185,34 +141,27 @@ function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
         </>
       )}
       <ErrorNotice error={error} doing="prepare the netrc" />
-      <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>Cancel</button>
-        {preview ? (
-          <button type="submit" className="btn primary" disabled={busy}>{busy ? 'Writing…' : 'Write netrc'}</button>
-        ) : (
-          <button type="submit" className="btn primary" disabled={busy}>{busy ? 'Reading…' : 'Preview changes'}</button>
-        )}
-      </div>
+      <SubmitFoot busy={busy} label={preview ? 'Write netrc' : 'Preview changes'} busyLabel={preview ? 'Writing…' : 'Reading…'} onCancel={onClose} />
     </form>
   );
 }
 
+const dotenvInput = (keyIds: string[], path: string, prefix: string, force: boolean) => ({ keyIds, path, ...(prefix.trim() ? { prefix: prefix.trim() } : {}), force });
+
 function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
   const toast = useToast();
-  const [path, setPath] = useState('');
   const [prefix, setPrefix] = useState('');
-  const [force, setForce] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { path, setPath, target, force, setForce, action } = useFileTarget();
   const [preview, setPreview] = useState<ExportPreviewOut>();
+  const input = dotenvInput(ids, target, prefix, force);
   useEffect(() => {
-    if (!path.trim().startsWith('/')) {
+    if (!target.startsWith('/')) {
       setPreview(undefined);
       return;
     }
     let stale = false;
     const t = setTimeout(() => {
-      call('export.preview', { format: 'dotenv', keyIds: ids, path: path.trim(), ...(prefix.trim() ? { prefix: prefix.trim() } : {}), force })
+      call('export.preview', { format: 'dotenv', ...dotenvInput(ids, target, prefix, force) })
         .then((p) => !stale && setPreview(p))
         .catch(() => !stale && setPreview(undefined));
     }, 200);
@@ -220,24 +169,16 @@ function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
       stale = true;
       clearTimeout(t);
     };
-  }, [ids, path, prefix, force]);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('export.dotenv', { keyIds: ids, path: path.trim(), ...(prefix.trim() ? { prefix: prefix.trim() } : {}), force });
-      toast(`Written to ${r.path}: ${r.names.join(', ')}.`);
-      onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  }, [ids, target, prefix, force]);
+  const submit = action.submit(async () => {
+    const r = await call('export.dotenv', input);
+    toast(`Written to ${r.path}: ${r.names.join(', ')}.`);
+    onClose();
+  });
   return (
     <form onSubmit={submit}>
       <p className="muted">One <code>NAME=value</code> line per key, quoted the way dotenv reads it. Names come from the key names.</p>
-      <div className="field"><label htmlFor="de-path">File</label><input id="de-path" className="input mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/project/.env" spellCheck={false} /><span className="hint">Written atomically with mode 0600.</span></div>
+      <PathField id="de-path" label="File" value={path} onChange={setPath} placeholder="/path/to/project/.env" hint={SECRET_FILE_HINT} dialog={{ mode: 'save', title: 'Write the .env file', defaultPath: '.env' }} />
       <div className="field"><label htmlFor="de-prefix">Name prefix (optional)</label><input id="de-prefix" className="input mono" value={prefix} onChange={(e) => setPrefix(e.target.value)} placeholder="e.g. RANCHER_" spellCheck={false} /></div>
       <Overwrite force={force} setForce={setForce} />
       {preview && (
@@ -245,38 +186,27 @@ function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
           {preview.exists ? (preview.conflict ? 'The file exists: tick “Replace” to overwrite it.' : 'The file will be replaced.') : 'A new file.'} Variables: <span className="mono">{preview.names.join(', ')}</span>
         </p>
       )}
-      <ErrorNotice error={error} doing="write the .env file" />
-      <Foot busy={busy} label="Write .env" onClose={onClose} disabled={!path.trim()} />
+      <ErrorNotice error={action.error} doing="write the .env file" />
+      <SubmitFoot busy={action.busy} label="Write .env" busyLabel="Writing…" onCancel={onClose} disabled={!target} />
     </form>
   );
 }
 
 function CurlExport({ id, onClose }: { id: string; onClose(): void }) {
   const toast = useToast();
-  const [path, setPath] = useState('');
-  const [force, setForce] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('export.curl', { keyId: id, path: path.trim(), force });
-      toast(`Written to ${r.path}. Use it with curl -K ${r.path}`);
-      onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { path, setPath, target, force, setForce, action } = useFileTarget();
+  const submit = action.submit(async () => {
+    const r = await call('export.curl', { keyId: id, path: target, force });
+    toast(`Written to ${r.path}. Use it with curl -K ${r.path}`);
+    onClose();
+  });
   return (
     <form onSubmit={submit}>
       <p className="muted">A curl config file with <code>user = "ACCESS:SECRET"</code>, for <code>curl -K FILE</code>, so the secret never appears on a command line.</p>
-      <div className="field"><label htmlFor="cu-path">File</label><input id="cu-path" className="input mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/.config/rancher.curl" spellCheck={false} /><span className="hint">Written atomically with mode 0600.</span></div>
+      <PathField id="cu-path" label="File" value={path} onChange={setPath} placeholder="/home/you/.config/rancher.curl" hint={SECRET_FILE_HINT} dialog={{ mode: 'save', title: 'Write the curl config', defaultPath: 'keyhold.curl' }} />
       <Overwrite force={force} setForce={setForce} />
-      <ErrorNotice error={error} doing="write the curl config" />
-      <Foot busy={busy} label="Write curl config" onClose={onClose} disabled={!path.trim()} />
+      <ErrorNotice error={action.error} doing="write the curl config" />
+      <SubmitFoot busy={action.busy} label="Write curl config" busyLabel="Writing…" onCancel={onClose} disabled={!target} />
     </form>
   );
 }

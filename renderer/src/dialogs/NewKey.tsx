@@ -1,14 +1,17 @@
 // Every way a key enters the vault: made on the platform (each platform's own form), generated
 // here (ed25519), imported from a file (drag-and-drop or picker, passphrase when needed), or
 // typed in from elsewhere.
-import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { call } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { FormFoot, SubmitFoot } from '../components/FormFoot';
 import { PLATFORM_LABELS, type ProviderName } from '../components/icons';
 import { useToast } from '../components/Toasts';
 import { copyText } from '../lib/clipboard';
-import { isCode } from '../lib/errors';
+import { baseName, chooseFile, useNativeDialogs } from '../lib/desktop';
+import { explain, isCode } from '../lib/errors';
+import { useAction } from '../lib/hooks';
 import { KIND_OPTIONS } from '../lib/format';
 import { isEncryptedKey, nameFromFile, readKeyFile } from '../lib/keyFiles';
 import type { EnvironmentRow, KeyRow, WorkspaceRow } from '../lib/model';
@@ -49,15 +52,6 @@ export function NewKeyDialog(props: NewKeyProps) {
   );
 }
 
-function Footer({ busy, label, onCancel, disabled }: { busy: boolean; label: string; onCancel(): void; disabled?: boolean }) {
-  return (
-    <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
-      <button type="button" className="btn" onClick={onCancel} disabled={busy}>Cancel</button>
-      <button type="submit" className="btn primary" disabled={busy || disabled}>{busy ? 'Working…' : label}</button>
-    </div>
-  );
-}
-
 /** Where the key goes: a workspace and optionally an environment (local keys may go nowhere). */
 function Placement({ workspaces, environments, workspaceId, setWorkspaceId, environmentId, setEnvironmentId, required }: { workspaces: WorkspaceRow[]; environments: EnvironmentRow[]; workspaceId: string; setWorkspaceId(v: string): void; environmentId: string; setEnvironmentId(v: string): void; required?: boolean }) {
   const envs = environments.filter((e) => e.workspaceId === workspaceId);
@@ -90,25 +84,18 @@ function usePlacement(props: NewKeyProps) {
   return { workspaceId, setWorkspaceId, environmentId, setEnvironmentId, placement };
 }
 
+/** A key is in the vault: tell the screen, close the dialog. */
+function created(props: NewKeyProps, key: { id: string }) {
+  props.onCreated(key.id);
+  props.onClose();
+}
+
 function GenerateForm(props: NewKeyProps) {
   const [name, setName] = useState('');
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, submit: action } = useAction();
   const p = usePlacement(props);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.generate', { name: name.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}), ...p.placement });
-      props.onCreated(r.id);
-      props.onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const submit = action(async () => created(props, await call('keys.generate', { name: name.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}), ...p.placement })));
   return (
     <form onSubmit={submit}>
       <p className="muted">A new ed25519 key pair, made on this computer exactly as <code>ssh-keygen -t ed25519</code> makes it. The private key never leaves the vault unless you export it.</p>
@@ -116,7 +103,7 @@ function GenerateForm(props: NewKeyProps) {
       <div className="field"><label htmlFor="gen-comment">Comment</label><input id="gen-comment" className="input mono" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="you@host" /><span className="hint">Appended to the public key line, as ssh-keygen's -C.</span></div>
       <Placement {...props} {...p} />
       <ErrorNotice error={error} doing="generate the key pair" />
-      <Footer busy={busy} label="Generate" onCancel={props.onClose} disabled={!name.trim()} />
+      <SubmitFoot busy={busy} label="Generate" onCancel={props.onClose} disabled={!name.trim()} />
     </form>
   );
 }
@@ -124,12 +111,14 @@ function GenerateForm(props: NewKeyProps) {
 function ImportForm(props: NewKeyProps) {
   const [text, setText] = useState('');
   const [encoding, setEncoding] = useState<'text' | 'base64'>('text');
+  /** a file chosen in the native dialog: main reads it, the key never passes through here */
+  const [keyPath, setKeyPath] = useState('');
+  const native = useNativeDialogs();
   const [fileName, setFileName] = useState('');
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [over, setOver] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, submit: action } = useAction();
   const [readError, setReadError] = useState<string>();
   const [wrongPassphrase, setWrongPassphrase] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -139,20 +128,34 @@ function ImportForm(props: NewKeyProps) {
   const encrypted = asked || (text && encoding === 'text' ? isEncryptedKey(text) : false);
   const hintId = useId();
 
+  const chosen = (file: { name: string; text?: { content: string; encoding: 'text' | 'base64' }; path?: string }) => {
+    setText(file.text?.content ?? '');
+    setEncoding(file.text?.encoding ?? 'text');
+    setKeyPath(file.path ?? '');
+    setAsked(false);
+    setWrongPassphrase(false);
+    setFileName(file.name);
+    if (!name) setName(nameFromFile(file.name));
+  };
   const take = async (file: File | undefined) => {
     if (!file) return;
     setReadError(undefined);
     setError(undefined);
     try {
-      const read = await readKeyFile(file);
-      setText(read.content);
-      setEncoding(read.encoding);
-      setAsked(false);
-      setWrongPassphrase(false);
-      setFileName(file.name);
-      if (!name) setName(nameFromFile(file.name));
+      chosen({ name: file.name, text: await readKeyFile(file) });
     } catch (e) {
       setReadError(e instanceof Error ? e.message : 'Could not read the file.');
+    }
+  };
+  const pick = async () => {
+    // Electron: the native dialog, and main reads the file; elsewhere the browser's file picker
+    if (!native) return fileInput.current?.click();
+    setReadError(undefined);
+    try {
+      const path = await chooseFile({ mode: 'open', title: 'Import a key file', filters: [{ name: 'Key files', extensions: ['*'] }] });
+      if (path) chosen({ name: baseName(path), path });
+    } catch {
+      setReadError('The file dialog did not open.');
     }
   };
   useEffect(() => {
@@ -165,27 +168,22 @@ function ImportForm(props: NewKeyProps) {
     void take(e.dataTransfer.files[0]);
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
+  const submit = action(async () => {
     setWrongPassphrase(false);
     try {
-      const r = await call('keys.import', { content: text, encoding, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
+      const source = keyPath ? { path: keyPath } : { content: text, encoding };
+      const r = await call('keys.import', { ...source, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
       setPassphrase('');
-      props.onCreated(r.id);
-      props.onClose();
+      created(props, r);
     } catch (err) {
-      setBusy(false);
-      if (isCode(err, 'WRONG_PASSWORD')) {
-        // a protected key we did not recognise as such asks for its passphrase first
-        if (!encrypted) setAsked(true);
-        else setWrongPassphrase(true);
-        setPassphrase('');
-        passRef.current?.focus();
-      } else setError(err);
+      if (!isCode(err, 'WRONG_PASSWORD')) throw err;
+      // a protected key we did not recognise as such asks for its passphrase first
+      if (!encrypted) setAsked(true);
+      else setWrongPassphrase(true);
+      setPassphrase('');
+      passRef.current?.focus();
     }
-  };
+  });
 
   return (
     <form onSubmit={submit}>
@@ -197,11 +195,11 @@ function ImportForm(props: NewKeyProps) {
         data-testid="dropzone"
       >
         {fileName ? <p><strong>{fileName}</strong> {encrypted ? '— protected by a passphrase' : ''}</p> : <p>Drop a key file here: an OpenSSH or PKCS#8 private key, or a public key line.</p>}
-        <button type="button" className="btn" onClick={() => fileInput.current?.click()}>Choose file…</button>
+        <button type="button" className="btn" onClick={() => void pick()}>Choose file…</button>
         <input ref={fileInput} type="file" className="visually-hidden" aria-label="Key file" tabIndex={-1} onChange={(e) => void take(e.target.files?.[0])} />
       </div>
       {readError && <p className="form-error" role="alert">{readError}</p>}
-      {text && (
+      {(text || keyPath) && (
         <>
           <div className="field"><label htmlFor="imp-name">Name</label><input id="imp-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
           {encrypted && (
@@ -217,7 +215,7 @@ function ImportForm(props: NewKeyProps) {
         </>
       )}
       <ErrorNotice error={error} doing="import the key" />
-      <Footer busy={busy} label="Import" onCancel={props.onClose} disabled={!text || !name.trim() || (encrypted && !passphrase)} />
+      <SubmitFoot busy={busy} label="Import" onCancel={props.onClose} disabled={!(text || keyPath) || !name.trim() || (encrypted && !passphrase)} />
     </form>
   );
 }
@@ -230,24 +228,14 @@ function ExistingForm(props: NewKeyProps) {
   const [description, setDescription] = useState('');
   const [publicValue, setPublicValue] = useState('');
   const [secret, setSecret] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, submit: action } = useAction();
   const p = usePlacement(props);
   const needsPublic = kind === 'access_key_pair';
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.add', { kind: kind as 'api_key', name: name.trim(), description, ...(publicValue.trim() ? { publicPart: publicValue.trim() } : {}), secret, ...p.placement });
-      setSecret('');
-      props.onCreated(r.id);
-      props.onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const submit = action(async () => {
+    const r = await call('keys.add', { kind: kind as 'api_key', name: name.trim(), description, ...(publicValue.trim() ? { publicPart: publicValue.trim() } : {}), secret, ...p.placement });
+    setSecret('');
+    created(props, r);
+  });
   return (
     <form onSubmit={submit}>
       <p className="muted">Store a key that already exists, for example one copied from a platform's dashboard.</p>
@@ -263,7 +251,7 @@ function ExistingForm(props: NewKeyProps) {
       <div className="field"><label htmlFor="ex-secret">{needsPublic ? 'Secret key' : 'Key value'}</label><input id="ex-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
       <Placement {...props} {...p} required={false} />
       <ErrorNotice error={error} doing="store the key" />
-      <Footer busy={busy} label="Add key" onCancel={props.onClose} disabled={!name.trim() || !secret || (needsPublic && !publicValue.trim())} />
+      <SubmitFoot busy={busy} label="Add key" onCancel={props.onClose} disabled={!name.trim() || !secret || (needsPublic && !publicValue.trim())} />
     </form>
   );
 }
@@ -289,21 +277,11 @@ function SyncanoForm(props: RemoteProps) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [flags, setFlags] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.create', { workspaceId: props.workspace.id, environmentId: env, kind: 'api_key', name: name.trim(), ...(description ? { description } : {}), flags: [...flags] as (typeof SYNCANO_FLAGS)[number][] });
-      props.onCreated(r.key.id);
-      props.onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit: action } = useAction();
+  const submit = action(async () => {
+    const r = await call('keys.create', { workspaceId: props.workspace.id, environmentId: env, kind: 'api_key', name: name.trim(), ...(description ? { description } : {}), flags: [...flags] as (typeof SYNCANO_FLAGS)[number][] });
+    created(props, r.key);
+  });
   return (
     <form onSubmit={submit}>
       <p className="muted">An API key belongs to one instance and is what your application should use; unlike the Account Key it has no access to your account, billing or scripts.</p>
@@ -323,7 +301,7 @@ function SyncanoForm(props: RemoteProps) {
         ))}
       </fieldset>
       <ErrorNotice error={error} doing="create the API key" />
-      <Footer busy={busy} label="Create API key" onCancel={props.onClose} disabled={!env || !name.trim()} />
+      <SubmitFoot busy={busy} label="Create API key" onCancel={props.onClose} disabled={!env || !name.trim()} />
     </form>
   );
 }
@@ -334,32 +312,19 @@ function RancherForm(props: RemoteProps) {
   const [env, setEnv] = useState(props.environment?.id ?? '');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [created, setCreated] = useState<{ id: string; publicPart: string | null }>();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.create', { workspaceId: props.workspace.id, ...(scope === 'environment' ? { environmentId: env } : {}), kind: 'access_key_pair', name: name.trim(), description });
-      setCreated({ id: r.key.id, publicPart: r.key.public });
-      props.onCreated(r.key.id);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
-  const copy = async () => {
-    if (!created) return;
-    try {
-      const r = await call('keys.copy', { id: created.id });
+  const { busy, error, run, submit: action } = useAction();
+  const [made, setMade] = useState<{ id: string; publicPart: string | null }>();
+  const submit = action(async () => {
+    const r = await call('keys.create', { workspaceId: props.workspace.id, ...(scope === 'environment' ? { environmentId: env } : {}), kind: 'access_key_pair', name: name.trim(), description });
+    setMade({ id: r.key.id, publicPart: r.key.public });
+    props.onCreated(r.key.id);
+  });
+  const copy = (id: string) =>
+    run(async () => {
+      const r = await call('keys.copy', { id });
       toast(`Secret key copied. The clipboard clears itself in ${r.clearAfterSeconds} s.`);
-    } catch (err) {
-      setError(err);
-    }
-  };
-  if (created)
+    });
+  if (made)
     return (
       <div data-testid="rancher-created">
         <div className="notice ok" role="status">
@@ -368,14 +333,14 @@ function RancherForm(props: RemoteProps) {
         </div>
         <dl className="props">
           <dt>Access key</dt>
-          <dd className="mono">{created.publicPart}</dd>
+          <dd className="mono">{made.publicPart}</dd>
           <dt>Secret key</dt>
           <dd>Stored, sealed</dd>
         </dl>
-        <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
-          <button type="button" className="btn" onClick={copy}>Copy secret key</button>
+        <FormFoot>
+          <button type="button" className="btn" onClick={() => void copy(made.id)}>Copy secret key</button>
           <button type="button" className="btn primary" onClick={props.onClose} data-autofocus>Done</button>
-        </div>
+        </FormFoot>
         <ErrorNotice error={error} />
       </div>
     );
@@ -396,7 +361,7 @@ function RancherForm(props: RemoteProps) {
       <div className="field"><label htmlFor="ra-name">Name</label><input id="ra-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
       <div className="field"><label htmlFor="ra-desc">Description</label><input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
       <ErrorNotice error={error} doing="create the API key" />
-      <Footer busy={busy} label={`Create ${scope} API key`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
+      <SubmitFoot busy={busy} label={`Create ${scope} API key`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
     </form>
   );
 }
@@ -406,44 +371,39 @@ function EncordForm(props: RemoteProps) {
   const [holder, setHolder] = useState<'service_account' | 'user'>('service_account');
   const [role, setRole] = useState<'Admin' | 'Member'>('Member');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run, submit: action } = useAction();
   const [key, setKey] = useState<{ id: string; publicKey: string; url: string; steps: string[] }>();
   const [checked, setChecked] = useState<'ok' | 'failed' | null>(null);
   const [checkDetail, setCheckDetail] = useState('');
   const page = holder === 'service_account' ? 'Workspace Settings → Service Accounts → your service account → New API key' : 'User settings → API keys → New Key';
 
-  const generate = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: name.trim(), role: holder === 'user' ? 'user' : role });
-      setKey({ id: r.key.id, publicKey: r.key.publicKey ?? r.key.public ?? '', url: r.registration?.url ?? '', steps: r.registration?.steps ?? [] });
-      if (r.registration?.registered) setChecked('ok');
-      props.onCreated(r.key.id);
-    } catch (err) {
-      setError(err);
-    }
-    setBusy(false);
-  };
+  const generate = action(async () => {
+    const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: name.trim(), role: holder === 'user' ? 'user' : role });
+    setKey({ id: r.key.id, publicKey: r.key.publicKey ?? r.key.public ?? '', url: r.registration?.url ?? '', steps: r.registration?.steps ?? [] });
+    if (r.registration?.registered) setChecked('ok');
+    props.onCreated(r.key.id);
+  });
   const copyPublic = async () => {
     if (!key) return;
     toast((await copyText(key.publicKey)) ? 'Public key copied.' : 'Could not use the clipboard; select the key and copy it.');
   };
-  const check = async () => {
-    if (!key) return;
-    setBusy(true);
-    setError(undefined);
+  const check = (id: string) =>
+    run(async () => {
+      try {
+        const r = await call('keys.check', { id });
+        setChecked(r.works ? 'ok' : 'failed');
+        setCheckDetail(r.detail);
+      } catch (err) {
+        setChecked('failed');
+        throw err;
+      }
+    });
+  const openEncord = async (url: string) => {
     try {
-      const r = await call('keys.check', { id: key.id });
-      setChecked(r.works ? 'ok' : 'failed');
-      setCheckDetail(r.detail);
+      await call('desktop.openExternal', { url });
     } catch (err) {
-      setChecked('failed');
-      setError(err);
+      toast(explain(err, 'open Encord in your browser').title);
     }
-    setBusy(false);
   };
 
   if (!key)
@@ -475,7 +435,7 @@ function EncordForm(props: RemoteProps) {
         <div className="field"><label htmlFor="en-name">Title of the key</label><input id="en-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
         <p className="hint small">Keyhold makes an ed25519 key pair without a passphrase: Encord cannot use protected keys.</p>
         <ErrorNotice error={error} doing="create the key pair" />
-        <Footer busy={busy} label="Generate key pair" onCancel={props.onClose} disabled={!name.trim()} />
+        <SubmitFoot busy={busy} label="Generate key pair" onCancel={props.onClose} disabled={!name.trim()} />
       </form>
     );
 
@@ -490,13 +450,21 @@ function EncordForm(props: RemoteProps) {
         </li>
         <li>
           In Encord, open <strong>{page}</strong>, give it the title “{name}”, paste the public key and click <strong>Add API key</strong>.
-          {key.url && <> The page: <span className="mono">{key.url}</span> <button type="button" className="btn small" onClick={() => void copyText(key.url).then((ok) => toast(ok ? 'Address copied.' : 'Could not use the clipboard.'))}>Copy address</button></>}
+          {key.url && (
+            <>
+              {' '}The page: <span className="mono">{key.url}</span>
+              <span className="row" style={{ marginTop: 6 }}>
+                <button type="button" className="btn small primary" onClick={() => void openEncord(key.url)} data-testid="open-encord">Open Encord</button>
+                <button type="button" className="btn small" onClick={() => void copyText(key.url).then((ok) => toast(ok ? 'Address copied.' : 'Could not use the clipboard.'))}>Copy address</button>
+              </span>
+            </>
+          )}
         </li>
         {holder === 'service_account' && <li>Back on the Service Accounts page, give the service account the <strong>{role}</strong> role.</li>}
         <li>
           Then let Keyhold check it: it signs a request with the new key and asks Encord for your projects.
           <div className="row" style={{ marginTop: 6 }}>
-            <button type="button" className="btn primary small" onClick={check} disabled={busy}>{busy ? 'Checking…' : 'Check registration'}</button>
+            <button type="button" className="btn primary small" onClick={() => void check(key.id)} disabled={busy}>{busy ? 'Checking…' : 'Check registration'}</button>
             {checked === 'ok' && <span className="badge state-active" role="status" data-testid="encord-check-ok">Registered: Encord accepted a signed request</span>}
           </div>
         </li>
@@ -509,9 +477,9 @@ function EncordForm(props: RemoteProps) {
         </div>
       )}
       <ErrorNotice error={error} doing="check the registration" />
-      <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
+      <FormFoot>
         <button type="button" className="btn primary" onClick={props.onClose}>{checked === 'ok' ? 'Done' : 'Finish later'}</button>
-      </div>
+      </FormFoot>
     </div>
   );
 }
@@ -521,24 +489,14 @@ function GithubForm(props: RemoteProps) {
   const [source, setSource] = useState<'new' | 'existing'>('new');
   const [keyId, setKeyId] = useState('');
   const [pairs, setPairs] = useState<KeyRow[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, submit: action } = useAction();
   useEffect(() => {
     call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(() => undefined);
   }, []);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: title.trim(), ...(source === 'existing' ? { keyId } : {}) });
-      props.onCreated(r.key.id);
-      props.onClose();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const submit = action(async () => {
+    const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: title.trim(), ...(source === 'existing' ? { keyId } : {}) });
+    created(props, r.key);
+  });
   return (
     <form onSubmit={submit}>
       <p className="muted">Registers an SSH public key on your GitHub account (Settings → SSH keys).</p>
@@ -558,7 +516,7 @@ function GithubForm(props: RemoteProps) {
         )}
       </fieldset>
       <ErrorNotice error={error} doing="register the key on GitHub" />
-      <Footer busy={busy} label="Register on GitHub" onCancel={props.onClose} disabled={!title.trim() || (source === 'existing' && !keyId)} />
+      <SubmitFoot busy={busy} label="Register on GitHub" onCancel={props.onClose} disabled={!title.trim() || (source === 'existing' && !keyId)} />
     </form>
   );
 }

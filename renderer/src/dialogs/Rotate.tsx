@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { ApiCallError, call, onEvent } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProgressBar } from '../components/ProgressBar';
 import { explain } from '../lib/errors';
 import { plural } from '../lib/format';
 import type { RotateOut } from '../lib/model';
@@ -62,9 +63,7 @@ export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void 
       {phase.kind === 'running' && (
         <>
           <p id="rotate-progress-label">Rotated {phase.done} of {phase.total}…</p>
-          <div className="progress" role="progressbar" aria-labelledby="rotate-progress-label" aria-valuemin={0} aria-valuemax={phase.total} aria-valuenow={phase.done}>
-            <div style={{ width: `${phase.total ? (100 * phase.done) / phase.total : 0}%` }} />
-          </div>
+          <ProgressBar labelledBy="rotate-progress-label" done={phase.done} total={phase.total} />
         </>
       )}
       {phase.kind === 'error' && <ErrorNotice error={phase.error} doing="rotate" />}

@@ -5,8 +5,12 @@ import { call } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StrengthMeter } from '../components/StrengthMeter';
+import { PathField } from '../components/PathField';
+import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
+import { BACKUP_FILTERS } from '../lib/desktop';
 import { isCode } from '../lib/errors';
+import { useAction } from '../lib/hooks';
 import type { KdfOut, SettingsOut } from '../lib/model';
 import { currentTheme, setTheme, type Theme } from '../lib/theme';
 
@@ -22,28 +26,12 @@ export function SettingsDialog({ vaultPath, version, onClose }: { vaultPath: str
   ];
   return (
     <Dialog title="Settings" onClose={onClose} wide testId="settings-dialog">
-      <div className="tabs" role="tablist" aria-label="Settings sections">
-        {tabs.map(([t, label]) => (
-          <button key={t} type="button" role="tab" id={`st-${t}`} aria-controls={`sp-${t}`} aria-selected={tab === t} tabIndex={tab === t ? 0 : -1} onClick={() => setTab(t)}
-            onKeyDown={(e) => {
-              const i = tabs.findIndex(([x]) => x === tab);
-              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                const next = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]![0];
-                setTab(next);
-                document.getElementById(`st-${next}`)?.focus();
-              }
-            }}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id={`sp-${tab}`} aria-labelledby={`st-${tab}`}>
+      <Tabs<Tab> tabs={tabs} value={tab} onChange={setTab} label="Settings sections" ids={{ tab: 'st-', panel: 'sp-' }}>
         {tab === 'general' && <General vaultPath={vaultPath} version={version} />}
         {tab === 'security' && <Security />}
         {tab === 'backup' && <Backup />}
         {tab === 'appearance' && <Appearance />}
-      </div>
+      </Tabs>
     </Dialog>
   );
 }
@@ -244,28 +232,19 @@ function Backup() {
   const [path, setPath] = useState('');
   const [pass, setPass] = useState('');
   const [pass2, setPass2] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const backup = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await call('vault.backup', { path: path.trim(), passphrase: pass });
-      setPass('');
-      setPass2('');
-      toast(`Backup written to ${r.path}.`);
-    } catch (err) {
-      setError(err);
-    }
-    setBusy(false);
-  };
+  const { busy, error, submit } = useAction();
+  const backup = submit(async () => {
+    const r = await call('vault.backup', { path: path.trim(), passphrase: pass });
+    setPass('');
+    setPass2('');
+    toast(`Backup written to ${r.path}.`);
+  });
   return (
     <>
       <form className="settings-section" onSubmit={backup} aria-label="Write a backup">
         <h3>Write a backup</h3>
         <p className="muted small">One file with everything in the vault, sealed under its own passphrase (Argon2id). Keep it somewhere other than this computer.</p>
-        <div className="field"><label htmlFor="bk-path">Backup file</label><input id="bk-path" className="input mono" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/media/usb/keyhold-backup.khb" spellCheck={false} /></div>
+        <PathField id="bk-path" label="Backup file" value={path} onChange={setPath} placeholder="/media/usb/keyhold-backup.khb" dialog={{ mode: 'save', title: 'Write the backup to', defaultPath: 'keyhold-backup.khb', filters: BACKUP_FILTERS }} />
         <div className="row" style={{ alignItems: 'flex-start' }}>
           <div className="field spacer"><label htmlFor="bk-pass">Backup passphrase</label><input id="bk-pass" className="input" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} /></div>
           <div className="field spacer"><label htmlFor="bk-pass2">Passphrase again</label><input id="bk-pass2" className="input" type="password" autoComplete="new-password" value={pass2} onChange={(e) => setPass2(e.target.value)} aria-invalid={pass2.length > 0 && pass !== pass2} /></div>

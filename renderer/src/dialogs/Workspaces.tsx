@@ -1,12 +1,14 @@
 // Workspaces: add, connect (each platform's credential), rename, remove, add an environment,
 // and sync with progress.
 import { useEffect, useState, type FormEvent } from 'react';
-import { call } from '../api';
+import { call, onEvent } from '../api';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProgressBar } from '../components/ProgressBar';
+import { SubmitFoot } from '../components/FormFoot';
 import { PLATFORM_LABELS, PlatformIcon, type ProviderName } from '../components/icons';
 import { useToast } from '../components/Toasts';
-import type { KeyRow, SyncOut, WorkspaceRow } from '../lib/model';
+import type { KeyRow, SyncOut, SyncProgressOut, WorkspaceRow } from '../lib/model';
 
 const DEFAULT_URLS: Partial<Record<ProviderName, string>> = {
   syncano: 'https://api.syncano.io',
@@ -31,10 +33,7 @@ function FormDialog({ title, submitLabel, busy, onClose, onSubmit, children, can
     <Dialog title={title} onClose={onClose} busy={busy} testId={testId}>
       <form onSubmit={submit}>
         {children}
-        <div className="dialog-foot" style={{ margin: '12px -18px -8px' }}>
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>Cancel</button>
-          <button type="submit" className="btn primary" disabled={!canSubmit || busy}>{busy ? 'Working…' : submitLabel}</button>
-        </div>
+        <SubmitFoot busy={busy} label={submitLabel} onCancel={onClose} disabled={!canSubmit} />
       </form>
     </Dialog>
   );
@@ -233,25 +232,38 @@ export function AddEnvironmentDialog({ workspace, onClose, onDone }: { workspace
   );
 }
 
+function syncPhaseText(platform: string, p: SyncProgressOut | undefined): string {
+  if (!p) return `Asking ${platform} for its environments and keys…`;
+  if (p.phase === 'environments') return `Listing the environments on ${platform}…`;
+  if (p.phase === 'keys') return p.total > 1 ? `Listing the keys on ${platform}: ${p.done} of ${p.total} scopes done…` : `Listing the keys on ${platform}…`;
+  return 'Saving what changed to your vault…';
+}
+
 export function SyncDialog({ workspace, onClose }: { workspace: WorkspaceRow; onClose(): void }) {
   const [result, setResult] = useState<SyncOut>();
   const [error, setError] = useState<unknown>();
+  const [progress, setProgress] = useState<SyncProgressOut>();
   useEffect(() => {
     let stale = false;
+    const off = onEvent('workspaces.sync.progress', (p) => !stale && p.workspaceId === workspace.id && setProgress(p));
     call('workspaces.sync', { id: workspace.id })
       .then((r) => !stale && setResult(r))
-      .catch((e: unknown) => !stale && setError(e));
+      .catch((e: unknown) => !stale && setError(e))
+      .finally(off);
     return () => {
       stale = true;
+      off();
     };
   }, [workspace.id]);
   const running = !result && !error;
+  const platform = PLATFORM_LABELS[workspace.provider as ProviderName];
   return (
     <Dialog title={`Sync ${workspace.name}`} onClose={onClose} busy={running} testId="sync-dialog" footer={<button type="button" className="btn primary" onClick={onClose} disabled={running}>{running ? 'Syncing…' : 'Close'}</button>}>
       {running && (
         <>
-          <p id="sync-label">Asking {PLATFORM_LABELS[workspace.provider as ProviderName]} for its environments and keys…</p>
-          <div className="progress indeterminate" role="progressbar" aria-labelledby="sync-label"><div /></div>
+          <p id="sync-label" data-testid="sync-phase">{syncPhaseText(platform, progress)}</p>
+          {/* only the key listings are counted work; one listing call or the save has no inner progress */}
+          <ProgressBar labelledBy="sync-label" {...(progress?.phase === 'keys' ? { done: progress.done, total: progress.total } : {})} />
         </>
       )}
       {result && (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 
 /** Seconds left until `deadline` (ms since epoch), ticking once a second; null when none. */
 export function useCountdown(deadline: number | null): number | null {
@@ -10,4 +10,30 @@ export function useCountdown(deadline: number | null): number | null {
     return () => clearInterval(t);
   }, [deadline]);
   return deadline === null ? null : Math.max(0, Math.ceil((deadline - now) / 1000));
+}
+
+/** One form action: busy while it runs, its failure kept for ErrorNotice. `run` answers whether
+ * the work succeeded; `submit` wraps it as a form's onSubmit. The work may catch an error it
+ * handles itself (e.g. a wrong passphrase shown inline) and rethrow the rest. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (work: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const submit = (work: () => Promise<unknown>) => (e: FormEvent) => {
+    e.preventDefault();
+    void run(work);
+  };
+  return { busy, error, setError, run, submit };
 }

@@ -1,5 +1,5 @@
 // The renderer's view of the records main sends. Types only, from the contract (main/api.ts).
-import type { ChannelInput, ChannelOutput } from '../../../main/api';
+import type { ChannelInput, ChannelOutput, EventPayload } from '../../../main/api';
 
 export type KeyPageOut = ChannelOutput<'keys.list'>;
 export type KeyRow = KeyPageOut['items'][number];
@@ -15,3 +15,4 @@ export type ExportPreviewOut = ChannelOutput<'export.preview'>;
 export type SyncOut = ChannelOutput<'workspaces.sync'>;
 export type RotateOut = ChannelOutput<'keys.rotate'>;
 export type Capabilities = ChannelOutput<'remote.capabilities'>;
+export type SyncProgressOut = EventPayload<'workspaces.sync.progress'>;

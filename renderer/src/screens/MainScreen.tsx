@@ -13,6 +13,7 @@ import { NewKeyDialog, type NewKeyMode } from '../dialogs/NewKey';
 import { RotateDialog } from '../dialogs/Rotate';
 import { SettingsDialog } from '../dialogs/Settings';
 import { AddEnvironmentDialog, AddWorkspaceDialog, ConnectDialog, RemoveWorkspaceDialog, RenameWorkspaceDialog, SyncDialog } from '../dialogs/Workspaces';
+import { useActivityPing } from '../lib/activity';
 import { KIND_OPTIONS, plural } from '../lib/format';
 import { setTheme } from '../lib/theme';
 import { useKeyPages } from '../lib/keyPages';
@@ -37,6 +38,7 @@ type DialogState =
 
 export function MainScreen({ version, vaultPath, onLock }: { version: string; vaultPath: string; onLock(): void }) {
   const toast = useToast();
+  useActivityPing();
   const [workspaces, setWorkspaces] = useState<WorkspaceRow[]>([]);
   const [environments, setEnvironments] = useState<EnvironmentRow[]>([]);
   const [loadError, setLoadError] = useState<unknown>();

@@ -4,7 +4,9 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { call } from '../api';
 import { BrandMark } from '../components/icons';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { PathField } from '../components/PathField';
 import { StrengthMeter } from '../components/StrengthMeter';
+import { BACKUP_FILTERS } from '../lib/desktop';
 import { isCode } from '../lib/errors';
 import { estimateStrength } from '../lib/strength';
 
@@ -139,7 +141,7 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
       <h1>Restore from a backup</h1>
       <p className="lead">Keyhold makes a new vault on this computer from a backup file, under a master password you choose now.</p>
       <form onSubmit={submit} noValidate aria-label="Restore vault">
-        <div className="field"><label htmlFor="rs-file">Backup file</label><input id="rs-file" className="input mono" value={file} onChange={(e) => setFile(e.target.value)} spellCheck={false} placeholder="/media/usb/keyhold-backup.khb" autoFocus /></div>
+        <PathField id="rs-file" label="Backup file" value={file} onChange={setFile} placeholder="/media/usb/keyhold-backup.khb" autoFocus dialog={{ mode: 'open', title: 'Restore from the backup', filters: BACKUP_FILTERS }} />
         <div className="field">
           <label htmlFor="rs-pass">Backup passphrase</label>
           <input id="rs-pass" className="input" type="password" autoComplete="off" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrong(false); }} aria-invalid={wrong} />

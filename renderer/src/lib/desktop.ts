@@ -1,0 +1,48 @@
+// What the window around the renderer can do: Electron has native file dialogs and opens links in
+// the user's browser; the e2e bridge (and a plain browser) has neither, so path fields stay typed.
+import { useEffect, useState } from 'react';
+import { call } from '../api';
+
+let native: Promise<boolean> | undefined;
+
+/** Whether main can show native file dialogs (asked once per window). */
+export function hasNativeDialogs(): Promise<boolean> {
+  native ??= call('app.info', {}).then(
+    (info) => info.harness === 'electron',
+    () => false,
+  );
+  return native;
+}
+
+/** hasNativeDialogs as state, so a click handler can act synchronously (a file input's click()
+ * needs the user's gesture, which an await would lose). undefined until known. */
+export function useNativeDialogs(): boolean | undefined {
+  const [value, setValue] = useState<boolean>();
+  useEffect(() => {
+    let live = true;
+    void hasNativeDialogs().then((v) => live && setValue(v));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return value;
+}
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+export type FileDialogSpec = { mode: 'open'; title: string; filters?: FileFilter[] } | { mode: 'save'; title: string; defaultPath?: string; filters?: FileFilter[] };
+
+/** Shows main's file dialog; the chosen absolute path, or null (cancelled, or no desktop). */
+export async function chooseFile(spec: FileDialogSpec): Promise<string | null> {
+  const { mode, ...options } = spec;
+  const r = mode === 'open' ? await call('desktop.openFile', options) : await call('desktop.saveFile', options);
+  return r.path;
+}
+
+/** The last part of a path, for a default name. */
+export const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+
+export const BACKUP_FILTERS: FileFilter[] = [{ name: 'Keyhold backup', extensions: ['khb'] }, { name: 'All files', extensions: ['*'] }];
