@@ -154,6 +154,7 @@ test('backup from settings, then restore it on a first run', async ({ app }) => 
       await dialog.getByRole('button', { name: 'Choose…' }).click();
       await expect(dialog.getByTestId('no-file-dialog')).toHaveText('No file dialog in this window: type the full path.');
       await expect(dialog.getByLabel('Backup file')).toHaveValue('');
+      await app.screenshot('settings-backup-no-dialog');
     }
     await dialog.getByLabel('Backup file').fill(backupFile);
     await dialog.getByLabel('Backup passphrase').fill('backup passphrase 1');

@@ -344,6 +344,7 @@ export const ExportPreview = z.object({
   warnings: z.array(z.string()),
 });
 export const ExportNetrcOutput = z.object({
+  written: z.boolean(),
   path: z.string(),
   backupPath: z.string().nullable(),
   changes: z.array(NetrcEntryChange),

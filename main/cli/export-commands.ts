@@ -89,7 +89,9 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
       cli.print(result, () =>
         [
           ...result.changes.map((c) => `${c.change.padEnd(9)} machine ${c.machine} login ${c.login} (key ${c.keyId})`),
-          result.backupPath ? `Wrote ${result.path} (previous version: ${result.backupPath})` : `${result.path} is up to date or new.`,
+          !result.written
+            ? `${result.path} already has these entries: left as it was.`
+            : `Wrote ${result.path}${result.backupPath ? ` (previous version kept as ${result.backupPath})` : ''}.`,
         ].join('\n'),
       );
     });

@@ -113,6 +113,8 @@ export async function planNetrcExport(session: VaultSession, input: NetrcExportI
 
 export interface NetrcExportResult {
   path: string;
+  /** false when every entry was already there: the file was left as it was */
+  written: boolean;
   backupPath: string | null;
   changes: NetrcExportChange[];
   warnings: string[];
@@ -122,7 +124,7 @@ export async function exportNetrc(session: VaultSession, input: NetrcExportInput
   const { plan, keys, changes } = await planNetrcExport(session, input);
   const written = await applyNetrcPlan(plan);
   audit(session, keys, plan.path);
-  return { path: plan.path, backupPath: written?.backupPath ?? null, changes, warnings: plan.warnings };
+  return { path: plan.path, written: written !== null, backupPath: written?.backupPath ?? null, changes, warnings: plan.warnings };
 }
 
 // ---- .env -------------------------------------------------------------------------------------

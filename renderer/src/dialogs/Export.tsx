@@ -122,7 +122,7 @@ function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
     <form onSubmit={onSubmit}>
       <p className="muted">Adds or updates a <code>machine … login … password …</code> entry per key, keeping every other entry, comment and macro of the file exactly as it is. The previous file is kept as a backup.</p>
       <div className="row" style={{ alignItems: 'flex-start' }}>
-        <div className="spacer">
+        <div className="spacer" style={{ flex: 2 }}>
           <PathField id="nr-path" label="netrc file" value={path} onChange={(v) => { setPath(v); setPreview(undefined); }} placeholder="~/.netrc (default)" dialog={{ mode: 'save', title: 'Merge into the netrc file', defaultPath: '.netrc' }} />
         </div>
         <div className="field spacer">

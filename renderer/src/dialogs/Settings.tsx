@@ -1,6 +1,6 @@
 // Settings: locking, clipboard, the KDF (with a measured unlock time), the master password,
 // backup / restore and the theme.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { call } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -9,7 +9,6 @@ import { PathField } from '../components/PathField';
 import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
 import { BACKUP_FILTERS } from '../lib/desktop';
-import { isCode } from '../lib/errors';
 import { useAction } from '../lib/hooks';
 import type { KdfOut, SettingsOut } from '../lib/model';
 import { currentTheme, setTheme, type Theme } from '../lib/theme';
@@ -96,9 +95,7 @@ function Security() {
   const [parallelism, setParallelism] = useState(1);
   const [password, setPassword] = useState('');
   const [measured, setMeasured] = useState<number>();
-  const [busy, setBusy] = useState(false);
-  const [wrong, setWrong] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, wrong, setWrong, run, submit } = useAction({ inline: 'WRONG_PASSWORD' });
   const load = () =>
     call('vault.kdf', {})
       .then((k) => {
@@ -115,33 +112,14 @@ function Security() {
   const floorMiB = kdf ? Math.round(kdf.floor.memoryKiB / 1024) : 64;
   const floorT = kdf?.floor.iterations ?? 3;
   const below = memory < floorMiB || iterations < floorT || parallelism < 1;
-  const measure = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setMeasured((await call('vault.kdf.measure', params)).ms);
-    } catch (e) {
-      setError(e);
-    }
-    setBusy(false);
-  };
-  const apply = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setWrong(false);
-    try {
-      const r = await call('vault.kdf.set', { password, kdf: params });
-      setPassword('');
-      setMeasured(r.ms);
-      toast('Key derivation updated; the next unlock uses it.');
-      void load();
-    } catch (err) {
-      if (isCode(err, 'WRONG_PASSWORD')) setWrong(true);
-      else setError(err);
-    }
-    setBusy(false);
-  };
+  const measure = () => run(async () => setMeasured((await call('vault.kdf.measure', params)).ms));
+  const apply = submit(async () => {
+    const r = await call('vault.kdf.set', { password, kdf: params });
+    setPassword('');
+    setMeasured(r.ms);
+    toast('Key derivation updated; the next unlock uses it.');
+    void load();
+  });
   const changed = kdf !== undefined && (params.memoryKiB !== kdf.kdf.memoryKiB || iterations !== kdf.kdf.iterations || parallelism !== kdf.kdf.parallelism);
   return (
     <>
@@ -156,7 +134,7 @@ function Security() {
         </div>
         {below && <p className="form-error">Below the floor of {floorMiB} MiB and {floorT} passes.</p>}
         <div className="row" style={{ marginBottom: 10 }}>
-          <button type="button" className="btn" onClick={measure} disabled={busy || below}>{busy ? 'Measuring…' : 'Measure unlock time'}</button>
+          <button type="button" className="btn" onClick={() => void measure()} disabled={busy || below}>{busy ? 'Measuring…' : 'Measure unlock time'}</button>
           {measured !== undefined && <span role="status" data-testid="kdf-measured">Unlocking takes about <strong>{Math.round(measured)} ms</strong> on this computer.</span>}
         </div>
         {changed && (
@@ -181,28 +159,16 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [wrong, setWrong] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
   const meterId = useId();
   const mismatch = again.length > 0 && next !== again;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setWrong(false);
-    setError(undefined);
-    try {
-      await call('vault.changePassword', { currentPassword: current, newPassword: next });
-      setCurrent('');
-      setNext('');
-      setAgain('');
-      toast('Master password changed.');
-    } catch (err) {
-      if (isCode(err, 'WRONG_PASSWORD')) setWrong(true);
-      else setError(err);
-    }
-    setBusy(false);
-  };
+  const submit = action(async () => {
+    await call('vault.changePassword', { currentPassword: current, newPassword: next });
+    setCurrent('');
+    setNext('');
+    setAgain('');
+    toast('Master password changed.');
+  });
   return (
     <form className="settings-section" onSubmit={submit} aria-label="Change master password">
       <h3>Change master password</h3>

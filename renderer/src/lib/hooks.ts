@@ -1,4 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import type { ErrorCode } from '../../../main/api';
+import { isCode } from './errors';
 
 /** Seconds left until `deadline` (ms since epoch), ticking once a second; null when none. */
 export function useCountdown(deadline: number | null): number | null {
@@ -13,19 +15,23 @@ export function useCountdown(deadline: number | null): number | null {
 }
 
 /** One form action: busy while it runs, its failure kept for ErrorNotice. `run` answers whether
- * the work succeeded; `submit` wraps it as a form's onSubmit. The work may catch an error it
- * handles itself (e.g. a wrong passphrase shown inline) and rethrow the rest. */
-export function useAction() {
+ * the work succeeded; `submit` wraps it as a form's onSubmit. A failure with the `inline` code
+ * (a wrong password, shown beside its field) sets `wrong` instead of `error`. Work may also catch
+ * an error it handles itself and rethrow the rest. */
+export function useAction({ inline }: { inline?: ErrorCode } = {}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  const [wrong, setWrong] = useState(false);
   const run = async (work: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
+    setWrong(false);
     try {
       await work();
       return true;
     } catch (err) {
-      setError(err);
+      if (inline && isCode(err, inline)) setWrong(true);
+      else setError(err);
       return false;
     } finally {
       setBusy(false);
@@ -35,5 +41,5 @@ export function useAction() {
     e.preventDefault();
     void run(work);
   };
-  return { busy, error, setError, run, submit };
+  return { busy, error, setError, wrong, setWrong, run, submit };
 }

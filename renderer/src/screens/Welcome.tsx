@@ -8,6 +8,7 @@ import { PathField } from '../components/PathField';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { BACKUP_FILTERS } from '../lib/desktop';
 import { isCode } from '../lib/errors';
+import { useAction } from '../lib/hooks';
 import { estimateStrength } from '../lib/strength';
 
 const STATE_TEXT: Record<string, string> = { absent: 'not created yet', locked: 'locked', unlocked: 'unlocked' };
@@ -46,8 +47,7 @@ function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onR
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [understood, setUnderstood] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [touched, setTouched] = useState(false);
   const meterId = useId();
   const mismatchId = useId();
@@ -55,20 +55,15 @@ function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onR
   const tooShort = password.length > 0 && password.length < 8;
   const canSubmit = password.length >= 8 && password === confirm && understood && !busy;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
     if (!canSubmit) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await call('vault.create', { password });
       performance.mark('keyhold:unlock-answer');
       onUnlocked();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -114,27 +109,15 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
   const [passphrase, setPassphrase] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [wrong, setWrong] = useState(false);
+  const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
   const meterId = useId();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setWrong(false);
-    try {
-      await call('vault.restore', { file: file.trim(), passphrase, password });
-      setPassphrase('');
-      setPassword('');
-      setConfirm('');
-      onRestored();
-    } catch (err) {
-      if (isCode(err, 'WRONG_PASSWORD')) setWrong(true);
-      else setError(err);
-      setBusy(false);
-    }
-  };
+  const submit = action(async () => {
+    await call('vault.restore', { file: file.trim(), passphrase, password });
+    setPassphrase('');
+    setPassword('');
+    setConfirm('');
+    onRestored();
+  });
   return (
     <Shell version={version} state="absent" path={path}>
       <div className="brand"><BrandMark /></div>
@@ -176,33 +159,27 @@ const LOCK_REASONS: Record<string, string> = {
 
 export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { reason?: string }) {
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [wrong, setWrong] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, wrong, setWrong, run } = useAction({ inline: 'WRONG_PASSWORD' });
   const errorId = useId();
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (!busy) input.current?.focus();
   }, [busy]);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!password || busy) return;
-    setBusy(true);
-    setWrong(false);
-    setError(undefined);
-    try {
-      await call('vault.unlock', { password });
+    void run(async () => {
+      try {
+        await call('vault.unlock', { password });
+      } catch (err) {
+        if (isCode(err, 'WRONG_PASSWORD')) setPassword('');
+        throw err;
+      }
       performance.mark('keyhold:unlock-answer');
       setPassword('');
       onUnlocked();
-    } catch (err) {
-      setBusy(false);
-      if (isCode(err, 'WRONG_PASSWORD')) {
-        setWrong(true);
-        setPassword('');
-      } else setError(err);
-    }
+    });
   };
 
   return (
