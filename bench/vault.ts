@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 import { calibrateKdf, timeKdf } from '../main/vault/crypto';
-import { inspectVaultFile, openWithKey, unlockKey } from '../main/vault';
+import { openVault, type UnlockTiming } from '../main/vault';
 import type { BenchSuite } from './suite';
 import { BENCH_PASSWORD, benchQueries } from './vault-data';
 
@@ -26,7 +26,7 @@ export const vaultSuite: BenchSuite = {
   title: `encrypted vault with ${KEYS.toLocaleString('en')} keys`,
   targets: {
     unlock_ms: '<= 150 (after the KDF, until the first page is ready)',
-    unlock_cpu_ms: 'for information: CPU time of the unlock (wall time above also waits for a core on a busy machine)',
+    unlock_cpu_ms: 'for information: CPU time of the whole unlock, KDF and workers included (all threads of the process)',
     search_p99_ms: '<= 5',
     insert_keys_per_s: '>= 20000',
     insert_keys_per_cpu_s: 'for information: keys per CPU-second of the inserting process',
@@ -48,21 +48,21 @@ export const vaultSuite: BenchSuite = {
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       await new Promise<void>((r) => setTimeout(r, 20)); // let the monitor's timer start first
+      // openVault as the app calls it: header check, then the KDF with SQLite's quick_check of the
+      // whole file on a worker meanwhile, then the sealed index; the KDF's own wall time is taken out
+      const timing: UnlockTiming = {};
       const t0 = performance.now();
       const cpuA = process.cpuUsage();
-      const header = inspectVaultFile(path); // includes SQLite's quick_check of the whole file
-      const tInspect = performance.now() - t0;
-      const cpuInspect = process.cpuUsage(cpuA);
-      log(`  read-only check of the file (quick_check, header): ${tInspect.toFixed(1)} ms`);
-      const key = await unlockKey(header, BENCH_PASSWORD);
-      const t1 = performance.now();
-      const cpuB = process.cpuUsage();
-      const session = await openWithKey(path, header, key);
+      const session = await openVault(path, BENCH_PASSWORD, timing);
       const first = session.listKeys({ sort: 'name', limit: 50 });
-      const unlockMs = tInspect + (performance.now() - t1);
-      const cpuOpen = process.cpuUsage(cpuB);
-      // CPU time of this process (the machine is shared: wall time includes waiting for a core)
-      const unlockCpuMs = (cpuInspect.user + cpuInspect.system + cpuOpen.user + cpuOpen.system) / 1000;
+      const tEnd = performance.now();
+      const kdfWall = (timing.kdfEnd ?? t0) - (timing.kdfStart ?? t0);
+      const unlockMs = tEnd - t0 - kdfWall;
+      const cpu = process.cpuUsage(cpuA);
+      log(`  unlock wall ${(tEnd - t0).toFixed(1)} ms, of which KDF (with quick_check on a worker meanwhile) ${kdfWall.toFixed(1)} ms`);
+      // CPU time of this process's main thread and workers, KDF included (the machine is shared:
+      // wall time includes waiting for a core)
+      const unlockCpuMs = (cpu.user + cpu.system) / 1000;
       if (first.total !== KEYS || first.items.length !== 50) throw new Error(`unexpected first page: ${first.total}`);
       delay.disable();
       const unlockDelay = delay.max / 1e6;

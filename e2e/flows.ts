@@ -30,3 +30,14 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     .map((v) => `${label}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   expect(bad).toEqual([]);
 }
+
+/** Adds a workspace of a platform through the Add workspace dialog. */
+export async function addWorkspace(page: Page, platform: RegExp, name: string, url: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add workspace' }).click();
+  const add = page.getByRole('dialog', { name: 'Add workspace' });
+  await add.getByRole('radio', { name: platform }).check();
+  await add.getByLabel('Name').fill(name);
+  await add.getByLabel('API address').fill(url);
+  await add.getByRole('button', { name: 'Add workspace' }).click();
+  await expect(add).toHaveCount(0);
+}

@@ -3,7 +3,7 @@
 // rotate one and a selection with progress and per-key results, 429 and a platform that is down.
 import { startRancher, type RancherEmulator } from '../emulators/rancher';
 import { expect, test } from './fixtures';
-import { createVaultFast, expectAccessible, invoke } from './flows';
+import { addWorkspace, createVaultFast, expectAccessible, invoke } from './flows';
 
 let rancher: RancherEmulator;
 test.beforeAll(async () => {
@@ -19,12 +19,7 @@ test('connect, sync, create, deactivate/activate, rotate and fail well on Ranche
   await createVaultFast(page);
 
   await test.step('add the workspace and connect it; a wrong secret is refused in words', async () => {
-    await page.getByRole('button', { name: 'Add workspace' }).click();
-    const add = page.getByRole('dialog', { name: 'Add workspace' });
-    await add.getByRole('radio', { name: /Rancher/ }).check();
-    await add.getByLabel('Name').fill('Rancher lab');
-    await add.getByLabel('API address').fill(rancher.url);
-    await add.getByRole('button', { name: 'Add workspace' }).click();
+    await addWorkspace(page, /Rancher/, 'Rancher lab', rancher.url);
     await page.getByRole('button', { name: 'New key' }).click();
     await page.getByRole('button', { name: /Connect Rancher lab/ }).click();
     const connect = page.getByRole('dialog', { name: 'Connect Rancher lab' });

@@ -1,10 +1,11 @@
 // Electron entry: one hardened window, the custom app:// protocol, IPC bound to the router.
 import { join, normalize, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, net, protocol, session } from 'electron';
 import { createRouter } from './ipc/router';
 import { bindRouter, eventSender } from './ipc/electron';
 import { createHandlers } from './service/handlers';
+import { externalUrl } from './service/desktop-handlers';
 import { resolveVaultPath } from './service/paths';
 import { createElectronPlatform } from './platform/electron';
 import { configureSqliteBinding } from './vault/native-binding';
@@ -85,8 +86,13 @@ if (!app.requestSingleInstanceLock()) {
     win.webContents.on('will-navigate', (event) => event.preventDefault());
     win.webContents.on('will-attach-webview', (event) => event.preventDefault());
     win.webContents.setWindowOpenHandler(({ url }) => {
-      // Links to a platform's documentation open in the user's browser, never inside Keyhold.
-      if (url.startsWith('https://')) void shell.openExternal(url);
+      // Links to a platform's documentation open in the user's browser, never inside Keyhold,
+      // through the same https-only check as the desktop.openExternal channel.
+      try {
+        void platform.openExternal(externalUrl(url));
+      } catch {
+        // not an https page: dropped
+      }
       return { action: 'deny' };
     });
     void win.loadURL(devServerUrl ?? 'app://keyhold/index.html');

@@ -12,6 +12,11 @@ import type { KdfParams } from './types';
 export const VAULT_KEY_BYTES = 32;
 const NONCE = nacl.secretbox.nonceLength; // 24
 const MAC = nacl.secretbox.overheadLength; // 16
+/** the zero padding of NaCl's low-level crypto_secretbox: before the message, and before the box */
+const ZERO = 32;
+const BOXZERO = 16;
+/** tweetnacl's low-level API (present in the package, absent from its typings) */
+const naclLow = (nacl as unknown as { lowlevel: { crypto_secretbox(c: Uint8Array, m: Uint8Array, d: number, n: Uint8Array, k: Uint8Array): number } }).lowlevel;
 
 /** Below this the KDF is refused (Bitwarden's default; a weaker header is a downgrade attack). */
 export const KDF_FLOOR = { memoryKiB: 64 * 1024, iterations: 3 } as const;
@@ -135,6 +140,12 @@ export class Sealer {
     return k;
   }
 
+  /** A copy of one label's subkey, for a worker thread that opens values of that label (the
+   * worker zeroes its copy; the vault key itself never leaves this object). */
+  subkeyCopy(label: string): Uint8Array {
+    return new Uint8Array(this.subkey(label));
+  }
+
   /** A keyed hash (audit chain); its own subkey. */
   mac(label: string, ...parts: Uint8Array[]): Buffer {
     const h = createHmac('sha256', this.subkey(`mac/${label}`));
@@ -143,15 +154,32 @@ export class Sealer {
   }
 
   sealBytes(label: string, rowId: string, value: Uint8Array): Buffer {
-    const id = enc.encode(rowId);
-    const plain = new Uint8Array(2 + id.length + value.length);
-    plain[0] = id.length >> 8;
-    plain[1] = id.length & 0xff;
-    plain.set(id, 2);
-    plain.set(value, 2 + id.length);
-    const out = secretboxSeal(plain, this.subkey(label));
-    plain.fill(0);
-    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    return this.sealInto(label, rowId, value.length, (m, at) => m.set(value, at));
+  }
+
+  /**
+   * nonce || secretbox(u16 idLen || rowId || value), the same bytes as secretboxSeal of that
+   * plaintext, built with tweetnacl's low-level call on ONE zero-padded buffer (its high-level
+   * secretbox copies the message twice, which costs more than the cipher for small values).
+   */
+  private sealInto(label: string, rowId: string, valueLen: number, write: (m: Uint8Array, at: number) => void): Buffer {
+    const key = this.subkey(label);
+    const idLen = Buffer.byteLength(rowId, 'utf8');
+    if (idLen > 0xffff) throw new Error('row id too long');
+    const at = ZERO + 2 + idLen;
+    const m = new Uint8Array(at + valueLen);
+    m[ZERO] = idLen >> 8;
+    m[ZERO + 1] = idLen & 0xff;
+    enc.encodeInto(rowId, m.subarray(ZERO + 2, at));
+    write(m, at);
+    const c = new Uint8Array(m.length);
+    const nonce = freshNonce();
+    naclLow.crypto_secretbox(c, m, m.length, nonce, key);
+    m.fill(0);
+    const out = Buffer.allocUnsafe(NONCE + m.length - BOXZERO);
+    out.set(nonce, 0);
+    out.set(c.subarray(BOXZERO), NONCE);
+    return out;
   }
 
   openBytes(label: string, rowId: string, sealed: Uint8Array): Uint8Array {
@@ -166,7 +194,7 @@ export class Sealer {
   }
 
   seal(label: string, rowId: string, value: string): Buffer {
-    return this.sealBytes(label, rowId, enc.encode(value));
+    return this.sealInto(label, rowId, Buffer.byteLength(value, 'utf8'), (m, at) => enc.encodeInto(value, m.subarray(at)));
   }
 
   open(label: string, rowId: string, sealed: Uint8Array): string {

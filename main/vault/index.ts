@@ -14,6 +14,7 @@ import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
 import { mapSqliteError } from './sqlite-errors';
 import type { KdfParams, VaultSession } from './types';
+import { VaultWorkers } from './vault-workers';
 
 export type { VaultSession } from './types';
 export { VaultStore } from './session';
@@ -114,8 +115,9 @@ function exists(path: string): boolean {
   }
 }
 
-/** Checks the file without writing to it; returns its header. */
-export function inspectVaultFile(path: string): Header {
+/** Checks the file without writing to it; returns its header. `quickCheck: false` leaves SQLite's
+ * whole-file check to the caller (openVault runs it on a worker while the KDF runs). */
+export function inspectVaultFile(path: string, options: { quickCheck?: boolean } = {}): Header {
   let size: number;
   try {
     const st = statSync(path);
@@ -137,8 +139,7 @@ export function inspectVaultFile(path: string): Header {
   let db: Database.Database | undefined;
   try {
     db = openDb(path, true);
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new KeyholdError('INTEGRITY', `The vault file ${path} is corrupt or truncated.`);
+    if (options.quickCheck !== false) checkResult(path, db.pragma('quick_check', { simple: true }));
     return readHeader(db);
   } catch (e) {
     const mapped = mapSqliteError(e);
@@ -150,6 +151,10 @@ export function inspectVaultFile(path: string): Header {
   } finally {
     db?.close();
   }
+}
+
+function checkResult(path: string, check: unknown): void {
+  if (check !== 'ok') throw new KeyholdError('INTEGRITY', `The vault file ${path} is corrupt or truncated.`);
 }
 
 /** Derives the KEK and unwraps the vault key (WRONG_PASSWORD if it does not open). */
@@ -164,18 +169,47 @@ export async function unlockKey(header: Header, password: string): Promise<Buffe
   }
 }
 
-/** Opens an existing vault with its master password. */
-export async function openVault(path: string, password: string): Promise<VaultSession> {
+export interface UnlockTiming {
+  /** performance.now() when the KDF started and when it finished (for the bench) */
+  kdfStart?: number;
+  kdfEnd?: number;
+}
+
+/**
+ * Opens an existing vault with its master password. SQLite's quick_check of the whole file runs on
+ * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
+ * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
+ */
+export async function openVault(path: string, password: string, timing: UnlockTiming = {}): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
-  const header = inspectVaultFile(path);
-  return openWithKey(path, header, await unlockKey(header, password));
+  const header = inspectVaultFile(path, { quickCheck: false });
+  const workers = new VaultWorkers(2).start();
+  try {
+    const checked = workers.quickCheck(path);
+    timing.kdfStart = performance.now();
+    const keyed = unlockKey(header, password);
+    const [check, key] = await Promise.allSettled([checked, keyed]);
+    timing.kdfEnd = performance.now();
+    if (key.status === 'fulfilled' && check.status !== 'fulfilled') key.value.fill(0);
+    if (check.status === 'rejected') {
+      const mapped = mapSqliteError(check.reason);
+      throw mapped instanceof KeyholdError && mapped.code === 'INTEGRITY' ? mapped : new KeyholdError('INTEGRITY', `The vault file ${path} cannot be read as a vault.`);
+    }
+    checkResult(path, check.value);
+    if (key.status === 'rejected') throw key.reason;
+    return await openWithKey(path, header, key.value, workers);
+  } finally {
+    workers.close();
+  }
 }
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
  * ownership of `vaultKey` (zeroed on lock or failure). */
-export async function openWithKey(path: string, header: Header, vaultKey: Buffer): Promise<VaultStore> {
+export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers): Promise<VaultStore> {
+  const TS = performance.now();
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
+  const own = workers ? undefined : new VaultWorkers(2);
   try {
     const db = openDb(path, false);
     try {
@@ -185,15 +219,21 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
       db.close();
       throw e;
     }
-    await store.loadIndex();
+    const TL = performance.now();
+    await store.loadIndex(workers ?? own);
+    if (process.env.KH_TRACE) console.error(`openWithKey: before loadIndex ${(TL - TS).toFixed(1)} loadIndex ${(performance.now() - TL).toFixed(1)}`);
+    const TC = performance.now();
     const keys = Number(store.connection().prepare('SELECT count(*) FROM keys').pluck().get());
     const indexed = store.stats().keys;
     if (keys !== indexed) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${keys} keys stored but ${indexed} in the sealed index.`);
+    if (process.env.KH_TRACE) console.error(`count ${(performance.now() - TC).toFixed(1)}`);
     return store;
   } catch (e) {
     if (store) store.lock();
     else sealer.zero();
     throw mapSqliteError(e);
+  } finally {
+    own?.close();
   }
 }
 

@@ -6,7 +6,8 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import { pooledRandom, type Sealer } from './crypto';
-import { KeyIndex, parseSegment } from './key-index';
+import { KeyIndex, decodeSegment } from './key-index';
+import { VaultWorkers, type OpenedSegment } from './vault-workers';
 import {
   AuditData,
   EnvironmentData,
@@ -50,14 +51,27 @@ export const LIMITS = {
   detail: 4096,
 } as const;
 
+const SEGMENT_LABEL = 'index_segments.data';
+/** SQLite's default: pages in the WAL before a commit checkpoints */
+const WAL_AUTOCHECKPOINT = 1000;
+
+/**
+ * A new row id: 48 bits of time (ms) then 48 random bits, in hex. Time first so that new rows go to
+ * the end of every B-tree keyed by id (keys, key_versions): a bulk insert then writes a few pages
+ * per commit instead of one random page per key. It tells no more than key_versions.created_at,
+ * which is in clear already.
+ */
 export function newId(): string {
-  return Buffer.from(pooledRandom(8)).toString('hex');
+  return Date.now().toString(16).padStart(12, '0') + Buffer.from(pooledRandom(6)).toString('hex');
 }
 
 function nowIso(): string {
   return new Date().toISOString();
 }
 
+/** String#isWellFormed (Node 20+; ES2024, beyond this project's lib typings): native, and much
+ * faster than the regex below on the bulk path */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Text fields: well-formed Unicode (a lone surrogate would not survive UTF-8) within a limit. */
@@ -65,7 +79,7 @@ export function checkText(value: string, what: string, max: number, opts: { allo
   if (typeof value !== 'string') throw new KeyholdError('INVALID_INPUT', `The ${what} must be text.`);
   if (!opts.allowEmpty && value.trim() === '') throw new KeyholdError('INVALID_INPUT', `The ${what} must not be empty.`);
   if (value.length > max) throw new KeyholdError('INVALID_INPUT', `The ${what} is too long (at most ${max} characters).`);
-  if (LONE_SURROGATE.test(value)) throw new KeyholdError('INVALID_INPUT', `The ${what} is not valid Unicode text.`);
+  if (!(isWellFormed ? isWellFormed.call(value) : !LONE_SURROGATE.test(value))) throw new KeyholdError('INVALID_INPUT', `The ${what} is not valid Unicode text.`);
   return value;
 }
 
@@ -128,6 +142,8 @@ export class VaultStore implements VaultSession {
   private dataVersion = -1;
   private depth = 0;
   private dirty: Set<number> | null = null;
+  private checkpointer: VaultWorkers | null = null;
+  private checkpointing = false;
   /** set when the vault locks, by whoever wants to know (the VaultManager) */
   onLock: (() => void) | undefined;
 
@@ -149,37 +165,98 @@ export class VaultStore implements VaultSession {
     return this.db === null;
   }
 
-  /** Reads every index segment, yielding to the event loop between segments. */
-  async loadIndex(): Promise<void> {
-    const rows = this.conn.prepare('SELECT seg, rev FROM index_segments ORDER BY seg').all();
-    const get = this.conn.prepare('SELECT seg, rev, data FROM index_segments WHERE seg = ?');
+  /**
+   * Reads every index segment. With workers, they open and inflate the sealed segments (both
+   * cores) while this thread parses what they send back; either way the event loop gets a turn
+   * every few milliseconds.
+   */
+  async loadIndex(workers?: VaultWorkers): Promise<void> {
+    const rows = this.conn.prepare('SELECT seg, rev, data FROM index_segments ORDER BY seg').all().map((r) => row(SegmentRow, r, 'index_segments'));
     this.dataVersion = this.readDataVersion();
     let last = performance.now();
-    for (const r of rows) {
-      const { seg } = row(RevRow, r, 'index_segments');
-      this.loadSegmentRow(get.get(seg));
-      this.index.warmSegment(seg);
-      if (performance.now() - last > 8) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.isLocked) return;
-        last = performance.now();
+    const breathe = async (): Promise<boolean> => {
+      if (performance.now() - last <= 8) return true;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      last = performance.now();
+      return !this.isLocked;
+    };
+    if (!workers || rows.length < 4) {
+      for (const r of rows) {
+        this.loadSegmentRow(r);
+        this.index.warmSegment(r.seg);
+        if (!(await breathe())) return;
       }
+      return;
+    }
+    // Work sharing: the workers pull small jobs from the queue; this thread decodes what they send
+    // back and, when it has nothing to decode, opens a segment from the queue itself.
+    const queue = rows.slice();
+    const opened: OpenedSegment[] = [];
+    const revOf = new Map(rows.map((r) => [r.seg, r.rev]));
+    let inFlight = 0;
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    const subkey = this.sealer.subkeyCopy(SEGMENT_LABEL);
+    const pump = (w: number): void => {
+      if (queue.length === 0 || failure !== null || this.isLocked) return;
+      const job = queue.splice(0, 4).map((r) => ({ seg: r.seg, data: r.data }));
+      inFlight++;
+      workers
+        .openSegments(w, subkey, job)
+        .then(
+          (r) => void opened.push(...r),
+          (e: unknown) => void (failure ??= e),
+        )
+        .finally(() => {
+          inFlight--;
+          wake?.();
+          pump(w);
+        });
+    };
+    try {
+      // two jobs in flight per worker: no idle gap while a result travels back
+      for (let round = 0; round < 2; round++) for (let w = 0; w < workers.size; w++) pump(w);
+      while (queue.length > 0 || inFlight > 0 || opened.length > 0) {
+        if (failure !== null) throw failure;
+        const o = opened.shift();
+        if (o) this.loadOpenedSegment(o.seg, revOf.get(o.seg)!, o.plain, Boolean(o.inflateError));
+        else if (queue.length > 0) this.loadSegmentRow(queue.shift());
+        else {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+        }
+        if (!(await breathe())) return;
+      }
+      if (failure !== null) throw failure;
+    } finally {
+      subkey.fill(0);
     }
   }
 
   private loadSegmentRow(raw: unknown): void {
     if (raw === undefined) return;
     const { seg, rev, data } = row(SegmentRow, raw, 'index_segments');
-    const packed = this.sealer.openBytes('index_segments.data', String(seg), data);
-    let json: string;
+    const sealed = this.sealer.openBytes(SEGMENT_LABEL, String(seg), data);
+    let plain: Buffer | null = null;
+    let inflateError = false;
     try {
-      json = inflateRawSync(packed).toString('utf8');
+      plain = inflateRawSync(sealed);
     } catch {
-      throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} does not inflate.`);
+      inflateError = true;
     } finally {
-      packed.fill(0);
+      sealed.fill(0);
     }
-    this.index.loadSegment(seg, rev, parseSegment(json, seg));
+    this.loadOpenedSegment(seg, rev, plain, inflateError);
+  }
+
+  private loadOpenedSegment(seg: number, rev: number, plain: Uint8Array | null, inflateError: boolean): void {
+    if (inflateError) throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} does not inflate.`);
+    if (!plain) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a sealed value in ${SEGMENT_LABEL} (row ${seg}) does not open.`);
+    try {
+      this.index.loadSegment(seg, rev, decodeSegment(plain, seg));
+    } finally {
+      plain.fill(0);
+    }
   }
 
   private readDataVersion(): number {
@@ -223,7 +300,12 @@ export class VaultStore implements VaultSession {
   private write<T>(fn: () => T, bulk = false): T {
     const db = this.conn;
     if (this.depth > 0) return fn();
-    if (bulk) db.pragma('synchronous = NORMAL');
+    if (bulk) {
+      db.pragma('synchronous = NORMAL');
+      // no checkpoint inside a bulk commit (it would copy the WAL into the file on this thread):
+      // a worker checkpoints in the background instead (checkpointSoon)
+      db.pragma('wal_autocheckpoint = 0');
+    }
     this.depth++;
     const dirty = new Set<number>();
     this.dirty = dirty;
@@ -252,8 +334,23 @@ export class VaultStore implements VaultSession {
     } finally {
       this.depth--;
       this.dirty = null;
-      if (bulk) db.pragma('synchronous = FULL');
+      if (bulk) {
+        db.pragma('synchronous = FULL');
+        db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+        this.checkpointSoon();
+      }
     }
+  }
+
+  /** A PASSIVE checkpoint on a worker's own connection, one at a time (bulk writes). */
+  private checkpointSoon(): void {
+    if (this.checkpointing || this.isLocked) return;
+    this.checkpointer ??= new VaultWorkers(1);
+    this.checkpointing = true;
+    this.checkpointer
+      .checkpoint(this.path)
+      .catch(() => undefined) // best effort: SQLite checkpoints by itself at the next ordinary commit
+      .finally(() => (this.checkpointing = false));
   }
 
   private touch(seg: number): void {
@@ -268,16 +365,18 @@ export class VaultStore implements VaultSession {
     );
     const del = db.prepare('DELETE FROM index_segments WHERE seg = ?');
     for (const seg of dirty) {
-      const tuples = this.index.segmentTuples(seg);
-      if (tuples.length === 0) {
+      const plain = this.index.encodeSegment(seg);
+      if (plain === null) {
         del.run(seg);
         this.index.dropSegment(seg);
         continue;
       }
       const rev = (this.index.revs.get(seg) ?? 0) + 1;
-      // deflated before sealing: half the bytes for secretbox to open at unlock
-      const packed = deflateRawSync(Buffer.from(JSON.stringify(tuples)), { level: 1 });
-      upsert.run(seg, rev, this.sealer.sealBytes('index_segments.data', String(seg), packed));
+      // deflated before sealing: a fraction of the bytes for secretbox to open at unlock
+      const packed = deflateRawSync(plain, { level: 6 });
+      plain.fill(0);
+      upsert.run(seg, rev, this.sealer.sealBytes(SEGMENT_LABEL, String(seg), packed));
+      packed.fill(0);
       this.index.revs.set(seg, rev);
     }
   }
@@ -930,6 +1029,8 @@ export class VaultStore implements VaultSession {
     if (this.db === null) return;
     this.sealer.zero();
     this.index.clear();
+    this.checkpointer?.close();
+    this.checkpointer = null;
     try {
       this.db.close();
     } finally {

@@ -115,7 +115,7 @@ function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
     // the first submit shows what would change; the second writes it
     if (!preview) return setPreview(await call('export.preview', { format: 'netrc', ...input }));
     const r = await call('export.netrc', input);
-    toast(`Merged into ${r.path}.`);
+    toast(r.written ? `Merged into ${r.path}.` : `${r.path} already had these entries; nothing was written.`);
     onClose();
   });
   return (

@@ -258,6 +258,23 @@ function ExistingForm(props: NewKeyProps) {
 
 type RemoteProps = NewKeyProps & { workspace: WorkspaceRow };
 
+/** A choice between kinds of key, each card saying what it is and why one would pick it. */
+function RadioCards<T extends string>({ legend, name, choices, value, onChange }: { legend: string; name: string; choices: Record<T, { what: string; why: string }>; value: T; onChange(v: NoInfer<T>): void }) {
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      <div className="radio-cards">
+        {(Object.keys(choices) as T[]).map((c) => (
+          <label key={c} className="radio-card">
+            <input type="radio" name={name} value={c} checked={value === c} onChange={() => onChange(c)} />
+            <span><span className="what" style={{ display: 'block' }}>{choices[c].what}</span><span className="why">{choices[c].why}</span></span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 function EnvironmentPicker({ environments, workspace, value, onChange, label }: { environments: EnvironmentRow[]; workspace: WorkspaceRow; value: string; onChange(v: string): void; label: string }) {
   const envs = environments.filter((e) => e.workspaceId === workspace.id);
   return (
@@ -346,17 +363,7 @@ function RancherForm(props: RemoteProps) {
     );
   return (
     <form onSubmit={submit}>
-      <fieldset>
-        <legend>Kind of key</legend>
-        <div className="radio-cards">
-          {(['account', 'environment'] as const).map((s) => (
-            <label key={s} className="radio-card">
-              <input type="radio" name="rancher-scope" value={s} checked={scope === s} onChange={() => setScope(s)} />
-              <span><span className="what" style={{ display: 'block' }}>{RANCHER_SCOPES[s].what}</span><span className="why">{RANCHER_SCOPES[s].why}</span></span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <RadioCards legend="Kind of key" name="rancher-scope" choices={RANCHER_SCOPES} value={scope} onChange={setScope} />
       {scope === 'environment' && <EnvironmentPicker {...props} value={env} onChange={setEnv} label="Environment" />}
       <div className="field"><label htmlFor="ra-name">Name</label><input id="ra-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
       <div className="field"><label htmlFor="ra-desc">Description</label><input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
@@ -409,17 +416,7 @@ function EncordForm(props: RemoteProps) {
   if (!key)
     return (
       <form onSubmit={generate}>
-        <fieldset>
-          <legend>Who holds the key</legend>
-          <div className="radio-cards">
-            {(['service_account', 'user'] as const).map((h) => (
-              <label key={h} className="radio-card">
-                <input type="radio" name="encord-holder" value={h} checked={holder === h} onChange={() => setHolder(h)} />
-                <span><span className="what" style={{ display: 'block' }}>{ENCORD_HOLDERS[h].what}</span><span className="why">{ENCORD_HOLDERS[h].why}</span></span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <RadioCards legend="Who holds the key" name="encord-holder" choices={ENCORD_HOLDERS} value={holder} onChange={setHolder} />
         {holder === 'service_account' && (
           <fieldset>
             <legend>Role of the service account</legend>

@@ -1,10 +1,10 @@
 // Settings: locking, clipboard, the KDF (with a measured unlock time), the master password,
 // backup / restore and the theme.
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { call } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
 import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
@@ -160,8 +160,6 @@ function ChangePassword() {
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
   const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
-  const meterId = useId();
-  const mismatch = again.length > 0 && next !== again;
   const submit = action(async () => {
     await call('vault.changePassword', { currentPassword: current, newPassword: next });
     setCurrent('');
@@ -177,16 +175,7 @@ function ChangePassword() {
         <input id="cp-current" className="input" type="password" autoComplete="current-password" value={current} onChange={(e) => { setCurrent(e.target.value); setWrong(false); }} aria-invalid={wrong} />
         {wrong && <span className="error" role="alert">That is not the current master password.</span>}
       </div>
-      <div className="field">
-        <label htmlFor="cp-new">New password</label>
-        <input id="cp-new" className="input" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} aria-describedby={meterId} />
-        <StrengthMeter password={next} id={meterId} />
-      </div>
-      <div className="field">
-        <label htmlFor="cp-again">New password again</label>
-        <input id="cp-again" className="input" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} aria-invalid={mismatch} />
-        {mismatch && <span className="error">The two new passwords are not the same.</span>}
-      </div>
+      <NewPasswordFields ids={['cp-new', 'cp-again']} labels={['New password', 'New password again']} value={next} onChange={setNext} again={again} onAgainChange={setAgain} mismatchText="The two new passwords are not the same." />
       <ErrorNotice error={error} doing="change the password" />
       <button type="submit" className="btn primary" disabled={busy || !current || next.length < 8 || next !== again}>Change password</button>
     </form>

@@ -244,32 +244,14 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
         </section>
       )}
 
-      <section aria-label="Versions">
-        <h3>Versions</h3>
-        <ol className="timeline" data-testid="versions">
-          {(history?.versions ?? []).map((v) => (
-            <li key={v.version}>
-              <span>Version {v.version}{v.current ? ' (current)' : ''}</span>
-              <span className="when">{formatDateTime(v.createdAt)}</span>
-              {v.publicPart && v.publicPart !== key.public && <span className="detail-text mono">{v.publicPart}</span>}
-            </li>
-          ))}
-          {history && history.versions.length === 0 && <li className="muted">No stored secret versions.</li>}
-        </ol>
-      </section>
-
-      <section aria-label="History">
-        <h3>History</h3>
-        <ol className="timeline" data-testid="audit">
-          {(history?.events ?? []).map((a) => (
-            <li key={a.seq}>
-              <span>{a.action.replace(/_/g, ' ')}</span>
-              <span className="when">{formatDateTime(a.at)}</span>
-              {a.detail && <span className="detail-text">{a.detail}</span>}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <Timeline label="Versions" testId="versions" empty={history && history.versions.length === 0 ? 'No stored secret versions.' : undefined}
+        items={(history?.versions ?? []).map((v) => ({
+          key: v.version,
+          what: `Version ${v.version}${v.current ? ' (current)' : ''}`,
+          at: v.createdAt,
+          ...(v.publicPart && v.publicPart !== key.public ? { detail: v.publicPart, mono: true } : {}),
+        }))} />
+      <Timeline label="History" testId="audit" items={(history?.events ?? []).map((a) => ({ key: a.seq, what: a.action.replace(/_/g, ' '), at: a.at, detail: a.detail ?? undefined }))} />
     </aside>
   );
 }
@@ -336,6 +318,25 @@ function EditForm({ id, name, description, remote, flags, onDone, onCancel }: { 
           <button type="submit" className="btn primary" disabled={busy || !n.trim()}>Save</button>
         </div>
       </form>
+    </section>
+  );
+}
+
+/** A dated list (versions, audit events), newest as main orders them. */
+function Timeline({ label, testId, items, empty }: { label: string; testId: string; items: { key: number | string; what: string; at: string; detail?: string; mono?: boolean }[]; empty?: string }) {
+  return (
+    <section aria-label={label}>
+      <h3>{label}</h3>
+      <ol className="timeline" data-testid={testId}>
+        {items.map((i) => (
+          <li key={i.key}>
+            <span>{i.what}</span>
+            <span className="when">{formatDateTime(i.at)}</span>
+            {i.detail && <span className={`detail-text${i.mono ? ' mono' : ''}`}>{i.detail}</span>}
+          </li>
+        ))}
+        {empty && <li className="muted">{empty}</li>}
+      </ol>
     </section>
   );
 }

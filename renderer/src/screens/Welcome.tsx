@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { call } from '../api';
 import { BrandMark } from '../components/icons';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { BACKUP_FILTERS } from '../lib/desktop';
@@ -110,7 +111,6 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
-  const meterId = useId();
   const submit = action(async () => {
     await call('vault.restore', { file: file.trim(), passphrase, password });
     setPassphrase('');
@@ -130,16 +130,7 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
           <input id="rs-pass" className="input" type="password" autoComplete="off" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrong(false); }} aria-invalid={wrong} />
           {wrong && <span className="error" role="alert">That passphrase does not open this backup.</span>}
         </div>
-        <div className="field">
-          <label htmlFor="rs-new">New master password</label>
-          <input id="rs-new" className="input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={meterId} />
-          <StrengthMeter password={password} id={meterId} />
-        </div>
-        <div className="field">
-          <label htmlFor="rs-new2">Type it again</label>
-          <input id="rs-new2" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={confirm.length > 0 && confirm !== password} />
-          {confirm.length > 0 && confirm !== password && <span className="error">The two passwords are not the same.</span>}
-        </div>
+        <NewPasswordFields ids={['rs-new', 'rs-new2']} labels={['New master password', 'Type it again']} value={password} onChange={setPassword} again={confirm} onAgainChange={setConfirm} mismatchText="The two passwords are not the same." />
         <ErrorNotice error={error} doing="restore the backup" />
         <div className="row">
           <button type="button" className="btn" onClick={onBack} disabled={busy}>Back</button>
