@@ -2,7 +2,7 @@
 // the same `key` group (create, rotate, ...) through keyGroup().
 import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
-import { addKey, editKey, keyDetail, keyHistory, listKeyViews, removeKey, resolveScope, revealSecret, type KeyView } from '../service/keys';
+import { addKey, keyDetail, keyHistory, listKeyViews, removeKey, resolveScope, revealSecret, type KeyView } from '../service/keys';
 import { KEY_KINDS, KEY_STATES, type KeyKind, type KeyState } from '../vault/types';
 import { promptHidden, type Cli } from './io';
 import type { CommandModule } from './program';
@@ -124,17 +124,6 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
         return detail;
       });
       cli.print(view, () => keyText(view));
-    });
-
-  key
-    .command('edit')
-    .description("change a key's name or description")
-    .argument('<id>', 'key id')
-    .option('--name <name>', 'new name')
-    .option('--description <text>', 'new description')
-    .action(async (id: string, o: { name?: string; description?: string }) => {
-      const view = await withVault(cli, (s) => keyDetail(s, editKey(s, id, { name: o.name, description: o.description })));
-      cli.print(view, `Changed key ${view.name} (${view.id})`);
     });
 
   key

@@ -46,7 +46,7 @@ describe('keyhold remote commands', () => {
     const key = created.json<{ id: string; public: string; state: string }>();
     expect(key.state).toBe('active');
     expect(created.stdout).not.toContain(rancher.state.keys.get([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)!.id)!.secretValue);
-    const updated = await kh(['key', 'update', key.id, '--name', 'deploy-2', '--description', 'CD']);
+    const updated = await kh(['key', 'edit', key.id, '--name', 'deploy-2', '--description', 'CD']);
     expect(updated.json<{ name: string }>().name).toBe('deploy-2');
     expect([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)).toMatchObject({ name: 'deploy-2', description: 'CD' });
     const rotated = await kh(['key', 'rotate', key.id, '--concurrency', '2']);

@@ -171,8 +171,8 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     });
 
   key
-    .command('update')
-    .description('edit the key on its platform and in the vault (Rancher name/description, Syncano description/flags)')
+    .command('edit')
+    .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too")
     .argument('<id>', 'key id')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
@@ -183,7 +183,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
       const view = await withRemote(cli, async (session) =>
         keyDetail(session, await editRemoteKey(session, id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
       );
-      cli.print(view, `Updated ${view.name} (${view.id})`);
+      cli.print(view, `Changed key ${view.name} (${view.id})`);
     });
 
   key
