@@ -239,6 +239,27 @@ export class Sealer {
   }
 }
 
+let warmed = false;
+
+/**
+ * Runs tweetnacl's seal and open on throwaway data in small slices while this thread has nothing
+ * else to do (openVault and createVault call it while Argon2id runs on the thread pool): until V8
+ * has optimized them they run 10-50 times slower, and the first bulk write would pay ~30 ms for it.
+ * Each slice is ~1 ms; the whole costs ~30 ms of CPU once per process.
+ */
+export function warmSealingInBackground(): void {
+  if (warmed) return;
+  warmed = true;
+  const s = new Sealer(randomBytes(VAULT_KEY_BYTES));
+  let round = 0;
+  const slice = () => {
+    for (let i = 0; i < 16; i++, round++) s.open('warm', String(round), s.seal('warm', String(round), 'a value of a typical size for a key name'));
+    if (round < 640) setImmediate(slice);
+    else s.zero();
+  };
+  setImmediate(slice);
+}
+
 /** Wraps the vault key under a KEK: nonce || secretbox. */
 export function wrapKey(vaultKey: Uint8Array, kek: Uint8Array): Buffer {
   return Buffer.from(secretboxSeal(vaultKey, kek));

@@ -6,7 +6,7 @@ import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { KeyholdError } from '../errors';
-import { KDF_FLOOR, Sealer, calibrateKdf, deriveKey, newVaultKey, unwrapKey, wrapKey, type StoredKdf } from './crypto';
+import { KDF_FLOOR, Sealer, calibrateKdf, deriveKey, newVaultKey, unwrapKey, warmSealingInBackground, wrapKey, type StoredKdf } from './crypto';
 import { openBackup, sealBackup } from './backup';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
@@ -67,6 +67,7 @@ export async function createVault(path: string, password: string, options: Creat
 
 async function createStore(path: string, password: string, options: CreateVaultOptions, internal: CreateInternal): Promise<VaultStore> {
   checkPassword(password);
+  warmSealingInBackground();
   const kdfParams = options.kdf ? normalizeKdf(options.kdf) : await calibrateKdf();
   if (exists(path)) throw new KeyholdError('CONFLICT', `A file already exists at ${path}.`);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -186,6 +187,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
   const workers = new VaultWorkers(2).start();
   try {
     const checked = workers.quickCheck(path);
+    warmSealingInBackground();
     timing.kdfStart = performance.now();
     const keyed = unlockKey(header, password);
     const [check, key] = await Promise.allSettled([checked, keyed]);
@@ -206,7 +208,6 @@ export async function openVault(path: string, password: string, timing: UnlockTi
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
  * ownership of `vaultKey` (zeroed on lock or failure). */
 export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers): Promise<VaultStore> {
-  const TS = performance.now();
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
@@ -219,14 +220,11 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
       db.close();
       throw e;
     }
-    const TL = performance.now();
     await store.loadIndex(workers ?? own);
-    if (process.env.KH_TRACE) console.error(`openWithKey: before loadIndex ${(TL - TS).toFixed(1)} loadIndex ${(performance.now() - TL).toFixed(1)}`);
-    const TC = performance.now();
     const keys = Number(store.connection().prepare('SELECT count(*) FROM keys').pluck().get());
     const indexed = store.stats().keys;
     if (keys !== indexed) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${keys} keys stored but ${indexed} in the sealed index.`);
-    if (process.env.KH_TRACE) console.error(`count ${(performance.now() - TC).toFixed(1)}`);
+    void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
     return store;
   } catch (e) {
     if (store) store.lock();

@@ -96,6 +96,8 @@ function damaged(seg: number, what = 'is not valid'): KeyholdError {
 export class PackedSegment {
   private hay: string | null = null;
   private hayStarts: Int32Array | null = null;
+  /** how often each ASCII character occurs in the haystack (search starts from the rarest) */
+  private freq: Uint32Array | null = null;
   private lower: Array<string | undefined> = [];
 
   private constructor(
@@ -302,6 +304,13 @@ export class PackedSegment {
       this.hay = parts.join('');
     }
     this.hayStarts = starts;
+    const freq = new Uint32Array(128);
+    const hay = this.hay;
+    for (let j = 0; j < hay.length; j++) {
+      const c = hay.charCodeAt(j);
+      if (c < 128) freq[c]!++;
+    }
+    this.freq = freq;
   }
 
   /**
@@ -322,15 +331,31 @@ export class PackedSegment {
     this.warmSearch();
     const hay = this.hay!;
     const starts = this.hayStarts!;
-    let pos = hay.indexOf(needle);
+    // indexOf finds a needle's first character with memchr and then compares: 'a' or 'e' stop it
+    // every few bytes, 'q' or '-' almost never. So look for the needle from its rarest character
+    // on, and check the characters before it at each hit.
+    const freq = this.freq!;
+    let k = 0;
+    for (let j = 1; j < needle.length; j++) {
+      const c = needle.charCodeAt(j);
+      if ((c < 128 ? freq[c]! : 0) < (needle.charCodeAt(k) < 128 ? freq[needle.charCodeAt(k)]! : 0)) k = j;
+    }
+    const sub = k === 0 ? needle : needle.slice(k);
+    let pos = hay.indexOf(sub, k);
     let rec = 0;
     while (pos >= 0) {
-      // hits come in increasing order: walk the record starts forward instead of searching
-      while (starts[rec + 1]! <= pos) rec++;
+      const at = pos - k;
+      if (k > 0 && !hay.startsWith(needle, at)) {
+        pos = hay.indexOf(sub, pos + 1);
+        continue;
+      }
+      // hits come in increasing order: walk the record starts forward instead of searching (a
+      // match never spans two records: they end with '\0', which no needle holds)
+      while (starts[rec + 1]! <= at) rec++;
       if (!keep || keep(this, rec)) {
         if (count++ < cap) idx.push(rec);
       }
-      pos = hay.indexOf(needle, starts[rec + 1]!);
+      pos = hay.indexOf(sub, starts[rec + 1]! + k);
     }
     return { count, idx };
   }

@@ -13,7 +13,9 @@ export const WorkspaceData = z.object({
 
 export const EnvironmentData = z.object({ name: z.string(), remoteId: z.string().nullable() });
 
-export const VersionData = z.object({ publicPart: z.string().nullable(), remoteId: z.string().nullable() });
+/** createdAt: a sealed copy of the clear created_at column (absent in rows written before it was
+ * added), checked against it on read */
+export const VersionData = z.object({ publicPart: z.string().nullable(), remoteId: z.string().nullable(), createdAt: z.string().optional() });
 
 export const AuditData = z.object({
   action: z.string(),

@@ -18,7 +18,6 @@ const { inflateRawSync } = require('node:zlib');
 const nacl = require(workerData.nacl);
 const Database = require(workerData.sqlite);
 const binding = workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {};
-const conns = new Map();
 
 function openSegment(key, seg, box) {
   if (box.length < 40) return null;
@@ -39,6 +38,16 @@ function openSegment(key, seg, box) {
   }
 }
 
+// Warm the JIT now (while the KDF runs): tweetnacl's cipher runs 10-50 times slower until V8 has
+// optimized it, and the first segments would pay for that.
+{
+  const key = new Uint8Array(32);
+  const nonce = new Uint8Array(24);
+  const msg = new Uint8Array(16384);
+  for (let i = 0; i < 12; i++) nacl.secretbox.open(nacl.secretbox(msg, nonce, key), nonce, key);
+  inflateRawSync(require('node:zlib').deflateRawSync(msg));
+}
+
 parentPort.on('message', (m) => {
   try {
     if (m.op === 'check') {
@@ -52,14 +61,12 @@ parentPort.on('message', (m) => {
     } else if (m.op === 'open') {
       const key = m.key;
       const out = [];
-      const transfer = [];
       try {
         for (const s of m.segs) {
           const r = openSegment(key, s.seg, s.data);
           if (r && r.plain) {
             const u = new Uint8Array(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
             out.push({ seg: s.seg, plain: u });
-            if (!transfer.includes(u.buffer)) transfer.push(u.buffer);
           } else {
             out.push({ seg: s.seg, plain: null, inflateError: Boolean(r && r.inflateError) });
           }
@@ -68,23 +75,25 @@ parentPort.on('message', (m) => {
         key.fill(0);
       }
       // pooled Buffers share one ArrayBuffer: copy those rather than transfer the pool
-      const own = out.map((o) => (o.plain && o.plain.byteLength !== o.plain.buffer.byteLength ? { ...o, plain: new Uint8Array(o.plain) } : o));
+      const own = out.map((o) => {
+        if (!o.plain || o.plain.byteLength === o.plain.buffer.byteLength) return o;
+        const copy = new Uint8Array(o.plain);
+        o.plain.fill(0);
+        return { ...o, plain: copy };
+      });
       const ownTransfer = [];
       for (const o of own) if (o.plain && !ownTransfer.includes(o.plain.buffer)) ownTransfer.push(o.plain.buffer);
       parentPort.postMessage({ id: m.id, ok: true, result: own }, ownTransfer);
     } else if (m.op === 'checkpoint') {
-      let db = conns.get(m.path);
-      if (!db) {
-        db = new Database(m.path, { ...binding, fileMustExist: true });
+      // a connection per checkpoint: none stays open to keep the vault's last close from
+      // checkpointing and removing the WAL
+      const db = new Database(m.path, { ...binding, fileMustExist: true });
+      try {
         db.pragma('busy_timeout = 0');
-        conns.set(m.path, db);
+        parentPort.postMessage({ id: m.id, ok: true, result: db.pragma('wal_checkpoint(PASSIVE)') });
+      } finally {
+        db.close();
       }
-      const r = db.pragma('wal_checkpoint(PASSIVE)');
-      parentPort.postMessage({ id: m.id, ok: true, result: r });
-    } else if (m.op === 'close') {
-      for (const db of conns.values()) db.close();
-      conns.clear();
-      parentPort.postMessage({ id: m.id, ok: true, result: null });
     }
   } catch (e) {
     parentPort.postMessage({ id: m.id, ok: false, error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: String(e && e.message) } });
@@ -145,10 +154,6 @@ class VaultWorker {
     this.worker.on('exit', () => fail(new Error('vault worker exited')));
   }
 
-  get busy(): boolean {
-    return this.pending.size > 0;
-  }
-
   call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
@@ -203,42 +208,6 @@ export class VaultWorkers {
     const key = new Uint8Array(subkey);
     const result = await this.worker(i).call({ op: 'open', key, segs }, [key.buffer as ArrayBuffer]);
     return result as OpenedSegment[];
-  }
-
-  /**
-   * Opens many segments in jobs of `jobSize`, each worker taking the next job when it is done with
-   * one (so a worker still busy with quick_check simply takes fewer). The promises are in job order.
-   */
-  openAll(subkey: Uint8Array, segs: Array<{ seg: number; data: Uint8Array }>, jobSize: number): Array<Promise<OpenedSegment[]>> {
-    const key = new Uint8Array(subkey); // ours until the last job is posted
-    const jobs: Array<Array<{ seg: number; data: Uint8Array }>> = [];
-    for (let i = 0; i < segs.length; i += jobSize) jobs.push(segs.slice(i, i + jobSize));
-    const settle: Array<{ resolve: (v: OpenedSegment[]) => void; reject: (e: unknown) => void }> = [];
-    const promises = jobs.map((): Promise<OpenedSegment[]> => new Promise((resolve, reject) => settle.push({ resolve, reject })));
-    let next = 0;
-    const pump = (w: number): void => {
-      if (next >= jobs.length || this.closed) {
-        if (next >= jobs.length) key.fill(0);
-        for (let j = next; this.closed && j < jobs.length; j++) settle[j]!.reject(new KeyholdError('LOCKED', 'The vault is locked.'));
-        if (this.closed) next = jobs.length;
-        return;
-      }
-      const j = next++;
-      this.openSegments(w, key, jobs[j]!).then(
-        (r) => {
-          settle[j]!.resolve(r);
-          pump(w);
-        },
-        (e: unknown) => {
-          settle[j]!.reject(e);
-          pump(w);
-        },
-      );
-    };
-    // two jobs in flight per worker: no idle gap while a result travels back
-    for (let round = 0; round < 2; round++) for (let w = 0; w < this.workers.length; w++) pump(w);
-    if (jobs.length === 0) key.fill(0);
-    return promises;
   }
 
   /** A PASSIVE checkpoint on a worker's own connection (never blocks the writer). */
