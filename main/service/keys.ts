@@ -135,7 +135,7 @@ export async function bulkAddKeys(
   inputs: NewKey[],
   options: { batchSize?: number; action?: 'created' | 'imported' | 'synced'; onBatch?: (done: number) => void } = {},
 ): Promise<KeyRecord[]> {
-  const size = Math.max(1, options.batchSize ?? 256);
+  const size = Math.max(1, options.batchSize ?? 128);
   const out: KeyRecord[] = [];
   for (let i = 0; i < inputs.length; i += size) {
     const batch = inputs.slice(i, i + size);
