@@ -63,22 +63,22 @@ export async function timeKdf(kdf: KdfParams): Promise<number> {
 
 /**
  * Parameters that take about `targetMs` here: from the floor, memory grows first (up to 256 MiB:
- * memory is what makes GPUs pay), then iterations. Never below the floor.
+ * memory is what makes GPUs pay), then iterations. Never below the floor. One cold or
+ * interrupted measurement must not decide the vault's cost for years, so the floor is timed after
+ * a warm-up (the faster of two), and the estimate is checked once and corrected.
  */
 export async function calibrateKdf(targetMs = KDF_TARGET_MS): Promise<KdfParams> {
   const kdf: KdfParams = { algorithm: 'argon2id', memoryKiB: KDF_FLOOR.memoryKiB, iterations: KDF_FLOOR.iterations, parallelism: defaultParallelism() };
-  let ms = await timeKdf(kdf);
-  // memory first (measured at each step: the cost is not linear in memory on every machine)
-  while (kdf.memoryKiB < 256 * 1024 && ms * 2 <= targetMs) {
+  await timeKdf(kdf);
+  let ms = Math.min(await timeKdf(kdf), await timeKdf(kdf));
+  while (kdf.memoryKiB < 256 * 1024 && ms * 2 <= targetMs * 1.1) {
     kdf.memoryKiB *= 2;
-    ms = await timeKdf(kdf);
+    ms *= 2;
   }
-  // then iterations, checked once more by measurement (a busy machine misleads one sample)
-  for (let round = 0; round < 2 && Math.abs(ms - targetMs) > targetMs * 0.2; round++) {
-    const next = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / ms));
-    if (next === kdf.iterations) break;
-    kdf.iterations = next;
-    ms = await timeKdf(kdf);
+  if (ms < targetMs) kdf.iterations = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / ms));
+  const actual = await timeKdf(kdf);
+  if (actual < targetMs * 0.7 || actual > targetMs * 1.4) {
+    kdf.iterations = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / actual));
   }
   return kdf;
 }
