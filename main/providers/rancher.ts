@@ -57,7 +57,7 @@ export class RancherProvider implements RemotePlatform {
   constructor(
     readonly baseUrl: string,
     private readonly accessKey: string,
-    private readonly secretKey: string,
+    secretKey: string,
     private readonly options: ProviderOptions = {},
   ) {
     this.http = this.client(accessKey, secretKey);
