@@ -3,7 +3,7 @@
 // verified exactly; keys are registered through a test-only admin route (Encord has no public API
 // for it), a duplicate public key is refused; GET /v2/public/projects pages with pageToken.
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
+import { isResponse, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
 
 export const ADMIN_PATH = '/__admin/keys';
 /** how far `created` may be from the server's clock, seconds */
@@ -84,10 +84,6 @@ export function verifySignedRequest(state: EncordState, req: EmuRequest, target:
   if (!ok) return message(401, 'Invalid signature.');
   state.uses.set(key.keyId, (state.uses.get(key.keyId) ?? 0) + 1);
   return key;
-}
-
-function isResponse(v: unknown): v is EmuResponse {
-  return typeof v === 'object' && v !== null && 'status' in v && typeof (v as EmuResponse).status === 'number';
 }
 
 function admin(state: EncordState, req: EmuRequest, workspace: string): EmuResponse {

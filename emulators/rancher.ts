@@ -5,7 +5,7 @@
 // collections with pagination and filters, and Rancher's error bodies.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
+import { isResponse, jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
 
 const SCHEMA_FILE = join(__dirname, 'data', 'rancher-v2beta-schemas.json');
 const CAPTURED_HOST = 'http://rancher.example:8080';
@@ -191,10 +191,6 @@ function authenticate(state: RancherState, req: EmuRequest): Caller | EmuRespons
     if (key.publicValue === access && key.secretValue === secret && key.state === 'active') return { key, accountId: key.accountId };
   }
   return UNAUTHORIZED(challenge);
-}
-
-function isResponse(v: unknown): v is EmuResponse {
-  return typeof v === 'object' && v !== null && 'status' in v && typeof (v as EmuResponse).status === 'number';
 }
 
 function keyBase(base: string, key: ApiKey, projectId: string | null): string {

@@ -61,6 +61,11 @@ export interface EmuResponse {
 
 export type EmuHandler = (req: EmuRequest) => EmuResponse | Promise<EmuResponse>;
 
+/** Whether a parse or auth step answered with a response (an error) instead of a value. */
+export function isResponse(v: unknown): v is EmuResponse {
+  return typeof v === 'object' && v !== null && 'status' in v && typeof (v as EmuResponse).status === 'number';
+}
+
 export interface EmulatorServer {
   readonly name: string;
   readonly url: string;

@@ -1,7 +1,7 @@
 // Syncano API v1.1 emulator (PLATFORMS.md "Syncano"): account auth and account key reset,
 // instances, instance API keys with flags and reset_key, users with user keys and reset, the
 // user endpoint, Django-REST-style error bodies and statuses, {next, prev, objects} paging.
-import { jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
+import { isResponse, jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
 
 const HEX = '0123456789abcdef';
 const FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
@@ -180,8 +180,6 @@ function authenticate(state: SyncanoState, req: EmuRequest): Caller | EmuRespons
   }
   return NO_SUCH_KEY;
 }
-
-const isResponse = (v: unknown): v is EmuResponse => typeof v === 'object' && v !== null && 'status' in v && typeof (v as EmuResponse).status === 'number';
 
 function accountView(a: Account, withKey: boolean) {
   const view = { id: a.id, email: a.email, first_name: a.first_name, last_name: a.last_name, is_active: a.is_active, has_password: true, metadata: a.metadata };

@@ -3,6 +3,7 @@
 // preload import only types from here; main/ipc/router.ts enforces the schemas at runtime.
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errors';
+import { KEY_KINDS, KEY_STATES, PROVIDERS } from './vault/types';
 
 export { ERROR_CODES, type ErrorCode };
 
@@ -82,9 +83,9 @@ export const VaultBackupOutput = z.object({ path: z.string(), bytes: z.number().
 export const VaultRestoreInput = z.object({ file: z.string().min(1), passphrase: Password, password: Password }).strict();
 export const VaultRestoreOutput = z.object({ path: z.string(), workspaces: z.number().int(), environments: z.number().int(), keys: z.number().int() });
 
-const ProviderName = z.enum(['syncano', 'rancher', 'encord', 'github', 'local']);
-const KeyKindName = z.enum(['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair']);
-const KeyStateName = z.enum(['active', 'inactive', 'revoked']);
+const ProviderName = z.enum(PROVIDERS);
+const KeyKindName = z.enum(KEY_KINDS);
+const KeyStateName = z.enum(KEY_STATES);
 const Id = z.string().min(1).max(200);
 export const WorkspaceView = z.object({
   id: z.string(),

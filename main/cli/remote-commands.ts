@@ -3,6 +3,7 @@
 // crash of an earlier run is finished (or rolled back) before new remote work starts.
 import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
+import { SYNCANO_FLAGS } from '../providers/syncano';
 import { connectWorkspace } from '../service/connect';
 import { keyDetail } from '../service/keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
@@ -16,7 +17,6 @@ import { withVault } from './with-vault';
 import { workspaceGroup } from './workspace-commands';
 
 const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair'] as const;
-const FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
 
 /** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
  * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
@@ -85,7 +85,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .addOption(new Option('--kind <kind>', 'what to create').choices(CREATE_KINDS).makeOptionMandatory())
     .requiredOption('--name <name>', 'its name')
     .option('--description <text>', 'its description')
-    .addOption(new Option('--flag <flag...>', 'Syncano API key flags').choices(FLAGS))
+    .addOption(new Option('--flag <flag...>', 'Syncano API key flags').choices(SYNCANO_FLAGS))
     .option('--key <id>', 'GitHub / Encord: register this key pair of the vault instead of a new one')
     .option('--role <role>', 'Encord: Admin, Member or user')
     .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string }) => {
@@ -176,7 +176,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .argument('<id>', 'key id')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
-    .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(FLAGS))
+    .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(SYNCANO_FLAGS))
     .option('--no-flags', 'Syncano: switch every flag off')
     .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean }) => {
       const flags = o.flags === false ? [] : o.flag;

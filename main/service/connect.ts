@@ -7,7 +7,7 @@ import { GithubProvider } from '../providers/github';
 import { SyncanoProvider, syncanoLogin } from '../providers/syncano';
 import type { KeyRecord, NewKey, VaultSession, Workspace } from '../vault/types';
 import { settleAfterLogin } from './rotation';
-import { encordWithKey, remoteWorkspace, type RemoteOptions } from './remote';
+import { encordWithKey, httpOptions, remoteWorkspace, type RemoteOptions } from './remote';
 
 export interface ConnectInput {
   workspace: string;
@@ -46,7 +46,7 @@ function storeCredential(session: VaultSession, ws: Workspace, secret: string, k
 
 export async function connectWorkspace(session: VaultSession, input: ConnectInput, opts: RemoteOptions = {}): Promise<ConnectResult> {
   const ws = remoteWorkspace(session, input.workspace);
-  const http = { ...(opts.http ?? {}), ...(ws.url ? { baseUrl: ws.url } : {}) };
+  const http = httpOptions(ws, opts);
   let record: KeyRecord;
   let identity: string;
   switch (ws.provider) {
@@ -58,9 +58,8 @@ export async function connectWorkspace(session: VaultSession, input: ConnectInpu
       break;
     }
     case 'rancher': {
-      if (!ws.url) throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
       const accessKey = need(input.accessKey, 'The access key (--public)');
-      const provider = new RancherProvider(ws.url, accessKey, need(input.secretKey, 'The secret key'), http);
+      const provider = new RancherProvider(http.baseUrl!, accessKey, need(input.secretKey, 'The secret key'), http);
       identity = (await provider.check()).identity;
       const own = await provider.findByPublicValue(null, accessKey);
       record = session.transaction(() =>
@@ -78,7 +77,7 @@ export async function connectWorkspace(session: VaultSession, input: ConnectInpu
       const keyId = need(input.keyId, 'A key pair of the vault (--key)');
       const key = session.getKey(keyId);
       if (key.kind !== 'ssh_key_pair') throw new KeyholdError('INVALID_INPUT', `Key ${key.id} is not a key pair: Encord signs with an ed25519 key pair.`);
-      identity = (await encordWithKey(session, ws, key.id, { http }).check()).identity;
+      identity = (await encordWithKey(session, ws, key.id, opts).check()).identity;
       record = session.updateKey(key.id, { meta: { ...key.meta, registeredAt: key.meta.registeredAt ?? new Date().toISOString(), encordKeyId: identity } });
       break;
     }

@@ -14,6 +14,7 @@ import { MAX_KEY_FILE_BYTES, parseKeyFile, type KeySource } from '../keys/parse-
 import type { SshPrivateKey } from '../keys/private-key';
 import { ed25519PublicBytes, oneLineComment, parsePublicKeyLine, publicKeyLine, type SshPublicKey } from '../keys/public-key';
 import type { KeyRecord, NewKey, VaultSession } from '../vault/types';
+import { resolveScope } from './keys';
 
 export interface KeyPairScope {
   workspaceId?: string | null;
@@ -40,15 +41,8 @@ export function defaultComment(): string {
 
 /** Checks the scope and fills the workspace of an environment given alone. */
 function resolveIds(session: VaultSession, scope: KeyPairScope): { workspaceId: string | null; environmentId: string | null } {
-  let workspaceId = scope.workspaceId ?? null;
-  let environmentId = scope.environmentId ?? null;
-  if (workspaceId) workspaceId = session.getWorkspace(workspaceId).id;
-  if (environmentId) {
-    const env = session.getEnvironment(environmentId, workspaceId ?? undefined);
-    environmentId = env.id;
-    workspaceId ??= env.workspaceId;
-  }
-  return { workspaceId, environmentId };
+  const ids = resolveScope(session, { workspace: scope.workspaceId || undefined, env: scope.environmentId || undefined });
+  return { workspaceId: ids.workspaceId ?? null, environmentId: ids.environmentId ?? null };
 }
 
 function keyPairRecord(scope: { workspaceId: string | null; environmentId: string | null }, name: string, description: string | undefined, publicKey: SshPublicKey, comment: string, privateKey: SshPrivateKey | null, extraMeta: Record<string, string> = {}): NewKey {

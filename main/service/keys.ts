@@ -85,8 +85,11 @@ export function keyDetail(session: VaultSession, record: KeyRecord, names?: Name
 export function resolveScope(session: VaultSession, scope: { workspace?: string; env?: string }): { workspaceId?: string; environmentId?: string } {
   const out: { workspaceId?: string; environmentId?: string } = {};
   if (scope.workspace !== undefined) out.workspaceId = session.getWorkspace(scope.workspace).id;
-  if (scope.env !== undefined) out.environmentId = session.getEnvironment(scope.env, out.workspaceId).id;
-  if (out.environmentId && !out.workspaceId) out.workspaceId = session.getEnvironment(out.environmentId).workspaceId;
+  if (scope.env !== undefined) {
+    const env = session.getEnvironment(scope.env, out.workspaceId);
+    out.environmentId = env.id;
+    out.workspaceId ??= env.workspaceId;
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import { connectWorkspace } from './connect';
 import type { ServiceContext } from './context';
 import { keyDetail } from './keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from './remote-keys';
-import { pendingRotations, resumeRotations, rotateKeys, rotationSummary } from './rotation';
+import { pendingRotations, resumeRotations, rotateKeys, rotationSummary, type RotationProgress } from './rotation';
 import { syncWorkspace } from './sync';
 import type { VaultManager } from './vault-manager';
 
@@ -27,7 +27,7 @@ type RemoteChannels =
   | 'remote.resume';
 
 export function remoteHandlers(ctx: ServiceContext, vault: VaultManager): Pick<Handlers, RemoteChannels> {
-  const progress = { onProgress: (p: { total: number; done: number; failed: number; keyId: string; ok: boolean }) => ctx.emit('keys.rotation.progress', p) };
+  const progress = { onProgress: (p: RotationProgress) => ctx.emit('keys.rotation.progress', p) };
   let resumed: Promise<unknown> | null = null;
   const resume = (session: VaultSession) => (resumed ??= resumeRotations(session, progress).catch(() => undefined).finally(() => (resumed = null)));
   vault.onUnlock((session) => {

@@ -15,17 +15,21 @@ export interface RemoteOptions {
   http?: ProviderOptions;
 }
 
+/** A workspace on a platform (not local). */
+export type RemoteWorkspace = Workspace & { provider: RemoteProvider };
+
 export function isRemoteProvider(p: string): p is RemoteProvider {
   return (REMOTE_PROVIDERS as readonly string[]).includes(p);
 }
 
-export function remoteWorkspace(session: VaultSession, idOrName: string): Workspace & { provider: RemoteProvider } {
+export function remoteWorkspace(session: VaultSession, idOrName: string): RemoteWorkspace {
   const ws = session.getWorkspace(idOrName);
   if (!isRemoteProvider(ws.provider)) throw new KeyholdError('USAGE', `Workspace ${ws.name} is local: it has no platform to talk to.`);
-  return ws as Workspace & { provider: RemoteProvider };
+  return ws as RemoteWorkspace;
 }
 
-function httpOptions(ws: Workspace, opts: RemoteOptions): ProviderOptions {
+/** The workspace's base URL over the caller's knobs (Rancher has no default: USAGE without one). */
+export function httpOptions(ws: Workspace, opts: RemoteOptions): ProviderOptions {
   const out: ProviderOptions = { ...(opts.http ?? {}) };
   if (ws.url) out.baseUrl = ws.url;
   else if (ws.provider === 'rancher') throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
@@ -61,7 +65,7 @@ export function encordFor(session: VaultSession, ws: Workspace, opts: RemoteOpti
   return encordWithKey(session, ws, credentialOf(session, ws).id, opts);
 }
 
-export function platformFor(session: VaultSession, ws: Workspace & { provider: RemoteProvider }, opts: RemoteOptions = {}): RemotePlatform {
+export function platformFor(session: VaultSession, ws: RemoteWorkspace, opts: RemoteOptions = {}): RemotePlatform {
   switch (ws.provider) {
     case 'syncano':
       return syncanoFor(session, ws, opts);
@@ -75,7 +79,7 @@ export function platformFor(session: VaultSession, ws: Workspace & { provider: R
 }
 
 /** The workspace a key belongs to, which must be a connected remote one. */
-export function keyWorkspace(session: VaultSession, key: KeyRecord): Workspace & { provider: RemoteProvider } {
+export function keyWorkspace(session: VaultSession, key: KeyRecord): RemoteWorkspace {
   if (!key.workspaceId) throw new KeyholdError('USAGE', `Key ${key.id} belongs to no workspace, so no platform manages it.`);
   return remoteWorkspace(session, key.workspaceId);
 }

@@ -21,7 +21,7 @@ import { publicKeyLine } from '../keys/public-key';
 import { hasStatus, isTransient } from '../providers/http';
 import type { RancherProvider } from '../providers/rancher';
 import type { KeyPatch, KeyRecord, PendingOperation, VaultSession } from '../vault/types';
-import { environmentRemoteId, githubFor, keyWorkspace, rancherFor, syncanoFor, type RemoteOptions } from './remote';
+import { environmentRemoteId, githubFor, keyWorkspace, rancherFor, syncanoFor, type RemoteOptions, type RemoteWorkspace } from './remote';
 
 export const ROTATION = 'rotation';
 
@@ -265,9 +265,10 @@ class Runner {
     }
   }
 
-  /** One step; true when the rotation is over. */
-  private ws: ReturnType<typeof keyWorkspace> | undefined;
+  /** the key's workspace, read once per runner */
+  private ws: RemoteWorkspace | undefined;
 
+  /** One step; true when the rotation is over. */
   private async step(): Promise<boolean> {
     const data = parseData(this.op);
     const ws = (this.ws ??= keyWorkspace(this.session, this.session.getKey(this.keyId)));
@@ -281,7 +282,7 @@ class Runner {
     }
   }
 
-  private async rancher(data: z.output<typeof RancherData>, ws: ReturnType<typeof keyWorkspace>): Promise<boolean> {
+  private async rancher(data: z.output<typeof RancherData>, ws: RemoteWorkspace): Promise<boolean> {
     // one provider per workspace for the whole batch, rebuilt after its credential is rotated
     const rancher = () => {
       let p = this.shared.managers.get(ws.id);
@@ -355,7 +356,7 @@ class Runner {
     }
   }
 
-  private async rollbackRancher(data: z.output<typeof RancherData>, ws: ReturnType<typeof keyWorkspace>): Promise<void> {
+  private async rollbackRancher(data: z.output<typeof RancherData>, ws: RemoteWorkspace): Promise<void> {
     if (this.op.step !== 'rolling_back') {
       this.session.transaction(() => {
         this.session.addVersion(this.keyId, data.oldSecret, { publicPart: data.oldPublic, remoteId: data.oldRemoteId });
@@ -366,7 +367,7 @@ class Runner {
     this.abandon();
   }
 
-  private async syncano(data: z.output<typeof SyncanoData>, ws: ReturnType<typeof keyWorkspace>): Promise<boolean> {
+  private async syncano(data: z.output<typeof SyncanoData>, ws: RemoteWorkspace): Promise<boolean> {
     const syncano = () => syncanoFor(this.session, ws, this.opts);
     const store = async (value: string) => {
       await this.store(data, value);
@@ -442,7 +443,7 @@ class Runner {
     return this.session.readSecret(this.keyId);
   }
 
-  private async github(data: z.output<typeof GithubData>, ws: ReturnType<typeof keyWorkspace>): Promise<boolean> {
+  private async github(data: z.output<typeof GithubData>, ws: RemoteWorkspace): Promise<boolean> {
     const github = () => githubFor(this.session, ws, this.opts);
     switch (this.op.step) {
       case 'registering': {

@@ -2,6 +2,7 @@
 // refreshes names, states, flags and public parts, stores a secret the platform hands out when
 // it changed (as a new version: the old one is kept), and marks keys that vanished remotely with
 // remoteMissing. It never deletes a local key or secret.
+import { keyBody } from '../providers/github';
 import type { RemoteEnvironment, RemoteKey } from '../providers/types';
 import type { Environment, KeyRecord, VaultSession } from '../vault/types';
 import { platformFor, remoteWorkspace, type RemoteOptions } from './remote';
@@ -30,7 +31,7 @@ function uniqueName(taken: Set<string>, name: string, remoteId: string): string 
 }
 
 /** Public parts compared as the platform stores them (GitHub drops an OpenSSH line's comment). */
-const samePublic = (a: string | null, b: string) => a !== null && a.trim().split(/\s+/).slice(0, 2).join(' ') === b.trim().split(/\s+/).slice(0, 2).join(' ');
+const samePublic = (a: string | null, b: string) => a !== null && keyBody(a) === keyBody(b);
 
 const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
@@ -69,7 +70,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     // keys mid-rotation change their remote id under us: the journal owns them until it is done
     const rotating = new Set(session.listPending(ROTATION).map((op) => op.keyId));
     const local = session.listKeys({ workspaceId: ws.id }).items.filter((k) => k.remoteId);
-    const envOf = (k: KeyRecord) => (k.environmentId ? (envs.find((e) => e.id === k.environmentId) ?? null) : null);
+    const envById = new Map(envs.map((e) => [e.id, e]));
+    const envOf = (k: KeyRecord) => (k.environmentId ? (envById.get(k.environmentId) ?? null) : null);
     const localKey = (k: KeyRecord) => `${k.kind}|${envOf(k)?.remoteId ?? ''}|${k.remoteId}`;
     const locals = new Map(local.map((k) => [localKey(k), k]));
     const seen = new Set<string>();

@@ -8,6 +8,7 @@ import { listAuditEvents, verifyAuditTrail } from './audit';
 import { restoreBackup, writeBackup } from './backup';
 import type { ServiceContext } from './context';
 import { addKey, copySecret, editKey, keyDetail, keyHistory, keyView, listKeyViews, removeKey, revealSecret } from './keys';
+import type { VaultSession } from '../vault/types';
 import type { VaultManager } from './vault-manager';
 import { readSettings, writeSettings } from './vault-settings';
 import { addEnvironment, addWorkspace, listEnvironmentViews, removeEnvironment, removeWorkspace, updateWorkspace } from './workspaces';
@@ -43,6 +44,13 @@ type VaultChannels =
   | 'audit.list'
   | 'audit.verify';
 
+/** The app asks for the master password again before changing the vault's key: an unattended
+ * unlocked window is not enough (WRONG_PASSWORD otherwise). */
+async function confirmMasterPassword(session: VaultSession, password: string): Promise<void> {
+  const key = await unlockKey(inspectVaultFile(session.path), password);
+  key.fill(0);
+}
+
 export function vaultHandlers(ctx: ServiceContext, vault: VaultManager): Pick<Handlers, VaultChannels> {
   return {
     'vault.create': async ({ password, kdf }) => {
@@ -60,9 +68,7 @@ export function vaultHandlers(ctx: ServiceContext, vault: VaultManager): Pick<Ha
     'vault.info': () => vault.session().stats(),
     'vault.changePassword': async ({ currentPassword, newPassword }) => {
       const session = vault.session();
-      // the app asks for the current password again: an unattended unlocked window is not enough
-      const key = await unlockKey(inspectVaultFile(session.path), currentPassword);
-      key.fill(0);
+      await confirmMasterPassword(session, currentPassword);
       await changeMasterPassword(session, newPassword);
       return { changed: true as const };
     },
@@ -76,8 +82,7 @@ export function vaultHandlers(ctx: ServiceContext, vault: VaultManager): Pick<Ha
     'vault.kdf.measure': async (kdf) => ({ ms: await timeKdf({ algorithm: 'argon2id', ...kdf }) }),
     'vault.kdf.set': async ({ password, kdf }) => {
       const session = vault.session();
-      const key = await unlockKey(inspectVaultFile(session.path), password);
-      key.fill(0);
+      await confirmMasterPassword(session, password);
       const params = { algorithm: 'argon2id' as const, ...kdf };
       const t0 = performance.now();
       await changeMasterPassword(session, password, params, 'kdf_upgraded');

@@ -6,21 +6,10 @@ import { KeyholdError } from '../errors';
 import { createVault, openVault, type CreateVaultOptions } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { ServiceContext } from './context';
+import { autoLockMinutes } from './vault-settings';
 
 export type LockReason = 'explicit' | 'idle' | 'suspend' | 'screen-lock';
 export type VaultState = 'absent' | 'locked' | 'unlocked';
-
-export const SETTING_DEFAULTS = {
-  autoLockMinutes: 10,
-  clipboardClearSeconds: 30,
-  theme: 'system',
-} as const;
-
-export function autoLockMinutes(session: VaultSession): number {
-  const raw = session.getSetting('autoLockMinutes');
-  const n = raw === null ? NaN : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : SETTING_DEFAULTS.autoLockMinutes;
-}
 
 export class VaultManager {
   private current: VaultSession | null = null;
