@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateKeyPairs } from '../main/service/keypairs';
 import { createVault } from '../main/vault';
+import { percentile } from './percentile';
 import type { BenchSuite } from './suite';
+import { BENCH_PASSWORD, FLOOR_KDF } from './vault-data';
 
 const BATCH = 1000;
 const BATCH_RUNS = 3;
@@ -19,11 +21,6 @@ function perSecond(count: number, startNs: bigint): number {
   return count / (Number(process.hrtime.bigint() - startNs) / 1e9);
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 export const keysSuite: BenchSuite = {
   name: 'keys',
   title: 'ed25519 key pairs: Keyhold (generate + seal + store) vs Node native vs ssh-keygen processes',
@@ -32,7 +29,7 @@ export const keysSuite: BenchSuite = {
     const dir = mkdtempSync(join(tmpdir(), 'keyhold-bench-keys-'));
     try {
       // the KDF floor: unlocking is not what is measured here
-      const session = await createVault(join(dir, 'bench.keyhold'), 'bench password', { kdf: { memoryKiB: 65536, iterations: 3, parallelism: 1 } });
+      const session = await createVault(join(dir, 'bench.keyhold'), BENCH_PASSWORD, { kdf: FLOOR_KDF });
       const inputs = (run: number) => Array.from({ length: BATCH }, (_, i) => ({ name: `bench-${run}-${i}`, comment: `bench${i}@keyhold` }));
       await generateKeyPairs(session, inputs(-1).slice(0, 50)); // warm-up
       const vaultRates: number[] = [];
@@ -58,7 +55,7 @@ export const keysSuite: BenchSuite = {
       }
       const sshKeygen = perSecond(SSH_KEYGEN_RUNS, t);
 
-      const vault = median(vaultRates);
+      const vault = percentile(vaultRates, 50);
       return {
         'keys.vault_batch_per_s': vault,
         'keys.native_sync_per_s': nativeSync,

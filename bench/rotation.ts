@@ -14,6 +14,7 @@ import { resumeRotations, rotateKeys } from '../main/service/rotation';
 import { syncWorkspace } from '../main/service/sync';
 import { createVault } from '../main/vault';
 import type { BenchSuite } from './suite';
+import { BENCH_PASSWORD, FLOOR_KDF } from './vault-data';
 
 const KEYS = 1000;
 const CONCURRENCY = 96;
@@ -55,7 +56,7 @@ export const rotationSuite: BenchSuite = {
     const emu = await startEmulators();
     const setFaults = (f: Record<string, number>) => fetch(`${emu.url}/__faults`, { method: 'POST', body: JSON.stringify(f) });
     try {
-      const session = await createVault(join(dir, 'bench.keyhold'), 'bench-password', { kdf: { memoryKiB: 65536, iterations: 3, parallelism: 1 } });
+      const session = await createVault(join(dir, 'bench.keyhold'), BENCH_PASSWORD, { kdf: FLOOR_KDF });
       session.addWorkspace({ name: 'bench', provider: 'rancher', url: emu.url });
       await connectWorkspace(session, { workspace: 'bench', accessKey: emu.accessKey, secretKey: emu.secretKey });
       await syncWorkspace(session, 'bench');

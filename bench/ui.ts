@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { launchBridge } from '../e2e/harness/bridge';
+import { percentile } from './percentile';
 import type { BenchSuite } from './suite';
 import { BENCH_PASSWORD } from './vault-data';
 
@@ -33,11 +34,6 @@ interface FrameReport {
   longTasks: number;
   longestTaskMs: number;
   answers: number;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 export const uiSuite: BenchSuite = {

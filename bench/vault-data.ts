@@ -1,9 +1,10 @@
 // Deterministic, realistic key metadata for the vault bench: names, descriptions, public parts
 // and fingerprints of the sizes admins keep (not random noise, not empty).
+import { KDF_FLOOR } from '../main/vault/crypto';
 import type { KdfParams, NewKey } from '../main/vault/types';
 
 export const BENCH_PASSWORD = 'bench master password';
-export const FLOOR_KDF: KdfParams = { algorithm: 'argon2id', memoryKiB: 64 * 1024, iterations: 3, parallelism: 4 };
+export const FLOOR_KDF: KdfParams = { algorithm: 'argon2id', ...KDF_FLOOR, parallelism: 4 };
 
 const SERVICES = ['billing', 'search', 'ingest', 'auth', 'reports', 'mailer', 'cdn', 'backup', 'metrics', 'payments', 'gateway', 'scheduler', 'storage', 'webhooks', 'analytics'];
 const ROLES = ['deploy', 'read-only', 'admin', 'ci', 'sync', 'monitoring', 'migration', 'support'];

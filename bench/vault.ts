@@ -10,16 +10,12 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { calibrateKdf, timeKdf } from '../main/vault/crypto';
 import { openVault, type UnlockTiming } from '../main/vault';
+import { percentile } from './percentile';
 import type { BenchSuite } from './suite';
 import { BENCH_PASSWORD, benchQueries } from './vault-data';
 
 const KEYS = 100_000;
 const FillResult = z.object({ insert_keys_per_s: z.number(), insert_keys_per_cpu_s: z.number(), insert_max_delay_ms: z.number() });
-
-function p99(samples: number[]): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!;
-}
 
 export const vaultSuite: BenchSuite = {
   name: 'vault',
@@ -95,7 +91,7 @@ export const vaultSuite: BenchSuite = {
       return {
         unlock_ms: unlockMs,
         unlock_cpu_ms: unlockCpuMs,
-        search_p99_ms: p99(times),
+        search_p99_ms: percentile(times, 99),
         insert_keys_per_s: fill.insert_keys_per_s,
         insert_keys_per_cpu_s: fill.insert_keys_per_cpu_s,
         max_event_loop_delay_ms: Math.max(fill.insert_max_delay_ms, unlockDelay, searchDelay),

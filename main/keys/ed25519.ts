@@ -1,6 +1,6 @@
 // ed25519 key pairs from Node's crypto (the OS CSPRNG and OpenSSL's constant-time code), and
 // signatures with them. tweetnacl is about 80x slower and stays in the tests as a cross-check.
-import { generateKeyPair, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyholdError } from '../errors';
 import { ed25519KeyObject, ed25519PrivateKey, ed25519PublicKeyObject, ed25519RawFromKeyObject, ed25519Seed, type SshPrivateKey } from './private-key';
@@ -8,17 +8,18 @@ import { ed25519PublicBytes, type SshPublicKey } from './public-key';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-export function generateEd25519(comment = ''): SshPrivateKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
+function fromGenerated(privateKey: KeyObject, comment: string): SshPrivateKey {
   const raw = ed25519RawFromKeyObject(privateKey);
   return ed25519PrivateKey(raw.seed, raw.publicKey, comment);
 }
 
+export function generateEd25519(comment = ''): SshPrivateKey {
+  return fromGenerated(generateKeyPairSync('ed25519').privateKey, comment);
+}
+
 /** The same on libuv's thread pool, so that a batch uses every core. */
 export async function generateEd25519Async(comment = ''): Promise<SshPrivateKey> {
-  const { privateKey } = await generateKeyPairAsync('ed25519');
-  const raw = ed25519RawFromKeyObject(privateKey);
-  return ed25519PrivateKey(raw.seed, raw.publicKey, comment);
+  return fromGenerated((await generateKeyPairAsync('ed25519')).privateKey, comment);
 }
 
 /** The 64-byte ed25519 signature (RFC 8032) of `data`. */

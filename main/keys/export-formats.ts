@@ -34,10 +34,6 @@ export interface RenderOptions {
   forEncord?: boolean;
 }
 
-export function isPrivateFormat(format: ExportFormat): boolean {
-  return format !== 'pub';
-}
-
 export function renderExport(key: ExportableKey, format: ExportFormat, options: RenderOptions = {}): RenderedExport {
   if (format === 'pub') return { text: `${publicKeyLine(key.publicKey, key.comment)}\n`, isPrivate: false, passphraseProtected: false };
   const priv = key.privateKey;

@@ -2,8 +2,8 @@
 // SPKI public keys, read and written by Node's crypto (OpenSSL's decoders).
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { KeyholdError } from '../errors';
-import { fromKeyObject, toKeyObject, type SshPrivateKey } from './private-key';
-import { ECDSA_CURVES, parsePublicBlob, unsupportedType, type SshPublicKey } from './public-key';
+import { fromKeyObject, jwkField, toKeyObject, type SshPrivateKey } from './private-key';
+import { ECDSA_CURVES, ecdsaTypeOfJwk, parsePublicBlob, unsupportedType, type SshPublicKey } from './public-key';
 import { SshWriter } from './ssh-wire';
 
 export const PRIVATE_PEM_LABELS = {
@@ -61,14 +61,13 @@ export function decodePemPublicKey(text: string, label: (typeof PUBLIC_PEM_LABEL
     throw new KeyholdError('INVALID_INPUT', `Malformed ${label} file: OpenSSL cannot read it (corrupt or truncated).`);
   }
   const jwk = keyObject.export({ format: 'jwk' });
-  const raw = (v: string | undefined) => Buffer.from(v ?? '', 'base64url');
+  const raw = (v: string | undefined) => jwkField(v, `${label} file`);
   const w = new SshWriter();
   if (keyObject.asymmetricKeyType === 'ed25519') w.string('ssh-ed25519').string(raw(jwk.x));
   else if (keyObject.asymmetricKeyType === 'rsa') w.string('ssh-rsa').mpint(raw(jwk.e)).mpint(raw(jwk.n));
   else if (keyObject.asymmetricKeyType === 'ec') {
-    const entry = Object.entries(ECDSA_CURVES).find(([, c]) => c.jwk === jwk.crv);
-    if (!entry) throw unsupportedType(`ecdsa ${String(jwk.crv)}`);
-    w.string(entry[0]).string(entry[1].name).string(Buffer.concat([Buffer.from([4]), raw(jwk.x), raw(jwk.y)]));
+    const type = ecdsaTypeOfJwk(jwk.crv);
+    w.string(type).string(ECDSA_CURVES[type].name).string(Buffer.concat([Buffer.from([4]), raw(jwk.x), raw(jwk.y)]));
   } else throw unsupportedType(keyObject.asymmetricKeyType ?? 'unknown');
   return parsePublicBlob(w.toBuffer(), `${label} file`);
 }

@@ -7,6 +7,7 @@ import {
   checkEcPoint,
   checkRsaModulus,
   ECDSA_CURVES,
+  ecdsaTypeOfJwk,
   ed25519PublicBlob,
   isEcdsaType,
   isSshKeyType,
@@ -39,11 +40,12 @@ export function ed25519PublicKeyObject(publicKey: Buffer): KeyObject {
 
 /** The raw public key of a seed, computed by OpenSSL. */
 export function ed25519PublicFromSeed(seed: Buffer): Buffer {
-  return jwkBytes(createPublicKey(ed25519KeyObject(seed)).export({ format: 'jwk' }).x);
+  return jwkField(createPublicKey(ed25519KeyObject(seed)).export({ format: 'jwk' }).x, 'ed25519 key');
 }
 
-function jwkBytes(v: string | undefined): Buffer {
-  if (typeof v !== 'string') throw new Error('ed25519 JWK without its key bytes');
+/** One base64url field of a JWK that Node exported. */
+export function jwkField(v: string | undefined, what: string): Buffer {
+  if (typeof v !== 'string') throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: a key field is missing.`);
   return Buffer.from(v, 'base64url');
 }
 
@@ -51,7 +53,7 @@ function jwkBytes(v: string | undefined): Buffer {
  * cost about 150 us a key, six times the generation itself. */
 export function ed25519RawFromKeyObject(privateKey: KeyObject): { seed: Buffer; publicKey: Buffer } {
   const jwk = privateKey.export({ format: 'jwk' });
-  return { seed: jwkBytes(jwk.d), publicKey: jwkBytes(jwk.x) };
+  return { seed: jwkField(jwk.d, 'ed25519 key'), publicKey: jwkField(jwk.x, 'ed25519 key') };
 }
 
 export function ed25519PrivateKey(seed: Buffer, publicKey: Buffer, comment: string): SshPrivateKey {
@@ -162,10 +164,7 @@ export function toKeyObject(key: SshPrivateKey): KeyObject {
 export function fromKeyObject(keyObject: KeyObject, comment: string, what: string): SshPrivateKey {
   const kind = keyObject.asymmetricKeyType;
   const jwk = keyObject.export({ format: 'jwk' });
-  const raw = (v: string | undefined): Buffer => {
-    if (typeof v !== 'string') throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: a key field is missing.`);
-    return Buffer.from(v, 'base64url');
-  };
+  const raw = (v: string | undefined) => jwkField(v, what);
   const w = new SshWriter();
   if (kind === 'ed25519') {
     const seed = raw(jwk.d);
@@ -174,11 +173,9 @@ export function fromKeyObject(keyObject: KeyObject, comment: string, what: strin
   } else if (kind === 'rsa') {
     w.string('ssh-rsa').mpint(raw(jwk.n)).mpint(raw(jwk.e)).mpint(raw(jwk.d)).mpint(raw(jwk.qi)).mpint(raw(jwk.p)).mpint(raw(jwk.q));
   } else if (kind === 'ec') {
-    const entry = Object.entries(ECDSA_CURVES).find(([, c]) => c.jwk === jwk.crv);
-    if (!entry) throw unsupportedType(`ecdsa ${String(jwk.crv)}`);
-    const [type, curve] = entry;
+    const type = ecdsaTypeOfJwk(jwk.crv);
     const point = Buffer.concat([Buffer.from([4]), raw(jwk.x), raw(jwk.y)]);
-    w.string(type).string(curve.name).string(point).mpint(raw(jwk.d));
+    w.string(type).string(ECDSA_CURVES[type].name).string(point).mpint(raw(jwk.d));
   } else {
     throw unsupportedType(kind ?? 'unknown');
   }

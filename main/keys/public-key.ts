@@ -40,6 +40,13 @@ export const ECDSA_CURVES: Record<EcdsaKeyType, EcdsaCurve> = {
   'ecdsa-sha2-nistp521': { name: 'nistp521', bits: 521, size: 66, jwk: 'P-521', openssl: 'secp521r1' },
 };
 
+/** The ECDSA key type of a JWK curve name (as Node exports EC keys). */
+export function ecdsaTypeOfJwk(crv: unknown): EcdsaKeyType {
+  const type = (Object.keys(ECDSA_CURVES) as EcdsaKeyType[]).find((t) => ECDSA_CURVES[t].jwk === crv);
+  if (!type) throw unsupportedType(`ecdsa ${String(crv)}`);
+  return type;
+}
+
 /** OpenSSH's limits (SSH_RSA_MINIMUM_MODULUS_SIZE, OPENSSL_RSA_MAX_MODULUS_BITS). */
 export const RSA_MIN_BITS = 1024;
 export const RSA_MAX_BITS = 16384;

@@ -10,8 +10,9 @@ import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import { checkKdfFloor, deriveKey, secretboxOpen, secretboxSeal, unwrapKey, wrapKey, type StoredKdf } from './crypto';
 import { StoredKdfSchema } from './header';
+import { AuditData, EnvironmentData, PendingData, WorkspaceData } from './records';
 import type { VaultDump } from './session';
-import { AUDIT_ACTIONS, KEY_KINDS, KEY_STATES, PROVIDERS, type KdfParams } from './types';
+import { AUDIT_ACTIONS, KEY_KINDS, KEY_STATES, type KdfParams } from './types';
 
 const MAGIC = Buffer.from('KEYHOLD-BACKUP 1\n', 'latin1');
 
@@ -39,10 +40,8 @@ const KeyRecordSchema = z.object({
 });
 
 const DumpSchema = z.object({
-  workspaces: z.array(
-    z.object({ id: z.string(), name: z.string(), provider: z.enum(PROVIDERS), url: z.string().nullable(), credentialKeyId: z.string().nullable(), createdAt: z.string() }),
-  ),
-  environments: z.array(z.object({ id: z.string(), workspaceId: z.string(), name: z.string(), remoteId: z.string().nullable(), createdAt: z.string() })),
+  workspaces: z.array(WorkspaceData.extend({ id: z.string(), createdAt: z.string() })),
+  environments: z.array(EnvironmentData.extend({ id: z.string(), workspaceId: z.string(), createdAt: z.string() })),
   keys: z.array(
     z.object({
       record: KeyRecordSchema,
@@ -53,27 +52,8 @@ const DumpSchema = z.object({
     }),
   ),
   settings: z.record(z.string(), z.string()),
-  pending: z.array(
-    z.object({
-      id: z.string(),
-      type: z.string(),
-      keyId: z.string().nullable(),
-      step: z.string(),
-      data: z.record(z.string(), z.unknown()),
-      createdAt: z.string(),
-      updatedAt: z.string(),
-    }),
-  ),
-  audit: z.array(
-    z.object({
-      seq: z.number().int(),
-      at: z.string(),
-      action: z.enum(AUDIT_ACTIONS),
-      keyId: z.string().nullable(),
-      workspaceId: z.string().nullable(),
-      detail: z.string(),
-    }),
-  ),
+  pending: z.array(PendingData.extend({ id: z.string(), createdAt: z.string(), updatedAt: z.string() })),
+  audit: z.array(AuditData.extend({ seq: z.number().int(), at: z.string(), action: z.enum(AUDIT_ACTIONS) })),
 });
 
 const damaged = (why: string) => new KeyholdError('INTEGRITY', `The backup file is damaged or not a Keyhold backup (${why}).`);

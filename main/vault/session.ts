@@ -3,7 +3,7 @@
 // it writes, it catches up with commits of other processes (PRAGMA data_version + segment revs).
 import { statSync } from 'node:fs';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import { pooledRandom, type Sealer } from './crypto';
@@ -259,9 +259,7 @@ export class VaultStore implements VaultSession {
     }
   }
 
-  private loadSegmentRow(raw: unknown): void {
-    if (raw === undefined) return;
-    const { seg, rev, data } = row(SegmentRow, raw, 'index_segments');
+  private loadSegmentRow({ seg, rev, data }: z.output<typeof SegmentRow>): void {
     const sealed = this.sealer.openBytes(SEGMENT_LABEL, String(seg), data);
     let plain: Buffer | null = null;
     let inflateError = false;
@@ -273,6 +271,12 @@ export class VaultStore implements VaultSession {
       sealed.fill(0);
     }
     this.loadOpenedSegment(seg, rev, plain, inflateError);
+  }
+
+  /** One segment again as it is on disk; `get` selects seg, rev, data by seg. */
+  private reloadSegment(get: Statement, seg: number): void {
+    const r = get.get(seg);
+    if (r !== undefined) this.loadSegmentRow(row(SegmentRow, r, 'index_segments'));
   }
 
   private loadOpenedSegment(seg: number, rev: number, plain: Uint8Array | null, inflateError: boolean): void {
@@ -301,7 +305,7 @@ export class VaultStore implements VaultSession {
     }
     for (const seg of this.index.segmentIds()) if (!stored.has(seg)) this.index.dropSegment(seg);
     const get = this.conn.prepare('SELECT seg, rev, data FROM index_segments WHERE seg = ?');
-    for (const [seg, rev] of stored) if (this.index.revs.get(seg) !== rev) this.loadSegmentRow(get.get(seg));
+    for (const [seg, rev] of stored) if (this.index.revs.get(seg) !== rev) this.reloadSegment(get, seg);
   }
 
   /** Reads run in one (deferred) transaction: a consistent snapshot while another process writes. */
@@ -351,7 +355,7 @@ export class VaultStore implements VaultSession {
         const get = db.prepare('SELECT seg, rev, data FROM index_segments WHERE seg = ?');
         for (const seg of dirty) {
           this.index.dropSegment(seg);
-          this.loadSegmentRow(get.get(seg));
+          this.reloadSegment(get, seg);
         }
       } catch {
         /* the original error matters more */

@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { KDF_FLOOR } from './crypto';
 import { createVault } from './index';
 import type { VaultSession } from './types';
 
 export const TEST_PASSWORD = 'test master password';
-export const FLOOR_KDF = { memoryKiB: 64 * 1024, iterations: 3, parallelism: 4 };
+export const FLOOR_KDF = { ...KDF_FLOOR, parallelism: 4 };
 
 export function tempDir(prefix = 'keyhold-vault-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -4,14 +4,14 @@ import { call } from '../api';
 import { ConfirmDialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { plural } from '../lib/format';
+import { useAction } from '../lib/hooks';
 import type { WorkspaceRow } from '../lib/model';
 import { stateActionEffect } from '../lib/platforms';
 
 export type StateAction = 'activate' | 'deactivate' | 'revoke';
 
 export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onClose(): void; onDone(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [name, setName] = useState<string>();
   const [onPlatform, setOnPlatform] = useState(ids.length > 1);
   useEffect(() => {
@@ -23,17 +23,11 @@ export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onCl
         })
         .catch(() => undefined);
   }, [ids]);
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const confirm = () =>
+    void run(async () => {
       for (const id of ids) await call('keys.remove', { id });
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   const what = ids.length === 1 ? (name ? `“${name}”` : 'this key') : plural(ids.length, 'key');
   return (
     <ConfirmDialog title={ids.length === 1 ? 'Delete this key?' : `Delete ${plural(ids.length, 'key')}?`} confirmLabel="Delete from vault" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="delete" />}>
@@ -46,8 +40,7 @@ export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onCl
 const TITLES: Record<StateAction, string> = { activate: 'Activate', deactivate: 'Deactivate', revoke: 'Revoke' };
 
 export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: { ids: string[]; action: StateAction; workspaces: Map<string, WorkspaceRow>; onClose(): void; onDone(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [provider, setProvider] = useState('local');
   const [name, setName] = useState<string>();
   useEffect(() => {
@@ -58,17 +51,11 @@ export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: 
       })
       .catch(() => undefined);
   }, [ids, workspaces]);
-  const confirm = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const confirm = () =>
+    void run(async () => {
       for (const id of ids) await call(`keys.${action}`, { id });
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <ConfirmDialog
       title={`${TITLES[action]} ${name ? `“${name}”` : ids.length === 1 ? 'this key' : plural(ids.length, 'key')}?`}

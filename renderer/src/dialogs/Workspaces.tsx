@@ -8,6 +8,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { SubmitFoot } from '../components/FormFoot';
 import { PLATFORM_LABELS, PlatformIcon, type ProviderName } from '../components/icons';
 import { useToast } from '../components/Toasts';
+import { useAction } from '../lib/hooks';
 import type { KeyRow, SyncOut, SyncProgressOut, WorkspaceRow } from '../lib/model';
 
 const DEFAULT_URLS: Partial<Record<ProviderName, string>> = {
@@ -43,19 +44,12 @@ export function AddWorkspaceDialog({ onClose, onDone }: { onClose(): void; onDon
   const [provider, setProvider] = useState<ProviderName>('syncano');
   const [name, setName] = useState('');
   const [url, setUrl] = useState(DEFAULT_URLS.syncano ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useAction();
+  const submit = () =>
+    void run(async () => {
       const w = await call('workspaces.add', { name: name.trim(), provider, ...(provider !== 'local' && url.trim() ? { url: url.trim() } : {}) });
       onDone(w);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <FormDialog title="Add workspace" submitLabel="Add workspace" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim()) && (provider === 'local' || Boolean(url.trim()))} testId="add-workspace-dialog">
       <fieldset>
@@ -96,17 +90,14 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
   const [secret, setSecret] = useState('');
   const [keyId, setKeyId] = useState('');
   const [pairs, setPairs] = useState<KeyRow[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     if (provider === 'encord') call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(setError);
   }, [provider]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    void run(async () => {
       const input =
         provider === 'syncano' ? { workspaceId: workspace.id, email: email.trim(), password: secret }
         : provider === 'rancher' ? { workspaceId: workspace.id, accessKey: publicValue.trim(), secretKey: secret }
@@ -116,11 +107,7 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
       toast(`Connected as ${r.identity}.`);
       setSecret('');
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   const canSubmit = provider === 'syncano' ? Boolean(email && secret) : provider === 'rancher' ? Boolean(publicValue && secret) : provider === 'encord' ? Boolean(keyId) : Boolean(secret);
   return (
     <FormDialog title={`Connect ${workspace.name}`} submitLabel="Connect" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={canSubmit} testId="connect-dialog">
@@ -164,18 +151,12 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
 
 export function RenameWorkspaceDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
   const [name, setName] = useState(workspace.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const { busy, error, run } = useAction();
+  const submit = () =>
+    void run(async () => {
       await call('workspaces.update', { id: workspace.id, name: name.trim() });
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <FormDialog title={`Rename ${workspace.name}`} submitLabel="Rename" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim()) && name.trim() !== workspace.name}>
       <div className="field"><label htmlFor="ws-rename">New name</label><input id="ws-rename" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
@@ -185,18 +166,12 @@ export function RenameWorkspaceDialog({ workspace, onClose, onDone }: { workspac
 }
 
 export function RemoveWorkspaceDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const confirm = async () => {
-    setBusy(true);
-    try {
+  const { busy, error, run } = useAction();
+  const confirm = () =>
+    void run(async () => {
       await call('workspaces.remove', { id: workspace.id });
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <ConfirmDialog title={`Remove ${workspace.name}?`} confirmLabel="Remove workspace" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="remove the workspace" />}>
       <p>Keyhold removes this workspace, its environments and the keys stored under it from your vault.</p>
@@ -208,19 +183,13 @@ export function RemoveWorkspaceDialog({ workspace, onClose, onDone }: { workspac
 export function AddEnvironmentDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
   const [name, setName] = useState('');
   const [remoteId, setRemoteId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const label = workspace.provider === 'syncano' ? 'Instance name' : workspace.provider === 'rancher' ? 'Environment id (e.g. 1a5)' : workspace.provider === 'encord' ? 'Project id' : 'Remote id';
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const submit = () =>
+    void run(async () => {
       await call('environments.add', { workspaceId: workspace.id, name: name.trim(), ...(remoteId.trim() ? { remoteId: remoteId.trim() } : {}) });
       onDone();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+    });
   return (
     <FormDialog title={`Add environment to ${workspace.name}`} submitLabel="Add environment" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim())}>
       <div className="field"><label htmlFor="env-name">Name</label><input id="env-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>

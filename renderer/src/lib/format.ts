@@ -20,16 +20,18 @@ export function stateLabel(state: string): string {
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const dateTimeFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-export function formatDate(iso: string | null | undefined): string {
+function formatWith(fmt: Intl.DateTimeFormat, iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateFmt.format(d);
+  return Number.isNaN(d.getTime()) ? iso : fmt.format(d);
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  return formatWith(dateFmt, iso);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTimeFmt.format(d);
+  return formatWith(dateTimeFmt, iso);
 }
 
 /** The non-secret part worth showing in one line: fingerprint for key pairs, else the public value. */

@@ -8,7 +8,7 @@ import { useToast } from '../components/Toasts';
 import type { StateAction } from '../dialogs/KeyActions';
 import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
 import { formatDateTime, kindLabel, stateLabel } from '../lib/format';
-import { useCountdown } from '../lib/hooks';
+import { useAction, useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
 import type { Capabilities, EnvironmentRow, KeyHistoryOut, KeyView, WorkspaceRow } from '../lib/model';
 
@@ -274,20 +274,15 @@ function EditForm({ id, name, description, remote, flags, onDone, onCancel }: { 
   const [d, setD] = useState(description);
   const [f, setF] = useState(() => new Set(Object.entries(flags).filter(([, on]) => on).map(([k]) => k)));
   const syncano = remote === 'syncano';
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const submit = async (e: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!n.trim()) return;
-    setBusy(true);
-    try {
+    void run(async () => {
       if (remote) await call('keys.editRemote', { id, name: n.trim(), description: d, ...(syncano ? { flags: [...f] as (typeof SYNCANO_FLAGS)[number][] } : {}) });
       else await call('keys.edit', { id, name: n.trim(), description: d });
       onDone();
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    });
   };
   return (
     <section aria-label="Edit key">
