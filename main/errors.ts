@@ -51,3 +51,8 @@ export class KeyholdError extends Error {
 export function isKeyholdError(e: unknown): e is KeyholdError {
   return e instanceof KeyholdError;
 }
+
+/** The string `code` that Node's system, OpenSSL and SQLite errors carry (ENOENT, ERR_OSSL_..., SQLITE_...). */
+export function systemErrorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { KeyholdError } from '../errors';
+import { KeyholdError, systemErrorCode } from '../errors';
 
 /** The file-system calls the writer makes; tests substitute one to inject a fault. */
 export interface AtomicFs {
@@ -58,14 +58,11 @@ export interface AtomicWriteResult {
 
 export const BACKUP_SUFFIX = '.bak';
 
-function errno(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
 
 /** Turns a file-system failure into a KeyholdError that names the path and never the data. */
 export function fileError(e: unknown, path: string, action = 'write'): KeyholdError {
   if (e instanceof KeyholdError) return e;
-  const code = errno(e);
+  const code = systemErrorCode(e);
   const what = `Cannot ${action} ${path}`;
   switch (code) {
     case 'EACCES':
@@ -96,7 +93,7 @@ async function inspectTarget(fs: AtomicFs, path: string): Promise<{ exists: fals
   try {
     st = await fs.lstat(path);
   } catch (e) {
-    if (errno(e) === 'ENOENT') return { exists: false };
+    if (systemErrorCode(e) === 'ENOENT') return { exists: false };
     throw fileError(e, path, 'inspect');
   }
   if (st.isSymbolicLink()) {
@@ -207,7 +204,7 @@ async function checkUnchanged(fs: AtomicFs, path: string, expect: Buffer | null)
   try {
     now = await fs.readFile(path);
   } catch (e) {
-    if (errno(e) !== 'ENOENT') throw e;
+    if (systemErrorCode(e) !== 'ENOENT') throw e;
     now = null;
   }
   const same = now === null || expect === null ? now === expect : now.equals(expect);
@@ -220,7 +217,7 @@ async function linkIntoPlace(fs: AtomicFs, tmp: string, path: string): Promise<v
   try {
     await fs.link(tmp, path);
   } catch (e) {
-    const code = errno(e);
+    const code = systemErrorCode(e);
     if (code === 'EEXIST') throw new KeyholdError('CONFLICT', `${path} already exists (use --force to replace it).`);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw e;
     const again = await inspectTarget(fs, path);

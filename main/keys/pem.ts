@@ -1,7 +1,7 @@
 // PEM key files other than OpenSSH's own: PKCS#8 (plain and encrypted), PKCS#1 RSA, SEC1 EC and
 // SPKI public keys, read and written by Node's crypto (OpenSSL's decoders).
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { KeyholdError } from '../errors';
+import { KeyholdError, systemErrorCode } from '../errors';
 import { fromKeyObject, jwkField, toKeyObject, type SshPrivateKey } from './private-key';
 import { ECDSA_CURVES, ecdsaTypeOfJwk, parsePublicBlob, unsupportedType, type SshPublicKey } from './public-key';
 import { SshWriter } from './ssh-wire';
@@ -33,9 +33,6 @@ export function pemNeedsPassphrase(text: string, label: PrivatePemLabel): boolea
   return isEncryptedPem(pemBlock(text, label), label);
 }
 
-function errorCode(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : '';
-}
 
 export function decodePemPrivateKey(text: string, label: PrivatePemLabel, passphrase?: string): SshPrivateKey {
   const block = pemBlock(text, label);
@@ -45,7 +42,7 @@ export function decodePemPrivateKey(text: string, label: PrivatePemLabel, passph
   try {
     keyObject = createPrivateKey({ key: block, format: 'pem', ...(encrypted ? { passphrase } : {}) });
   } catch (e) {
-    if (encrypted && errorCode(e) === 'ERR_OSSL_BAD_DECRYPT') throw new KeyholdError('WRONG_PASSWORD', 'The passphrase does not open this key.');
+    if (encrypted && systemErrorCode(e) === 'ERR_OSSL_BAD_DECRYPT') throw new KeyholdError('WRONG_PASSWORD', 'The passphrase does not open this key.');
     throw new KeyholdError('INVALID_INPUT', `Malformed ${label} file: OpenSSL cannot read it (corrupt or truncated).`);
   }
   return fromKeyObject(keyObject, '', `${label} file`);

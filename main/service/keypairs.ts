@@ -4,7 +4,7 @@
 // OpenSSH private key text; its public part the OpenSSH public line.
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { KeyholdError } from '../errors';
+import { KeyholdError, systemErrorCode } from '../errors';
 import { writeFileAtomic } from '../export/atomic-file';
 import { generateEd25519Async, signEd25519 } from '../keys/ed25519';
 import { renderExport, type ExportFormat, type ExportableKey } from '../keys/export-formats';
@@ -96,7 +96,7 @@ export function readKeyFile(path: string): Buffer {
   try {
     data = readFileSync(path);
   } catch (e) {
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    const code = systemErrorCode(e);
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read';
     throw new KeyholdError('INVALID_INPUT', `Cannot read ${path}: ${why}.`);
   }

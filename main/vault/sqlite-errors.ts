@@ -1,13 +1,10 @@
 // SQLite's failures as Keyhold's codes: a corrupt or foreign file is INTEGRITY, a vault held by a
 // writer that does not let go is CONFLICT; KeyholdErrors pass through.
-import { KeyholdError, isKeyholdError } from '../errors';
+import { KeyholdError, isKeyholdError, systemErrorCode } from '../errors';
 
 function sqliteCode(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
-    const code = (e as { code: string }).code;
-    return code.startsWith('SQLITE_') ? code : undefined;
-  }
-  return undefined;
+  const code = systemErrorCode(e);
+  return code?.startsWith('SQLITE_') ? code : undefined;
 }
 
 export function mapSqliteError(e: unknown): unknown {
