@@ -43,6 +43,7 @@ class Runner implements RotationContext {
 
   constructor(
     readonly session: VaultSession,
+    readonly keyId: string,
     public op: PendingOperation,
     readonly opts: RotationOptions,
     resumed: boolean,
@@ -52,10 +53,6 @@ class Runner implements RotationContext {
     this.uncertain = resumed;
     this.ws = keyWorkspace(session, session.getKey(this.keyId));
     this.strategy = strategyOf(this.ws);
-  }
-
-  get keyId(): string {
-    return this.op.keyId!;
   }
 
   async hook(point: RotationPoint): Promise<void> {
@@ -150,7 +147,7 @@ export async function rotateKeys(session: VaultSession, ids: string[], opts: Rot
     const existing = pending.get(key.id);
     const op = existing ?? (await journal(session, key, batcher));
     if (!existing) await opts.hook?.('journaled', key.id);
-    await new Runner(session, op, opts, Boolean(existing), batcher, batch).run();
+    await new Runner(session, key.id, op, opts, Boolean(existing), batcher, batch).run();
     return { id: key.id, ok: true, version: currentVersion(session, key.id), ...(existing ? { resumed: true } : {}) };
   };
 
@@ -183,13 +180,9 @@ export async function rotateKey(session: VaultSession, id: string, opts: Rotatio
 /** Finishes or rolls back every interrupted rotation (on unlock and before remote commands). */
 export async function resumeRotations(session: VaultSession, opts: RotationOptions & { except?: readonly string[] } = {}): Promise<RotationResult[]> {
   const except = new Set(opts.except ?? []);
-  const ops = session.listPending(ROTATION).filter((op) => op.keyId && !WAITING.has(op.step) && !except.has(op.keyId));
-  if (!ops.length) return [];
-  return rotateKeys(
-    session,
-    ops.map((op) => op.keyId!),
-    opts,
-  );
+  const ids = session.listPending(ROTATION).flatMap((op) => (op.keyId && !WAITING.has(op.step) && !except.has(op.keyId) ? [op.keyId] : []));
+  if (!ids.length) return [];
+  return rotateKeys(session, ids, opts);
 }
 
 /** Counts for a batch of results (IPC and CLI print the same). */

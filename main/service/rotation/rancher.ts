@@ -54,7 +54,7 @@ async function store(ctx: RotationContext, data: RancherData & z.output<typeof C
 async function removeOrphans(ctx: RotationContext, data: RancherData): Promise<void> {
   const since = Date.parse(ctx.op.createdAt) - 60_000;
   const candidates = (await manager(ctx).findByName(data.projectId, data.name)).filter(
-    (k) => k.id !== data.oldRemoteId && k.state !== 'removed' && k.state !== 'purged' && Boolean(k.created) && Date.parse(k.created!) >= since,
+    (k) => k.id !== data.oldRemoteId && k.state !== 'removed' && k.state !== 'purged' && (k.created ? Date.parse(k.created) >= since : false),
   );
   if (!candidates.length) return;
   const known = new Set<string>();

@@ -10,13 +10,11 @@ import type { VaultSession } from '../../vault/types';
 import { environmentRemoteId, syncanoFor } from '../remote';
 import { ROTATION, readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
 
-const SyncanoData = z.object({
-  provider: z.literal('syncano'),
-  kind: z.enum(['api_key', 'user_key', 'account_key']),
-  instance: z.string().nullable(),
-  remoteId: z.string().nullable(),
-  oldSecret: z.string(),
-});
+/** An API or user key lives in an instance; the account key is the workspace's own. */
+const SyncanoData = z.discriminatedUnion('kind', [
+  z.object({ provider: z.literal('syncano'), kind: z.enum(['api_key', 'user_key']), instance: z.string(), remoteId: z.string(), oldSecret: z.string() }),
+  z.object({ provider: z.literal('syncano'), kind: z.literal('account_key'), instance: z.string().nullable(), remoteId: z.string().nullable(), oldSecret: z.string() }),
+]);
 type SyncanoData = z.output<typeof SyncanoData>;
 
 export const SYNCANO_STEPS = ['resetting', 'stored', 'needs_login'] as const;
@@ -35,9 +33,9 @@ function needsLogin(workspace: string): KeyholdError {
 /** The key's value on the platform now (null for the account key, which cannot be re-read). */
 async function remoteValue(ctx: RotationContext, data: SyncanoData): Promise<string | null> {
   const syncano = syncanoFor(ctx.session, ctx.ws, ctx.opts);
-  if (data.kind === 'api_key') return (await syncano.getApiKey(data.instance!, data.remoteId!)).api_key;
-  if (data.kind === 'user_key') return (await syncano.getUser(data.instance!, data.remoteId!)).user_key;
-  return null;
+  if (data.kind === 'account_key') return null;
+  if (data.kind === 'api_key') return (await syncano.getApiKey(data.instance, data.remoteId)).api_key;
+  return (await syncano.getUser(data.instance, data.remoteId)).user_key;
 }
 
 async function store(ctx: RotationContext, data: SyncanoData, value: string): Promise<void> {
@@ -70,9 +68,9 @@ async function alreadyReset(ctx: RotationContext, data: SyncanoData): Promise<bo
 
 async function reset(ctx: RotationContext, data: SyncanoData): Promise<string> {
   const syncano = syncanoFor(ctx.session, ctx.ws, ctx.opts);
-  if (data.kind === 'api_key') return (await syncano.resetApiKey(data.instance!, data.remoteId!)).api_key;
-  if (data.kind === 'user_key') return (await syncano.resetUserKey(data.instance!, data.remoteId!)).user_key;
-  return syncano.resetAccountKey();
+  if (data.kind === 'account_key') return syncano.resetAccountKey();
+  if (data.kind === 'api_key') return (await syncano.resetApiKey(data.instance, data.remoteId)).api_key;
+  return (await syncano.resetUserKey(data.instance, data.remoteId)).user_key;
 }
 
 /** Does the stored value work? (false: the platform has another value than the vault) */
@@ -80,7 +78,7 @@ async function verify(ctx: RotationContext, data: SyncanoData): Promise<boolean>
   const stored = ctx.session.readSecret(ctx.keyId);
   const syncano = syncanoFor(ctx.session, ctx.ws, ctx.opts);
   try {
-    if (data.kind === 'api_key') await syncano.checkApiKey(data.instance!, stored);
+    if (data.kind === 'api_key') await syncano.checkApiKey(data.instance, stored);
     else if (data.kind === 'user_key') {
       if ((await remoteValue(ctx, data)) !== stored) throw new KeyholdError('REMOTE', 'Syncano: the user key changed on the platform.', { status: 403 });
     } else await syncano.check();
@@ -97,9 +95,15 @@ export const syncanoRotation: RotationStrategy = {
 
   async begin(session, key, ws) {
     if (key.kind !== 'api_key' && key.kind !== 'user_key' && key.kind !== 'account_key') return null;
-    if (key.kind === 'account_key' && ws.credentialKeyId !== key.id) throw new KeyholdError('USAGE', `Key ${key.id} is not the account key that manages workspace ${ws.name}.`);
-    if (key.kind !== 'account_key' && (!key.remoteId || !key.environmentId)) throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Syncano key (sync the workspace first).`);
-    const data: SyncanoData = { provider: 'syncano', kind: key.kind, instance: environmentRemoteId(session, key), remoteId: key.remoteId, oldSecret: session.readSecret(key.id) };
+    const instance = environmentRemoteId(session, key);
+    let data: SyncanoData;
+    if (key.kind === 'account_key') {
+      if (ws.credentialKeyId !== key.id) throw new KeyholdError('USAGE', `Key ${key.id} is not the account key that manages workspace ${ws.name}.`);
+      data = { provider: 'syncano', kind: key.kind, instance, remoteId: key.remoteId, oldSecret: session.readSecret(key.id) };
+    } else {
+      if (!key.remoteId || !instance) throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Syncano key (sync the workspace first).`);
+      data = { provider: 'syncano', kind: key.kind, instance, remoteId: key.remoteId, oldSecret: session.readSecret(key.id) };
+    }
     return { step: 'resetting' satisfies Step, data };
   },
 
