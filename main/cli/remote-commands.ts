@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
 import { SYNCANO_FLAGS } from '../providers/syncano';
+import { CAPABILITIES, isRemoteProvider } from '../providers/types';
 import { connectWorkspace } from '../service/connect';
 import { keyDetail } from '../service/keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
@@ -48,19 +49,28 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
       const result = await withRemote(cli, async (session) => {
         const ws = session.getWorkspace(w);
         const input: Parameters<typeof connectWorkspace>[1] = { workspace: ws.id };
-        if (ws.provider === 'syncano') {
-          if (!o.email) throw new KeyholdError('USAGE', 'Syncano: give --email (the password comes from --secret-stdin or a prompt).');
-          input.email = o.email;
-          input.password = await cli.secret(o.secretStdin, 'the Syncano password');
-        } else if (ws.provider === 'rancher') {
-          if (!o.public) throw new KeyholdError('USAGE', 'Rancher: give --public ACCESS_KEY (the secret key comes from --secret-stdin or a prompt).');
-          input.accessKey = o.public;
-          input.secretKey = await cli.secret(o.secretStdin, 'the Rancher secret key');
-        } else if (ws.provider === 'github') {
-          input.token = await cli.secret(o.secretStdin, 'the GitHub token');
-        } else if (ws.provider === 'encord') {
-          if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
-          input.keyId = o.key;
+        // what to ask for is the platform's way of connecting (CLI.md)
+        const way = isRemoteProvider(ws.provider) ? CAPABILITIES[ws.provider].connect : null;
+        switch (way) {
+          case 'email_password':
+            if (!o.email) throw new KeyholdError('USAGE', 'Syncano: give --email (the password comes from --secret-stdin or a prompt).');
+            input.email = o.email;
+            input.password = await cli.secret(o.secretStdin, 'the Syncano password');
+            break;
+          case 'access_key_pair':
+            if (!o.public) throw new KeyholdError('USAGE', 'Rancher: give --public ACCESS_KEY (the secret key comes from --secret-stdin or a prompt).');
+            input.accessKey = o.public;
+            input.secretKey = await cli.secret(o.secretStdin, 'the Rancher secret key');
+            break;
+          case 'token':
+            input.token = await cli.secret(o.secretStdin, 'the GitHub token');
+            break;
+          case 'signing_key':
+            if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
+            input.keyId = o.key;
+            break;
+          case null:
+            break; // a local workspace: connectWorkspace says it has no platform
         }
         return connectWorkspace(session, input);
       });

@@ -6,6 +6,10 @@
 export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
 export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
 
+export function isRemoteProvider(p: string): p is RemoteProvider {
+  return (REMOTE_PROVIDERS as readonly string[]).includes(p);
+}
+
 /** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
 export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair';
 
@@ -27,6 +31,12 @@ export interface Capabilities {
   /** requests are signed with a key pair instead of sending a secret */
   signedRequests: boolean;
   environments: boolean;
+  /** runs on the user's own server: a workspace needs a URL (no default base URL) */
+  selfHosted: boolean;
+  /** keys carry on/off flags (Syncano API key flags) */
+  flags: boolean;
+  /** the platform's SDK reads a private key without a passphrase (export drops it) */
+  plainKeyExport: boolean;
 }
 
 export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
@@ -41,6 +51,9 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     registration: 'none',
     signedRequests: false,
     environments: true,
+    selfHosted: false,
+    flags: true,
+    plainKeyExport: false,
   },
   rancher: {
     connect: 'access_key_pair',
@@ -53,6 +66,9 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     registration: 'none',
     signedRequests: false,
     environments: true,
+    selfHosted: true,
+    flags: false,
+    plainKeyExport: false,
   },
   encord: {
     connect: 'signing_key',
@@ -65,6 +81,9 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     registration: 'guided',
     signedRequests: true,
     environments: true,
+    selfHosted: false,
+    flags: false,
+    plainKeyExport: true,
   },
   github: {
     connect: 'token',
@@ -77,6 +96,9 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     registration: 'api',
     signedRequests: false,
     environments: false,
+    selfHosted: false,
+    flags: false,
+    plainKeyExport: false,
   },
 };
 

@@ -13,6 +13,7 @@ import { decodeOpenSshPrivateKey, encodeOpenSshPrivateKey } from '../keys/openss
 import { MAX_KEY_FILE_BYTES, parseKeyFile, type KeySource } from '../keys/parse-key-file';
 import type { SshPrivateKey } from '../keys/private-key';
 import { ed25519PublicBytes, oneLineComment, parsePublicKeyLine, publicKeyLine, type SshPublicKey } from '../keys/public-key';
+import { CAPABILITIES, isRemoteProvider } from '../providers/types';
 import type { KeyRecord, NewKey, VaultSession } from '../vault/types';
 import { resolveScope } from './keys';
 
@@ -158,8 +159,11 @@ function loadKeyPair(session: VaultSession, id: string): { record: KeyRecord; ke
   return { record, key: { publicKey, comment, privateKey } };
 }
 
-function isForEncord(session: VaultSession, record: KeyRecord): boolean {
-  return record.workspaceId !== null && session.getWorkspace(record.workspaceId).provider === 'encord';
+/** The key's platform reads private keys without a passphrase (Encord's SDK). */
+function forPlainExport(session: VaultSession, record: KeyRecord): boolean {
+  if (record.workspaceId === null) return false;
+  const provider = session.getWorkspace(record.workspaceId).provider;
+  return isRemoteProvider(provider) && CAPABILITIES[provider].plainKeyExport;
 }
 
 export interface ExportKeyPairInput {
@@ -192,7 +196,7 @@ export interface ExportKeyPairResult {
  */
 export async function exportKeyPair(session: VaultSession, input: ExportKeyPairInput): Promise<ExportKeyPairResult> {
   const { record, key } = loadKeyPair(session, input.id);
-  const rendered = renderExport(key, input.format, { ...(input.passphrase ? { passphrase: input.passphrase } : {}), forEncord: isForEncord(session, record) });
+  const rendered = renderExport(key, input.format, { ...(input.passphrase ? { passphrase: input.passphrase } : {}), forEncord: forPlainExport(session, record) });
   const base = {
     id: record.id,
     format: input.format,

@@ -6,7 +6,7 @@ import { EncordProvider } from '../providers/encord';
 import { GithubProvider } from '../providers/github';
 import { RancherProvider } from '../providers/rancher';
 import { SyncanoProvider } from '../providers/syncano';
-import { REMOTE_PROVIDERS, type ProviderOptions, type RemotePlatform, type RemoteProvider } from '../providers/types';
+import { CAPABILITIES, isRemoteProvider, type ProviderOptions, type RemoteProvider } from '../providers/types';
 import type { KeyRecord, VaultSession, Workspace } from '../vault/types';
 import { publicKeyHex, signWithKey } from './keypairs';
 
@@ -18,21 +18,19 @@ export interface RemoteOptions {
 /** A workspace on a platform (not local). */
 export type RemoteWorkspace = Workspace & { provider: RemoteProvider };
 
-export function isRemoteProvider(p: string): p is RemoteProvider {
-  return (REMOTE_PROVIDERS as readonly string[]).includes(p);
-}
+export { isRemoteProvider };
 
 export function remoteWorkspace(session: VaultSession, idOrName: string): RemoteWorkspace {
   const ws = session.getWorkspace(idOrName);
   if (!isRemoteProvider(ws.provider)) throw new KeyholdError('USAGE', `Workspace ${ws.name} is local: it has no platform to talk to.`);
-  return ws as RemoteWorkspace;
+  return { ...ws, provider: ws.provider };
 }
 
-/** The workspace's base URL over the caller's knobs (Rancher has no default: USAGE without one). */
+/** The workspace's base URL over the caller's knobs (a self-hosted platform has no default: USAGE without one). */
 export function httpOptions(ws: Workspace, opts: RemoteOptions): ProviderOptions {
   const out: ProviderOptions = { ...(opts.http ?? {}) };
   if (ws.url) out.baseUrl = ws.url;
-  else if (ws.provider === 'rancher') throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
+  else if (isRemoteProvider(ws.provider) && CAPABILITIES[ws.provider].selfHosted) throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
   return out;
 }
 
@@ -63,19 +61,6 @@ export function encordWithKey(session: VaultSession, ws: Workspace, keyId: strin
 
 export function encordFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): EncordProvider {
   return encordWithKey(session, ws, credentialOf(session, ws).id, opts);
-}
-
-export function platformFor(session: VaultSession, ws: RemoteWorkspace, opts: RemoteOptions = {}): RemotePlatform {
-  switch (ws.provider) {
-    case 'syncano':
-      return syncanoFor(session, ws, opts);
-    case 'rancher':
-      return rancherFor(session, ws, opts);
-    case 'github':
-      return githubFor(session, ws, opts);
-    case 'encord':
-      return encordFor(session, ws, opts);
-  }
 }
 
 /** The workspace a key belongs to, which must be a connected remote one. */

@@ -5,8 +5,9 @@
 import { keyBody } from '../providers/github';
 import type { RemoteEnvironment, RemoteKey } from '../providers/types';
 import type { Environment, KeyRecord, VaultSession } from '../vault/types';
-import { platformFor, remoteWorkspace, type RemoteOptions } from './remote';
-import { ROTATION } from './rotation';
+import { platformOf } from './platforms';
+import { remoteWorkspace, type RemoteOptions } from './remote';
+import { ROTATION } from './rotation/journal';
 
 export interface SyncResult {
   workspace: string;
@@ -37,7 +38,8 @@ const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JS
 
 export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
   const ws = remoteWorkspace(session, idOrName);
-  const platform = platformFor(session, ws, opts);
+  const service = platformOf(ws);
+  const platform = service.client(session, ws, opts);
   const progress = (phase: SyncProgress['phase'], done: number, total: number) => onProgress?.({ workspaceId: ws.id, phase, done, total });
 
   // everything is fetched first, so a failure halfway changes nothing
@@ -47,7 +49,7 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     remoteEnvs = await platform.listEnvironments();
     progress('environments', 1, 1);
   }
-  const keyScopes: (string | null)[] = ws.provider === 'syncano' ? remoteEnvs.map((e) => e.remoteId) : ws.provider === 'rancher' ? [null, ...remoteEnvs.map((e) => e.remoteId)] : ws.provider === 'github' ? [null] : [];
+  const keyScopes = service.syncScopes(remoteEnvs);
   const remoteKeys: RemoteKey[] = [];
   for (const [i, scope] of keyScopes.entries()) {
     progress('keys', i, keyScopes.length);
@@ -119,9 +121,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     const listedScopes = new Set(keyScopes.map((s) => s ?? ''));
     for (const k of local) {
       // a key revoked from here is gone on purpose; the credential of a platform that does not list it is not missing
-      if (seen.has(localKey(k)) || k.remoteMissing || k.state === 'revoked' || rotating.has(k.id) || (k.id === ws.credentialKeyId && ws.provider !== 'rancher')) continue;
-      if (!listedScopes.has(envOf(k)?.remoteId ?? '')) continue; // a scope we did not list
-      if (ws.provider === 'encord') continue; // Encord lists no keys
+      if (seen.has(localKey(k)) || k.remoteMissing || k.state === 'revoked' || rotating.has(k.id) || (k.id === ws.credentialKeyId && !service.listsCredential)) continue;
+      if (!listedScopes.has(envOf(k)?.remoteId ?? '')) continue; // a scope we did not list (a platform that lists no keys lists no scope)
       session.updateKey(k.id, { remoteMissing: true });
       session.audit({ action: 'synced', keyId: k.id, workspaceId: ws.id, detail: `gone from ${ws.provider}; the local secret is kept` });
       missing++;

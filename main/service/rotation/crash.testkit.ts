@@ -2,8 +2,8 @@
 // itself right after the named point of the journal (argv: vault password point[@N] keyId...;
 // with @N, at the Nth time any key reaches that point).
 // Run with node_modules/.bin/tsx; it prints "done <json results>" if it was never killed.
-import { openVault } from '../vault';
-import { ROTATION_POINTS, rotateKeys, type RotationPoint } from './rotation';
+import { openVault } from '../../vault';
+import { ROTATION_POINTS, rotateKeys, type RotationPoint } from '.';
 
 async function main(): Promise<void> {
   const [vault, password, spec, ...ids] = process.argv.slice(2);

@@ -3,17 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGithub, type GithubEmulator } from '../../emulators/github';
-import { startRancher, type RancherEmulator } from '../../emulators/rancher';
-import { startSyncano, type SyncanoEmulator } from '../../emulators/syncano';
-import { createVault, openVault } from '../vault';
-import type { KeyRecord, VaultSession } from '../vault/types';
-import { connectWorkspace } from './connect';
-import { createRemoteKey } from './remote-keys';
-import { ROTATION, ROTATION_POINTS, resumeRotations, rotateKey, rotateKeys, type RotationProgress } from './rotation';
-import { syncWorkspace } from './sync';
+import { startGithub, type GithubEmulator } from '../../../emulators/github';
+import { startRancher, type RancherEmulator } from '../../../emulators/rancher';
+import { startSyncano, type SyncanoEmulator } from '../../../emulators/syncano';
+import { createVault, openVault } from '../../vault';
+import type { KeyRecord, VaultSession } from '../../vault/types';
+import { connectWorkspace } from '../connect';
+import { createRemoteKey } from '../remote-keys';
+import { ROTATION, ROTATION_POINTS, resumeRotations, rotateKey, rotateKeys, type RotationProgress } from '.';
+import { syncWorkspace } from '../sync';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const PASSWORD = 'pw-rotation-test';
 const opts = { http: { backoffMs: 5 } };
@@ -199,7 +199,7 @@ describe('rotation (in process)', () => {
 
 function runDriver(point: string, ids: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'rotation-crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids], { cwd: ROOT });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

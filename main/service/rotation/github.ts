@@ -1,0 +1,115 @@
+// GitHub's rotation: registering{new key pair} -> (POST /user/keys) -> stored -> verify (GET the
+// new key) -> delete the old -> done. The new pair is generated before the journal entry is
+// written, so a resume registers the very same public key (or finds it registered).
+import { z } from 'zod';
+import { KeyholdError } from '../../errors';
+import { generateEd25519Async } from '../../keys/ed25519';
+import { fingerprint } from '../../keys/fingerprint';
+import { encodeOpenSshPrivateKey } from '../../keys/openssh-private';
+import { publicKeyLine } from '../../keys/public-key';
+import { hasStatus, isTransient } from '../../providers/http';
+import { githubFor } from '../remote';
+import { readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
+
+const GithubData = z.object({
+  provider: z.literal('github'),
+  title: z.string(),
+  oldRemoteId: z.string(),
+  oldPublic: z.string(),
+  oldSecret: z.string(),
+  oldFingerprint: z.string().nullable(),
+  newPrivate: z.string(),
+  newPublic: z.string(),
+  newFingerprint: z.string(),
+  newRemoteId: z.string().optional(),
+});
+type GithubData = z.output<typeof GithubData>;
+
+export const GITHUB_STEPS = ['registering', 'stored'] as const;
+type Step = (typeof GITHUB_STEPS)[number];
+export const GithubJournal = z.discriminatedUnion('step', [
+  z.object({ provider: z.literal('github'), step: z.literal('registering'), data: GithubData }),
+  z.object({ provider: z.literal('github'), step: z.literal('stored'), data: GithubData.required({ newRemoteId: true }) }),
+]);
+export type GithubJournal = z.output<typeof GithubJournal>;
+
+async function register(ctx: RotationContext, data: GithubData): Promise<void> {
+  const github = githubFor(ctx.session, ctx.ws, ctx.opts);
+  let registered = ctx.uncertain ? await github.findByKey(data.newPublic) : null;
+  ctx.uncertain = false;
+  if (!registered) {
+    try {
+      registered = await github.registerKey(data.title, data.newPublic);
+    } catch (e) {
+      if (!isTransient(e)) ctx.abandon();
+      throw e;
+    }
+    await ctx.hook('answered');
+  }
+  const next = { ...data, newRemoteId: String(registered.id) };
+  await ctx.store('stored' satisfies Step, next, data.newPrivate, { publicPart: data.newPublic, fingerprint: data.newFingerprint, remoteId: next.newRemoteId });
+  await ctx.hook('created');
+  await ctx.hook('stored');
+}
+
+async function verifyAndRetire(ctx: RotationContext, data: GithubData & { newRemoteId: string }): Promise<void> {
+  const github = githubFor(ctx.session, ctx.ws, ctx.opts);
+  try {
+    await github.getKey(data.newRemoteId);
+  } catch (e) {
+    if (!hasStatus(e, 404)) throw e;
+    // the new registration is gone: go back to the old key, which is still registered
+    ctx.session.transaction(() => {
+      ctx.session.addVersion(ctx.keyId, data.oldSecret, { publicPart: data.oldPublic, fingerprint: data.oldFingerprint, remoteId: data.oldRemoteId });
+      ctx.abandon();
+    });
+    throw new KeyholdError('REMOTE', 'GitHub: the new key vanished after registration; the old key was kept.', { status: 404 });
+  }
+  await ctx.hook('verified');
+  try {
+    await github.deleteKey(data.oldRemoteId);
+  } catch (e) {
+    if (!hasStatus(e, 404)) throw e;
+  }
+  await ctx.hook('retired');
+}
+
+export const githubRotation: RotationStrategy = {
+  provider: 'github',
+  waiting: [],
+
+  async begin(session, key) {
+    if (key.kind !== 'ssh_key_pair') return null;
+    if (!key.remoteId || !key.publicPart) throw new KeyholdError('USAGE', `Key ${key.id} is not registered on GitHub.`);
+    const comment = key.meta.comment ?? '';
+    const fresh = await generateEd25519Async(comment);
+    const data: GithubData = {
+      provider: 'github',
+      title: key.name,
+      oldRemoteId: key.remoteId,
+      oldPublic: key.publicPart,
+      oldSecret: session.readSecret(key.id),
+      oldFingerprint: key.fingerprint,
+      newPrivate: encodeOpenSshPrivateKey(fresh),
+      newPublic: publicKeyLine(fresh.publicKey, comment),
+      newFingerprint: fingerprint(fresh.publicKey),
+    };
+    return { step: 'registering' satisfies Step, data };
+  },
+
+  async step(ctx) {
+    const entry = readJournal(GithubJournal, 'github', ctx.op);
+    switch (entry.step) {
+      case 'registering':
+        await register(ctx, entry.data);
+        return false;
+      case 'stored':
+        await verifyAndRetire(ctx, entry.data);
+        await ctx.finish(`rotated: new key ${entry.data.newFingerprint} registered, old ${entry.data.oldFingerprint ?? ''} deleted`);
+        await ctx.hook('recorded');
+        return true;
+      default:
+        return unknownStep(entry);
+    }
+  },
+};
