@@ -28,6 +28,8 @@ let approve: (req: ApprovalRequest) => Promise<boolean> = async () => true;
 let knownHostsPath = join(tmp.dir, 'known_hosts');
 let agent: AgentServer;
 let sshd: Sshd;
+let sshd2: Sshd;
+let hostLine2: string;
 let hostLine: string;
 let env: NodeJS.ProcessEnv;
 
@@ -62,7 +64,12 @@ beforeAll(async () => {
   sshd = await startSshd(sshdDir, `${authorized}\n`);
   const hostPub = readFileSync(join(sshdDir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
   hostLine = `${hostPub[0]} ${hostPub[1]}`;
-  writeFileSync(knownHostsPath, `[127.0.0.1]:${sshd.port} ${hostLine}\n`);
+  const sshd2Dir = join(tmp.dir, 'sshd2');
+  mkdirSync(sshd2Dir);
+  sshd2 = await startSshd(sshd2Dir, `${authorized}\n`);
+  const hostPub2 = readFileSync(join(sshd2Dir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/);
+  hostLine2 = `${hostPub2[0]} ${hostPub2[1]}`;
+  writeFileSync(knownHostsPath, `[127.0.0.1]:${sshd.port} ${hostLine}\n[127.0.0.1]:${sshd2.port} ${hostLine2}\n`);
   agent = await startAgentServer({
     source,
     place: await chooseSocketPlace({ XDG_RUNTIME_DIR: join(tmp.dir) }),
@@ -76,6 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
   await sshd?.stop();
+  await sshd2?.stop();
   tmp.cleanup();
 });
 
@@ -217,5 +225,61 @@ describe('ssh login to a real sshd through the agent', () => {
     const res = await run(SSH_KEYGEN, ['-Y', 'sign', '-n', 'file', '-f', pubPaths.bound!, file], env);
     expect(res.status).not.toBe(0);
     expect(reports.at(-1)).toMatchObject({ decision: 'refused', reason: 'the key is bound to hosts and the connection is not bound to a session' });
+  });
+});
+
+describe('agent forwarding through a second sshd', () => {
+  // ssh -A to the first sshd, and from there ssh to the second one with the forwarded agent
+  const hop = (name: string) =>
+    login(name, {
+      forwardAgent: true,
+      command: sshArgs({ port: sshd2.port, pubPath: pubPaths[name]!, knownHosts: join(tmp.dir, 'known_hosts'), user, command: 'echo second' })
+        .map((a) => `'${a}'`)
+        .join(' ')
+        .replace(/^/, `${SSH} `),
+    });
+
+  it('refuses the forwarded request by default', async () => {
+    const res = await hop('ed');
+    expect(res.stdout).not.toContain('second');
+    expect(reports).toContainEqual(expect.objectContaining({ decision: 'refused', forwarded: true, reason: expect.stringMatching(/forwarded/) }));
+    // the first hop itself was allowed: only the forwarded use is refused
+    expect(reports[0]).toMatchObject({ decision: 'allowed', forwarded: false });
+  });
+
+  it('signs the forwarded request when the key allows forwarding', async () => {
+    source.setPolicy('ed', { agentForwarding: 'allow' });
+    const res = await hop('ed');
+    expect(res.stdout.trim()).toBe('second');
+    expect(reports.at(-1)).toMatchObject({ decision: 'allowed', forwarded: true, host: `[127.0.0.1]:${sshd2.port}` });
+  });
+});
+
+describe('git commit signing with gpg.format=ssh through the agent', () => {
+  it('git commit -S then git verify-commit passes with an allowed-signers file', async () => {
+    const repo = join(tmp.dir, 'repo');
+    mkdirSync(repo);
+    const signers = join(tmp.dir, 'git-signers');
+    writeFileSync(signers, `me@keyhold ${publicKeyLine(keys.ed!.publicKey)}\n`);
+    const git = (...args: string[]) => run('/usr/bin/git', ['-C', repo, ...args], env);
+    expect((await git('init', '-q')).status).toBe(0);
+    for (const [k, v] of [
+      ['user.name', 'Keyhold Test'],
+      ['user.email', 'me@keyhold'],
+      ['gpg.format', 'ssh'],
+      ['user.signingkey', pubPaths.ed!],
+      ['gpg.ssh.allowedSignersFile', signers],
+    ] as const) {
+      await git('config', k, v);
+    }
+    writeFileSync(join(repo, 'file.txt'), 'hello\n');
+    await git('add', 'file.txt');
+    const commit = await git('commit', '-q', '-S', '-m', 'signed through the agent');
+    expect(commit.stderr).toBe('');
+    expect(commit.status).toBe(0);
+    const verify = await git('verify-commit', 'HEAD');
+    expect(verify.status).toBe(0);
+    expect(verify.stderr).toMatch(/Good "git" signature for me@keyhold/);
+    expect(reports.at(-1)).toMatchObject({ decision: 'allowed', program: SSH_KEYGEN });
   });
 });
