@@ -28,11 +28,12 @@ let agent: AgentServer;
 const msg = (type: number, w: SshWriter = new SshWriter()): Buffer => frame(Buffer.concat([Buffer.from([type]), w.toBuffer()]));
 const signRequest = (key: SshPrivateKey, data: Buffer, flags = 0) => msg(MSG.SIGN_REQUEST, new SshWriter().string(key.publicKey.blob).string(data).uint32(flags));
 
-function sessionBind(sessionId: Buffer, opts: { forwarded?: boolean; badSignature?: boolean } = {}): Buffer {
+function sessionBind(sessionId: Buffer, opts: { forwarded?: boolean; badSignature?: boolean; hostKey?: SshPrivateKey } = {}): Buffer {
+  const hostKey = opts.hostKey ?? host;
   const signed = opts.badSignature ? Buffer.concat([sessionId, Buffer.from('x')]) : sessionId;
-  const raw = sign(null, signed, ed25519KeyObject(ed25519Seed(host)));
+  const raw = sign(null, signed, ed25519KeyObject(ed25519Seed(hostKey)));
   const sig = new SshWriter().string('ssh-ed25519').string(raw).toBuffer();
-  const w = new SshWriter().string('session-bind@openssh.com').string(host.publicKey.blob).string(sessionId).string(sig).raw(Buffer.from([opts.forwarded ? 1 : 0]));
+  const w = new SshWriter().string('session-bind@openssh.com').string(hostKey.publicKey.blob).string(sessionId).string(sig).raw(Buffer.from([opts.forwarded ? 1 : 0]));
   return msg(MSG.EXTENSION, w);
 }
 
@@ -203,6 +204,20 @@ describe('session-bind and host-bound keys', () => {
     expect(reports.at(-1)).toMatchObject({ decision: 'allowed', host: 'host.example', forwarded: false });
     c.send(sessionBind(sid(4)));
     expect((await c.reply())?.[0]).toBe(MSG.FAILURE); // already bound for authentication
+    c.close();
+  });
+
+  it('neither lists nor signs with a host-bound key in a session bound to an unlisted host', async () => {
+    const c = await RawAgentClient.open(agent.path);
+    c.send(sessionBind(sid(7), { hostKey: generateEd25519('stranger host') }));
+    expect((await c.reply())?.[0]).toBe(MSG.SUCCESS);
+    c.send(msg(MSG.REQUEST_IDENTITIES));
+    const list = await c.reply();
+    expect(new SshReader(list!.subarray(1), 'list').uint32()).toBe(2);
+    expect(list!.includes(bound.publicKey.blob)).toBe(false);
+    c.send(signRequest(bound, userauth(sid(7), bound)));
+    expect((await c.reply())?.[0]).toBe(MSG.FAILURE);
+    expect(reports.at(-1)).toMatchObject({ decision: 'refused', reason: 'the bound host is not one this key is for' });
     c.close();
   });
 

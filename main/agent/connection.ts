@@ -5,7 +5,7 @@ import { isKeyholdError } from '../errors';
 import { SshReader } from '../keys/ssh-wire';
 import type { AgentKey, KeySource } from './key-source';
 import type { KnownHostLine } from './known-hosts';
-import { decide, type ApprovalRequest, type UseReport } from './policy';
+import { decide, visibleOn, type ApprovalRequest, type UseReport } from './policy';
 import { EXT_QUERY, EXT_SESSION_BIND, failure, identitiesAnswer, MSG, queryAnswer, signResponse, success } from './protocol';
 import { checkBinding, parseSessionBind, type SessionBinding } from './session-bind';
 
@@ -29,6 +29,12 @@ export class AgentConnection {
     return (await this.deps.source.list()).filter((k) => k.policy.agent !== 'off');
   }
 
+  private async listedKeys(): Promise<AgentKey[]> {
+    const keys = await this.servedKeys();
+    const visible = await Promise.all(keys.map((k) => visibleOn(k, this.bindings, this.deps.knownHosts)));
+    return keys.filter((_, i) => visible[i]);
+  }
+
   /** The framed reply to one message body. */
   async handle(body: Buffer): Promise<Buffer> {
     try {
@@ -37,7 +43,7 @@ export class AgentConnection {
       switch (body[0]) {
         case MSG.REQUEST_IDENTITIES:
           r.expectEnd();
-          return identitiesAnswer(await this.servedKeys());
+          return identitiesAnswer(await this.listedKeys());
         case MSG.SIGN_REQUEST:
           return await this.sign(r);
         case MSG.EXTENSION:

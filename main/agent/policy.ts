@@ -60,6 +60,21 @@ function hostLabel(lines: readonly KnownHostLine[], hostKeyBlob: Buffer): string
   return plainNamesForKey(lines, hostKeyBlob)[0] ?? `host key ${keyFingerprint(hostKeyBlob)}`;
 }
 
+/**
+ * Whether a key is listed on a connection, as OpenSSH's agent hides destination-constrained keys
+ * a connection may not use: a forwarded connection does not even learn of keys that refuse
+ * forwarding, nor a session bound elsewhere of keys bound to other hosts. Sign requests are still
+ * checked in full by decide().
+ */
+export async function visibleOn(key: AgentKey, bindings: readonly SessionBinding[], knownHosts: () => Promise<KnownHostLine[]>): Promise<boolean> {
+  if (key.policy.agent === 'off') return false;
+  if (bindings.some((b) => b.forwarded) && key.policy.agentForwarding !== 'allow') return false;
+  const last = bindings[bindings.length - 1];
+  if (!last || key.policy.agentHosts.length === 0) return true;
+  const lines = await knownHosts();
+  return key.policy.agentHosts.some((h) => hostHasKey(lines, h, last.hostKeyBlob));
+}
+
 export async function decide(ctx: SignContext): Promise<Verdict> {
   const { key, bindings } = ctx;
   const last = bindings[bindings.length - 1];

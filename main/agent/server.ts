@@ -37,8 +37,9 @@ async function clearStaleSocket(path: string): Promise<void> {
 
 function serveClient(socket: Socket, opts: AgentServerOptions): void {
   const identify = opts.identify ?? identifyPeer;
-  let peer: Promise<Peer> | undefined;
-  const conn = new AgentConnection(opts, async () => (await (peer ??= identify(socket))).program);
+  // looked up at once (a few ms of `ss`), so that it is ready by the first sign request
+  const peer = identify(socket);
+  const conn = new AgentConnection(opts, async () => (await peer).program);
   const decoder = new FrameDecoder();
   let queue: Promise<void> = Promise.resolve();
   socket.on('error', () => socket.destroy());
