@@ -21,7 +21,10 @@ export class AgentConnection {
 
   constructor(
     private readonly deps: AgentDeps,
-    /** resolves the calling program lazily: only a sign request needs it */
+    /**
+     * the calling program, looked up once per connection. A sign request waits for it: a client
+     * like ssh-keygen exits right after its reply and could no longer be named for the audit.
+     */
     private readonly program: () => Promise<string | undefined>,
   ) {}
 
