@@ -130,6 +130,18 @@ describe('framing and refused operations', () => {
     c.close();
   });
 
+  it('answers many pipelined requests in order, none lost', async () => {
+    const c = await RawAgentClient.open(agent.path);
+    const reqs = Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? frame(Buffer.from([MSG.LOCK])) : signRequest(user, Buffer.from(`n${i}`))));
+    c.send(Buffer.concat(reqs));
+    for (let i = 0; i < reqs.length; i++) {
+      const reply = await c.reply();
+      if (i % 3 === 2) expect(reply?.[0]).toBe(MSG.FAILURE);
+      else expect(verifySsh(user.publicKey.blob, new SshReader(reply!.subarray(1), 'reply').string(), Buffer.from(`n${i}`))).toBe(true);
+    }
+    c.close();
+  });
+
   it('answers FAILURE to an oversized message, closes that connection, and serves the next', async () => {
     const c = await RawAgentClient.open(agent.path);
     const head = Buffer.alloc(5);

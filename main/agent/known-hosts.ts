@@ -4,6 +4,8 @@
 // are ignored (a certificate host key is not what a session binding carries here).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { systemErrorCode } from '../errors';
 
 export interface KnownHostLine {
@@ -83,6 +85,11 @@ export function hostHasKey(lines: readonly KnownHostLine[], host: string, keyBlo
 /** Plain (unhashed) names listed for a key, to show a user which host a binding is for. */
 export function plainNamesForKey(lines: readonly KnownHostLine[], keyBlob: Buffer): string[] {
   return lines.filter((l) => l.marker === '' && !l.hashed && l.keyBlob.equals(keyBlob)).flatMap((l) => l.patterns.filter((p) => !p.startsWith('!') && !/[*?]/.test(p)));
+}
+
+/** ssh's defaults for UserKnownHostsFile and GlobalKnownHostsFile (ssh_config(5)). */
+export function defaultKnownHostsPaths(home: string = homedir()): string[] {
+  return [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2'), '/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 }
 
 /** Reads and parses known_hosts files; a missing file lists nothing. */

@@ -35,6 +35,8 @@ async function clearStaleSocket(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
+const MAX_PENDING = 32;
+
 function serveClient(socket: Socket, opts: AgentServerOptions): void {
   const identify = opts.identify ?? identifyPeer;
   // looked up at once (a few ms of `ss`), so that it is ready by the first sign request
@@ -42,6 +44,7 @@ function serveClient(socket: Socket, opts: AgentServerOptions): void {
   const conn = new AgentConnection(opts, async () => (await peer).program);
   const decoder = new FrameDecoder();
   let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {
     for (const ev of decoder.push(chunk)) {
@@ -52,9 +55,12 @@ function serveClient(socket: Socket, opts: AgentServerOptions): void {
         });
         return;
       }
+      // a client that sends without reading its replies is paused rather than queued without end
+      if (++pending >= MAX_PENDING) socket.pause();
       queue = queue.then(async () => {
         const reply = await conn.handle(ev.body);
         if (!socket.destroyed && socket.writable) socket.write(reply);
+        if (--pending < MAX_PENDING && socket.isPaused()) socket.resume();
       });
     }
   });
