@@ -219,6 +219,17 @@ describe('session-bind and host-bound keys', () => {
     c.close();
   });
 
+  it('accepts a repeated forwarded binding with the same host key and refuses one with another key', async () => {
+    const c = await RawAgentClient.open(agent.path);
+    c.send(sessionBind(sid(8), { forwarded: true }));
+    expect((await c.reply())?.[0]).toBe(MSG.SUCCESS);
+    c.send(sessionBind(sid(8), { forwarded: true }));
+    expect((await c.reply())?.[0]).toBe(MSG.SUCCESS);
+    c.send(sessionBind(sid(8), { forwarded: true, hostKey: generateEd25519('other') }));
+    expect((await c.reply())?.[0]).toBe(MSG.FAILURE);
+    c.close();
+  });
+
   it('neither lists nor signs with a host-bound key in a session bound to an unlisted host', async () => {
     const c = await RawAgentClient.open(agent.path);
     c.send(sessionBind(sid(7), { hostKey: generateEd25519('stranger host') }));

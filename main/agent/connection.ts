@@ -34,7 +34,9 @@ export class AgentConnection {
 
   private async listedKeys(): Promise<AgentKey[]> {
     const keys = await this.servedKeys();
-    const visible = await Promise.all(keys.map((k) => visibleOn(k, this.bindings, this.deps.knownHosts)));
+    let lines: Promise<KnownHostLine[]> | undefined;
+    const knownHosts = () => (lines ??= this.deps.knownHosts()); // read once per listing
+    const visible = await Promise.all(keys.map((k) => visibleOn(k, this.bindings, knownHosts)));
     return keys.filter((_, i) => visible[i]);
   }
 
