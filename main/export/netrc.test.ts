@@ -200,6 +200,29 @@ describe('previewNetrcMerge / maskNetrc', () => {
     expect(maskNetrc('machine a login b account ACC password P\n')).toBe('machine a login b account ******** password ********\n');
   });
 
+  it('masks comments and macro bodies too (they can hold a password), keeping every line and the rest', async () => {
+    const text = [
+      '# old password: COMMENTSECRET',
+      'machine a login b password P1 # was TRAILSECRET',
+      'macdef init extra MACROLINESECRET',
+      'echo MACROSECRET',
+      '\tcd /x',
+      '',
+      'machine c login d',
+      '',
+    ].join('\n');
+    expect(maskNetrc(text)).toBe(
+      ['# ********', 'machine a login b password ******** # ********', 'macdef init ********', '********', '********', '', 'machine c login d', ''].join('\n'),
+    );
+    const path = join(dir, '.netrc');
+    writeFileSync(path, text);
+    const plan = await planNetrcMerge(path, [{ machine: 'c', login: 'd', password: 'NEWSECRET' }]);
+    expect(plan.preview).toContain('+machine c login d password ********');
+    expect(plan.preview).not.toMatch(/SECRET|P1/);
+    // a macro left open at the end of the file is masked to the end
+    expect(maskNetrc('macdef m\nOPENSECRET\n')).toBe('macdef m\n********\n');
+  });
+
   it('is empty when nothing would change', async () => {
     const path = join(dir, '.netrc');
     writeFileSync(path, 'machine a login b password c\n');
