@@ -39,9 +39,9 @@ function openssh(k: typeof K): string {
   return encodeOpenSshPrivateKey({ publicKey: { type: 'ssh-rsa', algorithm: 'RSA', bits: 2048, blob }, comment: '', body });
 }
 
-function errorOf(fn: () => unknown): KeyholdError {
+async function errorOfAsync(pending: Promise<unknown>): Promise<KeyholdError> {
   try {
-    fn();
+    await pending;
   } catch (e) {
     if (e instanceof KeyholdError) return e;
     throw new Error(`expected a KeyholdError, got ${String(e)}`);
@@ -50,15 +50,15 @@ function errorOf(fn: () => unknown): KeyholdError {
 }
 
 describe('RSA private key material is checked on import, as OpenSSL RSA_check_key does', () => {
-  it('a sound key reads from both PKCS#1 and OpenSSH', () => {
-    expect(parseKeyFile(pkcs1(K)).publicKey.algorithm).toBe('RSA');
-    expect(parseKeyFile(openssh(K)).publicKey.algorithm).toBe('RSA');
+  it('a sound key reads from both PKCS#1 and OpenSSH', async () => {
+    expect((await parseKeyFile(pkcs1(K))).publicKey.algorithm).toBe('RSA');
+    expect((await parseKeyFile(openssh(K))).publicKey.algorithm).toBe('RSA');
   });
 
-  it.each(Object.entries(BROKEN))('%s: INVALID_INPUT from PKCS#1 and OpenSSH files, naming no key number', (_, change) => {
+  it.each(Object.entries(BROKEN))('%s: INVALID_INPUT from PKCS#1 and OpenSSH files, naming no key number', async (_, change) => {
     const bad = { ...K, ...change };
     for (const text of [pkcs1(bad), openssh(bad)]) {
-      const err = errorOf(() => parseKeyFile(text));
+      const err = await errorOfAsync(parseKeyFile(text));
       expect(err.code).toBe('INVALID_INPUT');
       expect(err.message).toMatch(/RSA/);
       for (const secret of [K.d, K.p, K.q]) {
