@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultNetrcPath, maskNetrc, mergeNetrc, netrcToken, parseNetrc } from './netrc';
-import { applyNetrcPlan, planNetrcMerge } from './netrc-file';
+import { applyNetrcPlan, MAX_NETRC_BYTES, planNetrcMerge } from './netrc-file';
 import { startBasicAuthServer } from './test-basic-auth-server';
 
 const run = promisify(execFile);
@@ -292,6 +292,17 @@ describe('netrc files on disk, read by the real readers', () => {
     expect(readFileSync(path, 'utf8')).toBe(broken);
     expect(statSync(path).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['.netrc']);
+  });
+
+  it('a netrc over the size cap is refused unparsed and left untouched', async () => {
+    const path = join(dir, '.netrc');
+    const big = `${'machine a login b password c\n'.repeat(Math.ceil(MAX_NETRC_BYTES / 29) + 1)}`;
+    writeFileSync(path, big);
+    await expect(planNetrcMerge(path, [{ machine: 'x', login: 'y', password: 'z' }])).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/too large/),
+    });
+    expect(readFileSync(path, 'utf8')).toBe(big);
   });
 
   it('a netrc that is not UTF-8 text is left untouched', async () => {
