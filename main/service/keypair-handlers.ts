@@ -16,7 +16,7 @@ export function keyPairHandlers(_ctx: ServiceContext, vault: VaultManager): Pick
       const rec = await generateKeyPair(s, input);
       return keyDetail(s, rec);
     },
-    'keys.import': (input) => {
+    'keys.import': async (input) => {
       const s = vault.session();
       let content: string | Buffer;
       if (input.path !== undefined) {
@@ -26,7 +26,7 @@ export function keyPairHandlers(_ctx: ServiceContext, vault: VaultManager): Pick
         const text = input.content ?? '';
         content = input.encoding === 'base64' ? decodeStrictBase64(text, 'key file (base64)') : text;
       }
-      const rec = importKeyPair(s, {
+      const rec = await importKeyPair(s, {
         name: input.name,
         content,
         ...(input.description !== undefined ? { description: input.description } : {}),
