@@ -1,4 +1,5 @@
 import { exportCommands } from './export-commands';
+import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
 import type { CommandModule } from './program';
@@ -13,5 +14,6 @@ export const allCommands: readonly CommandModule[] = [
   keyCommands,
   keyPairCommands,
   exportCommands,
+  injectCommands,
   remoteCommands,
 ];

@@ -1,5 +1,6 @@
 // Input and output of the `keyhold` command line: secrets from stdin / env / a no-echo prompt,
 // results as text or one JSON document, errors as {"error": {code, message}} and exit codes.
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { EXIT_CODES, KeyholdError, isKeyholdError } from '../errors';
@@ -9,6 +10,8 @@ export interface CliStreams {
   stdout: Writable;
   stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** the folder relative paths are taken from (default: this process's) */
+  cwd?: string;
 }
 
 export interface GlobalOptions {
@@ -84,6 +87,11 @@ export class Cli {
     readonly globals: () => GlobalOptions,
   ) {
     this.stdinLines = new StdinLines(streams.stdin);
+  }
+
+  /** A path the user gave, made absolute against the caller's folder. */
+  path(p: string): string {
+    return resolve(this.streams.cwd ?? process.cwd(), p);
   }
 
   get json(): boolean {

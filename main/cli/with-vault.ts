@@ -1,12 +1,11 @@
 // The CLI is stateless: each command opens the vault with the master password, runs, and locks.
-import { resolve } from 'node:path';
 import { resolveVaultPath } from '../service/paths';
 import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
 
 export function cliVaultPath(cli: Cli): string {
-  return resolve(resolveVaultPath(cli.globals().vault, cli.streams.env));
+  return cli.path(resolveVaultPath(cli.globals().vault, cli.streams.env));
 }
 
 export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
