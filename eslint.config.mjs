@@ -88,8 +88,13 @@ export default defineConfig(
     },
   },
   {
-    files: ['**/*.{mjs,js}'],
+    files: ['**/*.{mjs,cjs,js}'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // CommonJS on purpose (see the file's header): require is how it imports.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['main/**', 'emulators/**', 'bench/**', 'e2e/**', 'scripts/**', '*.{ts,mjs}', '**/*.test.ts', '**/*.testkit.ts'],
