@@ -43,12 +43,14 @@ const layersRule = {
       }
       const runtime = runtimeOf(spec);
       if (runtime === undefined) context.report({ node, messageId: 'unknown', data: { spec } });
-      else if (!layer.runtimes.includes(runtime)) context.report({ node, messageId: 'runtime', data: { file, spec, runtime, why: layer.why } });
+      else if (!layer.runtimes.includes(runtime))
+        context.report({ node, messageId: 'runtime', data: { file, spec, runtime, why: layer.why } });
     };
     const allTypes = (specifiers, kind) => specifiers.length > 0 && specifiers.every((s) => s[kind] === 'type');
     return {
       ImportDeclaration: (n) => check(n.source, n.source.value, n.importKind === 'type' || allTypes(n.specifiers, 'importKind')),
-      ExportNamedDeclaration: (n) => n.source && check(n.source, n.source.value, n.exportKind === 'type' || allTypes(n.specifiers, 'exportKind')),
+      ExportNamedDeclaration: (n) =>
+        n.source && check(n.source, n.source.value, n.exportKind === 'type' || allTypes(n.specifiers, 'exportKind')),
       ExportAllDeclaration: (n) => check(n.source, n.source.value, n.exportKind === 'type'),
       ImportExpression: (n) => n.source.type === 'Literal' && check(n.source, n.source.value, false),
       TSImportType: (n) => {
@@ -56,7 +58,8 @@ const layersRule = {
         if (arg?.type === 'Literal') check(arg, arg.value, true);
       },
       CallExpression: (n) => {
-        if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal') check(n.arguments[0], n.arguments[0].value, false);
+        if (n.callee.type === 'Identifier' && n.callee.name === 'require' && n.arguments[0]?.type === 'Literal')
+          check(n.arguments[0], n.arguments[0].value, false);
       },
     };
   },
