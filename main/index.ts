@@ -96,6 +96,10 @@ if (!app.requestSingleInstanceLock()) {
       return { action: 'deny' };
     });
     void win.loadURL(devServerUrl ?? 'app://keyhold/index.html');
+  }).catch((err: unknown) => {
+    // A failure while starting leaves no window: say why and quit rather than hang.
+    console.error('keyhold: could not start:', err instanceof Error ? err.message : String(err));
+    app.exit(1);
   });
 
   app.on('web-contents-created', (_e, contents) => {

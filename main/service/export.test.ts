@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startBasicAuthServer, type BasicAuthServer } from '../export/test-basic-auth-server';
+import { startBasicAuthServer, type BasicAuthServer } from '../export/basic-auth-server.testkit';
 import { createRouter } from '../ipc/router';
 import { createMemoryPlatform } from '../platform/memory';
 import { createVault } from '../vault';
