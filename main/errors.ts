@@ -27,9 +27,30 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   INTERNAL: 70,
 };
 
+/** Why a platform call failed, for the UI to say what to do (never read from message text). */
+export const REMOTE_FAILURE_REASONS = ['auth', 'scope', 'rate_limited', 'unreachable', 'server', 'refused'] as const;
+export type RemoteFailureReason = (typeof REMOTE_FAILURE_REASONS)[number];
+
+/** A platform's failure: its HTTP status (null when it never answered) and why. */
+export interface RemoteFailure {
+  status: number | null;
+  reason: RemoteFailureReason;
+}
+
+/** What a status alone says about a failure (the HTTP client knows more: no answer, a redirect). */
+export function remoteReasonFor(status: number): RemoteFailureReason {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'scope';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server';
+  return 'refused';
+}
+
 export interface KeyholdErrorDetails {
-  /** HTTP status of a remote failure */
+  /** HTTP status of a remote failure (its reason then follows from the status) */
   status?: number;
+  /** a platform failure as the HTTP client classified it */
+  remote?: RemoteFailure;
 }
 
 /**
@@ -39,13 +60,31 @@ export interface KeyholdErrorDetails {
 export class KeyholdError extends Error {
   readonly code: ErrorCode;
   readonly status?: number;
+  readonly remote?: RemoteFailure;
 
   constructor(code: ErrorCode, message: string, details: KeyholdErrorDetails = {}) {
     super(message);
     this.name = 'KeyholdError';
     this.code = code;
-    if (details.status !== undefined) this.status = details.status;
+    const remote = details.remote ?? (details.status !== undefined ? { status: details.status, reason: remoteReasonFor(details.status) } : undefined);
+    if (remote) this.remote = remote;
+    const status = details.status ?? remote?.status ?? undefined;
+    if (status !== undefined && status !== null) this.status = status;
   }
+}
+
+/** An error as it crosses IPC or lands in a result: code, message, and the remote failure if any. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  remote?: RemoteFailure;
+}
+
+/** The coded shape of a KeyholdError; anything else is INTERNAL with `internalMessage`, as an
+ * unexpected error's own message may hold a secret or a path. */
+export function errorInfo(e: unknown, internalMessage: string): ErrorInfo {
+  if (!isKeyholdError(e)) return { code: 'INTERNAL', message: internalMessage };
+  return { code: e.code, message: e.message, ...(e.remote ? { remote: { ...e.remote } } : {}) };
 }
 
 export function isKeyholdError(e: unknown): e is KeyholdError {

@@ -36,19 +36,23 @@ function target(file: string, spec: string): string | undefined {
 const ELECTRON_ALLOWED = (f: string) => f === 'main/index.ts' || f === 'main/ipc/electron.ts' || f.startsWith('main/platform/');
 
 describe('import directions', () => {
-  it('the renderer imports nothing of main but types from main/api.ts, and no Node modules', () => {
+  it('the renderer imports nothing of main but types from main/api and values from main/api/constants.ts, and no Node modules', () => {
     const bad: string[] = [];
     for (const file of sourceFiles('renderer')) {
       for (const imp of importsOf(file)) {
         const t = target(file, imp.spec);
         if (t?.startsWith('main')) {
-          if (!(t === 'main/api' && imp.typeOnly)) bad.push(`${file} -> ${imp.spec}`);
+          if (!((t === 'main/api' && imp.typeOnly) || t === 'main/api/constants')) bad.push(`${file} -> ${imp.spec}`);
         } else if (!t && (imp.spec.startsWith('node:') || imp.spec === 'electron' || imp.spec === 'better-sqlite3')) {
           bad.push(`${file} -> ${imp.spec}`);
         }
       }
     }
     expect(bad).toEqual([]);
+  });
+
+  it('main/api/constants.ts imports nothing, so the renderer may load it as values', () => {
+    expect(importsOf('main/api/constants.ts')).toEqual([]);
   });
 
   it('preload imports only types from main/api.ts and electron', () => {

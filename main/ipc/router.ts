@@ -2,7 +2,7 @@
 // failure to {code, message}. Electron's ipcMain, the e2e bridge and tests all call invoke().
 import { z } from 'zod';
 import { channels, type ApiResult, type Channel, type ChannelInput, type ChannelOutput } from '../api';
-import { KeyholdError, isKeyholdError } from '../errors';
+import { KeyholdError, errorInfo, isKeyholdError } from '../errors';
 
 type HandlerInput<C extends Channel> = z.output<(typeof channels)[C]['input']>;
 type HandlerOutput<C extends Channel> = z.input<(typeof channels)[C]['output']>;
@@ -56,7 +56,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
       try {
         return { ok: true, value: await dispatch(channel, input as ChannelInput<typeof channel>) };
       } catch (e) {
-        if (isKeyholdError(e)) return { ok: false, error: { code: e.code, message: e.message } };
+        if (isKeyholdError(e)) return { ok: false, error: errorInfo(e, '') };
         options.onInternalError?.(channel, e);
         return { ok: false, error: { code: 'INTERNAL', message: `Keyhold hit an internal error in ${channel}.` } };
       }

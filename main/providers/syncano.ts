@@ -6,8 +6,8 @@ import { HttpClient, type PlatformError } from './http';
 import { CAPABILITIES, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
 
 export const SYNCANO_URL = 'https://api.syncano.io';
-export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
-export type SyncanoFlag = (typeof SYNCANO_FLAGS)[number];
+import type { SyncanoFlag } from '../api/constants';
+export { SYNCANO_FLAGS, type SyncanoFlag } from '../api/constants';
 
 const Key40 = z.string().regex(/^[0-9a-f]{40}$/i);
 

@@ -3,8 +3,9 @@
 // Platform-specific operations (Rancher's activate, Syncano's reset_key, ...) are methods of
 // each provider; the service asks the capabilities before it calls them.
 
-export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
-export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
+import type { RemoteProvider } from '../api/constants';
+
+export { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
 
 /** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
 export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair';

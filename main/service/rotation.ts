@@ -13,7 +13,7 @@
 //            with the account key). The account key cannot be re-read: if its reset answer is
 //            lost, the op waits in 'needs_login' until `workspace connect` logs in again.
 import { z } from 'zod';
-import { KeyholdError, isKeyholdError } from '../errors';
+import { KeyholdError, errorInfo, type ErrorInfo } from '../errors';
 import { encodeOpenSshPrivateKey } from '../keys/openssh-private';
 import { generateEd25519Async } from '../keys/ed25519';
 import { fingerprint } from '../keys/fingerprint';
@@ -45,7 +45,7 @@ export interface RotationResult {
   version?: number;
   /** true when an interrupted rotation was finished */
   resumed?: boolean;
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface RotationOptions extends RemoteOptions {
@@ -501,9 +501,8 @@ function needsLogin(workspace: string): KeyholdError {
   );
 }
 
-function errorOf(e: unknown): { code: string; message: string } {
-  if (isKeyholdError(e)) return { code: e.code, message: e.message };
-  return { code: 'INTERNAL', message: 'Keyhold hit an internal error during the rotation.' };
+function errorOf(e: unknown): ErrorInfo {
+  return errorInfo(e, 'Keyhold hit an internal error during the rotation.');
 }
 
 /** Keys being rotated by this process, per vault session: one runner per key at a time. */
