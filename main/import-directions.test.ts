@@ -1,5 +1,5 @@
 // DESIGN.md's layering rule, enforced: the renderer reaches main only through types of
-// main/api.ts; only the Electron glue imports electron; providers, keys and export know nothing
+// main/api/; only the Electron glue imports electron; providers, keys and export know nothing
 // of the vault; emulators share no code with main/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -55,7 +55,7 @@ describe('import directions', () => {
     expect(importsOf('main/api/constants.ts')).toEqual([]);
   });
 
-  it('preload imports only types from main/api.ts and electron', () => {
+  it('preload imports only types from main/api and electron', () => {
     const bad = sourceFiles('preload').flatMap((file) =>
       importsOf(file)
         .filter((imp) => {

@@ -1,4 +1,4 @@
-// The renderer's typed client of main/api.ts over window.keyhold. Types only from main.
+// The renderer's typed client of main/api/ over window.keyhold. Types only from main.
 import type { ApiError, Channel, ChannelInput, ChannelOutput, EventName, EventPayload, KeyholdBridge } from '../../main/api';
 
 declare global {
