@@ -1,10 +1,10 @@
 // What every namespace of the contract shares: the channel definition helper, the error shape,
 // and the small schemas (ids, passwords, enums) that several namespaces use.
 import { z } from 'zod';
-import { ERROR_CODES, REMOTE_FAILURE_REASONS, type ErrorCode } from '../errors';
+import { ERROR_CODES, REMOTE_FAILURE_REASONS, type ErrorCode, type RemoteFailure, type RemoteFailureReason } from '../errors';
 import { KEY_KINDS, KEY_STATES, PROVIDERS } from './constants';
 
-export { ERROR_CODES, type ErrorCode };
+export { ERROR_CODES, REMOTE_FAILURE_REASONS, type ErrorCode, type RemoteFailure, type RemoteFailureReason };
 
 export const RemoteFailureShape = z.object({ status: z.number().int().nullable(), reason: z.enum(REMOTE_FAILURE_REASONS) });
 /** A failure as it crosses IPC; `remote` says why a platform call failed, so no one reads the message. */

@@ -158,7 +158,7 @@ describe('HttpClient', () => {
   });
 
   it('says why a call failed: auth, scope, rate limit, server, unreachable, refused', async () => {
-    const reasonOf = async (fault: string) => {
+    const reasonOf = async (fault: 'error500' | 'rate429' | 'drop') => {
       emu.setFaults({ queue: [fault, fault, fault, fault], retryAfterSeconds: 3600 });
       const e = await failure(client({ retries: 0 }).request({ method: 'GET', path: '/x', schema: Item }));
       emu.setFaults({ queue: [] });
