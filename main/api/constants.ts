@@ -15,6 +15,7 @@ export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
 export const VAULT_STATES = ['absent', 'locked', 'unlocked'] as const;
+export type VaultStateName = (typeof VAULT_STATES)[number];
 
 /** Why the vault locked itself (or was locked). */
 export const LOCK_REASONS = ['explicit', 'idle', 'suspend', 'screen-lock'] as const;

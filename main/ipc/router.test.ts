@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { KeyholdError } from '../errors';
 import { createMemoryPlatform } from '../platform/memory';
 import { createHandlers } from './handlers';
-import { createRouter, type Handlers } from './router';
+import { channels } from '../api';
+import { createRouter, type Handlers, type HandlersFor } from './router';
 import { createRouter as createTestRouter } from './router.testkit';
 
 const ctx = { vaultPath: '/nonexistent/vault.keyhold', harness: 'cli' as const, platform: createMemoryPlatform(), emit: () => undefined };
@@ -71,5 +72,19 @@ describe('router', () => {
     const handlers = { ...createHandlers(ctx), 'vault.status': () => ({ state: 'open-sesame', path: 1 }) } as unknown as Handlers;
     const res = await createRouter(handlers).invoke('vault.status', {});
     expect(res).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('is given one handler per channel, no more (the namespaces\' slices are checked by tsc)', () => {
+    expect(Object.keys(createHandlers(ctx)).sort()).toEqual(Object.keys(channels).sort());
+    // @ts-expect-error a namespace's handlers must serve every channel of it
+    const missing: HandlersFor<'audit'> = { 'audit.list': () => [] };
+    const foreign: HandlersFor<'audit'> = {
+      'audit.list': () => [],
+      'audit.verify': () => ({ ok: true as const, events: 0 }),
+      // @ts-expect-error and no channel of another namespace
+      'vault.lock': () => ({ state: 'locked' as const, path: '' }),
+    };
+    expect(Object.keys(missing)).toEqual(['audit.list']);
+    expect(Object.keys(foreign)).toHaveLength(3);
   });
 });
