@@ -37,19 +37,10 @@ export interface RemoteFailure {
   reason: RemoteFailureReason;
 }
 
-/** What a status alone says about a failure (the HTTP client knows more: no answer, a redirect). */
-export function remoteReasonFor(status: number): RemoteFailureReason {
-  if (status === 401) return 'auth';
-  if (status === 403) return 'scope';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server';
-  return 'refused';
-}
-
 export interface KeyholdErrorDetails {
-  /** HTTP status of a remote failure (its reason then follows from the status) */
+  /** HTTP status of a remote failure */
   status?: number;
-  /** a platform failure as the HTTP client classified it */
+  /** a platform failure as the HTTP client (main/providers/http.ts) classified it */
   remote?: RemoteFailure;
 }
 
@@ -66,7 +57,7 @@ export class KeyholdError extends Error {
     super(message);
     this.name = 'KeyholdError';
     this.code = code;
-    const remote = details.remote ?? (details.status !== undefined ? { status: details.status, reason: remoteReasonFor(details.status) } : undefined);
+    const remote = details.remote;
     if (remote) this.remote = remote;
     const status = details.status ?? remote?.status ?? undefined;
     if (status !== undefined && status !== null) this.status = status;

@@ -46,7 +46,7 @@ describe('router', () => {
   });
 
   it('carries a remote failure across as its status and reason', async () => {
-    const failing = new KeyholdError('REMOTE', 'Rancher: Unauthorized (HTTP 401)', { status: 401 });
+    const failing = new KeyholdError('REMOTE', 'Rancher: Unauthorized (HTTP 401)', { remote: { status: 401, reason: 'auth' } });
     const handlers: Handlers = { ...createHandlers(ctx), 'keys.check': () => { throw failing; } };
     const res = await createRouter(handlers).invoke('keys.check', { id: 'k' });
     expect(res).toEqual({ ok: false, error: { code: 'REMOTE', message: 'Rancher: Unauthorized (HTTP 401)', remote: { status: 401, reason: 'auth' } } });

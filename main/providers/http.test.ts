@@ -14,6 +14,7 @@ beforeAll(async () => {
     if (req.path === '/echo-secret') return { status: 400, body: { message: `bad token ${String(req.headers.authorization).split(' ')[1]}` } };
     if (req.path === '/redirect') return { status: 200, body: { next: 'http://example.com/steal' } };
     if (req.path === '/wrong-shape') return { status: 200, body: { id: 'not-a-number' } };
+    if (req.path === '/forbidden') return { status: 403, body: { message: 'forbidden' } };
     if (req.path === '/dup') return { status: 422, body: { message: 'already in use' } };
     if (req.path === '/echo-body') return { status: 401, body: { message: `wrong password ${String((JSON.parse(req.raw.toString('utf8')) as { password?: unknown }).password)}` } };
     if (req.path === '/echo-upper') return { status: 400, body: { message: `bad key ${String(req.headers['x-api-key']).toUpperCase()}` } };
@@ -170,6 +171,6 @@ describe('HttpClient', () => {
     expect((await failure(client().request({ method: 'POST', path: '/dup', schema: Item }))).remote).toEqual({ status: 422, reason: 'refused' });
     expect((await failure(client().request({ method: 'GET', path: '/wrong-shape', schema: Item }))).remote).toEqual({ status: 200, reason: 'server' });
     expect((await failure(client().request({ method: 'POST', path: '/echo-body', body: {}, schema: Item }))).remote?.reason).toBe('auth');
-    expect(new KeyholdError('REMOTE', 'x', { status: 403 }).remote).toEqual({ status: 403, reason: 'scope' });
+    expect((await failure(client().request({ method: 'GET', path: '/forbidden', schema: Item }))).remote).toEqual({ status: 403, reason: 'scope' });
   });
 });

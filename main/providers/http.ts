@@ -6,7 +6,7 @@
 // instead of the message. Nothing secret (credentials, headers, body fields) ever reaches an
 // error message. Redirects are never followed: a credential must not go where it was not sent.
 import { z } from 'zod';
-import { KeyholdError, remoteReasonFor, type RemoteFailureReason } from '../errors';
+import { KeyholdError, type RemoteFailureReason } from '../errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -302,6 +302,15 @@ export class HttpClient {
     const where = host ? ` to ${host}` : '';
     return this.fail('REMOTE', `the platform answered with a redirect${where}, which Keyhold does not follow; check the workspace URL`, secrets, 'refused', status);
   }
+}
+
+/** What an error status says about a failure (no answer and redirects are told apart elsewhere). */
+function remoteReasonFor(status: number): RemoteFailureReason {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'scope';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server';
+  return 'refused';
 }
 
 function defaultMessage(status: number): string {
