@@ -25,6 +25,9 @@ export interface ChannelDef {
 /** The channels of one namespace: every name starts with `<namespace>.`. */
 export type NamespaceChannels<N extends string> = Record<`${N}.${string}`, ChannelDef>;
 
+/** The events of one namespace (main -> renderer): every name starts with `<namespace>.`. */
+export type NamespaceEvents<N extends string> = Record<`${N}.${string}`, z.ZodType>;
+
 export const def = <I extends z.ZodType, O extends z.ZodType, const E extends readonly ErrorCode[]>(input: I, output: O, errors: E) => ({
   input,
   output,

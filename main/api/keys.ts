@@ -2,7 +2,7 @@
 // and keys on their platform (create, rotate, activate, deactivate, revoke, check).
 import { z } from 'zod';
 import { AuditEventView } from './audit';
-import { def, ErrorShape, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels } from './common';
+import { def, ErrorShape, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
 import { KEY_EXPORT_FORMATS, KEY_SORT_FIELDS, SYNCANO_FLAGS } from './constants';
 
 /** A key as the UI and `key list/show --json` see it: never the secret. */
@@ -178,4 +178,4 @@ export const keysChannels = {
 
 export const keysEvents = {
   'keys.rotation.progress': RotationProgressEvent,
-};
+} satisfies NamespaceEvents<'keys'>;

@@ -1,6 +1,6 @@
 // vault.*: the vault file itself: create, unlock, lock, settings, KDF, backup and restore.
 import { z } from 'zod';
-import { def, Empty, Password, type NamespaceChannels } from './common';
+import { def, Empty, Password, type NamespaceChannels, type NamespaceEvents } from './common';
 import { LOCK_REASONS, THEMES, VAULT_STATES } from './constants';
 
 export const VaultState = z.enum(VAULT_STATES);
@@ -67,4 +67,4 @@ export const vaultChannels = {
 
 export const vaultEvents = {
   'vault.locked': z.object({ reason: z.enum(LOCK_REASONS) }),
-};
+} satisfies NamespaceEvents<'vault'>;

@@ -1,6 +1,6 @@
 // workspaces.*: accounts on a platform (or local groups), connecting them and syncing their keys.
 import { z } from 'zod';
-import { def, Empty, Id, IdInput, Password, ProviderName, Removed, type NamespaceChannels } from './common';
+import { def, Empty, Id, IdInput, Password, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
 
 export const WorkspaceView = z.object({
   id: z.string(),
@@ -50,4 +50,4 @@ export const workspacesChannels = {
 
 export const workspacesEvents = {
   'workspaces.sync.progress': SyncProgressEvent,
-};
+} satisfies NamespaceEvents<'workspaces'>;
