@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventName } from '../api';
-import { createRouter } from '../ipc/router';
-import { createMemoryPlatform } from '../platform/memory';
-import { FLOOR_KDF, tempDir } from '../vault/test-vault.testkit';
-import type { ServiceContext } from './context';
-import { createHandlers } from './handlers';
-import { VaultManager } from './vault-manager';
+import type { EventName } from '../../api';
+import { createRouter } from '../router.testkit';
+import { createMemoryPlatform } from '../../platform/memory';
+import { FLOOR_KDF, tempDir } from '../../vault/test-vault.testkit';
+import type { ServiceContext } from '../../service/context';
+import { createHandlers } from '.';
+import { VaultManager } from '../../service/vault-manager';
 
 function setup(dir = tempDir('keyhold-ipc-')) {
   const platform = createMemoryPlatform();
