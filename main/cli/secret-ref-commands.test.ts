@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addKey } from '../service/keys';
 import { TEST_PASSWORD, newTestVault } from '../vault/test-vault.testkit';
 import type { KeyRecord } from '../vault/types';
-import { runKeyhold } from './test-harness';
+import { runKeyhold } from './harness.testkit';
 
 const env = { KEYHOLD_PASSWORD: TEST_PASSWORD };
 
