@@ -1,6 +1,9 @@
 // The `keyhold` command line (../shared/CLI.md): the same service layer as the desktop app.
 import { allCommands } from './cli/commands';
 import { runCli } from './cli/program';
+import { installExitHandling } from './cli/signals';
+
+installExitHandling();
 
 const streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 runCli(process.argv.slice(2), streams, allCommands).then(

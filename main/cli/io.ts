@@ -58,6 +58,14 @@ export class StdinLines {
   }
 }
 
+/** The user pressed Ctrl-C at a prompt: the command ends with 130 and does nothing more. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
 /** Reads a line from the terminal without echoing it. */
 export function promptHidden(question: string, streams: CliStreams): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -70,6 +78,12 @@ export function promptHidden(question: string, streams: CliStreams): Promise<str
     const output = rl as unknown as { _writeToOutput?: (s: string) => void };
     stderr.write(question);
     output._writeToOutput = () => undefined; // mute the echo of what is typed
+    // Ctrl-C in raw mode reaches readline, not the process: end the prompt and the command (130)
+    rl.on('SIGINT', () => {
+      rl.close();
+      stderr.write('\n');
+      reject(new Interrupted());
+    });
     rl.question('', (answer) => {
       rl.close();
       stderr.write('\n');
@@ -129,6 +143,10 @@ export class Cli {
 
   /** Reports a failure and gives the exit code. Unexpected errors never show their message. */
   fail(e: unknown): number {
+    if (e instanceof Interrupted) {
+      this.streams.stderr.write('keyhold: interrupted\n');
+      return 130;
+    }
     const err = isKeyholdError(e) ? e : new KeyholdError('INTERNAL', 'Keyhold hit an internal error.');
     if (this.json) this.streams.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
     else this.streams.stderr.write(`keyhold: ${err.message} (${err.code})\n`);
