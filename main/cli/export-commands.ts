@@ -176,6 +176,11 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
       );
       // the command gets our environment less the master password (runExec drops it), plus the
       // chosen secrets; but our own initial environment stays readable to it (/proc/PPID/environ)
+      if (cli.streams.host) {
+        // run through the desktop app: the command starts on the caller's side, in its terminal
+        cli.exitCode = await cli.streams.host.exec(command, args, vars);
+        return;
+      }
       const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...cli.streams.env };
       if (!cli.globals().passwordStdin && cli.streams.env[MASTER_PASSWORD_ENV] !== undefined) cli.streams.stderr.write(`${PASSWORD_ENV_WARNING}\n`);
       const result = await runExec({ command, args, vars, baseEnv, stdio: await execStdio(cli) });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { EXIT_CODES, KeyholdError, isKeyholdError } from '../errors';
+import type { VaultSession } from '../vault/types';
 
 export interface CliStreams {
   stdin: Readable & { isTTY?: boolean };
@@ -12,6 +13,18 @@ export interface CliStreams {
   env: NodeJS.ProcessEnv;
   /** the folder relative paths are taken from (default: this process's) */
   cwd?: string;
+  /**
+   * Set when the command runs inside the desktop app for a CLI on the other end of its socket
+   * (main/bridge): the app's unlocked vault (never locked by the command), and the caller's own
+   * prompt and child processes.
+   */
+  host?: CliHost;
+}
+
+export interface CliHost {
+  session(): VaultSession;
+  prompt(question: string): Promise<string>;
+  exec(command: string, args: readonly string[], vars: Readonly<Record<string, string>>): Promise<number>;
 }
 
 export interface GlobalOptions {
@@ -70,6 +83,10 @@ export class Interrupted extends Error {
 export function promptHidden(question: string, streams: CliStreams): Promise<string> {
   return new Promise((resolve, reject) => {
     const { stdin, stderr } = streams;
+    if (streams.host) {
+      streams.host.prompt(question).then(resolve, reject);
+      return;
+    }
     if (!stdin.isTTY) {
       reject(new KeyholdError('USAGE', `${question.replace(/:\s*$/, '')} is needed: no terminal to ask on (use the --*-stdin flags or $KEYHOLD_PASSWORD).`));
       return;

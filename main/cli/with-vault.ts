@@ -1,4 +1,5 @@
-// The CLI is stateless: each command opens the vault with the master password, runs, and locks.
+// The CLI is stateless: each command opens the vault with the master password, runs, and locks
+// (or, run through the desktop app's socket, uses the app's unlocked vault: main/bridge).
 import { resolveVaultPath } from '../service/paths';
 import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
@@ -9,6 +10,8 @@ export function cliVaultPath(cli: Cli): string {
 }
 
 export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
+  // inside the desktop app: its unlocked session, which the app locks, not the command
+  if (cli.streams.host) return fn(cli.streams.host.session());
   const path = cliVaultPath(cli);
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);
