@@ -21,6 +21,10 @@ export interface KeepassXmlOptions {
 const MAX_VALUE_CHARS = 1024 * 1024;
 const MAX_BINARY_BASE64_CHARS = 16 * 1024 * 1024;
 const STANDARD_FIELDS: Record<string, keyof EntryFields> = { Title: 'title', UserName: 'login', Password: 'password', URL: 'url', Notes: 'notes' };
+// keepassxc-cli 2.7 exports a KDBX 4 database (whose attachments live in the binary inner header)
+// with the entries' attachment Refs but no <Binaries>: the attachment itself is not in the file
+const NO_BINARIES =
+  'the export does not hold this attachment (KeePassXC leaves attachments out of the XML export of a KDBX 4 database); save it with keepassxc-cli attachment-export and import the key file';
 /** KeeAgent's per-entry settings: not a credential */
 const KEEAGENT_SETTINGS = 'KeeAgent.settings';
 
@@ -48,6 +52,7 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
   const groups: GroupFrame[] = [];
   const binaries = new Map<string, BinaryContent>();
   let recycleBin = '';
+  let sawBinaries = false;
   let text = '';
   let textCap = MAX_VALUE_CHARS;
   let binary: { id: string; compressed: boolean } | null = null;
@@ -80,6 +85,10 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     const publics = e.attachments.filter((a) => binaries.get(a.ref)?.kind === 'public');
     for (const a of e.attachments) {
       const content = binaries.get(a.ref);
+      if (!content && !sawBinaries) {
+        out.skipped.push({ sourceRef: `${ref} [${a.name.slice(0, 80)}]`, reason: NO_BINARIES });
+        continue;
+      }
       if (!content) fail(`entry "${ref}" refers to attachment ${a.ref.slice(0, 20)}, which the file does not hold`);
       if (content!.kind === 'private') {
         const pub = publics.find((p) => p.name === `${a.name}.pub`) ?? (publics.length === 1 ? publics[0] : undefined);
@@ -105,6 +114,7 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
       return;
     }
     if (name === 'Root' && stack.length === 2) sawRoot = true;
+    if (name === 'Binaries' && stack[stack.length - 2] === 'Meta') sawBinaries = true;
     if (name === 'Binary' && stack[stack.length - 2] === 'Binaries') {
       const id = tag.attributes.ID;
       if (typeof id !== 'string' || id === '') fail('a <Binary> in <Binaries> has no ID');

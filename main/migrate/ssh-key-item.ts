@@ -2,9 +2,10 @@
 // the fields of an ssh_key_pair item, or the reason it is skipped. An unprotected key keeps its
 // bytes; a protected one is decrypted with the passphrase given for it and kept as unprotected
 // OpenSSH text, as the vault encrypts it itself.
+import { createHash } from 'node:crypto';
 import { isKeyholdError } from '../errors';
 import { fingerprint } from '../keys/fingerprint';
-import { encodeOpenSshPrivateKey } from '../keys/openssh-private';
+import { decodeOpenSshPrivateKey, encodeOpenSshPrivateKey } from '../keys/openssh-private';
 import { keyFileNeedsPassphrase, parseKeyFile } from '../keys/parse-key-file';
 import { parsePublicKeyLine, publicKeyLine } from '../keys/public-key';
 
@@ -29,6 +30,13 @@ export function looksLikePrivateKey(text: string): boolean {
   return /-----BEGIN (OPENSSH |RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text);
 }
 
+/** The rewritten file's check number, derived from the KDF salt in the unencrypted header: stable
+ * per file without running the (slow) KDF a second time for the original number. */
+function checkintOf(text: string): number {
+  const salt = decodeOpenSshPrivateKey(text).salt ?? Buffer.alloc(4);
+  return createHash('sha256').update(salt).digest().readUInt32BE(0);
+}
+
 export function readSshKey(input: SshKeyInput): SshKeyOutcome {
   try {
     const needs = keyFileNeedsPassphrase(input.privateKeyText);
@@ -41,7 +49,9 @@ export function readSshKey(input: SshKeyInput): SshKeyOutcome {
       if (!pub.key.blob.equals(parsed.publicKey.blob)) return { ok: false, reason: 'its .pub file holds a different key' };
       if (pub.comment) comment = pub.comment;
     }
-    const privateKey = needs ? encodeOpenSshPrivateKey({ ...parsed.privateKey, comment }) : input.privateKeyText;
+    // decrypted: rewritten unprotected, so that reading the same file twice gives the same text
+    const checkint = needs && parsed.source === 'openssh' ? checkintOf(input.privateKeyText) : undefined;
+    const privateKey = needs ? encodeOpenSshPrivateKey({ ...parsed.privateKey, comment }, { checkint }) : input.privateKeyText;
     return {
       ok: true,
       fields: {
