@@ -19,7 +19,7 @@ export interface BitwardenOptions {
 
 const str = z.string().nullish();
 const exportSchema = z.object({
-  encrypted: z.boolean().optional(),
+  encrypted: z.literal(false).optional(),
   folders: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   items: z.array(z.unknown()),
 });
@@ -56,9 +56,11 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
     // V8's message may quote the text around the error, so only the line is kept
     throw invalidInput(`${label}, line ${jsonErrorLine(text, e)}`, 'malformed JSON (the file is damaged or truncated)');
   }
+  if (typeof raw === 'object' && raw !== null && 'encrypted' in raw && raw.encrypted === true) {
+    throw invalidInput(label, 'this is an encrypted Bitwarden export; export the vault again choosing the unencrypted .json format');
+  }
   const top = exportSchema.safeParse(raw);
   if (!top.success) throw invalidInput(label, `not a Bitwarden JSON export (${top.error.issues[0]?.path.join('.') || 'top level'}: ${top.error.issues[0]?.message ?? 'invalid'})`);
-  if (top.data.encrypted) throw invalidInput(label, 'this is an encrypted Bitwarden export; export the vault again choosing the unencrypted .json format');
   const folders = new Map((top.data.folders ?? []).map((f) => [f.id, f.name]));
   const out: MigrationRead = { items: [], skipped: [] };
   top.data.items.forEach((rawItem, i) => {

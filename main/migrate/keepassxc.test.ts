@@ -22,7 +22,6 @@ let xml = '';
 let csv = '';
 let kdbxMajor = 0;
 let plainKey = '';
-let protectedKey = '';
 let plainKeyFingerprint = '';
 let protectedKeyFingerprint = '';
 
@@ -30,7 +29,7 @@ beforeAll(() => {
   const plainPath = keygen(tmp.dir, 'id_deploy', 'ed25519', { comment: 'deploy@example' });
   const protectedPath = keygen(tmp.dir, 'id_protected', 'ecdsa', { comment: 'ops@example', passphrase: KEY_PASSPHRASE });
   plainKey = readFileSync(plainPath, 'utf8');
-  protectedKey = readFileSync(protectedPath, 'utf8');
+
   plainKeyFingerprint = sshKeygen(['-l', '-f', plainPath]).split(' ')[1]!;
   protectedKeyFingerprint = sshKeygen(['-l', '-f', `${protectedPath}.pub`]).split(' ')[1]!;
   const blob = join(tmp.dir, 'manual.pdf');

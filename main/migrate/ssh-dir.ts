@@ -4,6 +4,7 @@
 // the few bytes that show they are not a private key. Sub-folders are not entered.
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemErrorCode } from '../errors';
 import { MAX_KEY_FILE_BYTES } from '../keys/parse-key-file';
 import { checkedItem, invalidInput, type MigrationRead } from './item';
 import { looksLikePrivateKey, readSshKey } from './ssh-key-item';
@@ -32,7 +33,8 @@ export async function readSshDir(dir: string, options: SshDirOptions = {}): Prom
   try {
     names = (await readdir(dir)).sort();
   } catch (e) {
-    throw invalidInput(dir, `cannot read the folder (${(e as { code?: string }).code ?? 'error'})`);
+    if (systemErrorCode(e) === 'ENOENT') throw e; // readSource makes it NOT_FOUND
+    throw invalidInput(dir, `cannot read the folder (${systemErrorCode(e) ?? 'error'})`);
   }
   const out: MigrationRead = { items: [], skipped: [] };
   for (const name of names) {
