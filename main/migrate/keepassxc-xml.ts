@@ -61,7 +61,7 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
   let sawRoot = false;
   let failure: Error | null = null;
 
-  const where = () => `${label}, line ${parser.line}`;
+  const where = () => `${label}, line ${parser.line}${entry ? ` (in the entry that starts on line ${entry.line})` : ''}`;
   const fail = (reason: string): never => {
     throw invalidInput(where(), reason);
   };
@@ -174,18 +174,23 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     text = '';
   });
 
+  // saxes reports an error and reads on: the place is taken when the first error is reported
+  let failureWhere = '';
   parser.on('error', (e) => {
-    failure ??= e;
+    if (failure) return;
+    failure = e;
+    failureWhere = where();
   });
 
   const feed = (chunk: string | null) => {
+    if (chunk === null && !failure && stack.length > 0) throw invalidInput(where(), `the file ends inside <${stack[stack.length - 1]}>: it is truncated`);
     try {
       if (chunk === null) parser.close();
       else parser.write(chunk);
     } catch (e) {
       failure ??= e instanceof Error ? e : new Error(String(e));
     }
-    if (failure) throw xmlError(failure, where());
+    if (failure) throw xmlError(failure, failureWhere || where());
   };
 
   for await (const chunk of stream) feed(String(chunk));

@@ -131,10 +131,18 @@ describe('KeePassXC CSV export made by keepassxc-cli', () => {
 
 describe('damaged KeePassXC exports', () => {
   it('a truncated XML file is INVALID_INPUT naming the line, never a secret', async () => {
-    const cut = xml.slice(0, xml.indexOf(PASSWORD.slice(0, 4)) + 20);
+    const cut = xml.slice(0, xml.indexOf('pä&quot;ss,w') + 8);
     const err = await readKeepassXml(Readable.from([cut])).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/line \d+/) });
+    const line = cut.split('\n').length;
+    expect(err).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(new RegExp(`^KeePassXC XML, line ${line} \\(in the entry that starts on line \\d+\\): the file ends inside <Value>`)) });
     expect(String((err as Error).message)).not.toContain('wörd');
+  });
+
+  it('a damaged tag is INVALID_INPUT naming its line', async () => {
+    const at = xml.indexOf('</Value>');
+    const broken = `${xml.slice(0, at)}</Valu>${xml.slice(at + 8)}`;
+    const err = await readKeepassXml(Readable.from([broken])).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`KeePassXC XML, line ${xml.slice(0, at).split('\n').length}`) });
   });
 
   it('an XML file with encrypted values (the inside of a database) is refused', async () => {
