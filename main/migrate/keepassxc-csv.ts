@@ -13,6 +13,7 @@ export interface KeepassCsvOptions {
   label?: string;
 }
 
+const RECYCLE_BIN = 'Recycle Bin';
 const REQUIRED = ['Group', 'Title', 'Username', 'Password', 'URL', 'Notes'] as const;
 
 export async function readKeepassCsv(input: Readable | string, options: KeepassCsvOptions = {}): Promise<MigrationRead> {
@@ -32,6 +33,11 @@ export async function readKeepassCsv(input: Readable | string, options: KeepassC
     const groupPath = group.split('/').slice(1).filter((g) => g !== '');
     const entry = { title, login, password, url, notes };
     const sourceRef = [...groupPath, entryName(entry)].join('/');
+    // the CSV does not mark the recycle bin; KeePassXC names it so (in an English session)
+    if (groupPath[0] === RECYCLE_BIN) {
+      out.skipped.push({ sourceRef, reason: 'it is in the recycle bin' });
+      continue;
+    }
     const got = entryItems({ source: 'keepassxc-csv', groupPath, sourceRef: `${sourceRef} (line ${line})` }, entry);
     out.items.push(...got.items);
     out.skipped.push(...got.skipped);
