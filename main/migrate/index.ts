@@ -14,6 +14,8 @@ import { readSshDir } from './ssh-dir';
 
 export { contentFields, contentHash, MIGRATION_SOURCES, migrationItemSchema } from './item';
 export type { MigrationItem, MigrationRead, MigrationSource, SkippedEntry } from './item';
+export { planImport, previewRow } from './plan';
+export type { ImportPlan, PlannedItem, PreviewRow } from './plan';
 
 export interface ReadSourceOptions {
   /**
