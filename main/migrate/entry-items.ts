@@ -1,6 +1,7 @@
 // One password-manager entry (title, login, password, URL, notes, maybe key attachments) into
 // items, the same way for every manager so that an entry read from KeePassXC's XML and from its
 // CSV gives the same items, and so the same content hash.
+import { isKeyholdError } from '../errors';
 import { checkedItem, type MigrationItem, type MigrationSource, type SkippedEntry } from './item';
 import { readSshKey } from './ssh-key-item';
 
@@ -45,6 +46,15 @@ export function entryName(fields: EntryFields): string {
  */
 export function entryItems(ctx: EntryContext, fields: EntryFields, keys: readonly KeyAttachment[] = []): EntryOutcome {
   const out: EntryOutcome = { items: [], skipped: [] };
+  // an oversized value costs that entry, not the whole import
+  const add = (item: MigrationItem) => {
+    try {
+      out.items.push(checkedItem(item));
+    } catch (e) {
+      if (!isKeyholdError(e)) throw e;
+      out.skipped.push({ sourceRef: item.sourceRef, reason: e.message.replace(/^.*?: cannot be imported /, 'it cannot be imported ') });
+    }
+  };
   const name = entryName(fields);
   const common = {
     source: ctx.source,
@@ -70,14 +80,14 @@ export function entryItems(ctx: EntryContext, fields: EntryFields, keys: readonl
       continue;
     }
     const keyName = keys.length > 1 ? `${name} (${key.name})` : name;
-    out.items.push(checkedItem({ ...common, sourceRef: ref, name: keyName, notes: optional(fields.notes), kind: 'ssh_key_pair', ...outcome.fields }));
+    add({ ...common, sourceRef: ref, name: keyName, notes: optional(fields.notes), kind: 'ssh_key_pair', ...outcome.fields });
   }
   if (fields.password !== '' && !passwordUsedAsPassphrase) {
     const kind = fields.login !== '' || fields.url !== '' ? 'login' : 'api_key';
-    out.items.push(checkedItem({ ...common, sourceRef: ctx.sourceRef, kind, secret: fields.password, notes: optional(fields.notes) }));
+    add({ ...common, sourceRef: ctx.sourceRef, kind, secret: fields.password, notes: optional(fields.notes) });
   } else if (out.items.length === 0 && fields.notes !== '') {
-    out.items.push(checkedItem({ ...common, sourceRef: ctx.sourceRef, kind: 'note', secret: fields.notes }));
-  } else if (out.items.length === 0 && out.skipped.length === 0) {
+    add({ ...common, sourceRef: ctx.sourceRef, kind: 'note', secret: fields.notes });
+  } else if (out.items.length === 0 && out.skipped.length === 0 && keys.length === 0) {
     out.skipped.push({ sourceRef: ctx.sourceRef, reason: 'it holds no password, key or notes' });
   }
   return out;

@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { KeyholdError } from '../errors';
 import { entryItems, entryName, type EntryFields, type KeyAttachment } from './entry-items';
-import { invalidInput, MAX_SECRET_CHARS, type MigrationRead } from './item';
+import { invalidInput, type MigrationRead } from './item';
 import { decodeBinary, type BinaryContent } from './keepassxc-binary';
 
 export interface KeepassXmlOptions {
@@ -128,7 +128,6 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     } else if (name === 'Value' && entry) {
       if (tag.attributes.Protected === 'True') fail('a value is encrypted (Protected="True"): export the database with keepassxc-cli export, which writes values in clear');
       if (typeof tag.attributes.Ref === 'string') entry.ref = tag.attributes.Ref;
-      if (stack[stack.length - 2] === 'String') textCap = MAX_SECRET_CHARS;
     }
   });
 

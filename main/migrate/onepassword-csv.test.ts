@@ -23,6 +23,13 @@ describe('1Password CSV export', () => {
     expect(r.items[0]).toMatchObject({ name: 'T', secret: 'p', url: 'https://x', notes: 'n' });
   });
 
+  it('an entry with an oversized password is skipped with the limit, the others imported', async () => {
+    const r = await readOnePasswordCsv(Readable.from([HEADER + row('Huge', '', '', 'x'.repeat(70_000), '', '', '', '', '') + row('Small', '', '', 'p', '', '', '', '', '')]));
+    expect(r.items.map((i) => i.name)).toEqual(['Small']);
+    expect(r.skipped).toEqual([{ sourceRef: 'Huge (line 2)', reason: expect.stringMatching(/^it cannot be imported \(secret: .*65536/) }]);
+    expect(r.skipped[0]!.reason).not.toContain('xxxx');
+  });
+
   it('a truncated file is INVALID_INPUT naming the line', async () => {
     const text = HEADER + row('A', '', 'u', 'p', '', '', '', '', '') + 'B,,u,"unterminated\n';
     await expect(readOnePasswordCsv(Readable.from([text]))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '1Password CSV, line 3: a quoted field is never closed (the file is truncated?)' });
