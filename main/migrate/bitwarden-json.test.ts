@@ -8,9 +8,10 @@ afterAll(() => tmp.cleanup());
 
 const PASSWORD = 'Bw "pä,ss"\n🔐\\';
 const keyPath = keygen(tmp.dir, 'bw_key', 'ed25519', { comment: 'bw@example' });
+const keyFingerprint = sshKeygen(['-l', '-f', keyPath]).split(' ')[1]!;
 
 // the layout of Bitwarden's help page "Condition a Bitwarden .json file"
-function exportFile(extraItems: unknown[] = []): Buffer {
+function exportFile(extraItems: unknown[] = [], statedFingerprint = keyFingerprint): Buffer {
   return Buffer.from(
     JSON.stringify(
       {
@@ -27,7 +28,7 @@ function exportFile(extraItems: unknown[] = []): Buffer {
           { id: 'i3', folderId: 'f1', type: 3, name: 'visa', card: { number: '4111111111111111' } },
           {
             id: 'i4', folderId: 'f1', type: 5, name: 'deploy key',
-            sshKey: { privateKey: readFileSync(keyPath, 'utf8'), publicKey: readFileSync(`${keyPath}.pub`, 'utf8').trim(), keyFingerprint: 'SHA256:x' },
+            sshKey: { privateKey: readFileSync(keyPath, 'utf8'), publicKey: readFileSync(`${keyPath}.pub`, 'utf8').trim(), keyFingerprint: statedFingerprint },
           },
           ...extraItems,
         ],
@@ -44,7 +45,13 @@ describe('Bitwarden unencrypted JSON export', () => {
     expect(r.items).toHaveLength(3);
     expect(r.items[0]).toMatchObject({ kind: 'login', name: 'db admin', groupPath: ['Servers', 'Prod'], login: 'admin', url: 'https://db.example', secret: PASSWORD, notes: 'multi\nline "notes"' });
     expect(r.items[1]).toMatchObject({ kind: 'note', name: 'wifi', groupPath: [], secret: 'SSID x / key y' });
-    expect(r.items[2]).toMatchObject({ kind: 'ssh_key_pair', name: 'deploy key', fingerprint: sshKeygen(['-l', '-f', keyPath]).split(' ')[1], privateKey: readFileSync(keyPath, 'utf8') });
+    expect(r.items[2]).toMatchObject({ kind: 'ssh_key_pair', name: 'deploy key', fingerprint: keyFingerprint, privateKey: readFileSync(keyPath, 'utf8') });
+  });
+
+  it('skips an SSH key item whose stated fingerprint is not the key', async () => {
+    const r = await readBitwardenJson(exportFile([], 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'));
+    expect(r.items.some((i) => i.kind === 'ssh_key_pair')).toBe(false);
+    expect(r.skipped).toContainEqual({ sourceRef: 'Servers/Prod/deploy key [sshKey]', reason: expect.stringContaining("is not the key's") });
   });
 
   it('lists cards and custom fields as skipped, never with their values', async () => {

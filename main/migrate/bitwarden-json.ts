@@ -93,6 +93,13 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
       keys.push({ name: 'sshKey', privateKeyText: it.sshKey.privateKey, publicKeyText: it.sshKey.publicKey ?? undefined });
     }
     const got = entryItems({ source: 'bitwarden-json', groupPath, sourceRef, passphraseFor: options.passphraseFor }, entry, keys);
+    // Bitwarden's own fingerprint must agree with the key's: a mismatch means a damaged item
+    const stated = it.sshKey?.keyFingerprint;
+    const key = got.items.find((k) => k.kind === 'ssh_key_pair');
+    if (stated && /^SHA256:/.test(stated) && key?.kind === 'ssh_key_pair' && key.fingerprint !== stated) {
+      out.skipped.push({ sourceRef: key.sourceRef, reason: `its keyFingerprint (${stated.slice(0, 60)}) is not the key's (${key.fingerprint})` });
+      got.items.splice(got.items.indexOf(key), 1);
+    }
     out.items.push(...got.items);
     out.skipped.push(...got.skipped);
   });
