@@ -1,7 +1,10 @@
 // The one entry point the importer (main/service, `keyhold migrate`, the wizard) calls: read a
-// source into items and skipped entries, nothing written anywhere. The importer then previews
-// (names and sourceRefs, never secrets), drops items whose contentHash the vault already holds,
-// and writes the rest in one transaction with an audit row "imported from <source> <sourceRef>".
+// source into items and skipped entries, nothing written anywhere. The importer then:
+//   1. plan = planImport(read, hashes the vault holds, a key the vault derives for these hashes);
+//   2. --dry-run / the wizard's review: { imported: 0, skipped, duplicates, items: previewRow[] };
+//   3. otherwise writes plan.toImport in one transaction, each key with its hash (so the next
+//      run finds it) and an audit row "imported from <source>: <sourceRef>"; groupPath is mapped
+//      to workspace/environment as the user chose.
 import { KeyholdError, systemErrorCode } from '../errors';
 import { readBitwardenJson } from './bitwarden-json';
 import { readDotenv } from './dotenv-file';
