@@ -10,8 +10,11 @@ import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import { checkKdfFloor, deriveKey, secretboxOpen, secretboxSeal, unwrapKey, wrapKey, type StoredKdf } from './crypto';
 import { StoredKdfSchema } from './header';
-import { AuditData, EnvironmentData, PendingData, WorkspaceData } from './records';
-import type { VaultDump } from './session';
+import { AuditData } from './tables/audit';
+import { EnvironmentData } from './tables/environments';
+import { PendingData } from './tables/pending';
+import { WorkspaceData } from './tables/workspaces';
+import type { VaultDump } from './dump';
 import { AUDIT_ACTIONS, KEY_KINDS, KEY_STATES, type KdfParams } from './types';
 
 const MAGIC = Buffer.from('KEYHOLD-BACKUP 1\n', 'latin1');

@@ -13,55 +13,14 @@
 // segment with indexOf (native, fast) instead of calling includes() 100,000 times; the searchable
 // fields lie first in the text, so that haystack is the lower-cased head of it.
 import { KeyholdError } from '../errors';
-import { fromTuple, type KeyTuple as Tuple } from './records';
+import { fromTuple, type KeyTuple as Tuple } from './key-tuple';
 import { KEY_KINDS, KEY_STATES, type KeyPage, type KeyQuery } from './types';
 
 export const SEGMENT_SIZE = 512;
 const SEP = '\u0000';
 
-const KINDS = new Set<string>(KEY_KINDS);
-const STATES = new Set<string>(KEY_STATES);
-const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
 const isRecordOf = (v: unknown, type: 'string' | 'boolean') =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === type);
-
-/** A hand-written check of one tuple (zod is ~10x slower here, on 100,000 tuples at unlock). */
-function isTuple(v: unknown): v is Tuple {
-  if (!Array.isArray(v) || v.length !== 18) return false;
-  return (
-    typeof v[0] === 'string' &&
-    isStrOrNull(v[1]) &&
-    isStrOrNull(v[2]) &&
-    KINDS.has(v[3]) &&
-    typeof v[4] === 'string' &&
-    typeof v[5] === 'string' &&
-    STATES.has(v[6]) &&
-    isStrOrNull(v[7]) &&
-    isRecordOf(v[8], 'boolean') &&
-    isStrOrNull(v[9]) &&
-    isStrOrNull(v[10]) &&
-    isStrOrNull(v[11]) &&
-    isRecordOf(v[12], 'string') &&
-    (v[13] === 0 || v[13] === 1) &&
-    typeof v[14] === 'number' &&
-    typeof v[15] === 'number' &&
-    (v[16] === null || typeof v[16] === 'number') &&
-    (v[17] === 0 || v[17] === 1)
-  );
-}
-
-export function parseSegment(json: string, seg: number): Tuple[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} is not valid.`);
-  }
-  if (!Array.isArray(raw)) throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} is not valid.`);
-  for (const item of raw) if (!isTuple(item)) throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} holds a malformed key.`);
-  return raw as Tuple[];
-}
-
 
 // ---- the packed (columnar) segment ---------------------------------------------------------------
 //
@@ -69,7 +28,6 @@ export function parseSegment(json: string, seg: number): Tuple[] {
 // 2 hasSecret) | f64le times[3n] (created, updated, rotated; NaN = null) | i32le len[n * FIELDS]
 // (UTF-16 units, -1 = null) | UTF-8 text. The text holds first every record's searchable fields,
 // each followed by '\n' (the record's last by '\0'), then every record's other fields, unseparated.
-// (A JSON segment from before starts with '[' and is still read.)
 const PACKED_V1 = 1;
 const F_NAME = 0;
 const F_DESC = 1;
@@ -370,20 +328,6 @@ function sortByName(tuples: Tuple[]): Tuple[] {
 /** A segment's plaintext (before deflate): its tuples in name order, packed. */
 export function encodeSegment(tuples: Tuple[]): Buffer {
   return PackedSegment.encode(tuples);
-}
-
-/** A segment's plaintext as stored now (packed), or as stored before (JSON tuples). */
-export function decodeSegment(plain: Uint8Array, seg: number): PackedSegment | Tuple[] {
-  if (plain[0] === 0x5b /* '[' */) {
-    let json: string;
-    try {
-      json = utf8.decode(plain);
-    } catch {
-      throw damaged(seg);
-    }
-    return parseSegment(json, seg);
-  }
-  return PackedSegment.decode(plain, seg);
 }
 
 /**
