@@ -37,16 +37,38 @@ export function checkKdfFloor(p: KdfParams, what = 'The vault'): void {
   }
 }
 
-/** Argon2id on libuv's thread pool (the async API), so the event loop keeps running. */
-export async function deriveKey(password: string, kdf: KdfParams, salt: Uint8Array): Promise<Buffer> {
-  return hashRaw(Buffer.from(password, 'utf8'), {
-    algorithm: ARGON2ID,
-    memoryCost: kdf.memoryKiB,
-    timeCost: kdf.iterations,
-    parallelism: kdf.parallelism,
-    outputLen: VAULT_KEY_BYTES,
-    salt,
-  });
+/** Above this the KDF is refused too: the limits `init` accepts (a header or backup asking for more
+ * would hang the unlock, or exhaust memory, before the password could be checked). */
+export const KDF_CEILING = { memoryKiB: 4 * 1024 * 1024, iterations: 1000, parallelism: 255 } as const;
+
+/** The floor and the ceiling, checked before any KDF runs on parameters read from a file. */
+export function checkKdfBounds(p: KdfParams, what = 'The vault'): void {
+  checkKdfFloor(p, what);
+  const whole = Number.isSafeInteger(p.memoryKiB) && Number.isSafeInteger(p.iterations) && Number.isSafeInteger(p.parallelism);
+  if (!whole || p.memoryKiB > KDF_CEILING.memoryKiB || p.iterations > KDF_CEILING.iterations || p.parallelism > KDF_CEILING.parallelism) {
+    throw new KeyholdError('INTEGRITY', `${what} asks for key derivation parameters above Keyhold's limits (4 GiB, 1000 iterations, parallelism 255): damaged or tampered with.`);
+  }
+}
+
+/**
+ * Argon2id on libuv's thread pool (the async API), so the event loop keeps running. The password's
+ * bytes are zeroed once the KDF has used them; a Uint8Array given here is the caller's buffer,
+ * handed over (it is zeroed too).
+ */
+export async function deriveKey(password: string | Uint8Array, kdf: KdfParams, salt: Uint8Array): Promise<Buffer> {
+  const bytes = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
+  try {
+    return await hashRaw(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      algorithm: ARGON2ID,
+      memoryCost: kdf.memoryKiB,
+      timeCost: kdf.iterations,
+      parallelism: kdf.parallelism,
+      outputLen: VAULT_KEY_BYTES,
+      salt,
+    });
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 export function defaultParallelism(): number {
