@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
 import type { Sealer } from '../crypto';
-import { PackedSegment } from '../key-index';
+import { PackedSegment } from '../packed-segment';
 import { KeyTuple } from '../key-tuple';
 import type { Migration } from './migration';
 
