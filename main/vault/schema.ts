@@ -4,12 +4,12 @@
 import type { Database } from 'better-sqlite3';
 import type { Sealer } from './crypto';
 import { initial } from './migrations/001-initial';
-import { packedIndex } from './migrations/002-packed-index';
+import { currentShapes } from './migrations/002-current-shapes';
 import type { Migration } from './migrations/migration';
 
 export type { Migration } from './migrations/migration';
 
-export const MIGRATIONS: readonly Migration[] = [initial, packedIndex];
+export const MIGRATIONS: readonly Migration[] = [initial, currentShapes];
 
 export const FORMAT_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export const MAGIC = 'keyhold-vault';

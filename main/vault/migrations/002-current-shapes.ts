@@ -1,6 +1,7 @@
-// Migration 2: every index segment in the packed (columnar) format and every key version with its
-// sealed copy of created_at. Before it, a segment could still be a JSON array of key tuples and a
-// version's sealed data could lack createdAt; reading both shapes is no longer needed after it.
+// Migration 2: every index segment in the packed (columnar) format, every key version with its
+// sealed copy of created_at, and no rotation journalled at the retired step 'created'. Before it, a
+// segment could still be a JSON array of key tuples and a version's sealed data could lack
+// createdAt; reading those shapes is no longer needed after it.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import type { Sealer } from '../crypto';
 import { PackedSegment } from '../packed-segment';
 import { KeyTuple } from '../key-tuple';
 import type { Migration } from './migration';
+import { storeCreatedRotations } from './rotation-created';
 
 const SEGMENTS = 'index_segments.data';
 const VERSIONS = 'key_versions.data';
@@ -68,13 +70,14 @@ function dateVersions(db: Database, sealer: Sealer): void {
   }
 }
 
-export const packedIndex: Migration = {
+export const currentShapes: Migration = {
   version: 2,
   up(db, sealer) {
-    const empty = !db.prepare('SELECT 1 FROM index_segments LIMIT 1').get() && !db.prepare('SELECT 1 FROM key_versions LIMIT 1').get();
+    const empty = ['index_segments', 'key_versions', 'pending_operations'].every((t) => !db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get());
     if (empty) return;
     const s = needSealer(sealer);
     packSegments(db, s);
     dateVersions(db, s);
+    storeCreatedRotations(db, s);
   },
 };
