@@ -22,7 +22,12 @@ export interface ProcessInfo {
 export interface Caller extends ProcessInfo {
   uid: number;
   parent: ProcessInfo | null;
+  /** the parent's own ancestors, nearest first (a few levels): a completion runs keyhold from a
+   * subshell of the shell the user approved */
+  ancestors: ProcessInfo[];
 }
+
+const ANCESTOR_LEVELS = 3;
 
 /** Options of node (and the like) that take the next argument as their value. */
 const VALUE_OPTIONS = new Set(['--import', '-r', '--require', '--loader', '--experimental-loader', '-e', '--eval', '-p', '--print', '--conditions', '-C']);
@@ -64,17 +69,22 @@ export async function identifyCaller(socket: Socket): Promise<Caller | null> {
   if (peer.pid === undefined) return null;
   try {
     const self = await processInfo(peer.pid);
-    const parent = self.ppid > 1 ? await processInfo(self.ppid).catch(() => null) : null;
+    const line: ProcessInfo[] = [];
+    for (let ppid = self.ppid; ppid > 1 && line.length <= ANCESTOR_LEVELS; ) {
+      const p = await processInfo(ppid).catch(() => null);
+      if (!p) break;
+      line.push({ pid: p.pid, program: p.program, script: p.script, startTime: p.startTime });
+      ppid = p.ppid;
+    }
     const { ppid: _ppid, ...caller } = self;
-    return { ...caller, parent: parent ? { pid: parent.pid, program: parent.program, script: parent.script, startTime: parent.startTime } : null };
+    return { ...caller, parent: line[0] ?? null, ancestors: line.slice(1) };
   } catch {
     return null;
   }
 }
 
 /** What one approval covers: this program (and script) run by this very parent process. */
-export function grantKey(c: Caller): string {
-  const p = c.parent;
+export function grantKey(c: Caller, p: ProcessInfo | null = c.parent): string {
   return JSON.stringify([c.uid, c.program, c.script, p?.pid ?? null, p?.startTime ?? null, p?.program ?? null]);
 }
 

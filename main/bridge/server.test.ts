@@ -171,6 +171,23 @@ describe('the CLI through the running app', () => {
     expect(r.output).toMatch(/^the-deploy-secret parent=\d+/);
   }, 60_000);
 
+  it('gives completion the names only for a shell already approved, never asking and never a secret', async () => {
+    const approvedShell = shell();
+    expect((await approvedShell.run(kh('key list'))).code).toBe(0);
+    expect(asked).toHaveLength(1);
+    // completion runs keyhold from a subshell of the approved shell
+    const names = await approvedShell.run(`(${kh('__names keys')}; true)`);
+    expect(names.code).toBe(0);
+    expect(names.output).toBe('deploy-key\n');
+    const workspaces = await approvedShell.run(`(${kh('__names workspaces')}; true)`);
+    expect(workspaces.output).toBe('acme\n');
+    const stranger = await shell().run(kh('__names keys'));
+    expect(stranger).toEqual({ code: 0, output: '' });
+    manager.lock();
+    expect(await approvedShell.run(`(${kh('__names keys')}; true)`)).toEqual({ code: 0, output: '' });
+    expect(asked).toHaveLength(1);
+  }, 60_000);
+
   it('with a password given, or without an app listening, unlocks on its own as before', async () => {
     const sh = shell();
     const withPassword = await sh.run(`KEYHOLD_PASSWORD='${TEST_PASSWORD}' ${kh('key list')}`);

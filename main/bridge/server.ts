@@ -115,9 +115,12 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
     const key = grantKey(caller);
     let session = current();
     if (!session) return hello.op === 'names' ? noNames() : refuse('locked', 'The desktop app is locked.');
-    if (grants.get(key) !== session) {
-      // completion never asks: names only for a program already approved
-      if (hello.op === 'names') return noNames();
+    if (hello.op === 'names') {
+      // completion never asks: names only for a program already approved in this shell (the
+      // completion runs keyhold from a subshell of it)
+      const approved = [caller.parent, ...caller.ancestors].some((p) => p !== null && grants.get(grantKey(caller, p)) === session);
+      if (!approved) return noNames();
+    } else if (grants.get(key) !== session) {
       const answer = await approveOnce(key, { caller, description: describeCaller(caller), command: hello.command });
       session = current();
       if (!session) return refuse('locked', 'The desktop app was locked meanwhile.');

@@ -1,3 +1,4 @@
+import { completionCommands } from './completion';
 import { exportCommands } from './export-commands';
 import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
@@ -16,4 +17,5 @@ export const allCommands: readonly CommandModule[] = [
   exportCommands,
   injectCommands,
   remoteCommands,
+  completionCommands,
 ];

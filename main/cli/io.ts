@@ -113,6 +113,8 @@ export class Cli {
   readonly stdinLines: StdinLines;
   /** the exit status of a command that succeeded as such but passes on another's (exec: its child's) */
   exitCode = 0;
+  /** the desktop app's socket (main/bridge), when this CLI may use it */
+  appSocket: string | undefined;
   constructor(
     readonly streams: CliStreams,
     readonly globals: () => GlobalOptions,

@@ -59,6 +59,7 @@ export async function runCli(argv: string[], streams: CliStreams, modules: reado
   for (const register of modules) register(program, cli);
   for (const cmd of program.commands) cmd.exitOverride();
   const { appSocket } = options;
+  cli.appSocket = appSocket;
   if (appSocket) {
     program.hook('preAction', async (_root, action) => {
       if (!goesThroughApp(cli, action)) return;
