@@ -58,7 +58,7 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--passphrase-stdin', "read the key file's passphrase from the next line of standard input")
     .action(async (file: string, o: ScopeOptions & { name: string; description?: string; passphraseStdin?: boolean }) => {
       // a file that is no key is reported before the master password is asked for
-      const fromFile = file === '-' ? undefined : readKeyFile(file);
+      const fromFile = file === '-' ? undefined : readKeyFile(cli.path(file));
       if (fromFile && !keyFileNeedsPassphrase(fromFile)) await parseKeyFile(fromFile);
       const view = await withVault(cli, async (s) => {
         let passphrase: string | undefined;
@@ -90,7 +90,7 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (id: string, o: { format: ExportFormat; out: string; passphraseStdin?: boolean; force?: boolean }) => {
       const res = await withVault(cli, async (s) => {
         const passphrase = o.passphraseStdin ? await cli.secret(true, 'the passphrase for the exported key') : undefined;
-        return exportKeyPair(s, { id: resolveKeyRef(s, id).id, format: o.format, out: o.out, ...(passphrase ? { passphrase } : {}), force: Boolean(o.force) });
+        return exportKeyPair(s, { id: resolveKeyRef(s, id).id, format: o.format, out: o.out === '-' ? '-' : cli.path(o.out), ...(passphrase ? { passphrase } : {}), force: Boolean(o.force) });
       });
       if (res.note && !cli.json) cli.streams.stderr.write(`keyhold: ${res.note}\n`);
       if (res.path === null) {

@@ -1,6 +1,5 @@
 // `keyhold init | status | passwd | audit | backup | restore` (CLI.md, Vault).
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KeyholdError } from '../errors';
 import { listAuditEvents, verifyAuditTrail } from '../service/audit';
@@ -146,7 +145,7 @@ export const vaultCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--passphrase-stdin', 'read the backup passphrase from the next line of standard input')
     .option('--force', 'replace an existing file')
     .action(async (o: { out: string; passphraseStdin?: boolean; force?: boolean }) => {
-      const out = resolve(o.out);
+      const out = cli.path(o.out);
       if (!o.force) refuseExisting(out, 'A file');
       const r = await withVault(cli, async (session) => {
         const passphrase = await cli.secret(o.passphraseStdin, 'backup passphrase');
