@@ -171,6 +171,16 @@ describe('the CLI through the running app', () => {
     expect(r.output).toMatch(/^the-deploy-secret parent=\d+/);
   }, 60_000);
 
+  it('relays standard input to a command that reads a secret from it', async () => {
+    const sh = shell();
+    const added = await sh.run(`printf 'piped-secret\\n' | ${kh('--json key add --workspace acme --kind api_key --name piped --secret-stdin')}`);
+    expect(added.code, added.output).toBe(0);
+    expect(JSON.parse(added.output)).toMatchObject({ name: 'piped', hasSecret: true });
+    const shown = await sh.run(kh('--json key show acme/piped --reveal'));
+    expect(JSON.parse(shown.output)).toMatchObject({ secret: 'piped-secret' });
+    expect(asked).toHaveLength(1);
+  }, 60_000);
+
   it('gives completion the names only for a shell already approved, never asking and never a secret', async () => {
     const approvedShell = shell();
     expect((await approvedShell.run(kh('key list'))).code).toBe(0);
