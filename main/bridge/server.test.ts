@@ -56,6 +56,8 @@ describe('the CLI through the running app', () => {
   let bridge: AppBridge;
   let answer: Approval;
   let asked: ApprovalRequest[];
+  /** session() counts as activity: only approved callers may cause it */
+  let sessionCalls = 0;
   let env: NodeJS.ProcessEnv;
   const shells: Shell[] = [];
   const shell = (): Shell => {
@@ -77,7 +79,15 @@ describe('the CLI through the running app', () => {
     socketPath = join(dir, 'app', 'app.sock');
     bridge = await startAppBridge({
       socketPath,
-      vault: manager,
+      vault: {
+        path: vaultPath,
+        status: () => manager.status(),
+        session: () => {
+          sessionCalls++;
+          return manager.session();
+        },
+        onUnlock: (fn) => manager.onUnlock(fn),
+      },
       approve: async (request) => {
         asked.push(request);
         return answer;
@@ -90,6 +100,7 @@ describe('the CLI through the running app', () => {
 
   beforeEach(async () => {
     asked = [];
+    sessionCalls = 0;
     answer = 'allow-until-lock';
     if (manager.status().state !== 'unlocked') await manager.unlock(TEST_PASSWORD);
   });
@@ -147,6 +158,8 @@ describe('the CLI through the running app', () => {
     expect(r.output).not.toContain('the-deploy-secret');
     expect((await sh.run(kh('key list'))).code).toBe(8);
     expect(asked).toHaveLength(2);
+    // a refused caller never touched the vault, so it cannot keep it from auto-locking
+    expect(sessionCalls).toBe(0);
   }, 60_000);
 
   it('is refused (LOCKED, exit 8) without asking while the app is locked', async () => {
@@ -188,11 +201,14 @@ describe('the CLI through the running app', () => {
     // completion runs keyhold from a subshell of the approved shell
     const names = await approvedShell.run(`(${kh('__names keys')}; true)`);
     expect(names.code).toBe(0);
-    expect(names.output).toBe('deploy-key\n');
+    expect(names.output.split('\n')).toContain('deploy-key');
+    expect(names.output).not.toContain('secret');
     const workspaces = await approvedShell.run(`(${kh('__names workspaces')}; true)`);
     expect(workspaces.output).toBe('acme\n');
+    const before = sessionCalls;
     const stranger = await shell().run(kh('__names keys'));
     expect(stranger).toEqual({ code: 0, output: '' });
+    expect(sessionCalls).toBe(before);
     manager.lock();
     expect(await approvedShell.run(`(${kh('__names keys')}; true)`)).toEqual({ code: 0, output: '' });
     expect(asked).toHaveLength(1);

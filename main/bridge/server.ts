@@ -3,8 +3,10 @@
 // its own service layer on its own unlocked vault, so the master key never leaves the app's
 // process and a locked app is a locked CLI. Each calling program (executable, script and parent
 // shell: ./caller.ts) is approved once by the user, through the injected `approve` (the desktop
-// dialog in the app, a fake in tests); "allow until lock" lasts until the vault locks: a grant is
-// bound to the unlocked session it was given in. No electron here: it runs in Node tests.
+// dialog in the app, a fake in tests); "allow until lock" lasts until the vault locks: every
+// unlock starts with no grants. Only an approved caller touches the session (which counts as
+// activity), so a stranger knocking on the socket cannot keep the vault from auto-locking.
+// No electron here: it runs in Node tests.
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
@@ -30,8 +32,12 @@ export interface ApprovalRequest {
 /** What the bridge needs of the app's vault (VaultManager has it). */
 export interface AppVault {
   readonly path: string;
+  /** the state, without counting as activity */
   status(): { state: 'absent' | 'locked' | 'unlocked' };
+  /** the unlocked session (counts as activity), or LOCKED */
   session(): VaultSession;
+  /** runs after every unlock; returns an unsubscribe */
+  onUnlock(fn: () => void): () => void;
 }
 
 export interface AppBridgeOptions {
@@ -72,20 +78,16 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
     if (systemErrorCode(e) !== 'ENOENT') throw e;
   }
 
-  /** grant key -> the session it was given in */
-  const grants = new Map<string, VaultSession>();
+  /** callers allowed until lock (grantKey) */
+  const grants = new Set<string>();
   /** approvals being asked, so one program's parallel commands ask once */
   const asking = new Map<string, Promise<Approval>>();
-
-  /** The app's unlocked session, or null when locked (grants of an older session are dropped). */
-  const current = (): VaultSession | null => {
-    if (vault.status().state !== 'unlocked') {
-      grants.clear();
-      return null;
-    }
-    const s = vault.session();
-    for (const [k, v] of grants) if (v !== s) grants.delete(k);
-    return s;
+  // a lock is always followed by an unlock before anything can be served again
+  const unsubscribe = vault.onUnlock(() => grants.clear());
+  const unlocked = (): boolean => {
+    if (vault.status().state === 'unlocked') return true;
+    grants.clear();
+    return false;
   };
 
   const approveOnce = (key: string, request: ApprovalRequest): Promise<Approval> => {
@@ -108,25 +110,24 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
       socket.end();
     };
     if (hello.vault !== vault.path) return refuse('other-vault', 'The desktop app has another vault open.');
-    if (!current()) return hello.op === 'names' ? noNames() : refuse('locked', 'The desktop app is locked: unlock it, or give the master password (--password-stdin).');
+    if (!unlocked()) return hello.op === 'names' ? noNames() : refuse('locked', 'The desktop app is locked: unlock it, or give the master password (--password-stdin).');
     const caller = await identify(socket);
     if (!caller) return hello.op === 'names' ? noNames() : refuse('unidentified', 'The desktop app cannot tell which program is calling.');
     if (caller.uid !== process.getuid?.()) return refuse('denied', 'Another user may not use this vault.');
     const key = grantKey(caller);
-    let session = current();
-    if (!session) return hello.op === 'names' ? noNames() : refuse('locked', 'The desktop app is locked.');
+    if (!unlocked()) return hello.op === 'names' ? noNames() : refuse('locked', 'The desktop app is locked.');
     if (hello.op === 'names') {
       // completion never asks: names only for a program already approved in this shell (the
       // completion runs keyhold from a subshell of it)
-      const approved = [caller.parent, ...caller.ancestors].some((p) => p !== null && grants.get(grantKey(caller, p)) === session);
+      const approved = [caller.parent, ...caller.ancestors].some((p) => p !== null && grants.has(grantKey(caller, p)));
       if (!approved) return noNames();
-    } else if (grants.get(key) !== session) {
+    } else if (!grants.has(key)) {
       const answer = await approveOnce(key, { caller, description: describeCaller(caller), command: hello.command });
-      session = current();
-      if (!session) return refuse('locked', 'The desktop app was locked meanwhile.');
+      if (!unlocked()) return refuse('locked', 'The desktop app was locked meanwhile.');
       if (answer === 'deny') return refuse('denied', 'The desktop app refused this program. Give the master password instead (--password-stdin).');
-      if (answer === 'allow-until-lock') grants.set(key, session);
+      if (answer === 'allow-until-lock') grants.add(key);
     }
+    const session = vault.session();
     if (hello.op === 'names') {
       const keys = [...new Set(session.listKeys({ sort: 'name' }).items.map((k) => k.name))];
       send(socket, { t: 'names', keys, workspaces: session.listWorkspaces().map((w) => w.name) });
@@ -195,7 +196,7 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
         host: {
           session: () => {
             // the app locked (or locked and unlocked) since the command began: it stops here
-            if (current() !== granted) throw new KeyholdError('LOCKED', 'The desktop app was locked.');
+            if (!unlocked() || vault.session() !== granted) throw new KeyholdError('LOCKED', 'The desktop app was locked.');
             return granted;
           },
           prompt: async (question) => {
@@ -246,6 +247,7 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
     path: socketPath,
     close: () =>
       new Promise<void>((resolve) => {
+        unsubscribe();
         server.close(() => resolve());
         try {
           unlinkSync(socketPath);
