@@ -3,13 +3,15 @@
 // disk every name, description, comment, public part and secret is sealed (see DESIGN.md).
 // main/service/ codes against VaultSession; main/vault/ implements it.
 
-export const PROVIDERS = ['syncano', 'rancher', 'encord', 'github', 'local'] as const;
+export const PROVIDERS = ['syncano', 'rancher', 'encord', 'github', 'local', 'rancher2'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair'] as const;
+// appended only: the key index stores kinds and states by position
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
-export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;
+/** expired: the platform says the key's time to live ran out (Rancher 2 tokens) */
+export const KEY_STATES = ['active', 'inactive', 'revoked', 'expired'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
 /** One account on one platform (or a local group). */
@@ -53,7 +55,8 @@ export interface KeyRecord {
   publicPart: string | null;
   /** SHA256:... for key pairs */
   fingerprint: string | null;
-  /** small non-secret extras (e.g. comment, algorithm, bits, url, registeredAt) */
+  /** small non-secret extras (e.g. comment, algorithm, bits, url, registeredAt; expiresAt and
+   * lastUsedAt (RFC 3339) where the platform reports them, refreshed on sync) */
   meta: Record<string, string>;
   /** true when a sync found the key gone on the platform; the local secret is kept */
   remoteMissing: boolean;
