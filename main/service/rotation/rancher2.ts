@@ -17,7 +17,8 @@ const Rancher2Data = z.object({
   description: z.string(),
   ttl: z.number().int().nonnegative(),
   oldName: z.string(),
-  oldBearer: z.string(),
+  /** null: a synced token whose value the vault never had (the rotation gives it one) */
+  oldBearer: z.string().nullable(),
   newName: z.string().optional(),
   newBearer: z.string().optional(),
 });
@@ -56,8 +57,10 @@ async function removeOrphans(ctx: RotationContext, data: Rancher2Data): Promise<
 async function rollback(ctx: RotationContext, entry: Rancher2Journal): Promise<void> {
   const data = entry.data;
   if (entry.step !== 'rolling_back') {
+    const old = data.oldBearer;
     ctx.session.transaction(() => {
-      ctx.session.addVersion(ctx.keyId, data.oldBearer, { publicPart: data.oldName, remoteId: data.oldName });
+      if (old !== null) ctx.session.addVersion(ctx.keyId, old, { publicPart: data.oldName, remoteId: data.oldName });
+      else ctx.session.updateKey(ctx.keyId, { publicPart: data.oldName, remoteId: data.oldName });
       ctx.update('rolling_back' satisfies Step, data);
     });
   }
@@ -79,7 +82,7 @@ export const rancher2Rotation: RotationStrategy = {
       description: key.description,
       ttl: Number.isInteger(ttl) && ttl >= 0 ? ttl : 0,
       oldName: key.remoteId,
-      oldBearer: session.readSecret(key.id),
+      oldBearer: key.hasSecret ? session.readSecret(key.id) : null,
     };
     return { step: 'creating' satisfies Step, data };
   },
