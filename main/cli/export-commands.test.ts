@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBasicAuthServer, type BasicAuthServer } from '../export/test-basic-auth-server';
+import { startBasicAuthServer, type BasicAuthServer } from '../export/basic-auth-server.testkit';
 import { createVault, openVault } from '../vault';
 import { PASSWORD_ENV_WARNING } from './export-commands';
-import { runKeyhold } from './test-harness';
+import { runKeyhold } from './harness.testkit';
 
 const run = promisify(execFile);
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };

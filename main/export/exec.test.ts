@@ -119,7 +119,7 @@ describe('runExec', () => {
   });
 
   it('in a real process: a SIGTERM sent to us reaches the child, and our exit code is its', async () => {
-    const fixture = join(__dirname, 'test-exec-fixture.ts');
+    const fixture = join(__dirname, 'exec-fixture.testkit.ts');
     const script = `trap 'kill $! 2>/dev/null; echo "term:$KH_TOKEN"; exit 42' TERM; sleep 30 & echo ready; wait`;
     const proc = spawn(process.execPath, ['--import', 'tsx', fixture, `KH_TOKEN=${SECRET}`, 'sh', '-c', script], {
       stdio: ['ignore', 'pipe', 'inherit'],

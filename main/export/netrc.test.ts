@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultNetrcPath, maskNetrc, mergeNetrc, netrcToken, parseNetrc } from './netrc';
 import { applyNetrcPlan, MAX_NETRC_BYTES, planNetrcMerge } from './netrc-file';
-import { startBasicAuthServer } from './test-basic-auth-server';
+import { startBasicAuthServer } from './basic-auth-server.testkit';
 
 const run = promisify(execFile);
 

@@ -1,14 +1,15 @@
 // What `export` writes, by format: the OpenSSH private key file (optionally passphrase-protected),
 // PKCS#8 PEM, the public key line, and Encord's download form (a .txt holding the unprotected
 // OpenSSH private key: Encord's SDK loads only unencrypted ed25519 OpenSSH keys).
+import type { KEY_EXPORT_FORMATS } from '../api/constants';
 import { KeyholdError } from '../errors';
 import { encodeOpenSshPrivateKeyAsync } from './openssh-private';
 import { encodePkcs8 } from './pem';
 import type { SshPrivateKey } from './private-key';
 import { publicKeyLine, type SshPublicKey } from './public-key';
 
-export const EXPORT_FORMATS = ['openssh', 'pkcs8', 'pub', 'txt'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { KEY_EXPORT_FORMATS as EXPORT_FORMATS } from '../api/constants';
+export type ExportFormat = (typeof KEY_EXPORT_FORMATS)[number];
 
 export const ENCORD_NO_PASSPHRASE_NOTE =
   'Exported without a passphrase: Encord cannot use passphrase-protected keys (its SDK loads only unprotected ed25519 private keys).';

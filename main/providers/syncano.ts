@@ -2,12 +2,12 @@
 // API keys with their flags (list, create, edit, reset_key, delete), users' keys (list, reset),
 // account key reset. The key travels as X-API-KEY. Errors are {"detail"} or {field: [msg]}.
 import { z } from 'zod';
+import type { SyncanoFlag } from '../api/constants';
 import { HttpClient, type PlatformError } from './http';
 import { CAPABILITIES, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
 
 export const SYNCANO_URL = 'https://api.syncano.io';
-export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
-export type SyncanoFlag = (typeof SYNCANO_FLAGS)[number];
+export { SYNCANO_FLAGS, type SyncanoFlag } from '../api/constants';
 
 const Key40 = z.string().regex(/^[0-9a-f]{40}$/i);
 
