@@ -139,6 +139,21 @@ describe('Rancher 2 workspace', () => {
     expect((await editRemoteKey(session, key.id, { name: 'renamed' }, opts)).name).toBe('renamed');
   });
 
+  it('an expired workspace token: sync fails with the platform\'s 401 and changes nothing', async () => {
+    await connect();
+    await syncWorkspace(session, 'r2', opts);
+    const before = session.listKeys().total;
+    emu.state.advance(91 * DAY);
+    try {
+      const e = await failure(syncWorkspace(session, 'r2', opts));
+      expect(e).toMatchObject({ code: 'REMOTE', status: 401 });
+      expect(e.message).toContain('Unauthorized 401: must authenticate');
+      expect(session.listKeys().total).toBe(before);
+    } finally {
+      emu.state.advance(-91 * DAY);
+    }
+  });
+
   it('a token deleted on Rancher is marked missing on sync; the local secret is kept', async () => {
     await connect();
     const { key } = await createRemoteKey(session, { workspace: 'r2', kind: 'token', name: 'vanishing' }, opts);
