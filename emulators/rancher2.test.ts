@@ -9,6 +9,17 @@ afterAll(() => emu.close());
 
 const DAY = 86_400_000;
 
+/** The fields these tests read from an answer (each test reads only what its answer has). */
+interface Body {
+  [k: string]: unknown;
+  name: string;
+  token: string;
+  expiresAt: string;
+  lastUsedAt?: string;
+  expired: boolean;
+  data: { id: string; token?: unknown }[];
+}
+
 async function call(method: string, path: string, opts: { auth?: string | null; body?: string | object } = {}) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const a = opts.auth === undefined ? `Bearer ${emu.demo.token}` : opts.auth;
@@ -16,7 +27,7 @@ async function call(method: string, path: string, opts: { auth?: string | null; 
   const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   const res = await fetch(`${emu.url}${path}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : null };
+  return { status: res.status, body: text ? (JSON.parse(text) as Body) : null };
 }
 
 describe('Rancher 2 emulator', () => {
@@ -38,7 +49,7 @@ describe('Rancher 2 emulator', () => {
     expect(read.body!.token).toBeUndefined();
     expect(Date.parse(read.body!.expiresAt)).toBeGreaterThan(Date.now() + 9 * DAY);
     const list = await call('GET', '/v3/tokens');
-    expect(list.body!.data.every((t: Record<string, unknown>) => t.token === undefined)).toBe(true);
+    expect(list.body!.data.every((t) => t.token === undefined)).toBe(true);
     expect((await call('GET', '/v3/tokens', { auth: `Bearer ${created.body!.token}` })).status).toBe(200);
   });
 
@@ -86,6 +97,6 @@ describe('Rancher 2 emulator', () => {
 
   it('bad JSON on create is 422 InvalidBodyContent; lists two clusters', async () => {
     expect((await call('POST', '/v3/tokens', { body: '{nope' })).body).toMatchObject({ status: 422, code: 'InvalidBodyContent' });
-    expect((await call('GET', '/v3/clusters')).body!.data.map((c: { id: string }) => c.id)).toEqual(['local', 'c-m-7x2kq']);
+    expect((await call('GET', '/v3/clusters')).body!.data.map((c) => c.id)).toEqual(['local', 'c-m-7x2kq']);
   });
 });
