@@ -154,6 +154,26 @@ describe('Rancher 2 rotation killed with SIGKILL at every point, then resumed', 
     expect(live(`crash-${point}`).map((t) => t.name)).toEqual([session.getKey(key.id).remoteId]);
   });
 
+  it('a bulk of 8 tokens killed at the 4th create answer, with 5% faults: all keep a working token, resume leaves no orphan', async () => {
+    const keys: KeyRecord[] = [];
+    for (let i = 0; i < 8; i++) keys.push(await token(`bulk-${i}`, { ttlDays: 3 }));
+    emu.setFaults({ errorRate: 0.05 });
+    session.lock();
+    try {
+      expect(killed(await runDriver('answered@4', keys.map((k) => k.id)))).toBe(true);
+    } finally {
+      emu.setFaults({ errorRate: 0 });
+    }
+    session = await openVault(vaultPath, PASSWORD);
+    for (const k of keys) expect(await status(session.readSecret(k.id))).toBe(200);
+    expect((await resumeRotations(session, opts)).every((r) => r.ok)).toBe(true);
+    expect(session.listPending(ROTATION)).toEqual([]);
+    for (const k of keys) {
+      expect(await status(session.readSecret(k.id))).toBe(200);
+      expect(live(k.name).map((t) => t.name)).toEqual([session.getKey(k.id).remoteId]);
+    }
+  });
+
   it.each(['stored', 'verified', 'retired'] as const)('the workspace credential killed after %s: resume deletes the old token with the new one', async (point) => {
     const credId = session.getWorkspace('r2').credentialKeyId!;
     const oldBearer = session.readSecret(credId);
