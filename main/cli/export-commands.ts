@@ -86,7 +86,7 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
   program
     .command('netrc')
     .description('merge machine/login/password entries for keys into a netrc file (mode 0600, atomic, one-deep .bak)')
-    .argument('<ids...>', 'key ids')
+    .argument('<keys...>', 'key references (id, id prefix, name, WORKSPACE/[ENV/]NAME)')
     .option('--out <file>', 'the netrc file (default ~/.netrc; %USERPROFILE%\\_netrc on Windows)')
     .option('--host <host>', "machine name (default: the host of the key's workspace URL)")
     .option('--login <login>', 'login for keys that have only a secret (no public part)')
@@ -114,7 +114,7 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
   program
     .command('dotenv')
     .description('write .env lines (NAME=value, quoted as dotenv reads them) for keys')
-    .argument('<ids...>', 'key ids')
+    .argument('<keys...>', 'key references (id, id prefix, name, WORKSPACE/[ENV/]NAME)')
     .option('--out <file>', 'the .env file (mode 0600, atomic), or - for standard output', '-')
     .option('--prefix <prefix>', 'put before each name derived from a key name')
     .option('--name <id=NAME>', 'the variable name for a key, as is (repeatable)', collect, [])
@@ -139,7 +139,7 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
   program
     .command('curlrc')
     .description('write a curl config file (user = "PUBLIC:SECRET", mode 0600) for one key; use with curl -K FILE')
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/[ENV/]NAME)')
     .requiredOption('--out <file>', 'the config file to write')
     .option('--login <login>', 'user for a key that has only a secret')
     .option('--force', 'replace an existing file')
