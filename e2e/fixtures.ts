@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, type Page } from '@playwright/test';
-import { launchBridge, type BridgeApp } from './harness/bridge';
+import { appSocketFor, launchBridge, type BridgeApp } from './harness/bridge';
 import { chosenHarness, type HarnessName } from './harness/detect';
 import { launchElectron } from './harness/electron';
 
@@ -17,6 +17,8 @@ export interface KeyholdApp {
   /** A fresh temp folder of this test: the vault file and anything else it writes live here. */
   dir: string;
   vaultPath: string;
+  /** the app's CLI socket: give it to a keyhold child process as KEYHOLD_APP_SOCKET */
+  appSocket: string;
   screenshot(name: string): Promise<void>;
   /** the bridge's desktop stand-in (clipboard, system lock events); undefined under Electron */
   platform?: BridgeApp['platform'];
@@ -35,6 +37,7 @@ export const test = base.extend<{ app: KeyholdApp }>({
       harness,
       dir,
       vaultPath,
+      appSocket: appSocketFor(vaultPath),
       platform: 'platform' in launched ? launched.platform : undefined,
       screenshot: async (name) => {
         await launched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });

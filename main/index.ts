@@ -5,6 +5,8 @@ import { app, BrowserWindow, net, protocol, session } from 'electron';
 import { createRouter } from './ipc/router';
 import { bindRouter, eventSender } from './ipc/electron';
 import { createHandlers } from './ipc/handlers';
+import { createBridgeApprovals, startDesktopBridge } from './service/app-bridge';
+import { VaultManager } from './service/vault-manager';
 import { externalUrl } from './service/external-url';
 import { resolveVaultPath } from './service/paths';
 import { createElectronPlatform } from './platform/electron';
@@ -57,8 +59,17 @@ if (!app.requestSingleInstanceLock()) {
 
     const platform = createElectronPlatform();
     const emit = eventSender(() => win?.webContents);
+    const ctx = { vaultPath: resolveVaultPath(undefined), harness: 'electron' as const, platform, emit };
+    const vault = new VaultManager(ctx);
+    const approvals = createBridgeApprovals(ctx);
+    // the CLI's way in while the app is open (docs/SECURITY.md "The CLI through the running app")
+    const cliBridge = startDesktopBridge({ vault, approvals }).catch((e: unknown) => {
+      console.error('keyhold: the CLI socket is off:', e instanceof Error ? e.message : 'unknown error');
+      return null;
+    });
+    app.once('will-quit', () => void cliBridge.then((b) => b?.close()));
     const router = createRouter(
-      createHandlers({ vaultPath: resolveVaultPath(undefined), harness: 'electron', platform, emit }),
+      createHandlers(ctx, vault, approvals),
       { onInternalError: (channel, e) => console.error(`keyhold: internal error in ${channel}: ${(e as Error)?.name ?? 'unknown'}`) },
     );
     bindRouter(router, devServerUrl);

@@ -1,12 +1,14 @@
 // The bridge harness: Debian's Chromium loads the built renderer, and window.keyhold is bridged
 // to the real main-process router running in this (the test's) Node process. Payloads cross as
 // JSON values, as they do over Electron's structured clone for the shapes main/api/ allows.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { EventName, EventPayload } from '../../main/api';
 import { createRouter } from '../../main/ipc/router';
 import { createMemoryPlatform } from '../../main/platform/memory';
 import { createHandlers } from '../../main/ipc/handlers';
+import { createBridgeApprovals, startDesktopBridge } from '../../main/service/app-bridge';
+import { VaultManager } from '../../main/service/vault-manager';
 import { CHROMIUM, CHROMIUM_ARGS } from './detect';
 import { serveRenderer } from './static-server';
 
@@ -21,9 +23,16 @@ const INIT_SCRIPT = `(() => {
   window.__keyholdEmit = (name, payload) => { for (const l of listeners) l(name, payload); };
 })();`;
 
+/** The CLI socket of a test's app: beside its vault, never the user's own app's. */
+export function appSocketFor(vaultPath: string): string {
+  return join(dirname(vaultPath), 'app', 'app.sock');
+}
+
 export interface BridgeApp {
   page: Page;
   platform: ReturnType<typeof createMemoryPlatform>;
+  /** the app's CLI socket, as the desktop app runs it (main/service/app-bridge.ts) */
+  appSocket: string;
   close(): Promise<void>;
 }
 
@@ -37,14 +46,21 @@ export async function launchBridge(vaultPath: string, root: string): Promise<Bri
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __keyholdEmit(n: unknown, p: unknown): void }).__keyholdEmit(n, p), [name, payload] as const).catch(() => undefined);
   };
-  const router = createRouter(createHandlers({ vaultPath, harness: 'bridge', platform, emit }));
+  const ctx = { vaultPath, harness: 'bridge' as const, platform, emit };
+  const vault = new VaultManager(ctx);
+  const approvals = createBridgeApprovals(ctx);
+  const cliBridge = await startDesktopBridge({ vault, approvals, socketPath: appSocketFor(vaultPath) });
+  const router = createRouter(createHandlers(ctx, vault, approvals));
   await page.exposeFunction('__keyholdInvoke', (channel: string, input: unknown) => router.invoke(channel, input));
   await page.addInitScript(INIT_SCRIPT);
   await page.goto(server.url);
   return {
     page,
     platform,
+    appSocket: cliBridge.path,
     async close() {
+      await cliBridge.close();
+      vault.dispose();
       await browser.close();
       await server.close();
     },

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { appChannels } from './app';
 import { auditChannels } from './audit';
+import { bridgeChannels, bridgeEvents } from './bridge';
 import type { ApiResult, ChannelDef } from './common';
 import { desktopChannels } from './desktop';
 import { environmentsChannels } from './environments';
@@ -16,6 +17,7 @@ import { workspacesChannels, workspacesEvents } from './workspaces';
 
 export * from './app';
 export * from './audit';
+export * from './bridge';
 export * from './common';
 export * from './constants';
 export * from './desktop';
@@ -36,6 +38,7 @@ export const channels = {
   ...remoteChannels,
   ...exportChannels,
   ...desktopChannels,
+  ...bridgeChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;
@@ -51,6 +54,7 @@ export const events = {
   ...vaultEvents,
   ...keysEvents,
   ...workspacesEvents,
+  ...bridgeEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

@@ -27,6 +27,8 @@ export interface ApprovalRequest {
   description: string;
   /** the command it asks to run (its words, not its option values) */
   command: string;
+  /** its arguments as the CLI got them (no master password: see ./command-line.ts for showing them) */
+  argv: readonly string[];
 }
 
 /** What the bridge needs of the app's vault (VaultManager has it). */
@@ -122,7 +124,7 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
       const approved = [caller.parent, ...caller.ancestors].some((p) => p !== null && grants.has(grantKey(caller, p)));
       if (!approved) return noNames();
     } else if (!grants.has(key)) {
-      const answer = await approveOnce(key, { caller, description: describeCaller(caller), command: hello.command });
+      const answer = await approveOnce(key, { caller, description: describeCaller(caller), command: hello.command, argv: hello.argv });
       if (!unlocked()) return refuse('locked', 'The desktop app was locked meanwhile.');
       if (answer === 'deny') return refuse('denied', 'The desktop app refused this program. Give the master password instead (--password-stdin).');
       if (answer === 'allow-until-lock') grants.add(key);

@@ -38,5 +38,12 @@ export function createElectronPlatform(): Platform {
       },
     },
     openExternal: (url) => shell.openExternal(url),
+    bringToFront() {
+      const win = BrowserWindow.getAllWindows()[0];
+      if (!win) return;
+      if (win.isMinimized()) win.restore();
+      if (!win.isVisible()) win.show();
+      win.focus();
+    },
   };
 }

@@ -2,11 +2,12 @@ import type { Platform, SystemLockReason } from './types';
 
 /** A Platform without a desktop: used by the CLI, the e2e bridge and tests. It has no dialogs
  * (they answer null, as if cancelled) and opens nothing: openExternal only records the address
- * in `opened`, so a test can see what the app asked for. */
-export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void; readonly opened: string[] } {
+ * in `opened`, so a test can see what the app asked for (and counts bringToFront). */
+export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void; readonly opened: string[]; readonly broughtToFront: { count: number } } {
   let text = '';
   const listeners = new Set<(reason: SystemLockReason) => void>();
   const opened: string[] = [];
+  const broughtToFront = { count: 0 };
   return {
     clipboard: {
       readText: async () => text,
@@ -31,6 +32,10 @@ export function createMemoryPlatform(): Platform & { fireSystemLock(reason: Syst
       opened.push(url);
     },
     opened,
+    bringToFront: () => {
+      broughtToFront.count++;
+    },
+    broughtToFront,
     fireSystemLock(reason) {
       for (const l of listeners) l(reason);
     },

@@ -32,4 +32,7 @@ export interface Platform {
   dialogs: Dialogs;
   /** Opens an address in the user's browser; the caller has already checked it is https. */
   openExternal(url: string): Promise<void>;
+  /** Shows the app's window in front (restored if minimized or hidden), e.g. for a question the
+   * user must answer; absent without a window (the CLI). */
+  bringToFront?(): void;
 }

@@ -16,6 +16,7 @@ export class VaultManager {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly unlockHooks: Array<(s: VaultSession) => void | Promise<void>> = [];
+  private readonly lockHooks: Array<() => void> = [];
   /** an unlock in progress, so two clicks do not derive twice */
   private opening: Promise<VaultSession> | null = null;
 
@@ -75,6 +76,15 @@ export class VaultManager {
     };
   }
 
+  /** Runs after every lock (e.g. closing the app socket's pending approvals). Returns an unsubscribe. */
+  onLock(fn: () => void): () => void {
+    this.lockHooks.push(fn);
+    return () => {
+      const i = this.lockHooks.indexOf(fn);
+      if (i >= 0) this.lockHooks.splice(i, 1);
+    };
+  }
+
   /** The unlocked session (counts as activity), or LOCKED. */
   session(): VaultSession {
     if (!this.current) throw new KeyholdError('LOCKED', 'The vault is locked.');
@@ -100,6 +110,13 @@ export class VaultManager {
     this.current = null;
     if (!s) return;
     s.lock();
+    for (const hook of [...this.lockHooks]) {
+      try {
+        hook();
+      } catch {
+        /* a hook's failure must not keep the vault open */
+      }
+    }
     this.ctx.emit('vault.locked', { reason });
   }
 

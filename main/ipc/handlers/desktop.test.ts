@@ -11,6 +11,7 @@ import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
 import { createHandlers } from '.';
 import { VaultManager } from '../../service/vault-manager';
+import { createBridgeApprovals } from '../../service/app-bridge';
 
 function setup(platform: Platform = createMemoryPlatform()) {
   const ctx: ServiceContext = { vaultPath: '/nonexistent/vault.keyhold', harness: 'bridge', platform, emit: () => undefined };
@@ -96,7 +97,7 @@ describe('desktop.openFile / desktop.saveFile', () => {
   it('are what the desktop namespace serves; vault.activity is the vault namespace\'s', () => {
     const ctx: ServiceContext = { vaultPath: '/x', harness: 'cli', platform: createMemoryPlatform(), emit: () => undefined };
     const vault = new VaultManager(ctx);
-    const deps = { ctx, vault, remote: remoteSession(ctx, vault) };
+    const deps = { ctx, vault, remote: remoteSession(ctx, vault), approvals: createBridgeApprovals(ctx) };
     expect(Object.keys(desktopHandlers(deps)).sort()).toEqual(['desktop.openExternal', 'desktop.openFile', 'desktop.saveFile']);
     expect(Object.keys(vaultHandlers(deps))).toContain('vault.activity');
   });

@@ -1,11 +1,13 @@
 // Every channel's handler, one factory per namespace of main/api, each typed as HandlersFor<its
 // namespace> (derived from the channel names): a channel without its handler, or a namespace left
 // out here, fails the type check. No channel list is written by hand.
+import { createBridgeApprovals, type BridgeApprovals } from '../../service/app-bridge';
 import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
 import type { Handlers } from '../router';
 import { appHandlers } from './app';
 import { auditHandlers } from './audit';
+import { bridgeHandlers } from './bridge';
 import type { HandlerDeps } from './deps';
 import { desktopHandlers } from './desktop';
 import { environmentsHandlers } from './environments';
@@ -16,8 +18,12 @@ import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
 import { workspacesHandlers } from './workspaces';
 
-export function createHandlers(ctx: ServiceContext, vault: VaultManager = new VaultManager(ctx)): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault) };
+export function createHandlers(
+  ctx: ServiceContext,
+  vault: VaultManager = new VaultManager(ctx),
+  approvals: BridgeApprovals = createBridgeApprovals(ctx),
+): Handlers {
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), approvals };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),
@@ -28,5 +34,6 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...remoteHandlers(deps),
     ...exportHandlers(deps),
     ...desktopHandlers(deps),
+    ...bridgeHandlers(deps),
   };
 }
