@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ChannelOutput } from '../../main/api';
 import { call, onEvent } from './api';
 import { ErrorNotice } from './components/ErrorNotice';
+import { CliApproval } from './dialogs/CliApproval';
 import { ToastProvider } from './components/Toasts';
 import { MainScreen } from './screens/MainScreen';
 import { CreateVault, Unlock } from './screens/Welcome';
@@ -65,6 +66,7 @@ export function App() {
       {phase.kind === 'absent' && <CreateVault version={info?.version} path={path} onUnlocked={unlocked} onRestored={refresh} />}
       {phase.kind === 'locked' && <Unlock version={info?.version} path={path} onUnlocked={unlocked} reason={phase.reason} />}
       {phase.kind === 'unlocked' && <MainScreen version={info?.version ?? ''} vaultPath={path ?? ''} onLock={lock} />}
+      <CliApproval />
     </ToastProvider>
   );
 }
