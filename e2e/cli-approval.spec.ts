@@ -23,7 +23,6 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number 
 }
 
 test('the CLI lists the keys without a password once the user allows it in the app', async ({ app }) => {
-  test.skip(app.harness !== 'bridge', 'drives the app socket the bridge harness runs in this process');
   const { page } = app;
   await createVaultFast(page);
   const ws = await invoke<{ id: string }>(page, 'workspaces.add', { name: 'acme', provider: 'local' });
@@ -43,7 +42,8 @@ test('the CLI lists the keys without a password once the user allows it in the a
   await expect(dialog.getByTestId('cli-approval-parent')).toContainText(`pid ${process.pid}`);
   await expect(dialog.getByTestId('cli-approval-command')).toHaveText(`keyhold --vault ${app.vaultPath} key list --json`);
   await expect(dialog.getByRole('button', { name: 'Deny' })).toBeFocused();
-  expect(app.platform?.broughtToFront.count).toBe(1);
+  // the bridge harness's desktop stand-in counts it; under Electron the window is in front anyway
+  if (app.platform) expect(app.platform.broughtToFront.count).toBe(1);
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'cli-approval.png') });
 
@@ -57,7 +57,6 @@ test('the CLI lists the keys without a password once the user allows it in the a
 });
 
 test('a denied CLI gets nothing and says the app refused it', async ({ app }) => {
-  test.skip(app.harness !== 'bridge', 'drives the app socket the bridge harness runs in this process');
   const { page } = app;
   await createVaultFast(page);
   const env: NodeJS.ProcessEnv = { ...process.env, KEYHOLD_APP_SOCKET: app.appSocket };
