@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, ROOT, test } from './fixtures';
-import { createVaultFast, invoke } from './flows';
+import { createVaultFast, expectAccessible, invoke } from './flows';
 
 const CLI = join(ROOT, 'out', 'main', 'cli.js');
 const SHOTS = join(ROOT, 'e2e', 'screenshots');
@@ -44,6 +44,7 @@ test('the CLI lists the keys without a password once the user allows it in the a
   await expect(dialog.getByRole('button', { name: 'Deny' })).toBeFocused();
   // the bridge harness's desktop stand-in counts it; under Electron the window is in front anyway
   if (app.platform) expect(app.platform.broughtToFront.count).toBe(1);
+  await expectAccessible(page, 'CLI approval');
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, 'cli-approval.png') });
 
