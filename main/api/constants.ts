@@ -8,7 +8,10 @@ export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
 export const PROVIDERS = [...REMOTE_PROVIDERS, 'local'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair'] as const;
+/** login and note: credentials moved in from other managers (login: public part the login, URL in
+ * meta.url; note: the text as its secret). New kinds go at the end: the index stores a kind's
+ * position. */
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'login', 'note'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
 export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;

@@ -6,6 +6,8 @@ const KIND_LABELS: Record<KeyKind, string> = {
   user_key: 'User key',
   access_key_pair: 'Access key pair',
   ssh_key_pair: 'SSH key pair',
+  login: 'Login',
+  note: 'Secure note',
 };
 
 export function kindLabel(kind: string): string {
