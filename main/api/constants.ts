@@ -34,6 +34,14 @@ export const KEY_SORT_FIELDS = ['name', 'createdAt', 'rotatedAt', 'kind', 'state
 export const KEY_EXPORT_FORMATS = ['openssh', 'pkcs8', 'pub', 'txt'] as const;
 export const EXPORT_FORMATS = ['netrc', 'dotenv', 'curl'] as const;
 
+/** What `keyhold migrate --from` and the import wizard read (main/migrate; main/api/migrate.ts
+ * checks the two lists are the same). */
+export const MIGRATION_SOURCE_NAMES = ['keepassxc-xml', 'keepassxc-csv', 'bitwarden-json', '1password-csv', 'netrc', 'dotenv', 'ssh-dir'] as const;
+/** What an imported group or folder becomes: an environment of the workspace, a workspace of its
+ * own, or nothing. */
+export const GROUP_MAPPINGS = ['environments', 'workspaces', 'flat'] as const;
+export type GroupMapping = (typeof GROUP_MAPPINGS)[number];
+
 /** Syncano API key flags and what each means, in Syncano's own words (docs/PLATFORMS.md). */
 export const SYNCANO_FLAG_INFO = {
   ignore_acl: {

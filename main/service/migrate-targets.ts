@@ -4,11 +4,11 @@
 // environment), or nothing (flat). Existing workspaces and environments are found by name and
 // reused, so a second run lands where the first did; missing ones are created in the import's
 // transaction.
+import type { GroupMapping } from '../api/constants';
 import type { MigrationItem, MigrationSource } from '../migrate';
 import type { VaultSession } from '../vault/types';
 
-export const GROUP_MAPPINGS = ['environments', 'workspaces', 'flat'] as const;
-export type GroupMapping = (typeof GROUP_MAPPINGS)[number];
+export { GROUP_MAPPINGS, type GroupMapping } from '../api/constants';
 
 /** The default workspace's name: the manager the credentials come from. */
 export const SOURCE_WORKSPACE: Record<MigrationSource, string> = {
