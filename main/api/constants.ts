@@ -3,18 +3,19 @@
 // main/api as types only).
 
 /** Platforms Keyhold talks to; `local` keys live only in the vault. */
-export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
+export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github', 'rancher2'] as const;
 export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
 export const PROVIDERS = [...REMOTE_PROVIDERS, 'local'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-/** login and note: credentials moved in from other managers (login: public part the login, URL in
- * meta.url; note: the text as its secret). New kinds go at the end: the index stores a kind's
- * position. */
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'login', 'note'] as const;
+// kinds and states are appended only: the vault's key index stores them by position. login and
+// note: credentials moved in from other managers (login: the login as public part, the URL in
+// meta.url; note: the text as its secret).
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token', 'login', 'note'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
-export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;
+/** expired: the platform says the key's time to live ran out (Rancher 2 tokens) */
+export const KEY_STATES = ['active', 'inactive', 'revoked', 'expired'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
 export const VAULT_STATES = ['absent', 'locked', 'unlocked'] as const;
