@@ -3,8 +3,8 @@
 // file dialog (desktop.openFile) or is typed; it must be absolute.
 import { z } from 'zod';
 import type { MigrationSource } from '../migrate';
-import { def, KeyKindName, type NamespaceChannels } from './common';
-import { GROUP_MAPPINGS, MIGRATION_SOURCE_NAMES } from './constants';
+import { def, type NamespaceChannels } from './common';
+import { GROUP_MAPPINGS, MIGRATION_SOURCE_NAMES, type KeyKind } from './constants';
 
 // the renderer's list of sources is main/migrate's list, no more and no less
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -23,7 +23,8 @@ export const MigrateInput = z
   })
   .strict();
 
-const ItemKind = z.enum(['ssh_key_pair', 'login', 'api_key', 'note']) satisfies z.ZodType<z.infer<typeof KeyKindName>>;
+/** the kinds an import makes: each one a kind of vault key */
+const ItemKind = z.enum(['ssh_key_pair', 'login', 'api_key', 'note'] as const satisfies readonly KeyKind[]);
 const PreviewRow = z.object({
   sourceRef: z.string(),
   name: z.string(),
