@@ -13,6 +13,7 @@ import { desktopHandlers } from './desktop';
 import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
+import { migrateHandlers } from './migrate';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
@@ -33,6 +34,7 @@ export function createHandlers(
     ...auditHandlers(deps),
     ...remoteHandlers(deps),
     ...exportHandlers(deps),
+    ...migrateHandlers(deps),
     ...desktopHandlers(deps),
     ...bridgeHandlers(deps),
   };
