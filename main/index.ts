@@ -5,6 +5,7 @@ import { app, BrowserWindow, net, protocol, session } from 'electron';
 import { createRouter } from './ipc/router';
 import { bindRouter, eventSender } from './ipc/electron';
 import { createHandlers } from './ipc/handlers';
+import type { AppBridge } from './bridge/server';
 import { createBridgeApprovals, startDesktopBridge } from './service/app-bridge';
 import { VaultManager } from './service/vault-manager';
 import { externalUrl } from './service/external-url';
@@ -63,11 +64,13 @@ if (!app.requestSingleInstanceLock()) {
     const vault = new VaultManager(ctx);
     const approvals = createBridgeApprovals(ctx);
     // the CLI's way in while the app is open (docs/SECURITY.md "The CLI through the running app")
-    const cliBridge = startDesktopBridge({ vault, approvals }).catch((e: unknown) => {
-      console.error('keyhold: the CLI socket is off:', e instanceof Error ? e.message : 'unknown error');
-      return null;
-    });
-    app.once('will-quit', () => void cliBridge.then((b) => b?.close()));
+    let cliBridge: AppBridge | undefined;
+    startDesktopBridge({ vault, approvals }).then(
+      (b) => (cliBridge = b),
+      (e: unknown) => console.error('keyhold: the CLI socket is off:', e instanceof Error ? e.message : 'unknown error'),
+    );
+    // close() removes the socket file at once (a stale one is cleaned up at the next start anyway)
+    app.once('will-quit', () => void cliBridge?.close());
     const router = createRouter(
       createHandlers(ctx, vault, approvals),
       { onInternalError: (channel, e) => console.error(`keyhold: internal error in ${channel}: ${(e as Error)?.name ?? 'unknown'}`) },
