@@ -16,7 +16,7 @@ export class VaultManager {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly unlockHooks: Array<(s: VaultSession) => void | Promise<void>> = [];
-  private readonly lockHooks: Array<() => void> = [];
+  private readonly lockHooks: Array<(closing: VaultSession) => (() => void) | void> = [];
   /** an unlock in progress, so two clicks do not derive twice */
   private opening: Promise<VaultSession> | null = null;
 
@@ -76,13 +76,21 @@ export class VaultManager {
     };
   }
 
-  /** Runs after every lock (e.g. closing the app socket's pending approvals). Returns an unsubscribe. */
-  onLock(fn: () => void): () => void {
+  /**
+   * Runs at every lock with the session still open (to keep what may outlive it, nothing secret);
+   * the function it may return runs once the session is closed. Returns an unsubscribe.
+   */
+  onLock(fn: (closing: VaultSession) => (() => void) | void): () => void {
     this.lockHooks.push(fn);
     return () => {
       const i = this.lockHooks.indexOf(fn);
       if (i >= 0) this.lockHooks.splice(i, 1);
     };
+  }
+
+  /** The unlocked session without counting as activity (the SSH agent's requests keep no vault open), or null. */
+  peek(): VaultSession | null {
+    return this.current;
   }
 
   /** The unlocked session (counts as activity), or LOCKED. */
@@ -109,12 +117,21 @@ export class VaultManager {
     const s = this.current;
     this.current = null;
     if (!s) return;
-    s.lock();
-    for (const hook of [...this.lockHooks]) {
+    const after: Array<() => void> = [];
+    for (const hook of this.lockHooks) {
       try {
-        hook();
+        const then = hook(s);
+        if (then) after.push(then);
       } catch {
-        /* a hook's failure must not keep the vault open */
+        /* a hook failing must not keep the vault open */
+      }
+    }
+    s.lock();
+    for (const then of after) {
+      try {
+        then();
+      } catch {
+        /* as above */
       }
     }
     this.ctx.emit('vault.locked', { reason });
