@@ -20,7 +20,7 @@ function useSecondsLeft(expiresAt: number): number {
   return Math.max(0, Math.ceil((expiresAt - now) / 1000));
 }
 
-function Question({ request, onAnswer }: { request: BridgeApprovalRequest; onAnswer(answer: BridgeAnswer): void }) {
+function Question({ request, waiting, onAnswer }: { request: BridgeApprovalRequest; waiting: number; onAnswer(answer: BridgeAnswer): void }) {
   const secondsLeft = useSecondsLeft(request.expiresAt);
   const introId = useId();
   return (
@@ -59,6 +59,7 @@ function Question({ request, onAnswer }: { request: BridgeApprovalRequest; onAns
       <p className="muted">
         “Allow until lock” lets this program, started from this same shell, run commands until the vault locks. Denied
         automatically in {secondsLeft} s.
+        {waiting > 0 && ` ${waiting} more ${waiting === 1 ? 'program waits' : 'programs wait'} after this one.`}
       </p>
     </Dialog>
   );
@@ -84,5 +85,5 @@ export function CliApproval() {
     // a question main already closed (time ran out) answers accepted: false: nothing to show
     void call('bridge.answer', { id: first.id, answer: a }).catch(() => undefined);
   };
-  return <Question key={first.id} request={first} onAnswer={answer} />;
+  return <Question key={first.id} request={first} waiting={queue.length - 1} onAnswer={answer} />;
 }
