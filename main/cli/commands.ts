@@ -1,3 +1,4 @@
+import { agentCommand } from './agent-command';
 import { exportCommands } from './export-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
@@ -14,4 +15,5 @@ export const allCommands: readonly CommandModule[] = [
   keyPairCommands,
   exportCommands,
   remoteCommands,
+  agentCommand,
 ];
