@@ -58,7 +58,7 @@ if (!app.requestSingleInstanceLock()) {
     const platform = createElectronPlatform();
     const emit = eventSender(() => win?.webContents);
     const router = createRouter(
-      createHandlers({ vaultPath: resolveVaultPath(undefined), harness: 'electron', platform, emit }),
+      createHandlers({ vaultPath: resolveVaultPath(undefined), harness: 'electron', platform, emit, agent: {} }),
       { onInternalError: (channel, e) => console.error(`keyhold: internal error in ${channel}: ${(e as Error)?.name ?? 'unknown'}`) },
     );
     bindRouter(router, devServerUrl);

@@ -19,6 +19,8 @@ export class AgentApprovals {
   constructor(
     private readonly notify: (request: PendingApproval) => void,
     private readonly timeoutMs = 60_000,
+    /** the request is settled (answered, timed out, vault locked): its dialog closes */
+    private readonly closed: (id: string) => void = () => undefined,
   ) {}
 
   private static grantKey(r: ApprovalRequest): string {
@@ -36,6 +38,7 @@ export class AgentApprovals {
         if (!this.pending.delete(id)) return;
         clearTimeout(timer);
         if (choice === 'untilLock') this.granted.add(AgentApprovals.grantKey(request));
+        this.closed(id);
         resolve(choice !== 'deny');
       };
       const pending: PendingApproval = { ...request, id };

@@ -113,9 +113,11 @@ export class VaultKeySource implements KeySource {
     this.queued = [];
   }
 
-  /** Reads the public list now (after an unlock), so that it is there once the vault locks. */
-  refresh(): void {
-    this.keys();
+  /** Reads the public list now from `session` (at an unlock, or from the session being locked). */
+  refresh(session: VaultSession | null = this.access.current()): void {
+    if (!session) return;
+    this.flushQueued(session);
+    this.snapshot = { keys: this.fromSession(session), stamp: null };
   }
 
   private privateKey(session: VaultSession, keyId: string): { key: SshPrivateKey; object: KeyObject } {
