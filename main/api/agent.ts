@@ -56,5 +56,5 @@ export const agentEvents = {
   /** a signature was asked for while the vault is locked: the app asks to unlock */
   'agent.unlockRequested': z.object({ keyFingerprint: z.string(), comment: z.string() }),
   /** a signature decision was made and audited: a key's recent uses changed */
-  'agent.used': z.object({ keyFingerprint: z.string(), decision: z.enum(['allowed', 'refused']) }),
+  'agent.used': z.object({ keyIds: z.array(z.string()) }),
 } satisfies NamespaceEvents<'agent'>;

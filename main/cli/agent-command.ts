@@ -97,7 +97,7 @@ export const agentCommand: CommandModule = (program: Command, cli: Cli) => {
         await untilSignal();
       } finally {
         if (idleTimer) clearTimeout(idleTimer);
-        await agent.stop();
+        await agent.stop(); // writes the uses still waiting for the trail
         session?.lock();
         session = null;
       }

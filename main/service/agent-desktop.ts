@@ -84,7 +84,7 @@ export class DesktopAgent {
         access: { vaultPath: this.vault.path, current: () => this.vault.peek(), requestUnlock: this.unlocks.request },
         approve: this.approvals.approve,
         place: await this.place(),
-        onUse: (r) => this.ctx.emit('agent.used', { keyFingerprint: r.keyFingerprint, decision: r.decision }),
+        onAudited: (keyIds) => this.ctx.emit('agent.used', { keyIds }),
       });
       const path = this.agent.server.path;
       // a socket file outlives a process that quits without stopping it; remove it at exit

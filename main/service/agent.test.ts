@@ -115,6 +115,7 @@ describe('approvals of a confirm key', () => {
   });
 
   it('every decision is in the audit trail with program and outcome, never data', () => {
+    agent.source.flush();
     const uses = recentAgentUses(session!, ids.ask!);
     expect(uses.map((u) => u.decision)).toEqual(['refused', 'allowed', 'allowed', 'allowed', 'allowed', 'refused']);
     expect(uses[0]).toMatchObject({ reason: 'not approved', forwarded: false, host: null });
@@ -142,6 +143,7 @@ describe('the locked vault', () => {
     expect(await sign('free')).not.toBe(0); // the agent's own waiter gives up after 5 s
     await unlockVault();
     agent.source.refresh();
+    agent.source.flush();
     expect(recentAgentUses(session!, ids.free!)[0]).toMatchObject({ decision: 'refused', reason: 'the vault is locked' });
   }, 20_000);
 

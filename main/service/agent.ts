@@ -49,16 +49,26 @@ function fileStamp(path: string): string {
 }
 
 const MAX_QUEUED_USES = 1000;
+/**
+ * Uses are written in batches: one SQLite commit (a few ms of fsync) per signature would cap the
+ * agent at a few hundred signatures a second. A crash loses at most this much of the trail.
+ */
+const AUDIT_BATCH_MS = 100;
 
 export class VaultKeySource implements KeySource {
   /** the last unlocked list; `stamp` is set once the vault locked */
   private snapshot: { keys: ServedKey[]; stamp: string | null } | null = null;
-  /** decisions made while locked, audited at the next unlock */
+  /** decisions not yet in the trail: written within AUDIT_BATCH_MS, or at the next unlock */
   private queued: { keyId: string; workspaceId: string | null; detail: string }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private readonly privateKeys = new Map<string, { key: SshPrivateKey; object: KeyObject }>();
   private keysOf: VaultSession | null = null;
 
-  constructor(private readonly access: AgentVaultAccess) {}
+  constructor(
+    private readonly access: AgentVaultAccess,
+    /** after uses were written to the trail (the UI reloads a key's recent uses) */
+    private readonly onAudited: (keyIds: string[]) => void = () => undefined,
+  ) {}
 
   private fromSession(session: VaultSession): ServedKey[] {
     const out: ServedKey[] = [];
@@ -146,16 +156,22 @@ export class VaultKeySource implements KeySource {
     return signSsh(k.key, data, flags, k.object);
   }
 
-  /** The audit of one decision: written now when unlocked, else at the next unlock. */
+  /** The audit of one decision: written within AUDIT_BATCH_MS when unlocked, else at the next unlock. */
   recordUse(report: UseReport): void {
     const key = this.snapshot?.keys.find((k) => k.fingerprint === report.keyFingerprint);
-    if (!key) return;
-    const entry = { keyId: key.keyId, workspaceId: key.workspaceId, detail: useDetail(report) };
+    if (!key || this.queued.length >= MAX_QUEUED_USES) return;
+    this.queued.push({ keyId: key.keyId, workspaceId: key.workspaceId, detail: useDetail(report) });
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, AUDIT_BATCH_MS);
+    this.flushTimer.unref?.();
+  }
+
+  /** Writes the waiting uses now, if the vault is unlocked. */
+  flush(): void {
     const session = this.access.current();
-    if (session) {
-      this.flushQueued(session);
-      session.audit({ action: 'agent_signed', ...entry });
-    } else if (this.queued.length < MAX_QUEUED_USES) this.queued.push(entry);
+    if (session) this.flushQueued(session);
   }
 
   private flushQueued(session: VaultSession): void {
@@ -171,6 +187,11 @@ export class VaultKeySource implements KeySource {
         }
       }
     });
+    try {
+      this.onAudited([...new Set(q.map((e) => e.keyId))]);
+    } catch {
+      // a listener's failure is not the trail's
+    }
   }
 }
 
@@ -180,8 +201,10 @@ export interface VaultAgentOptions {
   /** known_hosts files for host-bound keys (default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts) */
   knownHostsFiles?: string[];
   place?: SocketPlace;
-  /** every decision, after it is audited (the CLI prints nothing; tests watch) */
+  /** every decision as it is made (the CLI's idle timer) */
   onUse?: (report: UseReport) => void;
+  /** after decisions were written to the audit trail */
+  onAudited?: (keyIds: string[]) => void;
 }
 
 export interface VaultAgent {
@@ -191,7 +214,7 @@ export interface VaultAgent {
 }
 
 export async function startVaultAgent(opts: VaultAgentOptions): Promise<VaultAgent> {
-  const source = new VaultKeySource(opts.access);
+  const source = new VaultKeySource(opts.access, opts.onAudited);
   source.refresh();
   const knownHosts = (): Promise<KnownHostLine[]> => readKnownHosts(opts.knownHostsFiles ?? defaultKnownHostsPaths());
   const server = await startAgentServer({
@@ -207,5 +230,12 @@ export async function startVaultAgent(opts: VaultAgentOptions): Promise<VaultAge
     },
     ...(opts.place ? { place: opts.place } : {}),
   });
-  return { server, source, stop: () => server.stop() };
+  return {
+    server,
+    source,
+    stop: async () => {
+      await server.stop();
+      source.flush();
+    },
+  };
 }

@@ -38,7 +38,8 @@ export function KeyAgent({ id, revision }: { id: string; revision: number }) {
   // a use was audited: reload the uses only, so that an edit in progress is kept
   useEffect(
     () =>
-      onEvent('agent.used', () => {
+      onEvent('agent.used', ({ keyIds }) => {
+        if (!keyIds.includes(id)) return;
         call('agent.key', { id })
           .then((k) => setInfo((old) => (old ? { ...old, uses: k.uses } : k)))
           .catch(() => undefined);
