@@ -87,7 +87,6 @@ export class VaultKeySource implements KeySource {
   private keys(): ServedKey[] {
     const session = this.access.current();
     if (session) {
-      this.flushQueued(session);
       const keys = this.fromSession(session);
       this.snapshot = { keys, stamp: null };
       return keys;
