@@ -53,7 +53,8 @@ async function startAgent(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Pro
 async function stop(a: RunningAgent): Promise<number | null> {
   const exited = once(a.child, 'exit');
   a.child.kill('SIGTERM');
-  const [code] = (await exited) as [number | null];
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  if (code === null) throw new Error(`keyhold agent died of ${signal}: ${a.stderr()}`);
   return code;
 }
 

@@ -38,14 +38,14 @@ function timeoutMs(v: string | undefined): number | undefined {
   return Math.max(1, Math.round(n * 60_000));
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
+/**
+ * Resolves on the first SIGINT or SIGTERM. The handlers stay for the life of the process: a
+ * second signal during cleanup must not kill it half-way (the socket would stay behind), and a
+ * loader such as tsx re-raises a signal nobody else listens to any more.
+ */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {
-    const on = (sig: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolveSignal(sig);
-    };
+    const on = (sig: NodeJS.Signals): void => resolveSignal(sig);
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
@@ -90,11 +90,13 @@ export const agentCommand: CommandModule = (program: Command, cli: Cli) => {
         idleTimer = setTimeout(forget, idleMs);
       }
       armIdle();
+      // listening before the first line: whoever reads it may signal at once
+      const signalled = untilSignal();
       const socket = agent.server.path;
       if (cli.json) cli.streams.stdout.write(`${JSON.stringify({ socket, pid: process.pid })}\n`);
       else cli.streams.stdout.write(`SSH_AUTH_SOCK=${socket}; export SSH_AUTH_SOCK;\necho Agent pid ${process.pid};\n`);
       try {
-        await untilSignal();
+        await signalled;
       } finally {
         if (idleTimer) clearTimeout(idleTimer);
         await agent.stop(); // writes the uses still waiting for the trail
