@@ -5,13 +5,14 @@
 // here asserts a speed.
 import { spawn } from 'node:child_process';
 import { agentSuite } from './agent';
+import { cliSuite } from './cli';
 import { keysSuite } from './keys';
 import { rotationSuite } from './rotation';
 import type { BenchSuite } from './suite';
 import { uiSuite } from './ui';
 import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [vaultSuite, keysSuite, uiSuite, rotationSuite, agentSuite];
+const suites: BenchSuite[] = [vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite, agentSuite];
 type Figures = Record<string, number | string>;
 
 /** Runs one suite in this process: figures as one JSON line on stdout, progress on stderr. */

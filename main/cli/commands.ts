@@ -1,5 +1,7 @@
 import { agentCommand } from './agent-command';
+import { completionCommands } from './completion';
 import { exportCommands } from './export-commands';
+import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
 import type { CommandModule } from './program';
@@ -14,6 +16,8 @@ export const allCommands: readonly CommandModule[] = [
   keyCommands,
   keyPairCommands,
   exportCommands,
+  injectCommands,
   remoteCommands,
   agentCommand,
+  completionCommands,
 ];
