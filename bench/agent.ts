@@ -40,7 +40,12 @@ class OneClient {
     return new OneClient(s);
   }
   async sign(blob: Buffer, data: Buffer): Promise<void> {
-    const body = new SshWriter().raw(Buffer.from([MSG.SIGN_REQUEST])).string(blob).string(data).uint32(0).toBuffer();
+    const body = new SshWriter()
+      .raw(Buffer.from([MSG.SIGN_REQUEST]))
+      .string(blob)
+      .string(data)
+      .uint32(0)
+      .toBuffer();
     const head = Buffer.alloc(4);
     head.writeUInt32BE(body.length);
     this.socket.write(Buffer.concat([head, body]));
@@ -110,10 +115,24 @@ export const agentSuite: BenchSuite = {
       }
       log(`  first signature after unlock: ${firsts.map((f) => f.toFixed(2)).join(', ')} ms`);
 
-      const keyhold = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'main', 'cli.ts'), '--vault', vaultPath, '--json', 'agent', '--socket', join(dir, 'keyhold.sock')], {
-        env: { ...process.env, KEYHOLD_PASSWORD: BENCH_PASSWORD },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const keyhold = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(__dirname, '..', 'main', 'cli.ts'),
+          '--vault',
+          vaultPath,
+          '--json',
+          'agent',
+          '--socket',
+          join(dir, 'keyhold.sock'),
+        ],
+        {
+          env: { ...process.env, KEYHOLD_PASSWORD: BENCH_PASSWORD },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       children.push(keyhold);
       const khSocket = (JSON.parse(await untilLine(keyhold)) as { socket: string }).socket;
       const sshSocket = join(dir, 'ssh-agent.sock');

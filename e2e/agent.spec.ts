@@ -20,8 +20,11 @@ function signThroughAgent(socket: string, pubPath: string, dir: string): Promise
   const file = join(dir, `msg-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(file, 'signed through the Keyhold app\n');
   return new Promise((resolve) => {
-    execFile('/usr/bin/ssh-keygen', ['-Y', 'sign', '-n', 'file', '-f', pubPath, file], { env: { PATH: '/usr/bin:/bin', HOME: dir, SSH_AUTH_SOCK: socket }, timeout: 60_000 }, (err) =>
-      resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0),
+    execFile(
+      '/usr/bin/ssh-keygen',
+      ['-Y', 'sign', '-n', 'file', '-f', pubPath, file],
+      { env: { PATH: '/usr/bin:/bin', HOME: dir, SSH_AUTH_SOCK: socket }, timeout: 60_000 },
+      (err) => resolve(err ? (typeof err.code === 'number' ? err.code : -1) : 0),
     );
   });
 }
@@ -58,7 +61,9 @@ test('per-key agent settings, and the approval dialog of a confirm key (allow on
     await agentSection.getByLabel('Only for these hosts').fill('');
     await agentSection.getByLabel('Allow through a forwarded agent (ssh -A)').uncheck();
     await agentSection.getByRole('button', { name: 'Save agent settings' }).click();
-    await expect.poll(async () => (await invoke<{ settings: { agentHosts: string[] } }>(page, 'agent.key', { id })).settings.agentHosts).toEqual([]);
+    await expect
+      .poll(async () => (await invoke<{ settings: { agentHosts: string[] } }>(page, 'agent.key', { id })).settings.agentHosts)
+      .toEqual([]);
     writeFileSync(pubPath, `${await detail.getByTestId('public-part').innerText()}\n`);
   });
 

@@ -46,8 +46,16 @@ async function startAgent(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Pro
     if (r === 'exit') throw new Error(`keyhold agent exited: ${err}`);
   }
   const firstLine = out.split('\n')[0]!;
-  const socket = args.includes('--json') ? (JSON.parse(firstLine) as { socket: string }).socket : /^SSH_AUTH_SOCK=(.+); export SSH_AUTH_SOCK;$/.exec(firstLine)?.[1] ?? '';
-  return { child, socket, firstLine, stderr: () => err, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.dir, SSH_AUTH_SOCK: socket } };
+  const socket = args.includes('--json')
+    ? (JSON.parse(firstLine) as { socket: string }).socket
+    : (/^SSH_AUTH_SOCK=(.+); export SSH_AUTH_SOCK;$/.exec(firstLine)?.[1] ?? '');
+  return {
+    child,
+    socket,
+    firstLine,
+    stderr: () => err,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.dir, SSH_AUTH_SOCK: socket },
+  };
 }
 
 async function stop(a: RunningAgent): Promise<number | null> {
@@ -67,7 +75,12 @@ async function signFile(env: NodeJS.ProcessEnv, name: string): Promise<{ status:
 
 beforeAll(async () => {
   const s = await createVault(vaultPath, PASSWORD, { kdf: KDF });
-  for (const [name, agent] of [['on', 'on'], ['off', 'off'], ['confirm', 'confirm'], ['default', undefined]] as const) {
+  for (const [name, agent] of [
+    ['on', 'on'],
+    ['off', 'off'],
+    ['confirm', 'confirm'],
+    ['default', undefined],
+  ] as const) {
     const rec = await generateKeyPair(s, { name, comment: `${name}@keyhold` });
     ids[name] = rec.id;
     if (agent) setAgentSettings(s, rec.id, { agent });
@@ -87,10 +100,29 @@ describe('keyhold key edit / show: agent settings', () => {
     const env = { KEYHOLD_PASSWORD: PASSWORD };
     const shown = await runKeyhold(['--vault', vaultPath, '--json', 'key', 'show', ids.default!], { env });
     expect(shown.json()).toMatchObject({ agent: 'confirm', agentHosts: [], agentForwarding: 'deny' });
-    const edited = await runKeyhold(['--vault', vaultPath, '--json', 'key', 'edit', ids.default!, '--agent', 'confirm', '--agent-hosts', 'github.com,[10.0.0.5]:2222', '--agent-forwarding', 'allow'], { env });
+    const edited = await runKeyhold(
+      [
+        '--vault',
+        vaultPath,
+        '--json',
+        'key',
+        'edit',
+        ids.default!,
+        '--agent',
+        'confirm',
+        '--agent-hosts',
+        'github.com,[10.0.0.5]:2222',
+        '--agent-forwarding',
+        'allow',
+      ],
+      { env },
+    );
     expect(edited.stderr).toBe('');
     expect(edited.json()).toMatchObject({ agent: 'confirm', agentHosts: ['github.com', '[10.0.0.5]:2222'], agentForwarding: 'allow' });
-    const cleared = await runKeyhold(['--vault', vaultPath, '--json', 'key', 'edit', ids.default!, '--agent-hosts', '', '--agent-forwarding', 'deny'], { env });
+    const cleared = await runKeyhold(
+      ['--vault', vaultPath, '--json', 'key', 'edit', ids.default!, '--agent-hosts', '', '--agent-forwarding', 'deny'],
+      { env },
+    );
     expect(cleared.json()).toMatchObject({ agent: 'confirm', agentHosts: [], agentForwarding: 'deny' });
     const bad = await runKeyhold(['--vault', vaultPath, '--json', 'key', 'edit', ids.default!, '--agent-hosts', 'a b'], { env });
     expect(bad.code).not.toBe(0);
@@ -116,7 +148,12 @@ describe('keyhold agent', () => {
     expect(signed.status).toBe(0);
     const signers = join(tmp.dir, 'allowed_signers');
     writeFileSync(signers, `me@keyhold ${readFileSync(pubPaths.on!, 'utf8')}`);
-    const verify = await run(SSH_KEYGEN, ['-Y', 'verify', '-f', signers, '-I', 'me@keyhold', '-n', 'file', '-s', `${signed.file}.sig`], a.env, readFileSync(signed.file, 'utf8'));
+    const verify = await run(
+      SSH_KEYGEN,
+      ['-Y', 'verify', '-f', signers, '-I', 'me@keyhold', '-n', 'file', '-s', `${signed.file}.sig`],
+      a.env,
+      readFileSync(signed.file, 'utf8'),
+    );
     expect(verify.status).toBe(0);
 
     // an off key is not served at all

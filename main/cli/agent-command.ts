@@ -64,7 +64,9 @@ export const agentCommand: CommandModule = (program: Command, cli: Cli) => {
       const header = inspectVaultFile(path);
       const password = await cli.masterPassword();
       let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password));
-      const place: SocketPlace | undefined = o.socket ? { path: resolve(o.socket), cleanup: () => rm(resolve(o.socket!), { force: true }) } : undefined;
+      const place: SocketPlace | undefined = o.socket
+        ? { path: resolve(o.socket), cleanup: () => rm(resolve(o.socket!), { force: true }) }
+        : undefined;
       let idleTimer: NodeJS.Timeout | undefined;
       const agent = await startVaultAgent({
         access: { vaultPath: path, current: () => session },

@@ -23,9 +23,14 @@ export interface AgentKeyInfo {
 
 export function agentKeyInfo(session: VaultSession, id: string): AgentKeyInfo {
   const rec = session.getKey(id);
-  if (rec.kind !== 'ssh_key_pair') throw new KeyholdError('INVALID_INPUT', `Key ${rec.id} is a ${rec.kind}; agent settings are for SSH key pairs.`);
+  if (rec.kind !== 'ssh_key_pair')
+    throw new KeyholdError('INVALID_INPUT', `Key ${rec.id} is a ${rec.kind}; agent settings are for SSH key pairs.`);
   const p = agentPolicyOf(rec);
-  return { id: rec.id, settings: { agent: p.agent, agentHosts: p.agentHosts, agentForwarding: p.agentForwarding }, uses: recentAgentUses(session, rec.id) };
+  return {
+    id: rec.id,
+    settings: { agent: p.agent, agentHosts: p.agentHosts, agentForwarding: p.agentForwarding },
+    uses: recentAgentUses(session, rec.id),
+  };
 }
 
 export function setAgentKey(session: VaultSession, id: string, patch: AgentSettingsPatch): AgentKeyInfo {
@@ -44,8 +49,16 @@ export class DesktopAgent {
     private readonly ctx: ServiceContext,
     private readonly vault: VaultManager,
   ) {
-    this.approvals = new AgentApprovals((req) => ctx.emit('agent.approvalRequested', req), 60_000, (id) => ctx.emit('agent.approvalClosed', { id }));
-    this.unlocks = new UnlockWaiter(() => vault.peek() !== null, (req) => ctx.emit('agent.unlockRequested', req), 30_000);
+    this.approvals = new AgentApprovals(
+      (req) => ctx.emit('agent.approvalRequested', req),
+      60_000,
+      (id) => ctx.emit('agent.approvalClosed', { id }),
+    );
+    this.unlocks = new UnlockWaiter(
+      () => vault.peek() !== null,
+      (req) => ctx.emit('agent.unlockRequested', req),
+      30_000,
+    );
     vault.onUnlock((session) => {
       this.unlocks.unlocked();
       this.agent?.source.refresh(session);

@@ -31,7 +31,9 @@ export function agentPolicyOf(record: Pick<KeyRecord, 'meta'>): AgentKeyPolicy {
 }
 
 /** What `key show` and the UI report of a key pair. */
-export function agentFields(record: Pick<KeyRecord, 'kind' | 'meta'>): Pick<AgentKeyPolicy, 'agent' | 'agentHosts' | 'agentForwarding'> | Record<string, never> {
+export function agentFields(
+  record: Pick<KeyRecord, 'kind' | 'meta'>,
+): Pick<AgentKeyPolicy, 'agent' | 'agentHosts' | 'agentForwarding'> | Record<string, never> {
   if (record.kind !== 'ssh_key_pair') return {};
   const p = agentPolicyOf(record);
   return { agent: p.agent, agentHosts: p.agentHosts, agentForwarding: p.agentForwarding };
@@ -49,30 +51,44 @@ export function checkAgentHosts(hosts: readonly string[]): string[] {
   const clean = [...new Set(hosts.map((h) => h.trim()).filter((h) => h !== ''))];
   if (clean.length > MAX_HOSTS) throw new KeyholdError('INVALID_INPUT', `At most ${MAX_HOSTS} agent hosts per key.`);
   for (const h of clean) {
-    if (!HOST_PATTERN.test(h)) throw new KeyholdError('INVALID_INPUT', `"${h.slice(0, 80)}" is not a host name as known_hosts writes it (host or [host]:port).`);
+    if (!HOST_PATTERN.test(h))
+      throw new KeyholdError('INVALID_INPUT', `"${h.slice(0, 80)}" is not a host name as known_hosts writes it (host or [host]:port).`);
   }
   return clean;
 }
 
 /** Changes a key pair's agent settings, audited 'edited' (what changed, never a secret). */
 export function setAgentSettings(session: VaultSession, id: string, patch: AgentSettingsPatch): KeyRecord {
-  if (patch.agent !== undefined && !AGENT_MODES.includes(patch.agent)) throw new KeyholdError('INVALID_INPUT', `--agent takes one of ${AGENT_MODES.join(', ')}.`);
-  if (patch.agentForwarding !== undefined && !AGENT_FORWARDING.includes(patch.agentForwarding)) throw new KeyholdError('INVALID_INPUT', '--agent-forwarding takes allow or deny.');
-  if (patch.agentSha1 !== undefined && !AGENT_FORWARDING.includes(patch.agentSha1)) throw new KeyholdError('INVALID_INPUT', 'agentSha1 takes allow or deny.');
+  if (patch.agent !== undefined && !AGENT_MODES.includes(patch.agent))
+    throw new KeyholdError('INVALID_INPUT', `--agent takes one of ${AGENT_MODES.join(', ')}.`);
+  if (patch.agentForwarding !== undefined && !AGENT_FORWARDING.includes(patch.agentForwarding))
+    throw new KeyholdError('INVALID_INPUT', '--agent-forwarding takes allow or deny.');
+  if (patch.agentSha1 !== undefined && !AGENT_FORWARDING.includes(patch.agentSha1))
+    throw new KeyholdError('INVALID_INPUT', 'agentSha1 takes allow or deny.');
   const hosts = patch.agentHosts === undefined ? undefined : checkAgentHosts(patch.agentHosts);
   return session.transaction(() => {
     const rec = session.getKey(id);
-    if (rec.kind !== 'ssh_key_pair') throw new KeyholdError('INVALID_INPUT', `Key ${rec.id} is a ${rec.kind}; agent settings are for SSH key pairs.`);
+    if (rec.kind !== 'ssh_key_pair')
+      throw new KeyholdError('INVALID_INPUT', `Key ${rec.id} is a ${rec.kind}; agent settings are for SSH key pairs.`);
     const meta = { ...rec.meta };
     const changed: string[] = [];
-    if (patch.agent !== undefined) (meta.agent = patch.agent), changed.push(`agent ${patch.agent}`);
+    if (patch.agent !== undefined) {
+      meta.agent = patch.agent;
+      changed.push(`agent ${patch.agent}`);
+    }
     if (hosts !== undefined) {
       if (hosts.length) meta.agentHosts = hosts.join(',');
       else delete meta.agentHosts;
       changed.push(hosts.length ? `agent hosts ${hosts.join(', ')}` : 'agent hosts cleared');
     }
-    if (patch.agentForwarding !== undefined) (meta.agentForwarding = patch.agentForwarding), changed.push(`agent forwarding ${patch.agentForwarding}`);
-    if (patch.agentSha1 !== undefined) (meta.agentSha1 = patch.agentSha1), changed.push(`SHA-1 signatures ${patch.agentSha1}`);
+    if (patch.agentForwarding !== undefined) {
+      meta.agentForwarding = patch.agentForwarding;
+      changed.push(`agent forwarding ${patch.agentForwarding}`);
+    }
+    if (patch.agentSha1 !== undefined) {
+      meta.agentSha1 = patch.agentSha1;
+      changed.push(`SHA-1 signatures ${patch.agentSha1}`);
+    }
     if (changed.length === 0) throw new KeyholdError('USAGE', 'Nothing to change: give --agent, --agent-hosts or --agent-forwarding.');
     const updated = session.updateKey(id, { meta });
     session.audit({ action: 'edited', keyId: id, workspaceId: rec.workspaceId, detail: `changed ${changed.join('; ')}` });

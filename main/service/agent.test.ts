@@ -51,7 +51,10 @@ async function unlockVault(): Promise<void> {
 
 beforeAll(async () => {
   session = await createVault(vaultPath, PASSWORD, { kdf: KDF });
-  for (const [name, mode] of [['ask', 'confirm'], ['free', 'on']] as const) {
+  for (const [name, mode] of [
+    ['ask', 'confirm'],
+    ['free', 'on'],
+  ] as const) {
     const rec = await generateKeyPair(session, { name, comment: `${name}@keyhold` });
     setAgentSettings(session, rec.id, { agent: mode });
     ids[name] = rec.id;
@@ -63,7 +66,11 @@ beforeAll(async () => {
     // the renderer's dialog, answered a moment later
     setImmediate(() => approvals.answer(req.id, nextChoice));
   });
-  unlocks = new UnlockWaiter(() => session !== null, (req) => unlockRequests.push(req.keyFingerprint), 5_000);
+  unlocks = new UnlockWaiter(
+    () => session !== null,
+    (req) => unlockRequests.push(req.keyFingerprint),
+    5_000,
+  );
   agent = await startVaultAgent({
     access: { vaultPath, current: () => session, requestUnlock: unlocks.request },
     approve: approvals.approve,
@@ -139,7 +146,9 @@ describe('the locked vault', () => {
   it('without an unlock in time the signature is refused (LOCKED) and audited at the next unlock', async () => {
     lockVault();
     // a source without an unlock request refuses at once
-    await expect(new VaultKeySource({ vaultPath, current: () => null }).sign(ids.free!, Buffer.from('x'), 0)).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(new VaultKeySource({ vaultPath, current: () => null }).sign(ids.free!, Buffer.from('x'), 0)).rejects.toMatchObject({
+      code: 'LOCKED',
+    });
     expect(await sign('free')).not.toBe(0); // the agent's own waiter gives up after 5 s
     await unlockVault();
     agent.source.refresh();

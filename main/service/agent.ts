@@ -76,7 +76,14 @@ export class VaultKeySource implements KeySource {
       if (!rec.hasSecret || rec.state === 'revoked' || !rec.publicPart) continue;
       try {
         const { key, comment } = parsePublicKeyLine(rec.publicPart);
-        out.push({ keyId: rec.id, publicKeyBlob: key.blob, comment: comment || rec.name, policy: agentPolicyOf(rec), workspaceId: rec.workspaceId, fingerprint: keyFingerprint(key.blob) });
+        out.push({
+          keyId: rec.id,
+          publicKeyBlob: key.blob,
+          comment: comment || rec.name,
+          policy: agentPolicyOf(rec),
+          workspaceId: rec.workspaceId,
+          fingerprint: keyFingerprint(key.blob),
+        });
       } catch {
         // a public part that no longer parses is not served
       }
@@ -148,7 +155,8 @@ export class VaultKeySource implements KeySource {
     let session = this.access.current();
     if (!session && this.access.requestUnlock) {
       const key = this.snapshot?.keys.find((k) => k.keyId === keyId);
-      if (key && (await this.access.requestUnlock({ keyFingerprint: key.fingerprint, comment: key.comment }))) session = this.access.current();
+      if (key && (await this.access.requestUnlock({ keyFingerprint: key.fingerprint, comment: key.comment })))
+        session = this.access.current();
     }
     if (!session) throw new KeyholdError('LOCKED', 'The vault is locked.');
     const k = this.privateKey(session, keyId);

@@ -18,7 +18,13 @@ const PW = 'desktop master password';
 const dir = tempDir('keyhold-ipc-agent-');
 const socketPath = join(dir, 'agent.sock');
 const events: Array<{ name: EventName; payload: unknown }> = [];
-const ctx: ServiceContext = { vaultPath: join(dir, 'app.keyhold'), harness: 'bridge', platform: createMemoryPlatform(), emit: (name, payload) => events.push({ name, payload }), agent: { socketPath } };
+const ctx: ServiceContext = {
+  vaultPath: join(dir, 'app.keyhold'),
+  harness: 'bridge',
+  platform: createMemoryPlatform(),
+  emit: (name, payload) => events.push({ name, payload }),
+  agent: { socketPath },
+};
 const vault = new VaultManager(ctx);
 const router = createRouter(createHandlers(ctx, vault));
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, SSH_AUTH_SOCK: socketPath };
@@ -66,7 +72,10 @@ describe('the desktop agent', () => {
     const key = await call<{ id: string; public: string }>('keys.generate', { name: 'laptop', comment: 'me@laptop' });
     pubPath = join(dir, 'laptop.pub');
     writeFileSync(pubPath, `${key.public}\n`);
-    expect(await call('agent.key', { id: key.id })).toMatchObject({ settings: { agent: 'confirm', agentHosts: [], agentForwarding: 'deny' }, uses: [] });
+    expect(await call('agent.key', { id: key.id })).toMatchObject({
+      settings: { agent: 'confirm', agentHosts: [], agentForwarding: 'deny' },
+      uses: [],
+    });
 
     const signing = sign();
     const [asked] = await until(() => {

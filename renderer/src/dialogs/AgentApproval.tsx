@@ -17,7 +17,9 @@ export function AgentApprovals() {
     const offAsk = onEvent('agent.approvalRequested', add);
     const offClosed = onEvent('agent.approvalClosed', ({ id }) => setQueue((q) => q.filter((x) => x.id !== id)));
     // requests made before this window listened (a reload)
-    call('agent.pending', {}).then((list) => list.forEach(add)).catch(() => undefined);
+    call('agent.pending', {})
+      .then((list) => list.forEach(add))
+      .catch(() => undefined);
     return () => {
       offAsk();
       offClosed();
@@ -53,14 +55,18 @@ function ApprovalDialog({ request, onAnswer }: { request: Request; onAnswer(choi
         </>
       }
     >
-      {request.forwarded && <p className="notice warn">This request came through a forwarded agent: a machine you logged in to is asking.</p>}
+      {request.forwarded && (
+        <p className="notice warn">This request came through a forwarded agent: a machine you logged in to is asking.</p>
+      )}
       <dl className="props">
         <dt>Key</dt>
         <dd data-testid="agent-approval-key">
           {request.comment || '(no comment)'} <span className="mono muted">{request.keyFingerprint}</span>
         </dd>
         <dt>Program</dt>
-        <dd className="mono" data-testid="agent-approval-program">{request.program ?? 'unknown (the system did not say)'}</dd>
+        <dd className="mono" data-testid="agent-approval-program">
+          {request.program ?? 'unknown (the system did not say)'}
+        </dd>
         <dt>Host</dt>
         <dd data-testid="agent-approval-host">{request.host ?? 'not bound to a host (signing data, or an older ssh)'}</dd>
         <dt>Forwarded</dt>
@@ -77,7 +83,8 @@ export function AgentUnlockNotice() {
   if (!asked) return null;
   return (
     <p className="notice warn agent-unlock" role="status" data-testid="agent-unlock-request">
-      An SSH client asks to sign with <strong>{asked.comment || asked.keyFingerprint}</strong>. Unlock the vault to let it go on; it waits half a minute.
+      An SSH client asks to sign with <strong>{asked.comment || asked.keyFingerprint}</strong>. Unlock the vault to let it go on; it waits
+      half a minute.
     </p>
   );
 }

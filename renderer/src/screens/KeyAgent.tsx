@@ -61,12 +61,23 @@ export function KeyAgent({ id, revision }: { id: string; revision: number }) {
         <div className="field">
           <label htmlFor="agent-mode">Use by ssh and git</label>
           <select id="agent-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value as Mode)} disabled={!info}>
-            {MODES.map((m) => <option key={m.value} value={m.value}>{m.label}</option>)}
+            {MODES.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
           <label htmlFor="agent-hosts">Only for these hosts</label>
-          <input id="agent-hosts" className="input mono" value={hosts} onChange={(e) => setHosts(e.target.value)} placeholder="any host (e.g. github.com, [10.0.0.5]:2222)" disabled={!info} />
+          <input
+            id="agent-hosts"
+            className="input mono"
+            value={hosts}
+            onChange={(e) => setHosts(e.target.value)}
+            placeholder="any host (e.g. github.com, [10.0.0.5]:2222)"
+            disabled={!info}
+          />
           <span className="hint">Names as known_hosts lists them; the key then signs only logins to those hosts.</span>
         </div>
         <label className="check">
@@ -75,7 +86,9 @@ export function KeyAgent({ id, revision }: { id: string; revision: number }) {
         </label>
         <ErrorNotice error={error} doing="save the agent settings" />
         <div className="row end">
-          <button type="submit" className="btn small primary" disabled={busy || !info}>Save agent settings</button>
+          <button type="submit" className="btn small primary" disabled={busy || !info}>
+            Save agent settings
+          </button>
         </div>
       </form>
       <h4>Recent uses</h4>
@@ -85,7 +98,10 @@ export function KeyAgent({ id, revision }: { id: string; revision: number }) {
             <span className={u.decision === 'refused' ? 'refused' : ''}>{u.decision === 'allowed' ? 'Signed' : 'Refused'}</span>{' '}
             <span className="mono">{u.program ?? 'unknown program'}</span>
             {u.host && <> for {u.host}</>}
-            {u.forwarded && <> (forwarded)</>} <span className="muted">— {u.reason}, {formatDateTime(u.at)}</span>
+            {u.forwarded && <> (forwarded)</>}{' '}
+            <span className="muted">
+              — {u.reason}, {formatDateTime(u.at)}
+            </span>
           </li>
         ))}
         {info && info.uses.length === 0 && <li className="muted">Not used through the agent yet.</li>}
