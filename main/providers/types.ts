@@ -110,6 +110,15 @@ export interface RemoteEnvironment {
   description: string;
 }
 
+/** What the platform itself says of a key's life (ISO 8601), where it says it: GitHub created_at and
+ * last_used, Rancher created, Syncano created_at; a token platform also its expiry and last use
+ * (Rancher 2 expiresAt / lastUsedAt). Sync records them as the key's age (docs/CLI.md). */
+export interface RemoteKeyDates {
+  createdAt?: string | null;
+  lastUsedAt?: string | null;
+  expiresAt?: string | null;
+}
+
 export interface RemoteKey {
   remoteId: string;
   kind: RemoteKeyKind;
@@ -124,6 +133,7 @@ export interface RemoteKey {
   /** only where the platform hands the secret out on reads (Syncano API and user keys) */
   secret: string | null;
   meta: Record<string, string>;
+  dates?: RemoteKeyDates;
 }
 
 export interface RemotePlatform {
