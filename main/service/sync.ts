@@ -5,6 +5,7 @@
 import { keyBody } from '../providers/github';
 import type { RemoteEnvironment, RemoteKey } from '../providers/types';
 import type { Environment, KeyRecord, VaultSession } from '../vault/types';
+import { AGE_META, withPlatformDates } from './ages/key-dates';
 import { platformOf } from './platforms';
 import { remoteWorkspace, type RemoteOptions } from './remote';
 import { ROTATION } from './rotation/journal';
@@ -95,7 +96,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
           remoteId: r.remoteId,
           flags: r.flags,
           publicPart: r.publicPart,
-          meta: r.meta,
+          // found here, not made here: registered outside Keyhold (the attention view shows it)
+          meta: { ...(withPlatformDates(r.meta, r.dates) ?? r.meta), [AGE_META.addedBy]: 'sync' },
           secret: r.secret,
         });
         session.audit({ action: 'synced', keyId: rec.id, workspaceId: ws.id, detail: `found on ${ws.provider}${r.secret ? '' : ' (no secret: the platform does not hand it out)'}` });
@@ -106,6 +108,9 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       const publicChanged = r.publicPart !== null && !samePublic(mine.publicPart, r.publicPart);
       const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || publicChanged;
       if (changed) session.updateKey(mine.id, { state: r.state, remoteMissing: false, flags: r.flags, ...(publicChanged ? { publicPart: r.publicPart } : {}) });
+      // the platform's dates are bookkeeping, not a change worth an audit event
+      const dated = withPlatformDates(mine.meta, r.dates);
+      if (dated) session.updateKey(mine.id, { meta: dated });
       let secretChanged = false;
       if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {
         session.addVersion(mine.id, r.secret);

@@ -1,0 +1,44 @@
+// What needs attention, in one place: keys due or warned by their policy, tokens about to expire,
+// keys not used for a long time (where the platform says when they were last used), and keys the
+// platform has that someone registered outside Keyhold (a sync found them, nobody made them here).
+import type { VaultSession } from '../../vault/types';
+import { keyView, loadNames, resolveScope, type KeyView } from '../keys';
+import { registeredOutside } from './key-dates';
+import { DAY_MS, systemClock, type Clock } from './status';
+
+/** Unused for longer than this (by the platform's last-use date) is worth a look. */
+export const UNUSED_DAYS = 90;
+/** A token expiring within this many days is listed as expiring. */
+export const EXPIRING_DAYS = 30;
+
+export interface Attention {
+  due: KeyView[];
+  warn: KeyView[];
+  expiring: KeyView[];
+  unused: KeyView[];
+  unknown: KeyView[];
+  counts: { due: number; warn: number; expiring: number; unused: number; unknown: number };
+}
+
+export function needsAttention(session: VaultSession, scope: { workspace?: string } = {}, clock: Clock = systemClock): Attention {
+  const names = loadNames(session, clock);
+  const now = names.now.getTime();
+  const out: Attention = { due: [], warn: [], expiring: [], unused: [], unknown: [], counts: { due: 0, warn: 0, expiring: 0, unused: 0, unknown: 0 } };
+  const { workspaceId } = resolveScope(session, scope);
+  for (const rec of session.listKeys(workspaceId ? { workspaceId } : {}).items) {
+    // a key gone from its platform or revoked there has nothing left to rotate
+    if (rec.state === 'revoked' || rec.remoteMissing) continue;
+    const v = keyView(session, rec, names);
+    if (v.status === 'due') out.due.push(v);
+    else if (v.status === 'warn') out.warn.push(v);
+    if (v.expiresAt && Date.parse(v.expiresAt) - now <= EXPIRING_DAYS * DAY_MS) out.expiring.push(v);
+    if (v.lastUsedAt && now - Date.parse(v.lastUsedAt) > UNUSED_DAYS * DAY_MS) out.unused.push(v);
+    if (registeredOutside(rec)) out.unknown.push(v);
+  }
+  const byDue = (a: KeyView, b: KeyView) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '');
+  out.due.sort(byDue);
+  out.warn.sort(byDue);
+  for (const k of ['due', 'warn', 'expiring', 'unused', 'unknown'] as const) out.counts[k] = out[k].length;
+  return out;
+}
+
