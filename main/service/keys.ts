@@ -39,7 +39,7 @@ export interface KeyView {
   /** null without a policy (and for a token without an expiry) */
   dueAt: string | null;
   status: KeyStatus;
-  /** key pairs: filled by the key-pair domain (issue 4) */
+  /** key pairs: filled by the key-pair domain */
   publicKey?: string;
   randomart?: string;
 }

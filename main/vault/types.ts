@@ -1,6 +1,6 @@
 // The vault's public surface: the records it keeps and the session through which the service
 // layer reads and writes them. Everything here is plaintext in memory only while unlocked; on
-// disk every name, description, comment, public part and secret is sealed (see DESIGN.md).
+// disk every name, description, comment, public part and secret is sealed (see docs/SECURITY.md).
 // main/service/ codes against VaultSession; main/vault/ implements it.
 
 import type { KeyKind, KeyState, Provider } from '../api/constants';

@@ -94,7 +94,7 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
 
   useEffect(() => {
     if (provider === 'encord') call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(setError);
-  }, [provider]);
+  }, [provider, setError]);
 
   const submit = () =>
     void run(async () => {
