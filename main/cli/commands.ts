@@ -1,6 +1,7 @@
 import { exportCommands } from './export-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
+import { policyCommands } from './policy-commands';
 import type { CommandModule } from './program';
 import { remoteCommands } from './remote-commands';
 import { vaultCommands } from './vault-commands';
@@ -14,4 +15,5 @@ export const allCommands: readonly CommandModule[] = [
   keyPairCommands,
   exportCommands,
   remoteCommands,
+  policyCommands,
 ];
