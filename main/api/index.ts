@@ -4,17 +4,20 @@
 // values from ./constants); main/ipc/router.ts enforces the schemas at runtime.
 import type { z } from 'zod';
 import { appChannels } from './app';
+import { attentionChannels } from './attention';
 import { auditChannels } from './audit';
 import type { ApiResult, ChannelDef } from './common';
 import { desktopChannels } from './desktop';
 import { environmentsChannels } from './environments';
 import { exportChannels } from './export';
 import { keysChannels, keysEvents } from './keys';
+import { policiesChannels } from './policies';
 import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
 import { workspacesChannels, workspacesEvents } from './workspaces';
 
 export * from './app';
+export * from './attention';
 export * from './audit';
 export * from './common';
 export * from './constants';
@@ -22,6 +25,7 @@ export * from './desktop';
 export * from './environments';
 export * from './export';
 export * from './keys';
+export * from './policies';
 export * from './remote';
 export * from './vault';
 export * from './workspaces';
@@ -36,6 +40,8 @@ export const channels = {
   ...remoteChannels,
   ...exportChannels,
   ...desktopChannels,
+  ...policiesChannels,
+  ...attentionChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;

@@ -65,6 +65,8 @@ export const KeyAddInput = z
     flags: z.record(z.string(), z.boolean()).optional(),
     role: z.string().max(1024).nullable().optional(),
     secret: z.string().max(4 * 1024 * 1024).nullable().optional(),
+    /** when the key was made elsewhere (its age counts from then) */
+    createdAt: z.string().max(64).nullable().optional(),
   })
   .strict();
 export const KeyEditInput = z

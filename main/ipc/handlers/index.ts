@@ -5,12 +5,14 @@ import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
 import type { Handlers } from '../router';
 import { appHandlers } from './app';
+import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
 import type { HandlerDeps } from './deps';
 import { desktopHandlers } from './desktop';
 import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
+import { policiesHandlers } from './policies';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
@@ -28,5 +30,7 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...remoteHandlers(deps),
     ...exportHandlers(deps),
     ...desktopHandlers(deps),
+    ...policiesHandlers(deps),
+    ...attentionHandlers(deps),
   };
 }

@@ -1,9 +1,9 @@
 // What needs attention, in one place: keys due or warned by their policy, tokens about to expire,
 // keys not used for a long time (where the platform says when they were last used), and keys the
 // platform has that someone registered outside Keyhold (a sync found them, nobody made them here).
-import type { VaultSession } from '../../vault/types';
+import type { KeyRecord, VaultSession } from '../../vault/types';
 import { keyView, loadNames, resolveScope, type KeyView } from '../keys';
-import { registeredOutside } from './key-dates';
+import { AGE_META, registeredOutside } from './key-dates';
 import { DAY_MS, systemClock, type Clock } from './status';
 
 /** Unused for longer than this (by the platform's last-use date) is worth a look. */
@@ -42,3 +42,20 @@ export function needsAttention(session: VaultSession, scope: { workspace?: strin
   return out;
 }
 
+
+/** The admin knows a key registered outside Keyhold and keeps it: it leaves the unknown list. */
+export function acknowledgeKey(session: VaultSession, id: string): KeyRecord {
+  return session.transaction(() => {
+    const rec = session.getKey(id);
+    const out = session.updateKey(id, { meta: { ...rec.meta, [AGE_META.acknowledged]: 'true' } });
+    session.audit({ action: 'edited', keyId: id, workspaceId: rec.workspaceId, detail: 'registered outside Keyhold: acknowledged' });
+    return out;
+  });
+}
+
+/** The line of the desktop notification on unlock, or null when nothing is due. */
+export function dueNotice(a: Attention): { title: string; body: string } | null {
+  const n = a.counts.due;
+  if (n === 0) return null;
+  return { title: 'Keyhold', body: `${n} ${n === 1 ? 'key is' : 'keys are'} due for rotation` };
+}
