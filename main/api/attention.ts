@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { def, Id, type NamespaceChannels } from './common';
 import { KeyRotateOutput, KeyView } from './keys';
 
-export const AttentionCounts = z.object({ due: z.number().int(), warn: z.number().int(), expiring: z.number().int(), unused: z.number().int(), unknown: z.number().int() });
+export const AttentionCounts = z.object({
+  due: z.number().int(),
+  warn: z.number().int(),
+  expiring: z.number().int(),
+  unused: z.number().int(),
+  unknown: z.number().int(),
+});
 export const AttentionView = z.object({
   due: z.array(KeyView),
   warn: z.array(KeyView),
@@ -13,7 +19,13 @@ export const AttentionView = z.object({
   unknown: z.array(KeyView),
   counts: AttentionCounts,
 });
-export const ManualRotationView = z.object({ id: z.string(), name: z.string(), workspace: z.string().nullable(), reason: z.string(), steps: z.array(z.string()) });
+export const ManualRotationView = z.object({
+  id: z.string(),
+  name: z.string(),
+  workspace: z.string().nullable(),
+  reason: z.string(),
+  steps: z.array(z.string()),
+});
 export const AttentionScope = z.object({ workspaceId: Id.optional() }).strict();
 export const RotateDueInput = z.object({ workspaceId: Id.optional(), concurrency: z.number().int().min(1).max(256).optional() }).strict();
 export const RotateDueOutput = KeyRotateOutput.extend({ manual: z.array(ManualRotationView) });

@@ -12,7 +12,8 @@ const FLOOR = ['--kdf-memory', '64', '--kdf-iterations', '3', '--kdf-parallelism
 let dir: string;
 let vault: string;
 let syncano: SyncanoEmulator;
-const kh = (args: string[], stdin?: string) => runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
+const kh = (args: string[], stdin?: string) =>
+  runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
 const errorCode = (stderr: string) => (JSON.parse(stderr) as { error: { code: string } }).error.code;
 
 interface KeyJson {
@@ -39,7 +40,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('keyhold policy and key ages', () => {
   it('policy set / list / rm; setting a scope again replaces it; bad days are USAGE, an unknown workspace or policy NOT_FOUND', async () => {
     expect((await kh(['workspace', 'add', '--provider', 'local', '--name', 'ops'])).code).toBe(0);
-    for (const bad of [['--max-age', '-5'], ['--max-age', '0'], ['--max-age', 'ten'], ['--max-age', '30', '--warn', '-1']]) {
+    for (const bad of [
+      ['--max-age', '-5'],
+      ['--max-age', '0'],
+      ['--max-age', 'ten'],
+      ['--max-age', '30', '--warn', '-1'],
+    ]) {
       const r = await kh(['policy', 'set', '--workspace', 'ops', ...bad]);
       expect(r.code).toBe(EXIT_CODES.USAGE);
       expect(errorCode(r.stderr)).toBe('USAGE');
@@ -51,7 +57,9 @@ describe('keyhold policy and key ages', () => {
     expect(first.warnDays).toBe(14);
     const again = (await kh(['policy', 'set', '--workspace', 'ops', '--max-age', '60', '--warn', '7'])).json<{ id: string }>();
     expect(again.id).toBe(first.id);
-    expect((await kh(['policy', 'list'])).json()).toEqual([expect.objectContaining({ id: first.id, workspace: 'ops', environment: null, maxAgeDays: 60, warnDays: 7 })]);
+    expect((await kh(['policy', 'list'])).json()).toEqual([
+      expect.objectContaining({ id: first.id, workspace: 'ops', environment: null, maxAgeDays: 60, warnDays: 7 }),
+    ]);
     expect((await kh(['policy', 'rm', 'nope'])).code).toBe(EXIT_CODES.NOT_FOUND);
     expect((await kh(['policy', 'rm', first.id])).code).toBe(0);
     expect((await kh(['policy', 'list'])).json()).toEqual([]);
@@ -60,9 +68,14 @@ describe('keyhold policy and key ages', () => {
   it('key list shows ageDays, lastUsedAt, dueAt and status; --due lists warn and due keys; key add --created dates a key by hand', async () => {
     expect((await kh(['workspace', 'add', '--provider', 'local', '--name', 'ops'])).code).toBe(0);
     const created = new Date(Date.now() - 100 * DAY_MS).toISOString();
-    expect((await kh(['key', 'add', '--workspace', 'ops', '--kind', 'api_key', '--name', 'old', '--created', created, '--secret-stdin'], 's1\n')).code).toBe(0);
+    expect(
+      (await kh(['key', 'add', '--workspace', 'ops', '--kind', 'api_key', '--name', 'old', '--created', created, '--secret-stdin'], 's1\n'))
+        .code,
+    ).toBe(0);
     expect((await kh(['key', 'add', '--workspace', 'ops', '--kind', 'api_key', '--name', 'new', '--secret-stdin'], 's2\n')).code).toBe(0);
-    expect((await kh(['key', 'add', '--workspace', 'ops', '--kind', 'api_key', '--name', 'x', '--created', 'yesterday'])).code).toBe(EXIT_CODES.USAGE);
+    expect((await kh(['key', 'add', '--workspace', 'ops', '--kind', 'api_key', '--name', 'x', '--created', 'yesterday'])).code).toBe(
+      EXIT_CODES.USAGE,
+    );
     const before = (await kh(['key', 'list'])).json<KeyJson[]>();
     expect(before.map((k) => [k.name, k.ageDays, k.ageSource, k.dueAt, k.status, k.lastUsedAt])).toEqual([
       ['new', 0, 'added', null, 'ok', null],
@@ -78,7 +91,9 @@ describe('keyhold policy and key ages', () => {
 
   it('key rotate --due rotates the due Syncano keys and leaves nothing due', async () => {
     expect((await kh(['workspace', 'add', '--provider', 'syncano', '--name', 'sy', '--url', syncano.url])).code).toBe(0);
-    expect((await kh(['workspace', 'connect', 'sy', '--email', syncano.demo.email, '--secret-stdin'], `${syncano.demo.password}\n`)).code).toBe(0);
+    expect(
+      (await kh(['workspace', 'connect', 'sy', '--email', syncano.demo.email, '--secret-stdin'], `${syncano.demo.password}\n`)).code,
+    ).toBe(0);
     const inst = syncano.state.instances.get('demo-instance')!;
     const old = syncano.state.addApiKey(inst, { description: 'cli old key' }, new Date(Date.now() - 400 * DAY_MS));
     const oldValue = old.api_key;

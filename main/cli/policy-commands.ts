@@ -31,7 +31,9 @@ export const policyCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (o: { workspace: string; env?: string; maxAge: string; warn?: string }) => {
       const maxAgeDays = daysOption(o.maxAge, '--max-age')!;
       const warnDays = daysOption(o.warn, '--warn');
-      const view = await withVault(cli, (s) => setPolicy(s, { workspace: o.workspace, env: o.env ?? null, maxAgeDays, ...(warnDays !== undefined ? { warnDays } : {}) }));
+      const view = await withVault(cli, (s) =>
+        setPolicy(s, { workspace: o.workspace, env: o.env ?? null, maxAgeDays, ...(warnDays !== undefined ? { warnDays } : {}) }),
+      );
       cli.print(view, `Policy ${policyLine(view)}`);
     });
 

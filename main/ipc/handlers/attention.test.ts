@@ -14,7 +14,13 @@ const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 function setup(now: { t: number }) {
   const platform = createMemoryPlatform();
   const events: Array<{ name: EventName; payload: unknown }> = [];
-  const ctx: ServiceContext = { vaultPath: join(tempDir('keyhold-attention-'), 'app.keyhold'), harness: 'bridge', platform, clock: () => new Date(now.t), emit: (name, payload) => events.push({ name, payload }) };
+  const ctx: ServiceContext = {
+    vaultPath: join(tempDir('keyhold-attention-'), 'app.keyhold'),
+    harness: 'bridge',
+    platform,
+    clock: () => new Date(now.t),
+    emit: (name, payload) => events.push({ name, payload }),
+  };
   const vault = new VaultManager(ctx);
   const router = createRouter(createHandlers(ctx, vault));
   const call = async <T = unknown>(channel: string, input: unknown = {}): Promise<T> => {

@@ -17,7 +17,11 @@ export function attentionHandlers({ ctx, vault, remote }: HandlerDeps): Handlers
     'attention.get': ({ workspaceId }) => needsAttention(vault.session(), workspaceId ? { workspace: workspaceId } : {}, clock),
     'attention.rotateDue': async ({ workspaceId, concurrency }) => {
       const session = await remote.ready();
-      return rotateDue(session, workspaceId ? { workspace: workspaceId } : {}, { ...remote.progress, clock, ...(concurrency ? { concurrency } : {}) });
+      return rotateDue(session, workspaceId ? { workspace: workspaceId } : {}, {
+        ...remote.progress,
+        clock,
+        ...(concurrency ? { concurrency } : {}),
+      });
     },
     'attention.acknowledge': ({ id }) => {
       const session = vault.session();

@@ -7,7 +7,12 @@ export function policiesHandlers({ vault }: HandlerDeps): HandlersFor<'policies'
   return {
     'policies.list': () => policyViews(vault.session()),
     'policies.set': ({ workspaceId, environmentId, maxAgeDays, warnDays }) =>
-      setPolicy(vault.session(), { workspace: workspaceId, env: environmentId ?? null, maxAgeDays, ...(warnDays !== undefined ? { warnDays } : {}) }),
+      setPolicy(vault.session(), {
+        workspace: workspaceId,
+        env: environmentId ?? null,
+        maxAgeDays,
+        ...(warnDays !== undefined ? { warnDays } : {}),
+      }),
     'policies.remove': ({ id }) => {
       removePolicy(vault.session(), id);
       return { removed: id };

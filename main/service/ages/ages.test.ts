@@ -53,9 +53,14 @@ async function oldRancherKeys(ws: string, count: number, age: number): Promise<K
   await connectWorkspace(session, { workspace: ws, accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey }, opts);
   await syncWorkspace(session, ws, opts);
   const keys: KeyRecord[] = [];
-  for (let i = 0; i < count; i++) keys.push((await createRemoteKey(session, { workspace: ws, env: 'Default', kind: 'access_key_pair', name: `${ws}-${i}` }, opts)).key);
+  for (let i = 0; i < count; i++)
+    keys.push((await createRemoteKey(session, { workspace: ws, env: 'Default', kind: 'access_key_pair', name: `${ws}-${i}` }, opts)).key);
   const mine = new Set(keys.map((k) => k.remoteId));
-  for (const k of rancher.state.keys.values()) if (mine.has(k.id)) k.created = daysAgo(age).toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const k of rancher.state.keys.values())
+    if (mine.has(k.id))
+      k.created = daysAgo(age)
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
   await syncWorkspace(session, ws, opts);
   return keys;
 }
@@ -71,11 +76,21 @@ describe('key ages from the platforms', () => {
     session.addWorkspace({ name: 'gh', provider: 'github', url: github.url });
     await connectWorkspace(session, { workspace: 'gh', token: github.demo.token }, opts);
     const line = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
-    const outside = github.state.addKey(github.demo.login, line, 'laptop of a former admin', { createdAt: daysAgo(400), lastUsed: daysAgo(200) });
+    const outside = github.state.addKey(github.demo.login, line, 'laptop of a former admin', {
+      createdAt: daysAgo(400),
+      lastUsed: daysAgo(200),
+    });
     setPolicy(session, { workspace: 'gh', maxAgeDays: 365 });
     await syncWorkspace(session, 'gh', opts);
-    const view = listKeyViews(session, { workspaceId: session.getWorkspace('gh').id }).items.find((k) => k.remoteId === String(outside.id))!;
-    expect(view).toMatchObject({ ageSource: 'platform', ageDays: 400, status: 'due', lastUsedAt: new Date(outside.last_used!).toISOString() });
+    const view = listKeyViews(session, { workspaceId: session.getWorkspace('gh').id }).items.find(
+      (k) => k.remoteId === String(outside.id),
+    )!;
+    expect(view).toMatchObject({
+      ageSource: 'platform',
+      ageDays: 400,
+      status: 'due',
+      lastUsedAt: new Date(outside.last_used!).toISOString(),
+    });
     const a = needsAttention(session);
     expect(a.unknown.map((k) => k.id)).toEqual([view.id]);
     expect(a.unused.map((k) => k.id)).toEqual([view.id]);
@@ -114,11 +129,23 @@ describe('key ages from the platforms', () => {
 
   it('lists a due key whose platform cannot rotate it (Encord) with the steps to do by hand', async () => {
     const ws = session.addWorkspace({ name: 'en', provider: 'encord' });
-    const k = addKey(session, { workspaceId: ws.id, kind: 'access_key_pair', name: 'signing', secret: 's', createdAt: daysAgo(50).toISOString() });
+    const k = addKey(session, {
+      workspaceId: ws.id,
+      kind: 'access_key_pair',
+      name: 'signing',
+      secret: 's',
+      createdAt: daysAgo(50).toISOString(),
+    });
     setPolicy(session, { workspace: 'en', maxAgeDays: 30 });
     const out = await rotateDue(session);
     expect(out.rotated).toBe(0);
-    expect(out.manual).toEqual([expect.objectContaining({ id: k.id, reason: expect.stringMatching(/registered by hand/), steps: expect.arrayContaining([expect.stringContaining('key rm')]) })]);
+    expect(out.manual).toEqual([
+      expect.objectContaining({
+        id: k.id,
+        reason: expect.stringMatching(/registered by hand/),
+        steps: expect.arrayContaining([expect.stringContaining('key rm')]),
+      }),
+    ]);
     expect(listKeyViews(session).items[0]).toMatchObject({ ageSource: 'manual', ageDays: 50 });
   });
 
@@ -138,9 +165,16 @@ describe('key ages from the platforms', () => {
   });
 });
 
-function runDriver(point: string, ids: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runDriver(
+  point: string,
+  ids: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'main', 'service', 'rotation', 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids], { cwd: ROOT });
+    const child = spawn(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(ROOT, 'main', 'service', 'rotation', 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -165,7 +199,9 @@ describe('rotating what is due, killed with SIGKILL in the middle', () => {
     expect(session.listPending(ROTATION)).toEqual([]);
     expect(needsAttention(session).due).toEqual([]);
     for (const k of keys) expect(rancherWorks(k)).toBe(true);
-    const live = [...rancher.state.keys.values()].filter((r) => r.name?.startsWith('rk-') && !['removed', 'removing', 'purged'].includes(r.state));
+    const live = [...rancher.state.keys.values()].filter(
+      (r) => r.name?.startsWith('rk-') && !['removed', 'removing', 'purged'].includes(r.state),
+    );
     expect(live).toHaveLength(4);
   });
 });

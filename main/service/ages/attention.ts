@@ -23,7 +23,14 @@ export interface Attention {
 export function needsAttention(session: VaultSession, scope: { workspace?: string } = {}, clock: Clock = systemClock): Attention {
   const names = loadNames(session, clock);
   const now = names.now.getTime();
-  const out: Attention = { due: [], warn: [], expiring: [], unused: [], unknown: [], counts: { due: 0, warn: 0, expiring: 0, unused: 0, unknown: 0 } };
+  const out: Attention = {
+    due: [],
+    warn: [],
+    expiring: [],
+    unused: [],
+    unknown: [],
+    counts: { due: 0, warn: 0, expiring: 0, unused: 0, unknown: 0 },
+  };
   const { workspaceId } = resolveScope(session, scope);
   for (const rec of session.listKeys(workspaceId ? { workspaceId } : {}).items) {
     // a key gone from its platform or revoked there has nothing left to rotate
@@ -41,7 +48,6 @@ export function needsAttention(session: VaultSession, scope: { workspace?: strin
   for (const k of ['due', 'warn', 'expiring', 'unused', 'unknown'] as const) out.counts[k] = out[k].length;
   return out;
 }
-
 
 /** The admin knows a key registered outside Keyhold and keeps it: it leaves the unknown list. */
 export function acknowledgeKey(session: VaultSession, id: string): KeyRecord {

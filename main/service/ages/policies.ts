@@ -26,7 +26,8 @@ export interface SetPolicyInput {
 }
 
 function days(n: number, flag: string, min: number): number {
-  if (!Number.isInteger(n) || n < min || n > MAX_POLICY_DAYS) throw new KeyholdError('USAGE', `${flag} takes a whole number of days from ${min} to ${MAX_POLICY_DAYS}.`);
+  if (!Number.isInteger(n) || n < min || n > MAX_POLICY_DAYS)
+    throw new KeyholdError('USAGE', `${flag} takes a whole number of days from ${min} to ${MAX_POLICY_DAYS}.`);
   return n;
 }
 
@@ -37,7 +38,11 @@ export function policyViews(session: VaultSession): PolicyView[] {
 }
 
 function view(p: Policy, ws: Map<string, string>, envs: Map<string, string>): PolicyView {
-  return { ...p, workspace: ws.get(p.workspaceId) ?? p.workspaceId, environment: p.environmentId ? (envs.get(p.environmentId) ?? p.environmentId) : null };
+  return {
+    ...p,
+    workspace: ws.get(p.workspaceId) ?? p.workspaceId,
+    environment: p.environmentId ? (envs.get(p.environmentId) ?? p.environmentId) : null,
+  };
 }
 
 export function setPolicy(session: VaultSession, input: SetPolicyInput): PolicyView {
@@ -48,7 +53,11 @@ export function setPolicy(session: VaultSession, input: SetPolicyInput): PolicyV
     const env = input.env ? session.getEnvironment(input.env, ws.id) : null;
     const p = session.setPolicy({ workspaceId: ws.id, environmentId: env?.id ?? null, maxAgeDays, warnDays });
     const scope = env ? `${ws.name}/${env.name}` : ws.name;
-    session.audit({ action: 'edited', workspaceId: ws.id, detail: `rotation policy of ${scope}: due after ${maxAgeDays} days, warned ${warnDays} days before` });
+    session.audit({
+      action: 'edited',
+      workspaceId: ws.id,
+      detail: `rotation policy of ${scope}: due after ${maxAgeDays} days, warned ${warnDays} days before`,
+    });
     return view(p, new Map([[ws.id, ws.name]]), new Map(env ? [[env.id, env.name]] : []));
   });
 }

@@ -38,7 +38,11 @@ function manualSteps(key: KeyRecord, workspace: string | null): string[] {
       'keyhold key check NEW_ID',
       `remove the old key in the platform's web app, then keyhold key rm ${key.id}`,
     ];
-  return ['make a new secret where this key is issued', 'store it in Keyhold (keyhold key add) where the old one is used', `revoke the old one there, then keyhold key rm ${key.id}`];
+  return [
+    'make a new secret where this key is issued',
+    'store it in Keyhold (keyhold key add) where the old one is used',
+    `revoke the old one there, then keyhold key rm ${key.id}`,
+  ];
 }
 
 /** Splits the due keys (of one workspace, or all) into those the engine rotates and those it cannot. */
@@ -49,14 +53,25 @@ export function planDueRotation(session: VaultSession, scope: { workspace?: stri
     const provider = v.provider;
     const rotation = provider && isRemoteProvider(provider) ? PLATFORMS[provider].rotation : null;
     if (rotation && 'step' in rotation) plan.rotate.push(v.id);
-    else plan.manual.push({ id: v.id, name: v.name, workspace: v.workspace, reason: rotation ? rotation.refused : 'This key is on no platform Keyhold manages.', steps: manualSteps(key, v.workspace) });
+    else
+      plan.manual.push({
+        id: v.id,
+        name: v.name,
+        workspace: v.workspace,
+        reason: rotation ? rotation.refused : 'This key is on no platform Keyhold manages.',
+        steps: manualSteps(key, v.workspace),
+      });
   }
   return plan;
 }
 
 /** Rotates the due keys the platforms can rotate. A key whose platform turns this kind down
  * (USAGE before anything was journaled) joins the keys to do by hand. */
-export async function rotateDue(session: VaultSession, scope: { workspace?: string } = {}, opts: RotationOptions & { clock?: Clock } = {}): Promise<DueRotationResult> {
+export async function rotateDue(
+  session: VaultSession,
+  scope: { workspace?: string } = {},
+  opts: RotationOptions & { clock?: Clock } = {},
+): Promise<DueRotationResult> {
   const plan = planDueRotation(session, scope, opts.clock);
   const results = plan.rotate.length ? await rotateKeys(session, plan.rotate, opts) : [];
   const manual = [...plan.manual];

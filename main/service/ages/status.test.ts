@@ -8,11 +8,37 @@ const at = (days: number, ms = 0) => new Date(T0 + days * DAY_MS + ms);
 
 function key(over: Partial<KeyRecord> = {}): KeyRecord {
   return {
-    id: 'k1', workspaceId: 'w1', environmentId: null, kind: 'api_key', name: 'n', description: '', state: 'active', remoteId: '1', flags: {}, role: null,
-    publicPart: null, fingerprint: null, meta: {}, remoteMissing: false, createdAt: at(0).toISOString(), updatedAt: at(0).toISOString(), rotatedAt: null, hasSecret: true, ...over,
+    id: 'k1',
+    workspaceId: 'w1',
+    environmentId: null,
+    kind: 'api_key',
+    name: 'n',
+    description: '',
+    state: 'active',
+    remoteId: '1',
+    flags: {},
+    role: null,
+    publicPart: null,
+    fingerprint: null,
+    meta: {},
+    remoteMissing: false,
+    createdAt: at(0).toISOString(),
+    updatedAt: at(0).toISOString(),
+    rotatedAt: null,
+    hasSecret: true,
+    ...over,
   };
 }
-const policy = (over: Partial<Policy> = {}): Policy => ({ id: 'p1', workspaceId: 'w1', environmentId: null, maxAgeDays: 90, warnDays: 14, createdAt: '', updatedAt: '', ...over });
+const policy = (over: Partial<Policy> = {}): Policy => ({
+  id: 'p1',
+  workspaceId: 'w1',
+  environmentId: null,
+  maxAgeDays: 90,
+  warnDays: 14,
+  createdAt: '',
+  updatedAt: '',
+  ...over,
+});
 
 describe('key status at the edges of its policy (injected clock)', () => {
   it('is ok until the warning window, warn from max-age minus warn days, due from max-age on', () => {
@@ -36,7 +62,10 @@ describe('key status at the edges of its policy (injected clock)', () => {
   });
 
   it('says a hand-added key counts from the time given (manual) or the time added (added)', () => {
-    expect(keyDates(key({ meta: { [AGE_META.addedBy]: 'hand', [AGE_META.givenCreatedAt]: at(-10).toISOString() } }))).toMatchObject({ source: 'manual', since: at(-10).toISOString() });
+    expect(keyDates(key({ meta: { [AGE_META.addedBy]: 'hand', [AGE_META.givenCreatedAt]: at(-10).toISOString() } }))).toMatchObject({
+      source: 'manual',
+      since: at(-10).toISOString(),
+    });
     expect(keyDates(key({ meta: { [AGE_META.addedBy]: 'hand' } }))).toMatchObject({ source: 'added', since: at(0).toISOString() });
   });
 

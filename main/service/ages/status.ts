@@ -28,7 +28,11 @@ export interface KeyAge {
 export function policyFor(rec: Pick<KeyRecord, 'workspaceId' | 'environmentId'>, policies: readonly Policy[]): Policy | null {
   if (!rec.workspaceId) return null;
   const inWs = policies.filter((p) => p.workspaceId === rec.workspaceId);
-  return (rec.environmentId ? inWs.find((p) => p.environmentId === rec.environmentId) : undefined) ?? inWs.find((p) => p.environmentId === null) ?? null;
+  return (
+    (rec.environmentId ? inWs.find((p) => p.environmentId === rec.environmentId) : undefined) ??
+    inWs.find((p) => p.environmentId === null) ??
+    null
+  );
 }
 
 export function keyAge(rec: KeyRecord, policy: Policy | null, now: Date): KeyAge {
