@@ -206,6 +206,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
         setScope={(s) => {
           setScope(s);
           setSelected(new Set());
+          if (s.type === 'attention') loadAttention();
         }}
         syncing={syncing}
         version={version}

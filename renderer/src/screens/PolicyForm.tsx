@@ -80,9 +80,10 @@ export function PolicyForm({
         </ul>
       )}
       <form className="row" onSubmit={submit} style={{ flexWrap: 'wrap', alignItems: 'end', gap: 8 }}>
-        <label className="field">
-          <span>Workspace</span>
+        <div className="field">
+          <label htmlFor="policy-workspace">Workspace</label>
           <select
+            id="policy-workspace"
             className="input"
             value={workspaceId}
             onChange={(e) => {
@@ -96,10 +97,10 @@ export function PolicyForm({
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span>Environment</span>
-          <select className="input" value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)}>
+        </div>
+        <div className="field">
+          <label htmlFor="policy-environment">Environment</label>
+          <select id="policy-environment" className="input" value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)}>
             <option value="">Whole workspace</option>
             {envs.map((e) => (
               <option key={e.id} value={e.id}>
@@ -107,16 +108,16 @@ export function PolicyForm({
               </option>
             ))}
           </select>
-        </label>
-        <label className="field">
-          <span>Maximum age (days)</span>
-          <input className="input" type="number" value={maxAge} onChange={(e) => setMaxAge(e.target.value)} style={{ width: 110 }} />
-        </label>
-        <label className="field">
-          <span>Warn before (days)</span>
-          <input className="input" type="number" value={warn} onChange={(e) => setWarn(e.target.value)} style={{ width: 110 }} />
-        </label>
-        <button type="submit" className="btn primary" disabled={busy || !workspaceId}>
+        </div>
+        <div className="field">
+          <label htmlFor="policy-max-age">Maximum age (days)</label>
+          <input id="policy-max-age" className="input" type="number" value={maxAge} onChange={(e) => setMaxAge(e.target.value)} style={{ width: 110 }} />
+        </div>
+        <div className="field">
+          <label htmlFor="policy-warn">Warn before (days)</label>
+          <input id="policy-warn" className="input" type="number" value={warn} onChange={(e) => setWarn(e.target.value)} style={{ width: 110 }} />
+        </div>
+        <button type="submit" className="btn primary" disabled={busy || !workspaceId} style={{ marginBottom: 12 }}>
           Save policy
         </button>
       </form>
