@@ -1,4 +1,6 @@
+import { completionCommands } from './completion';
 import { exportCommands } from './export-commands';
+import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
 import { policyCommands } from './policy-commands';
@@ -14,6 +16,8 @@ export const allCommands: readonly CommandModule[] = [
   keyCommands,
   keyPairCommands,
   exportCommands,
+  injectCommands,
   remoteCommands,
   policyCommands,
+  completionCommands,
 ];

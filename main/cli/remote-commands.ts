@@ -6,6 +6,7 @@ import { KeyholdError } from '../errors';
 import { SYNCANO_FLAGS } from '../providers/syncano';
 import { CAPABILITIES, isRemoteProvider } from '../providers/types';
 import { connectWorkspace } from '../service/connect';
+import { resolveKeyIds, resolveKeyRef } from '../service/key-ref';
 import { keyDetail } from '../service/keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
 import { rotateDue, type DueRotationResult } from '../service/ages/rotate-due';
@@ -18,13 +19,13 @@ import type { CommandModule } from './program';
 import { withVault } from './with-vault';
 import { workspaceGroup } from './workspace-commands';
 
-const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair'] as const;
+const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair', 'token'] as const;
 
 /** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
  * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
-async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>, except: readonly string[] = []): Promise<T> {
+async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>, except: (session: VaultSession) => readonly string[] = () => []): Promise<T> {
   return withVault(cli, async (session) => {
-    const resumed = await resumeRotations(session, { except });
+    const resumed = await resumeRotations(session, { except: except(session) });
     if (resumed.length) cli.progress(`Finished ${resumed.filter((r) => r.ok).length} of ${resumed.length} interrupted rotation(s).`);
     return fn(session);
   });
@@ -35,6 +36,11 @@ function concurrency(v: string | undefined): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new KeyholdError('USAGE', '--concurrency must be a whole number from 1 to 256.');
   return n;
+}
+
+function days(v: string): number {
+  if (!/^\d{1,5}$/.test(v)) throw new KeyholdError('USAGE', '--ttl is a whole number of days.');
+  return Number(v);
 }
 
 export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
@@ -64,11 +70,11 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
             input.secretKey = await cli.secret(o.secretStdin, 'the Rancher secret key');
             break;
           case 'token':
-            input.token = await cli.secret(o.secretStdin, 'the GitHub token');
+            input.token = await cli.secret(o.secretStdin, ws.provider === 'rancher2' ? 'the Rancher 2 API token (token-xxxxx:secret)' : 'the GitHub token');
             break;
           case 'signing_key':
             if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
-            input.keyId = o.key;
+            input.keyId = resolveKeyRef(session, o.key).id;
             break;
           case null:
             break; // a local workspace: connectWorkspace says it has no platform
@@ -99,7 +105,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .addOption(new Option('--flag <flag...>', 'Syncano API key flags').choices(SYNCANO_FLAGS))
     .option('--key <id>', 'GitHub / Encord: register this key pair of the vault instead of a new one')
     .option('--role <role>', 'Encord: Admin, Member or user')
-    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string }) => {
+    .option('--ttl <days>', 'Rancher 2 tokens: days to live (0: the server default; the server cuts it to its max)')
+    .option('--cluster <id>', 'Rancher 2 tokens: scope the token to this cluster')
+    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string; ttl?: string; cluster?: string }) => {
       const out = await withRemote(cli, async (session) => {
         const created = await createRemoteKey(session, {
           workspace: o.workspace,
@@ -108,8 +116,10 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
           ...(o.env !== undefined ? { env: o.env } : {}),
           ...(o.description !== undefined ? { description: o.description } : {}),
           ...(o.flag ? { flags: o.flag } : {}),
-          ...(o.key ? { keyId: o.key } : {}),
+          ...(o.key ? { keyId: resolveKeyRef(session, o.key).id } : {}),
           ...(o.role ? { role: o.role } : {}),
+          ...(o.ttl !== undefined ? { ttlDays: days(o.ttl) } : {}),
+          ...(o.cluster ? { cluster: o.cluster } : {}),
         });
         return { ...keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
       });
@@ -125,7 +135,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('rotate')
     .description('new secret on the platform, stored, old one retired; resumable after a crash')
-    .argument('[ids...]', 'key ids (or --due)')
+    .argument('[keys...]', 'key references (or --due)')
     .option('--due', 'every key due by its rotation policy (keys a platform cannot rotate are listed with the steps)')
     .option('--workspace <workspace>', 'with --due: only this workspace')
     .option('--concurrency <n>', `rotations at once (default ${DEFAULT_CONCURRENCY})`)
@@ -145,8 +155,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
       };
       const summary: DueRotationResult = await withRemote(
         cli,
-        async (session) => (o.due ? rotateDue(session, o.workspace ? { workspace: o.workspace } : {}, rotation) : { ...rotationSummary(await rotateKeys(session, ids, rotation)), manual: [] }),
-        ids,
+        async (session) =>
+          o.due ? rotateDue(session, o.workspace ? { workspace: o.workspace } : {}, rotation) : { ...rotationSummary(await rotateKeys(session, resolveKeyIds(session, ids), rotation)), manual: [] },
+        (session) => (o.due ? [] : resolveKeyIds(session, ids)),
       );
       const out = o.due ? summary : { rotated: summary.rotated, failed: summary.failed, results: summary.results };
       cli.print(out, () =>
@@ -171,9 +182,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     key
       .command(name)
       .description(`${name} the key on the platform (Rancher)`)
-      .argument('<id>', 'key id')
+      .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
       .action(async (id: string) => {
-        const view = await withRemote(cli, async (session) => keyDetail(session, await setRemoteKeyActive(session, id, active)));
+        const view = await withRemote(cli, async (session) => keyDetail(session, await setRemoteKeyActive(session, resolveKeyRef(session, id).id, active)));
         cli.print(view, `${name === 'activate' ? 'Activated' : 'Deactivated'} ${view.name} (${view.id})`);
       });
   }
@@ -181,16 +192,16 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('revoke')
     .description('delete the key on the platform; the vault keeps the record (revoked) and its secret')
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .action(async (id: string) => {
-      const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, id)));
+      const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, resolveKeyRef(session, id).id)));
       cli.print(view, `Revoked ${view.name} (${view.id}) on the platform`);
     });
 
   key
     .command('edit')
     .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too")
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
     .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(SYNCANO_FLAGS))
@@ -198,7 +209,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean }) => {
       const flags = o.flags === false ? [] : o.flag;
       const view = await withRemote(cli, async (session) =>
-        keyDetail(session, await editRemoteKey(session, id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
+        keyDetail(session, await editRemoteKey(session, resolveKeyRef(session, id).id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
       );
       cli.print(view, `Changed key ${view.name} (${view.id})`);
     });
@@ -206,9 +217,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('check')
     .description('check with a real call that the stored secret works (Encord: records the registration)')
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .action(async (id: string) => {
-      const r = await withRemote(cli, (session) => checkRemoteKey(session, id));
+      const r = await withRemote(cli, (session) => checkRemoteKey(session, resolveKeyRef(session, id).id));
       cli.print(r, `${r.id}: ${r.works ? 'works' : 'does NOT work'} (${r.detail})`);
       if (!r.works) throw new KeyholdError('REMOTE', `Key ${r.id} does not work: ${r.detail}`);
     });

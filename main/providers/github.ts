@@ -92,7 +92,8 @@ export class GithubProvider implements RemotePlatform {
       flags: {},
       secret: null,
       meta: { readOnly: String(k.read_only ?? false) },
-      dates: { createdAt: k.created_at ?? null, lastUsedAt: k.last_used ?? null },
+      createdAt: k.created_at ?? null,
+      lastUsedAt: k.last_used ?? null,
     }));
   }
 

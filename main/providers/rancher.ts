@@ -265,6 +265,6 @@ export function toRemote(k: RancherKey, projectId: string | null): RemoteKey {
     flags: {},
     secret: null,
     meta: { rancherState: k.state },
-    dates: { createdAt: k.created ?? null },
+    createdAt: k.created ?? null,
   };
 }

@@ -178,6 +178,6 @@ export function apiKeyToRemote(instance: string, k: SyncanoApiKey): RemoteKey {
     flags: syncanoFlags(k),
     secret: k.api_key,
     meta: {},
-    dates: { createdAt: k.created_at ?? null },
+    createdAt: k.created_at ?? null,
   };
 }

@@ -12,11 +12,13 @@ export function isRemoteProvider(p: string): p is RemoteProvider {
 }
 
 /** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
-export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair';
+export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair' | 'token';
 
 export interface Capabilities {
   /** what `workspace connect` needs */
   connect: 'email_password' | 'access_key_pair' | 'signing_key' | 'token';
+  /** keys carry a time to live (Rancher 2 tokens: --ttl DAYS) */
+  ttl?: boolean;
   /** kinds `key create` can make on the platform */
   create: RemoteKeyKind[];
   /** a key's secret can be replaced in place (Syncano reset_key): reset IS the rotation */
@@ -101,6 +103,23 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     flags: false,
     plainKeyExport: false,
   },
+  // no update through /v3 (PUT is 404 "no store found"): no edit, no enable/disable
+  rancher2: {
+    connect: 'token',
+    create: ['token'],
+    reset: false,
+    activate: false,
+    deactivate: false,
+    deleteRequiresInactive: false,
+    edit: false,
+    registration: 'none',
+    signedRequests: false,
+    environments: true,
+    selfHosted: true,
+    flags: false,
+    plainKeyExport: false,
+    ttl: true,
+  },
 };
 
 export interface RemoteEnvironment {
@@ -110,21 +129,18 @@ export interface RemoteEnvironment {
   description: string;
 }
 
-/** What the platform itself says of a key's life (ISO 8601), where it says it: GitHub created_at and
- * last_used, Rancher created, Syncano created_at; a token platform also its expiry and last use
- * (Rancher 2 expiresAt / lastUsedAt). Sync records them as the key's age (docs/CLI.md). */
-export interface RemoteKeyDates {
-  createdAt?: string | null;
-  lastUsedAt?: string | null;
-  expiresAt?: string | null;
-}
-
 export interface RemoteKey {
   remoteId: string;
   kind: RemoteKeyKind;
   name: string;
   description: string;
-  state: 'active' | 'inactive' | 'revoked';
+  state: 'active' | 'inactive' | 'revoked' | 'expired';
+  /** RFC 3339, where the platform reports them (kept in the key's meta by sync, the key's age counts
+   * from createdAt: GitHub created_at, Rancher created, Syncano created_at; docs/CLI.md). Absent:
+   * not reported; null: reported empty. */
+  createdAt?: string | null;
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
   /** the environment it belongs to (null: account-level) */
   environmentRemoteId: string | null;
   /** Rancher access key, GitHub public key line */
@@ -133,7 +149,6 @@ export interface RemoteKey {
   /** only where the platform hands the secret out on reads (Syncano API and user keys) */
   secret: string | null;
   meta: Record<string, string>;
-  dates?: RemoteKeyDates;
 }
 
 export interface RemotePlatform {

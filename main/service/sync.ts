@@ -97,7 +97,7 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
           flags: r.flags,
           publicPart: r.publicPart,
           // found here, not made here: registered outside Keyhold (the attention view shows it)
-          meta: { ...(withPlatformDates(r.meta, r.dates) ?? r.meta), [AGE_META.addedBy]: 'sync' },
+          meta: { ...(withPlatformDates(r.meta, r) ?? r.meta), [AGE_META.addedBy]: 'sync' },
           secret: r.secret,
         });
         session.audit({ action: 'synced', keyId: rec.id, workspaceId: ws.id, detail: `found on ${ws.provider}${r.secret ? '' : ' (no secret: the platform does not hand it out)'}` });
@@ -107,10 +107,9 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       if (rotating.has(mine.id)) continue;
       const publicChanged = r.publicPart !== null && !samePublic(mine.publicPart, r.publicPart);
       const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || publicChanged;
-      if (changed) session.updateKey(mine.id, { state: r.state, remoteMissing: false, flags: r.flags, ...(publicChanged ? { publicPart: r.publicPart } : {}) });
-      // the platform's dates are bookkeeping, not a change worth an audit event
-      const dated = withPlatformDates(mine.meta, r.dates);
-      if (dated) session.updateKey(mine.id, { meta: dated });
+      // the platform's dates are bookkeeping: recorded, not a change worth an audit event
+      const dates = withPlatformDates(mine.meta, r);
+      if (changed || dates) session.updateKey(mine.id, { ...(changed ? { state: r.state, remoteMissing: false, flags: r.flags } : {}), ...(publicChanged ? { publicPart: r.publicPart } : {}), ...(dates ? { meta: dates } : {}) });
       let secretChanged = false;
       if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {
         session.addVersion(mine.id, r.secret);

@@ -48,7 +48,8 @@ export interface KeyRecord {
   publicPart: string | null;
   /** SHA256:... for key pairs */
   fingerprint: string | null;
-  /** small non-secret extras (e.g. comment, algorithm, bits, url, registeredAt) */
+  /** small non-secret extras (e.g. comment, algorithm, bits, url, registeredAt; expiresAt and
+   * lastUsedAt (RFC 3339) where the platform reports them, refreshed on sync) */
   meta: Record<string, string>;
   /** true when a sync found the key gone on the platform; the local secret is kept */
   remoteMissing: boolean;

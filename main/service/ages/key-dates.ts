@@ -2,7 +2,7 @@
 // platform reports (recorded by sync), a creation time given by hand (`key add --created`), and
 // how the key came into the vault. A key made in Keyhold needs none of them: its vault creation
 // (or last rotation) time is the time Keyhold made its secret.
-import type { RemoteKeyDates } from '../../providers/types';
+import type { RemoteKey } from '../../providers/types';
 import type { AgeSource } from '../../api/constants';
 import type { KeyRecord } from '../../vault/types';
 
@@ -53,12 +53,11 @@ export function keyDates(rec: KeyRecord): KeyDates {
 
 /** The meta of a key with the platform's dates recorded, or null when nothing changed. A date the
  * platform no longer reports is kept as last seen only for creation (last use and expiry follow it). */
-export function withPlatformDates(meta: Record<string, string>, dates: RemoteKeyDates | undefined): Record<string, string> | null {
-  if (!dates) return null;
+export function withPlatformDates(meta: Record<string, string>, dates: Pick<RemoteKey, 'createdAt' | 'lastUsedAt' | 'expiresAt'>): Record<string, string> | null {
   const next = { ...meta };
+  // kept as the platform wrote it (readers normalise with isoOrNull); text that is no time is dropped
   const put = (name: string, value: string | null | undefined, keepOld: boolean) => {
-    const iso = isoOrNull(value);
-    if (iso) next[name] = iso;
+    if (value && isoOrNull(value)) next[name] = value;
     else if (!keepOld) delete next[name];
   };
   put(AGE_META.platformCreatedAt, dates.createdAt, true);
