@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGithub, type GithubEmulator } from '../../../emulators/github';
+import { startRancher2 } from '../../../emulators/rancher2';
 import { startRancher, type RancherEmulator } from '../../../emulators/rancher';
 import { startSyncano, type SyncanoEmulator } from '../../../emulators/syncano';
 import { failure } from '../../errors.testkit';
@@ -125,6 +126,27 @@ describe('key ages from the platforms', () => {
     expect(needsAttention(session).due).toEqual([]);
     expect(session.listKeys().total).toBe(before);
     for (const k of keys) expect(rancherWorks(k)).toBe(true);
+  });
+
+  it("takes a Rancher 2 token's expiry and creation from the platform: expiring within the warning window makes it due", async () => {
+    const emu = await startRancher2({ maxTtlMinutes: 60 * 24 * 90 });
+    try {
+      session.addWorkspace({ name: 'r2', provider: 'rancher2', url: emu.url });
+      await connectWorkspace(session, { workspace: 'r2', token: emu.demo.token }, opts);
+      emu.state.createToken(emu.demo.userId, { description: 'short lived', ttl: 10 * DAY_MS, createdMs: Date.now() - DAY_MS });
+      await syncWorkspace(session, 'r2', opts);
+      const views = listKeyViews(session, { workspaceId: session.getWorkspace('r2').id }).items;
+      const short = views.find((k) => k.name === 'short lived')!;
+      expect(short).toMatchObject({ ageSource: 'platform', ageDays: 1, status: 'due' });
+      expect(Date.parse(short.dueAt!)).toBe(Date.parse(short.expiresAt!) - 14 * DAY_MS);
+      const a = needsAttention(session);
+      expect(a.expiring.map((k) => k.name)).toContain('short lived');
+      expect(a.due.map((k) => k.name)).toContain('short lived');
+      // one expiring in 60 days is not yet within the window, policy or not
+      expect(views.find((k) => k.name === 'production only')).toMatchObject({ status: 'ok' });
+    } finally {
+      await emu.close();
+    }
   });
 
   it('lists a due key whose platform cannot rotate it (Encord) with the steps to do by hand', async () => {
