@@ -104,4 +104,11 @@ test('the attention view, the policy form and rotating what is due', async ({ ap
     await expect(view.getByTestId('attention-unknown')).toHaveCount(0);
     await expect(view.getByTestId('attention-unused')).toContainText('old laptop');
   });
+
+  await test.step("a key's page tells its age and where it counts from", async () => {
+    await view.getByTestId('attention-unused').getByRole('button', { name: 'old laptop' }).click();
+    const age = page.getByTestId('key-detail').getByTestId('key-age');
+    await expect(age).toContainText("400 days (the platform's date)");
+    await expect(page.getByTestId('key-detail')).toContainText('Last used');
+  });
 });

@@ -5,16 +5,9 @@ import { useState } from 'react';
 import { call } from '../api';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { RotateDueDialog } from '../dialogs/RotateDue';
-import { formatDate, kindLabel, plural } from '../lib/format';
+import { ageSourceLabel, formatDate, kindLabel, plural } from '../lib/format';
 import type { AttentionOut, EnvironmentRow, KeyRow, WorkspaceRow } from '../lib/model';
 import { PolicyForm } from './PolicyForm';
-
-const SOURCE_LABELS: Record<KeyRow['ageSource'], string> = {
-  platform: "the platform's date",
-  keyhold: 'made in Keyhold',
-  manual: 'date given by hand',
-  added: 'added to the vault',
-};
 
 const SECTIONS = [
   { name: 'due', title: 'Due for rotation', hint: 'Older than their policy allows, or tokens about to expire.' },
@@ -63,8 +56,8 @@ function KeyList({ keys, onOpen, action }: { keys: KeyRow[]; onOpen(id: string):
               {k.workspace ?? '—'}
               {k.environment ? ` / ${k.environment}` : ''}
             </td>
-            <td title={SOURCE_LABELS[k.ageSource]}>
-              {plural(k.ageDays, 'day')} <span className="muted small">({SOURCE_LABELS[k.ageSource]})</span>
+            <td title={ageSourceLabel(k.ageSource)}>
+              {plural(k.ageDays, 'day')} <span className="muted small">({ageSourceLabel(k.ageSource)})</span>
             </td>
             <td>
               {k.dueAt ? formatDate(k.dueAt) : '—'}
