@@ -11,6 +11,7 @@ import { desktopChannels } from './desktop';
 import { environmentsChannels } from './environments';
 import { exportChannels } from './export';
 import { keysChannels, keysEvents } from './keys';
+import { migrateChannels } from './migrate';
 import { policiesChannels } from './policies';
 import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
@@ -25,6 +26,7 @@ export * from './desktop';
 export * from './environments';
 export * from './export';
 export * from './keys';
+export * from './migrate';
 export * from './policies';
 export * from './remote';
 export * from './vault';
@@ -39,6 +41,7 @@ export const channels = {
   ...auditChannels,
   ...remoteChannels,
   ...exportChannels,
+  ...migrateChannels,
   ...desktopChannels,
   ...policiesChannels,
   ...attentionChannels,

@@ -3,6 +3,7 @@ import { exportCommands } from './export-commands';
 import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
+import { migrateCommand } from './migrate-command';
 import { policyCommands } from './policy-commands';
 import type { CommandModule } from './program';
 import { remoteCommands } from './remote-commands';
@@ -18,6 +19,7 @@ export const allCommands: readonly CommandModule[] = [
   exportCommands,
   injectCommands,
   remoteCommands,
+  migrateCommand,
   policyCommands,
   completionCommands,
 ];

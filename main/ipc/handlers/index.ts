@@ -12,6 +12,7 @@ import { desktopHandlers } from './desktop';
 import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
+import { migrateHandlers } from './migrate';
 import { policiesHandlers } from './policies';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
@@ -29,6 +30,7 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...auditHandlers(deps),
     ...remoteHandlers(deps),
     ...exportHandlers(deps),
+    ...migrateHandlers(deps),
     ...desktopHandlers(deps),
     ...policiesHandlers(deps),
     ...attentionHandlers(deps),
