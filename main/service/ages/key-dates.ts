@@ -43,7 +43,9 @@ export function keyDates(rec: KeyRecord): KeyDates {
   let source: AgeSource;
   if (platform) [since, source] = [platform, 'platform'];
   else if (given) [since, source] = [given, 'manual'];
-  else if (m[AGE_META.addedBy]) [since, source] = [rec.createdAt, 'added'];
+  // added by hand, found by a sync without a date, or imported (a key file or another manager's
+  // export: meta.source): the age counts from when it came into the vault
+  else if (m[AGE_META.addedBy] || m.source) [since, source] = [rec.createdAt, 'added'];
   else [since, source] = [rec.createdAt, 'keyhold'];
   // a rotation in Keyhold made a new secret, whatever the platform dated the key (Syncano's
   // reset_key keeps created_at)

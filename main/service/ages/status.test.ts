@@ -67,6 +67,8 @@ describe('key status at the edges of its policy (injected clock)', () => {
       since: at(-10).toISOString(),
     });
     expect(keyDates(key({ meta: { [AGE_META.addedBy]: 'hand' } }))).toMatchObject({ source: 'added', since: at(0).toISOString() });
+    expect(keyDates(key({ meta: { source: 'keepassxc-xml' } }))).toMatchObject({ source: 'added' });
+    expect(keyDates(key())).toMatchObject({ source: 'keyhold' });
   });
 
   it('makes an expiring token due one warning window before it expires, with or without a policy', () => {
