@@ -4,7 +4,7 @@
 import type { KeyRecord, VaultSession } from '../../vault/types';
 import { keyView, loadNames, resolveScope, type KeyView } from '../keys';
 import { AGE_META, registeredOutside } from './key-dates';
-import { DAY_MS, systemClock, type Clock } from './status';
+import { DAY_MS, keyAge, policyFor, systemClock, type Clock } from './status';
 
 /** Unused for longer than this (by the platform's last-use date) is worth a look. */
 export const UNUSED_DAYS = 90;
@@ -35,12 +35,16 @@ export function needsAttention(session: VaultSession, scope: { workspace?: strin
   for (const rec of session.listKeys(workspaceId ? { workspaceId } : {}).items) {
     // a key gone from its platform or revoked there has nothing left to rotate
     if (rec.state === 'revoked' || rec.remoteMissing) continue;
+    // the age first (cheap): the full view only for the few keys that need attention
+    const a = keyAge(rec, policyFor(rec, names.policies), names.now);
+    const lists: (keyof Attention['counts'])[] = [];
+    if (a.status !== 'ok') lists.push(a.status);
+    if (a.expiresAt && Date.parse(a.expiresAt) - now <= EXPIRING_DAYS * DAY_MS) lists.push('expiring');
+    if (a.lastUsedAt && now - Date.parse(a.lastUsedAt) > UNUSED_DAYS * DAY_MS) lists.push('unused');
+    if (registeredOutside(rec)) lists.push('unknown');
+    if (lists.length === 0) continue;
     const v = keyView(session, rec, names);
-    if (v.status === 'due') out.due.push(v);
-    else if (v.status === 'warn') out.warn.push(v);
-    if (v.expiresAt && Date.parse(v.expiresAt) - now <= EXPIRING_DAYS * DAY_MS) out.expiring.push(v);
-    if (v.lastUsedAt && now - Date.parse(v.lastUsedAt) > UNUSED_DAYS * DAY_MS) out.unused.push(v);
-    if (registeredOutside(rec)) out.unknown.push(v);
+    for (const l of lists) out[l].push(v);
   }
   const byDue = (a: KeyView, b: KeyView) => (a.dueAt ?? '').localeCompare(b.dueAt ?? '');
   out.due.sort(byDue);
