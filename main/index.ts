@@ -3,6 +3,7 @@ import { join, normalize, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, net, protocol, session } from 'electron';
 import { createRouter } from './ipc/router';
+import type { EventName, EventPayload } from './api';
 import { bindRouter, eventSender } from './ipc/electron';
 import { createHandlers } from './ipc/handlers';
 import type { AppBridge } from './bridge/server';
@@ -59,8 +60,17 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionCheckHandler(() => false);
 
     const platform = createElectronPlatform();
-    const emit = eventSender(() => win?.webContents);
-    const ctx = { vaultPath: resolveVaultPath(undefined), harness: 'electron' as const, platform, emit };
+    const send = eventSender(() => win?.webContents);
+    // an SSH signature waiting on the user (approval, unlock) brings the window forward
+    const emit = <E extends EventName>(name: E, payload: EventPayload<E>): void => {
+      send(name, payload);
+      if ((name === 'agent.approvalRequested' || name === 'agent.unlockRequested') && win && !win.isDestroyed()) {
+        if (win.isMinimized()) win.restore();
+        win.show();
+        win.focus();
+      }
+    };
+    const ctx = { vaultPath: resolveVaultPath(undefined), harness: 'electron' as const, platform, emit, agent: {} };
     const vault = new VaultManager(ctx);
     const approvals = createBridgeApprovals(ctx);
     // the CLI's way in while the app is open (docs/SECURITY.md "The CLI through the running app")

@@ -46,7 +46,7 @@ export async function launchBridge(vaultPath: string, root: string): Promise<Bri
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __keyholdEmit(n: unknown, p: unknown): void }).__keyholdEmit(n, p), [name, payload] as const).catch(() => undefined);
   };
-  const ctx = { vaultPath, harness: 'bridge' as const, platform, emit };
+  const ctx = { vaultPath, harness: 'bridge' as const, platform, emit, agent: { socketPath: join(dirname(vaultPath), 'agent.sock') } };
   const vault = new VaultManager(ctx);
   const approvals = createBridgeApprovals(ctx);
   const cliBridge = await startDesktopBridge({ vault, approvals, socketPath: appSocketFor(vaultPath) });

@@ -3,7 +3,9 @@
 // channel namespace, merged here. The renderer and preload import only types from here (and
 // values from ./constants); main/ipc/router.ts enforces the schemas at runtime.
 import type { z } from 'zod';
+import { agentChannels, agentEvents } from './agent';
 import { appChannels } from './app';
+import { attentionChannels } from './attention';
 import { auditChannels } from './audit';
 import { bridgeChannels, bridgeEvents } from './bridge';
 import type { ApiResult, ChannelDef } from './common';
@@ -12,11 +14,14 @@ import { environmentsChannels } from './environments';
 import { exportChannels } from './export';
 import { keysChannels, keysEvents } from './keys';
 import { migrateChannels } from './migrate';
+import { policiesChannels } from './policies';
 import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
 import { workspacesChannels, workspacesEvents } from './workspaces';
 
+export * from './agent';
 export * from './app';
+export * from './attention';
 export * from './audit';
 export * from './bridge';
 export * from './common';
@@ -26,6 +31,7 @@ export * from './environments';
 export * from './export';
 export * from './keys';
 export * from './migrate';
+export * from './policies';
 export * from './remote';
 export * from './vault';
 export * from './workspaces';
@@ -42,6 +48,9 @@ export const channels = {
   ...migrateChannels,
   ...desktopChannels,
   ...bridgeChannels,
+  ...agentChannels,
+  ...policiesChannels,
+  ...attentionChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;
@@ -58,6 +67,7 @@ export const events = {
   ...keysEvents,
   ...workspacesEvents,
   ...bridgeEvents,
+  ...agentEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

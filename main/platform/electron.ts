@@ -1,4 +1,4 @@
-import { BrowserWindow, clipboard, dialog, powerMonitor, shell } from 'electron';
+import { BrowserWindow, Notification, clipboard, dialog, powerMonitor, shell } from 'electron';
 import type { Platform, SystemLockReason } from './types';
 
 /** Dialogs are modal to the focused window, or free-standing when none has focus. */
@@ -44,6 +44,9 @@ export function createElectronPlatform(): Platform {
       if (win.isMinimized()) win.restore();
       if (!win.isVisible()) win.show();
       win.focus();
+    },
+    notify({ title, body }) {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
     },
   };
 }

@@ -1,12 +1,18 @@
-import type { Platform, SystemLockReason } from './types';
+import type { Notice, Platform, SystemLockReason } from './types';
 
 /** A Platform without a desktop: used by the CLI, the e2e bridge and tests. It has no dialogs
  * (they answer null, as if cancelled) and opens nothing: openExternal only records the address
- * in `opened`, so a test can see what the app asked for (and counts bringToFront). */
-export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void; readonly opened: string[]; readonly broughtToFront: { count: number } } {
+ * in `opened`, so a test can see what the app asked for; notifications land in `notices`; bringToFront is counted. */
+export function createMemoryPlatform(): Platform & {
+  fireSystemLock(reason: SystemLockReason): void;
+  readonly opened: string[];
+  readonly notices: Notice[];
+  readonly broughtToFront: { count: number };
+} {
   let text = '';
   const listeners = new Set<(reason: SystemLockReason) => void>();
   const opened: string[] = [];
+  const notices: Notice[] = [];
   const broughtToFront = { count: 0 };
   return {
     clipboard: {
@@ -36,6 +42,10 @@ export function createMemoryPlatform(): Platform & { fireSystemLock(reason: Syst
       broughtToFront.count++;
     },
     broughtToFront,
+    notify: (notice) => {
+      notices.push({ ...notice });
+    },
+    notices,
     fireSystemLock(reason) {
       for (const l of listeners) l(reason);
     },

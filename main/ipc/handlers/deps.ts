@@ -1,5 +1,6 @@
 // What every namespace's handlers are built from.
 import type { BridgeApprovals } from '../../service/app-bridge';
+import type { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import type { VaultManager } from '../../service/vault-manager';
 import type { RemoteSession } from './remote-session';
@@ -11,4 +12,6 @@ export interface HandlerDeps {
   remote: RemoteSession;
   /** the CLI callers waiting for the user's answer */
   approvals: BridgeApprovals;
+  /** the SSH agent the app runs while open */
+  agent: DesktopAgent;
 }

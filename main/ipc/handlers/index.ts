@@ -2,10 +2,13 @@
 // namespace> (derived from the channel names): a channel without its handler, or a namespace left
 // out here, fails the type check. No channel list is written by hand.
 import { createBridgeApprovals, type BridgeApprovals } from '../../service/app-bridge';
+import { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
 import type { Handlers } from '../router';
+import { agentHandlers } from './agent';
 import { appHandlers } from './app';
+import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
 import { bridgeHandlers } from './bridge';
 import type { HandlerDeps } from './deps';
@@ -14,6 +17,7 @@ import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
 import { migrateHandlers } from './migrate';
+import { policiesHandlers } from './policies';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
@@ -24,7 +28,7 @@ export function createHandlers(
   vault: VaultManager = new VaultManager(ctx),
   approvals: BridgeApprovals = createBridgeApprovals(ctx),
 ): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), approvals };
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), approvals, agent: new DesktopAgent(ctx, vault) };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),
@@ -37,5 +41,8 @@ export function createHandlers(
     ...migrateHandlers(deps),
     ...desktopHandlers(deps),
     ...bridgeHandlers(deps),
+    ...agentHandlers(deps),
+    ...policiesHandlers(deps),
+    ...attentionHandlers(deps),
   };
 }
