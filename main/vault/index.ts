@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { KeyholdError } from '../errors';
 import { KDF_FLOOR, Sealer, calibrateKdf, deriveKey, newVaultKey, unwrapKey, warmSealingInBackground, wrapKey, type StoredKdf } from './crypto';
 import { openBackup, sealBackup } from './backup';
+import { measure, writeManifest } from './manifest';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
 import { FORMAT_VERSION, migrate } from './schema';
@@ -87,6 +88,12 @@ async function createStore(path: string, password: string, options: CreateVaultO
       db.pragma('foreign_keys = ON');
       migrate(db, 0, null);
       insertHeader(db, vaultId, kdf, wrapKey(vaultKey, kek));
+      const first = new Sealer(Buffer.from(vaultKey));
+      try {
+        writeManifest(db, first, measure(db, 0));
+      } finally {
+        first.zero();
+      }
     } finally {
       db.close();
     }
@@ -103,6 +110,7 @@ async function createStore(path: string, password: string, options: CreateVaultO
     rmSync(`${tmp}-shm`, { force: true });
   }
   const store = new VaultStore({ db: openDb(path, false), path, sealer: new Sealer(vaultKey), kdf: kdfParams });
+  store.checkManifest();
   if (internal.auditCreated !== false) store.audit({ action: 'vault_created' });
   return store;
 }
@@ -221,9 +229,8 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
       throw e;
     }
     await store.loadIndex(workers ?? own);
-    const keys = Number(store.connection().prepare('SELECT count(*) FROM keys').pluck().get());
-    const indexed = store.stats().keys;
-    if (keys !== indexed) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${keys} keys stored but ${indexed} in the sealed index.`);
+    if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
+    store.checkManifest();
     void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
     return store;
   } catch (e) {

@@ -5,11 +5,12 @@ import type { Database } from 'better-sqlite3';
 import type { Sealer } from './crypto';
 import { initial } from './migrations/001-initial';
 import { currentShapes } from './migrations/002-current-shapes';
+import { manifest } from './migrations/003-manifest';
 import type { Migration } from './migrations/migration';
 
 export type { Migration } from './migrations/migration';
 
-export const MIGRATIONS: readonly Migration[] = [initial, currentShapes];
+export const MIGRATIONS: readonly Migration[] = [initial, currentShapes, manifest];
 
 export const FORMAT_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export const MAGIC = 'keyhold-vault';

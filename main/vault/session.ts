@@ -69,6 +69,16 @@ export class VaultStore implements VaultSession {
     return loadIndex(this.c, workers);
   }
 
+  /** Checks the whole file against its sealed manifest (unlock; INTEGRITY if anything disagrees). */
+  checkManifest(): void {
+    this.c.read(() => this.c.checkManifest());
+  }
+
+  /** The write counter of the last commit seen (the rollback record keeps the highest). */
+  get writeCounter(): number {
+    return this.c.writeCounter;
+  }
+
   /** Builds the search haystacks in slices after unlock. */
   warmSearch(): Promise<void> {
     return warmSearch(this.c);

@@ -1,0 +1,23 @@
+// Migration 3: the sealed manifest (manifest.ts). A vault from before it gets one that seals what
+// the file holds at this unlock; from then on every write re-seals it.
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import { KeyholdError } from '../../errors';
+import { measure, writeManifest } from '../manifest';
+import type { Migration } from './migration';
+
+export const manifest: Migration = {
+  version: 3,
+  up(db: Database, sealer) {
+    // a file that has a manifest yet claims an older format had its version lowered, so that
+    // this step would seal whatever it holds now: refused
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'manifest'").get()) {
+      throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: its format version was lowered.');
+    }
+    db.exec('CREATE TABLE manifest (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL)');
+    // a new vault (no key yet): createVault writes its first manifest itself
+    const hasHeader = z.object({ n: z.number() }).parse(db.prepare('SELECT count(*) AS n FROM header').get()).n > 0;
+    if (!sealer || !hasHeader) return;
+    writeManifest(db, sealer, measure(db, 0));
+  },
+};
