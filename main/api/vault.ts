@@ -20,7 +20,8 @@ const KdfChoice = z.object({
   parallelism: z.number().int().min(1).max(255),
 });
 export const VaultCreateInput = z.object({ password: Password, kdf: KdfChoice.optional() }).strict();
-export const VaultUnlockInput = z.object({ password: Password }).strict();
+/** acceptRollback: open a file older than one this computer has opened (a restored copy). */
+export const VaultUnlockInput = z.object({ password: Password, acceptRollback: z.boolean().optional() }).strict();
 export const VaultChangePasswordInput = z.object({ currentPassword: Password, newPassword: Password }).strict();
 export const VaultInfo = z.object({
   path: z.string(),

@@ -17,6 +17,7 @@ export async function runCli(argv: string[], streams: CliStreams, modules: reado
     .option('--vault <path>', 'vault file (default: $KEYHOLD_VAULT, else the desktop app\'s vault)')
     .option('--json', 'print the result as one JSON document (errors as JSON on stderr)')
     .option('--password-stdin', 'read the master password from the first line of standard input')
+    .option('--accept-rollback', 'open the vault even if it is older than a copy this computer has opened (you restored it on purpose)')
     .showHelpAfterError('(run keyhold --help for usage)')
     .configureOutput({
       writeOut: (s) => streams.stdout.write(s),

@@ -1,6 +1,6 @@
 // The CLI is stateless: each command opens the vault with the master password, runs, and locks.
 import { resolve } from 'node:path';
-import { resolveVaultPath } from '../service/paths';
+import { defaultDataDir, resolveVaultPath } from '../service/paths';
 import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
@@ -14,7 +14,9 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);
   const password = await cli.masterPassword();
-  const session = await openWithKey(path, header, await unlockKey(header, password));
+  // the write counters this computer has seen are kept where the desktop app keeps them
+  const seen = { dir: defaultDataDir(cli.streams.env), acceptRollback: Boolean(cli.globals().acceptRollback) };
+  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, seen);
   try {
     return await fn(session);
   } finally {

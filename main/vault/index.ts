@@ -13,18 +13,22 @@ import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
 import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
+import { checkSeen, type SeenRecords } from './rollback-record';
 import { mapSqliteError } from './sqlite-errors';
 import type { KdfParams, VaultSession } from './types';
 import { VaultWorkers } from './vault-workers';
 
 export type { VaultSession } from './types';
 export { VaultStore } from './session';
+export { ROLLBACK_MESSAGE, type SeenRecords } from './rollback-record';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 export interface CreateVaultOptions {
   /** explicit Argon2id parameters (tests, `init --kdf-*`); default: calibrated to ~500 ms */
   kdf?: Omit<KdfParams, 'algorithm'> & { algorithm?: 'argon2id' };
+  /** where this computer records the write counters it has seen (rollback-record.ts) */
+  seen?: SeenRecords;
 }
 
 interface CreateInternal {
@@ -111,6 +115,7 @@ async function createStore(path: string, password: string, options: CreateVaultO
   }
   const store = new VaultStore({ db: openDb(path, false), path, sealer: new Sealer(vaultKey), kdf: kdfParams });
   store.checkManifest();
+  store.seen = options.seen ? { vaultId, records: options.seen } : undefined;
   if (internal.auditCreated !== false) store.audit({ action: 'vault_created' });
   return store;
 }
@@ -189,7 +194,7 @@ export interface UnlockTiming {
  * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
  * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
  */
-export async function openVault(path: string, password: string, timing: UnlockTiming = {}): Promise<VaultSession> {
+export async function openVault(path: string, password: string, timing: UnlockTiming = {}, seen?: SeenRecords): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
   const header = inspectVaultFile(path, { quickCheck: false });
   const workers = new VaultWorkers(2).start();
@@ -207,7 +212,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     }
     checkResult(path, check.value);
     if (key.status === 'rejected') throw key.reason;
-    return await openWithKey(path, header, key.value, workers);
+    return await openWithKey(path, header, key.value, workers, seen);
   } finally {
     workers.close();
   }
@@ -215,7 +220,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
  * ownership of `vaultKey` (zeroed on lock or failure). */
-export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers): Promise<VaultStore> {
+export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers, seen?: SeenRecords): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
@@ -231,6 +236,10 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
     await store.loadIndex(workers ?? own);
     if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
     store.checkManifest();
+    if (seen) {
+      checkSeen(seen, header.vaultId, sealer, store.writeCounter);
+      store.seen = { vaultId: header.vaultId, records: seen };
+    }
     void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
     return store;
   } catch (e) {

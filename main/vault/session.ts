@@ -8,6 +8,7 @@ import { dumpVault, loadVault, type VaultDump } from './dump';
 import { fromTuple } from './key-tuple';
 import { FORMAT_VERSION } from './schema';
 import { Connection } from './store/connection';
+import { raiseSeen, type SeenRecords } from './rollback-record';
 import { loadIndex, warmSearch } from './store/index-loader';
 import { count } from './store/tx';
 import * as audit from './tables/audit';
@@ -51,6 +52,8 @@ export class VaultStore implements VaultSession {
   readonly path: string;
   private readonly c: Connection;
   private kdf: KdfParams;
+  /** this computer's record of the highest write counter (rollback-record.ts), raised at lock */
+  seen: { vaultId: string; records: SeenRecords } | undefined;
   /** set when the vault locks, by whoever wants to know (the VaultManager) */
   onLock: (() => void) | undefined;
 
@@ -262,6 +265,13 @@ export class VaultStore implements VaultSession {
   lock(): void {
     if (this.c.isLocked) return;
     try {
+      if (this.seen) {
+        try {
+          raiseSeen(this.seen.records, this.seen.vaultId, this.c.sealer, this.c.writeCounter);
+        } catch {
+          /* the config folder is not writable: the lock must still happen */
+        }
+      }
       this.c.close();
     } finally {
       this.onLock?.();

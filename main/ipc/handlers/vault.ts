@@ -23,8 +23,8 @@ export function vaultHandlers({ vault }: HandlerDeps): HandlersFor<'vault'> {
       await vault.create(password, kdf ? { kdf } : {});
       return vault.status();
     },
-    'vault.unlock': async ({ password }) => {
-      await vault.unlock(password);
+    'vault.unlock': async ({ password, acceptRollback }) => {
+      await vault.unlock(password, { acceptRollback });
       return vault.status();
     },
     'vault.lock': () => {

@@ -150,6 +150,8 @@ const LOCK_REASONS: Record<string, string> = {
 
 export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { reason?: string }) {
   const [password, setPassword] = useState('');
+  // the file is older than one this computer has opened: the user may open it on purpose
+  const [rolledBack, setRolledBack] = useState(false);
   const { busy, error, wrong, setWrong, run } = useAction({ inline: 'WRONG_PASSWORD' });
   const errorId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -157,20 +159,25 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
     if (!busy) input.current?.focus();
   }, [busy]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const unlock = (acceptRollback: boolean) => {
     if (!password || busy) return;
     void run(async () => {
       try {
-        await call('vault.unlock', { password });
+        await call('vault.unlock', acceptRollback ? { password, acceptRollback } : { password });
       } catch (err) {
         if (isCode(err, 'WRONG_PASSWORD')) setPassword('');
+        setRolledBack(isCode(err, 'INTEGRITY') && err instanceof Error && err.message.includes('--accept-rollback'));
         throw err;
       }
+      setRolledBack(false);
       performance.mark('keyhold:unlock-answer');
       setPassword('');
       onUnlocked();
     });
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    unlock(false);
   };
 
   return (
@@ -185,6 +192,11 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
           {wrong && <span id={errorId} className="error" role="alert" data-testid="wrong-password">That password does not open this vault. Check Caps Lock and try again.</span>}
         </div>
         <ErrorNotice error={error} doing="unlock the vault" />
+        {rolledBack && (
+          <button type="button" className="btn danger" data-testid="accept-rollback" disabled={!password || busy} onClick={() => unlock(true)} style={{ width: '100%', marginBottom: 8 }}>
+            I restored this older copy on purpose: open it
+          </button>
+        )}
         <button type="submit" className="btn primary" disabled={!password || busy} style={{ width: '100%' }}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
