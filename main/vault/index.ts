@@ -13,6 +13,7 @@ import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
 import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
+import { rekey } from './rekey';
 import { checkSeen, type SeenRecords } from './rollback-record';
 import { mapSqliteError } from './sqlite-errors';
 import type { KdfParams, VaultSession } from './types';
@@ -274,6 +275,18 @@ export async function changeMasterPassword(session: VaultSession, newPassword: s
   } finally {
     kek.fill(0);
   }
+}
+
+/**
+ * passwd --rekey: a new random vault key under `newPassword`, every sealed value re-sealed in one
+ * transaction (rekey.ts), so an old copy of the file and the old password reveal nothing written
+ * after it.
+ */
+export async function rekeyVault(session: VaultSession, newPassword: string): Promise<void> {
+  checkPassword(newPassword, 'new master password');
+  const store = asStore(session);
+  await rekey(store, newPassword, store.kdfParams);
+  store.audit({ action: 'password_changed', detail: 'new vault key: every value re-sealed (passwd --rekey)' });
 }
 
 /** The whole vault as an encrypted backup file's bytes, sealed under `passphrase` (its own salt;

@@ -114,6 +114,11 @@ export class VaultStore implements VaultSession {
     return this.c.conn;
   }
 
+  /** passwd --rekey (rekey.ts): every sealed value moves to `next` in one transaction. */
+  rekeyConnection(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void): void {
+    this.c.rekey(next, reseal);
+  }
+
   sealerForVault(): Sealer {
     if (this.isLocked) throw new KeyholdError('LOCKED', 'The vault is locked.');
     return this.c.sealer;

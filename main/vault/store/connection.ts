@@ -56,12 +56,11 @@ export class Connection {
   constructor(
     db: Database,
     readonly path: string,
-    readonly sealer: Sealer,
+    private current: Sealer,
   ) {
     this.db = db;
     const stmt = (sql: string) => this.statement(sql);
     const base = {
-      sealer,
       index: this.index,
       get: (sql: string, ...p: unknown[]) => stmt(sql).get(...p),
       all: (sql: string, ...p: unknown[]) => stmt(sql).all(...p),
@@ -77,6 +76,37 @@ export class Connection {
       removeTuple: (id: string) => this.removeTuple(id),
       segmentForNew: () => this.index.segmentForNew(),
     } as unknown as WriteTx;
+    // the sealer in use (passwd --rekey replaces it)
+    for (const tx of [this.reader, this.writer]) Object.defineProperty(tx, 'sealer', { get: () => this.current, enumerable: true });
+  }
+
+  get sealer(): Sealer {
+    return this.current;
+  }
+
+  /**
+   * passwd --rekey, in one write transaction: `reseal` moves every sealed row to `next` (it gets
+   * the old sealer), then the index segments and the manifest are sealed under `next` at commit.
+   * The old sealer is zeroed once the commit is through; on failure `next` is.
+   */
+  rekey(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void): void {
+    const old = this.current;
+    try {
+      this.write(() => {
+        reseal(this.conn, old, next);
+        this.current = next;
+        // each segment decoded and marked: sealed again under `next` at commit
+        for (const seg of this.index.segmentIds()) for (const t of this.index.segmentTuples(seg)) this.putTuple(t, seg);
+      });
+    } catch (e) {
+      this.current = old;
+      next.zero();
+      // the rollback left the file as it was: the index again as it is on disk, under the old key
+      for (const seg of this.index.segmentIds()) this.index.dropSegment(seg);
+      for (const seg of this.reader.column('SELECT seg FROM index_segments')) this.reloadSegment(Number(seg));
+      throw e;
+    }
+    old.zero();
   }
 
   get isLocked(): boolean {
@@ -84,7 +114,7 @@ export class Connection {
   }
 
   get conn(): Database {
-    if (!this.db || this.sealer.isZeroed) throw new KeyholdError('LOCKED', 'The vault is locked.');
+    if (!this.db || this.current.isZeroed) throw new KeyholdError('LOCKED', 'The vault is locked.');
     return this.db;
   }
 
