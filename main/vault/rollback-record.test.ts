@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backupVault, createVault, openVault, restoreVault } from './index';
+import { backupVault, createVault, openVault, rekeyVault, restoreVault } from './index';
 import { FLOOR_KDF, TEST_PASSWORD, fileBytes, tempDir } from './test-vault.testkit';
 
 const sha = (p: string) => createHash('sha256').update(fileBytes(p)).digest('hex');
@@ -39,6 +39,22 @@ describe('the rollback record', () => {
     // accepted once: from now on it is the reference, and opens without the flag
     const again = await openVault(path, TEST_PASSWORD, {}, seen);
     again.lock();
+  });
+
+  it('a copy from before passwd --rekey on this computer is an older file too', async () => {
+    const dir = tempDir();
+    const seen = { dir: join(dir, 'config') };
+    const path = join(dir, 'v.keyhold');
+    const s = await createVault(path, TEST_PASSWORD, { kdf: FLOOR_KDF, seen });
+    s.lock();
+    const old = join(dir, 'old.keyhold');
+    copyFileSync(path, old);
+    const s2 = await openVault(path, TEST_PASSWORD, {}, seen);
+    await rekeyVault(s2, 'new password');
+    s2.lock();
+    (await openVault(path, 'new password', {}, seen)).lock();
+    copyFileSync(old, path);
+    await expect(openVault(path, TEST_PASSWORD, {}, seen)).rejects.toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/older/) });
   });
 
   it('restoring a backup into a new vault file is not a rollback (a new vault id)', async () => {

@@ -10,7 +10,7 @@ import { KeyholdError } from '../errors';
 import type { Sealer } from './crypto';
 
 const LABEL = 'rollback-record';
-const Record = z.object({ vaultId: z.string(), counter: z.number().int().nonnegative() });
+const Record = z.object({ vaultId: z.string(), counter: z.number().int().nonnegative(), retired: z.boolean().optional() });
 
 /** Where the records live and whether an older file is accepted this once. */
 export interface SeenRecords {
@@ -28,31 +28,56 @@ function recordPath(dir: string, vaultId: string): string {
   return join(dir, 'seen-vaults', `${vaultId}.rec`);
 }
 
-/** The highest counter recorded for this vault, or null (none yet, or one that does not open:
- * sealed under another key, e.g. after `passwd --rekey` elsewhere, or damaged). */
-export function readSeen(records: SeenRecords, vaultId: string, sealer: Sealer): number | null {
-  let raw: Buffer;
+const Entries = z.array(z.string().max(4096)).max(16);
+const MAX_ENTRIES = 8;
+
+function readEntries(records: SeenRecords, vaultId: string): Buffer[] {
+  let text: string;
   try {
-    raw = readFileSync(recordPath(records.dir, vaultId));
+    text = readFileSync(recordPath(records.dir, vaultId), 'utf8');
   } catch (e) {
     if (e instanceof KeyholdError) throw e;
-    return null;
+    return [];
   }
   try {
-    const r = Record.safeParse(sealer.openJson(LABEL, vaultId, raw));
-    return r.success && r.data.vaultId === vaultId ? r.data.counter : null;
+    const r = Entries.safeParse(JSON.parse(text));
+    return r.success ? r.data.map((b) => Buffer.from(b, 'base64')) : [];
   } catch {
-    return null;
+    return [];
   }
 }
 
-/** Records `counter` (atomically: a temp file renamed over the old record). */
-export function writeSeen(records: SeenRecords, vaultId: string, sealer: Sealer, counter: number): void {
+/** The entry this vault key opens: the highest counter seen, or `retired` when the key was
+ * replaced by passwd --rekey here (a file still under it is older than the rekey). Null: none
+ * (nothing recorded yet, or only entries of another key, e.g. after a rekey on another computer). */
+export function readSeen(records: SeenRecords, vaultId: string, sealer: Sealer): { counter: number; retired: boolean } | null {
+  for (const sealed of readEntries(records, vaultId)) {
+    try {
+      const r = Record.safeParse(sealer.openJson(LABEL, vaultId, sealed));
+      if (r.success && r.data.vaultId === vaultId) return { counter: r.data.counter, retired: r.data.retired ?? false };
+    } catch {
+      /* another key's entry */
+    }
+  }
+  return null;
+}
+
+/** Replaces this key's entry (atomically: a temp file renamed over the old record). */
+export function writeSeen(records: SeenRecords, vaultId: string, sealer: Sealer, counter: number, retired = false): void {
   const path = recordPath(records.dir, vaultId);
+  const others = readEntries(records, vaultId).filter((sealed) => {
+    try {
+      sealer.openJson(LABEL, vaultId, sealed);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  const entries = [sealer.sealJson(LABEL, vaultId, { vaultId, counter, ...(retired ? { retired } : {}) }), ...others].slice(0, MAX_ENTRIES);
   mkdirSync(join(records.dir, 'seen-vaults'), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, sealer.sealJson(LABEL, vaultId, { vaultId, counter }), { mode: 0o600 });
+    writeFileSync(tmp, JSON.stringify(entries.map((b) => b.toString('base64'))), { mode: 0o600 });
     renameSync(tmp, path);
   } finally {
     rmSync(tmp, { force: true });
@@ -63,12 +88,20 @@ export function writeSeen(records: SeenRecords, vaultId: string, sealer: Sealer,
  * file's counter when it is higher (or accepted). Never writes the vault file. */
 export function checkSeen(records: SeenRecords, vaultId: string, sealer: Sealer, counter: number): void {
   const seen = readSeen(records, vaultId, sealer);
-  if (seen !== null && counter < seen && !records.acceptRollback) throw new KeyholdError('INTEGRITY', ROLLBACK_MESSAGE);
-  if (seen === null || counter > seen || (counter < seen && records.acceptRollback)) writeSeen(records, vaultId, sealer, counter);
+  const older = seen !== null && (seen.retired || counter < seen.counter);
+  if (older && !records.acceptRollback) throw new KeyholdError('INTEGRITY', ROLLBACK_MESSAGE);
+  if (seen === null || older || counter > seen.counter) writeSeen(records, vaultId, sealer, counter);
 }
 
 /** After writes (lock): the record follows the counter up. */
 export function raiseSeen(records: SeenRecords, vaultId: string, sealer: Sealer, counter: number): void {
   const seen = readSeen(records, vaultId, sealer);
-  if (seen === null || counter > seen) writeSeen(records, vaultId, sealer, counter);
+  if (seen === null || counter > seen.counter) writeSeen(records, vaultId, sealer, counter);
+}
+
+/** After passwd --rekey here: the old key's entry says "replaced" (a copy of the file still under
+ * it is older), and the new key's entry holds the counter. */
+export function rekeyedSeen(records: SeenRecords, vaultId: string, old: Sealer, next: Sealer, counter: number): void {
+  writeSeen(records, vaultId, old, counter, true);
+  writeSeen(records, vaultId, next, counter);
 }

@@ -8,7 +8,7 @@ import { dumpVault, loadVault, type VaultDump } from './dump';
 import { fromTuple } from './key-tuple';
 import { FORMAT_VERSION } from './schema';
 import { Connection } from './store/connection';
-import { raiseSeen, type SeenRecords } from './rollback-record';
+import { raiseSeen, rekeyedSeen, type SeenRecords } from './rollback-record';
 import { loadIndex, warmSearch } from './store/index-loader';
 import { count } from './store/tx';
 import * as audit from './tables/audit';
@@ -116,7 +116,14 @@ export class VaultStore implements VaultSession {
 
   /** passwd --rekey (rekey.ts): every sealed value moves to `next` in one transaction. */
   rekeyConnection(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void): void {
-    this.c.rekey(next, reseal);
+    this.c.rekey(next, reseal, (old) => {
+      if (!this.seen) return;
+      try {
+        rekeyedSeen(this.seen.records, this.seen.vaultId, old, next, this.c.writeCounter);
+      } catch {
+        /* the config folder is not writable: the rekey itself is done */
+      }
+    });
   }
 
   sealerForVault(): Sealer {

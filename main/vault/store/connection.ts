@@ -89,7 +89,7 @@ export class Connection {
    * the old sealer), then the index segments and the manifest are sealed under `next` at commit.
    * The old sealer is zeroed once the commit is through; on failure `next` is.
    */
-  rekey(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void): void {
+  rekey(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void, committed: (old: Sealer) => void): void {
     const old = this.current;
     try {
       this.write(() => {
@@ -106,7 +106,11 @@ export class Connection {
       for (const seg of this.reader.column('SELECT seg FROM index_segments')) this.reloadSegment(Number(seg));
       throw e;
     }
-    old.zero();
+    try {
+      committed(old);
+    } finally {
+      old.zero();
+    }
   }
 
   get isLocked(): boolean {
