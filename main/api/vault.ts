@@ -22,7 +22,8 @@ const KdfChoice = z.object({
 export const VaultCreateInput = z.object({ password: Password, kdf: KdfChoice.optional() }).strict();
 /** acceptRollback: open a file older than one this computer has opened (a restored copy). */
 export const VaultUnlockInput = z.object({ password: Password, acceptRollback: z.boolean().optional() }).strict();
-export const VaultChangePasswordInput = z.object({ currentPassword: Password, newPassword: Password }).strict();
+/** rekey: a new vault key and every value re-sealed (passwd --rekey), not only a new wrap. */
+export const VaultChangePasswordInput = z.object({ currentPassword: Password, newPassword: Password, rekey: z.boolean().optional() }).strict();
 export const VaultInfo = z.object({
   path: z.string(),
   formatVersion: z.number().int(),

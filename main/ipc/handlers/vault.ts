@@ -3,7 +3,7 @@
 import { KeyholdError } from '../../errors';
 import { restoreBackup, writeBackup } from '../../service/backup';
 import { readSettings, writeSettings } from '../../service/vault-settings';
-import { changeMasterPassword, inspectVaultFile, unlockKey } from '../../vault';
+import { changeMasterPassword, inspectVaultFile, rekeyVault, unlockKey } from '../../vault';
 import { KDF_FLOOR, timeKdf } from '../../vault/crypto';
 import type { VaultSession } from '../../vault/types';
 import type { HandlersFor } from '../router';
@@ -32,10 +32,11 @@ export function vaultHandlers({ vault }: HandlerDeps): HandlersFor<'vault'> {
       return vault.status();
     },
     'vault.info': () => vault.session().stats(),
-    'vault.changePassword': async ({ currentPassword, newPassword }) => {
+    'vault.changePassword': async ({ currentPassword, newPassword, rekey }) => {
       const session = vault.session();
       await confirmMasterPassword(session, currentPassword);
-      await changeMasterPassword(session, newPassword);
+      if (rekey) await rekeyVault(session, newPassword);
+      else await changeMasterPassword(session, newPassword);
       return { changed: true as const };
     },
     'vault.settings.get': () => readSettings(vault.session()),

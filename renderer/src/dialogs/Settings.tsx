@@ -162,13 +162,15 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
+  const [rekey, setRekey] = useState(false);
   const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
   const submit = action(async () => {
-    await call('vault.changePassword', { currentPassword: current, newPassword: next });
+    await call('vault.changePassword', rekey ? { currentPassword: current, newPassword: next, rekey } : { currentPassword: current, newPassword: next });
     setCurrent('');
     setNext('');
     setAgain('');
-    toast('Master password changed.');
+    setRekey(false);
+    toast(rekey ? 'Master password changed and every value re-sealed under a new vault key.' : 'Master password changed.');
   });
   return (
     <form className="settings-section" onSubmit={submit} aria-label="Change master password">
@@ -179,6 +181,13 @@ function ChangePassword() {
         {wrong && <span className="error" role="alert">That is not the current master password.</span>}
       </div>
       <NewPasswordFields ids={['cp-new', 'cp-again']} labels={['New password', 'New password again']} value={next} onChange={setNext} again={again} onAgainChange={setAgain} mismatchText="The two new passwords are not the same." />
+      <p className="muted small" data-testid="passwd-note">
+        A new password rewraps the same vault key: the old password no longer opens this file, but it still opens any copy made before (a backup, a synced or stolen copy), and a copy of the old file with the old password gives the key that also opens what you write later.
+      </p>
+      <label className="row small" style={{ gap: 6, marginBottom: 10 }}>
+        <input type="checkbox" data-testid="passwd-rekey" checked={rekey} onChange={(e) => setRekey(e.target.checked)} />
+        Also replace the vault key and re-seal every value, so an old copy and the old password reveal nothing written from now on (takes longer on a large vault).
+      </label>
       <ErrorNotice error={error} doing="change the password" />
       <button type="submit" className="btn primary" disabled={busy || !current || next.length < 8 || next !== again}>Change password</button>
     </form>
