@@ -2,7 +2,7 @@
 // and keys on their platform (create, rotate, activate, deactivate, revoke, check).
 import { z } from 'zod';
 import { AuditEventView } from './audit';
-import { def, ErrorShape, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
+import { def, ErrorShape, FileToken, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
 import { KEY_EXPORT_FORMATS, KEY_SORT_FIELDS, SYNCANO_FLAGS } from './constants';
 
 /** A key as the UI and `key list/show --json` see it: never the secret. */
@@ -96,6 +96,7 @@ export const KeyImportInput = z
     name: KeyPairName,
     description: z.string().max(65536).optional(),
     path: z.string().min(1).max(4096).optional(),
+    token: FileToken.optional(),
     content: z.string().min(1).max(512 * 1024).optional(),
     encoding: z.enum(['text', 'base64']).optional(),
     passphrase: z.string().max(4096).optional(),
@@ -108,7 +109,7 @@ export const KeyImportInput = z
 export const KeyExportFormat = z.enum(KEY_EXPORT_FORMATS);
 /** Export to an absolute path (the file never passes through the renderer). */
 export const KeyExportInput = z
-  .object({ id: Id, format: KeyExportFormat, path: z.string().min(1).max(4096), passphrase: z.string().max(4096).optional(), force: z.boolean().optional() })
+  .object({ id: Id, format: KeyExportFormat, path: z.string().min(1).max(4096), token: FileToken.optional(), passphrase: z.string().max(4096).optional(), force: z.boolean().optional() })
   .strict();
 export const KeyExportResult = z.object({
   id: z.string(),

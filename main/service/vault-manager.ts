@@ -80,6 +80,11 @@ export class VaultManager {
     };
   }
 
+  /** The unlocked session, or null; no activity (file-grants.ts: a grant ends with its session). */
+  get openSession(): VaultSession | null {
+    return this.current;
+  }
+
   /** The unlocked session (counts as activity), or LOCKED. */
   session(): VaultSession {
     if (!this.current) throw new KeyholdError('LOCKED', 'The vault is locked.');

@@ -1,6 +1,7 @@
 // What every namespace's handlers are built from.
 import type { ServiceContext } from '../../service/context';
 import type { VaultManager } from '../../service/vault-manager';
+import type { FileGrants } from '../file-grants';
 import type { RemoteSession } from './remote-session';
 
 export interface HandlerDeps {
@@ -8,4 +9,6 @@ export interface HandlerDeps {
   vault: VaultManager;
   /** the session for calls that reach a platform, once interrupted rotations had their chance */
   remote: RemoteSession;
+  /** paths main's file dialogs returned (export, backup, restore, key files) */
+  grants: FileGrants;
 }

@@ -3,6 +3,7 @@
 // out here, fails the type check. No channel list is written by hand.
 import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
+import { FileGrants } from '../file-grants';
 import type { Handlers } from '../router';
 import { appHandlers } from './app';
 import { auditHandlers } from './audit';
@@ -17,7 +18,7 @@ import { vaultHandlers } from './vault';
 import { workspacesHandlers } from './workspaces';
 
 export function createHandlers(ctx: ServiceContext, vault: VaultManager = new VaultManager(ctx)): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault) };
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.openSession) };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),

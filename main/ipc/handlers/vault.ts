@@ -16,7 +16,7 @@ async function confirmMasterPassword(session: VaultSession, password: string): P
   key.fill(0);
 }
 
-export function vaultHandlers({ vault }: HandlerDeps): HandlersFor<'vault'> {
+export function vaultHandlers({ vault, grants }: HandlerDeps): HandlersFor<'vault'> {
   return {
     'vault.status': () => vault.status(),
     'vault.create': async ({ password, kdf }) => {
@@ -55,10 +55,10 @@ export function vaultHandlers({ vault }: HandlerDeps): HandlersFor<'vault'> {
       await changeMasterPassword(session, password, params, 'kdf_upgraded');
       return { kdf: session.stats().kdf, ms: performance.now() - t0 };
     },
-    'vault.backup': ({ path, passphrase, force }) => writeBackup(vault.session(), path, passphrase, { force }),
-    'vault.restore': async ({ file, passphrase, password }) => {
+    'vault.backup': ({ path, token, passphrase, force }) => writeBackup(vault.session(), grants.path({ path, token }, 'save')!, passphrase, { force }),
+    'vault.restore': async ({ file, token, passphrase, password }) => {
       if (vault.status().state !== 'absent') throw new KeyholdError('CONFLICT', 'A vault already exists here: restore goes into a new vault file.');
-      const session = await restoreBackup(file, passphrase, vault.path, password);
+      const session = await restoreBackup(grants.path({ path: file, token }, 'open')!, passphrase, vault.path, password);
       const stats = session.stats();
       session.lock();
       await vault.unlock(password);
