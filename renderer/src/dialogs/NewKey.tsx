@@ -9,7 +9,7 @@ import { FormFoot, SubmitFoot } from '../components/FormFoot';
 import { PLATFORM_LABELS, type ProviderName } from '../components/icons';
 import { useToast } from '../components/Toasts';
 import { copyText } from '../lib/clipboard';
-import { baseName, chooseFile, useNativeDialogs } from '../lib/desktop';
+import { baseName, chooseFile, useNativeDialogs, withToken } from '../lib/desktop';
 import { explain, isCode } from '../lib/errors';
 import { useAction } from '../lib/hooks';
 import { KIND_OPTIONS } from '../lib/format';
@@ -116,6 +116,7 @@ function ImportForm(props: NewKeyProps) {
   const [encoding, setEncoding] = useState<'text' | 'base64'>('text');
   /** a file chosen in the native dialog: main reads it, the key never passes through here */
   const [keyPath, setKeyPath] = useState('');
+  const [keyToken, setKeyToken] = useState<string>();
   const native = useNativeDialogs();
   const [fileName, setFileName] = useState('');
   const [name, setName] = useState('');
@@ -131,7 +132,8 @@ function ImportForm(props: NewKeyProps) {
   const encrypted = asked || (text && encoding === 'text' ? isEncryptedKey(text) : false);
   const hintId = useId();
 
-  const chosen = (file: { name: string; text?: { content: string; encoding: 'text' | 'base64' }; path?: string }) => {
+  const chosen = (file: { name: string; text?: { content: string; encoding: 'text' | 'base64' }; path?: string; token?: string }) => {
+    setKeyToken(file.token);
     setText(file.text?.content ?? '');
     setEncoding(file.text?.encoding ?? 'text');
     setKeyPath(file.path ?? '');
@@ -155,8 +157,8 @@ function ImportForm(props: NewKeyProps) {
     if (!native) return fileInput.current?.click();
     setReadError(undefined);
     try {
-      const path = await chooseFile({ mode: 'open', title: 'Import a key file', filters: [{ name: 'Key files', extensions: ['*'] }] });
-      if (path) chosen({ name: baseName(path), path });
+      const file = await chooseFile({ mode: 'open', title: 'Import a key file', filters: [{ name: 'Key files', extensions: ['*'] }] });
+      if (file) chosen({ name: baseName(file.path), path: file.path, token: file.token });
     } catch {
       setReadError('The file dialog did not open.');
     }
@@ -174,7 +176,7 @@ function ImportForm(props: NewKeyProps) {
   const submit = action(async () => {
     setWrongPassphrase(false);
     try {
-      const source = keyPath ? { path: keyPath } : { content: text, encoding };
+      const source = keyPath ? { path: keyPath, ...withToken(keyToken) } : { content: text, encoding };
       const r = await call('keys.import', { ...source, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
       setPassphrase('');
       created(props, r);

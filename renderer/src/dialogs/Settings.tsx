@@ -8,7 +8,7 @@ import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
 import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
-import { BACKUP_FILTERS } from '../lib/desktop';
+import { BACKUP_FILTERS, withToken } from '../lib/desktop';
 import { useAction } from '../lib/hooks';
 import type { KdfOut, SettingsOut } from '../lib/model';
 import { THEMES, currentTheme, setTheme, type Theme } from '../lib/theme';
@@ -197,11 +197,12 @@ function ChangePassword() {
 function Backup() {
   const toast = useToast();
   const [path, setPath] = useState('');
+  const [token, setToken] = useState<string>();
   const [pass, setPass] = useState('');
   const [pass2, setPass2] = useState('');
   const { busy, error, submit } = useAction();
   const backup = submit(async () => {
-    const r = await call('vault.backup', { path: path.trim(), passphrase: pass });
+    const r = await call('vault.backup', { path: path.trim(), ...withToken(token), passphrase: pass });
     setPass('');
     setPass2('');
     toast(`Backup written to ${r.path}.`);
@@ -211,7 +212,7 @@ function Backup() {
       <form className="settings-section" onSubmit={backup} aria-label="Write a backup">
         <h3>Write a backup</h3>
         <p className="muted small">One file with everything in the vault, sealed under its own passphrase (Argon2id). Keep it somewhere other than this computer.</p>
-        <PathField id="bk-path" label="Backup file" value={path} onChange={setPath} placeholder="/media/usb/keyhold-backup.khb" dialog={{ mode: 'save', title: 'Write the backup to', defaultPath: 'keyhold-backup.khb', filters: BACKUP_FILTERS }} />
+        <PathField id="bk-path" label="Backup file" value={path} onChange={(v, t) => { setPath(v); setToken(t); }} placeholder="/media/usb/keyhold-backup.khb" dialog={{ mode: 'save', title: 'Write the backup to', defaultPath: 'keyhold-backup.khb', filters: BACKUP_FILTERS }} />
         <div className="row" style={{ alignItems: 'flex-start' }}>
           <div className="field spacer"><label htmlFor="bk-pass">Backup passphrase</label><input id="bk-pass" className="input" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} /></div>
           <div className="field spacer"><label htmlFor="bk-pass2">Passphrase again</label><input id="bk-pass2" className="input" type="password" autoComplete="new-password" value={pass2} onChange={(e) => setPass2(e.target.value)} aria-invalid={pass2.length > 0 && pass !== pass2} /></div>
