@@ -6,7 +6,7 @@ import { createRouter } from './ipc/router';
 import { bindRouter, eventSender } from './ipc/electron';
 import { createHandlers } from './ipc/handlers';
 import { externalUrl } from './service/external-url';
-import { defaultDataDir, resolveVaultPath } from './service/paths';
+import { resolveVaultPath } from './service/paths';
 import { createElectronPlatform } from './platform/electron';
 import { configureSqliteBinding } from './vault/native-binding';
 
@@ -58,7 +58,7 @@ if (!app.requestSingleInstanceLock()) {
     const platform = createElectronPlatform();
     const emit = eventSender(() => win?.webContents);
     const router = createRouter(
-      createHandlers({ vaultPath: resolveVaultPath(undefined), configDir: defaultDataDir(), harness: 'electron', platform, emit }),
+      createHandlers({ vaultPath: resolveVaultPath(undefined), configDir: app.getPath('userData'), harness: 'electron', platform, emit }),
       { onInternalError: (channel, e) => console.error(`keyhold: internal error in ${channel}: ${(e as Error)?.name ?? 'unknown'}`) },
     );
     bindRouter(router, devServerUrl);
