@@ -12,7 +12,6 @@ import type { Sealer } from './crypto';
 export const MANIFEST_LABEL = 'manifest.data';
 
 const Hex = z.string().regex(/^[0-9a-f]{64}$/);
-const SegmentEntry = z.tuple([z.number().int(), z.number().int(), Hex, Hex]);
 const ManifestData = z.object({
   v: z.literal(1),
   vaultId: z.string(),
@@ -22,7 +21,9 @@ const ManifestData = z.object({
   environments: z.number().int().nonnegative(),
   auditSeq: z.number().int().nonnegative(),
   auditHash: Hex.nullable(),
-  segments: z.array(SegmentEntry),
+  /** sha256 of the canonical list of segments (segmentsDigest): the list itself is measured from
+   * the file at unlock and kept in memory, so a commit seals a few hundred bytes */
+  segments: Hex,
 });
 
 export interface SegmentFacts {
@@ -46,7 +47,6 @@ export interface Manifest {
 
 const ManifestRow = z.object({ data: z.instanceof(Buffer) });
 const SegRow = z.object({ seg: z.number(), rev: z.number(), data: z.instanceof(Buffer) });
-const KeyRow = z.tuple([z.number(), z.string(), z.string().nullable(), z.string().nullable(), z.number()]);
 const HeadRow = z.object({ vault_id: z.string(), audit_head_seq: z.number(), audit_head_hash: z.instanceof(Buffer).nullable() });
 const Count = z.number().int();
 const LastEvent = z.object({ seq: z.number(), hash: z.instanceof(Buffer) }).optional();
@@ -57,10 +57,18 @@ export function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** The canonical text of a manifest: fixed field order, segments by number. */
+/** What the sealed row holds: the manifest with its segment list as one digest. */
+export type SealedManifest = Omit<Manifest, 'segments'> & { segments: string };
+
+/** The digest of the segment list: every segment's number, rev, data hash and rows hash, in order. */
+export function segmentsDigest(segments: Map<number, SegmentFacts>): string {
+  const lines = [...segments.entries()].sort((a, b) => a[0] - b[0]).map(([seg, f]) => `${seg} ${f.rev} ${f.data} ${f.rows}\n`);
+  return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
+/** The canonical content of a manifest: fixed field order. */
 function encode(m: Manifest): z.input<typeof ManifestData> {
-  const segments = [...m.segments.entries()].sort((a, b) => a[0] - b[0]).map(([seg, f]): [number, number, string, string] => [seg, f.rev, f.data, f.rows]);
-  return { v: 1, vaultId: m.vaultId, counter: m.counter, keys: m.keys, workspaces: m.workspaces, environments: m.environments, auditSeq: m.auditSeq, auditHash: m.auditHash, segments };
+  return { v: 1, vaultId: m.vaultId, counter: m.counter, keys: m.keys, workspaces: m.workspaces, environments: m.environments, auditSeq: m.auditSeq, auditHash: m.auditHash, segments: segmentsDigest(m.segments) };
 }
 
 export function sealManifest(sealer: Sealer, m: Manifest): Buffer {
@@ -72,7 +80,7 @@ export function writeManifest(db: Database, sealer: Sealer, m: Manifest): void {
 }
 
 /** The stored manifest, opened (INTEGRITY if it is missing, or does not open for this vault). */
-export function readManifest(db: Database, sealer: Sealer, vaultId: string): Manifest {
+export function readManifest(db: Database, sealer: Sealer, vaultId: string): SealedManifest {
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'manifest'").get();
   const raw = hasTable ? db.prepare('SELECT data FROM manifest WHERE id = 1').get() : undefined;
   const r = ManifestRow.safeParse(raw);
@@ -80,31 +88,27 @@ export function readManifest(db: Database, sealer: Sealer, vaultId: string): Man
   const parsed = ManifestData.safeParse(sealer.openJson(MANIFEST_LABEL, vaultId, r.data.data));
   if (!parsed.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: its sealed manifest has an unexpected shape.');
   const d = parsed.data;
-  const segments = new Map<number, SegmentFacts>();
-  for (const [seg, rev, data, rows] of d.segments) segments.set(seg, { rev, data, rows });
-  return { vaultId: d.vaultId, counter: d.counter, keys: d.keys, workspaces: d.workspaces, environments: d.environments, auditSeq: d.auditSeq, auditHash: d.auditHash, segments };
+  return { vaultId: d.vaultId, counter: d.counter, keys: d.keys, workspaces: d.workspaces, environments: d.environments, auditSeq: d.auditSeq, auditHash: d.auditHash, segments: d.segments };
 }
 
-/** Hashes keys rows (already in id order) the way a manifest's `rows` does. */
-export class RowsHasher {
-  private readonly h = createHash('sha256');
-  add(id: string, ws: string | null, env: string | null, version: number): void {
-    this.h.update(`${id}\0${ws ?? ''}\0${env ?? ''}\0${version}\n`);
-  }
-  digest(): string {
-    return this.h.digest('hex');
-  }
+// Each segment's keys rows, one text per segment made by SQLite (a JS object per row costs more
+// than the hash at unlock): quote() writes each value as an SQL literal, so the encoding is
+// unambiguous (text, integer and NULL differ; no separator can be forged inside a value).
+const ROWS_SQL =
+  "SELECT seg, count(*) AS n, group_concat(quote(id) || ',' || quote(workspace_id) || ',' || quote(environment_id) || ',' || quote(current_version), char(10) ORDER BY id) AS rows FROM keys";
+const GroupRow = z.object({ seg: z.number().int().nullable(), n: z.number().int(), rows: z.string().nullable() });
+const hashRows = (rows: string | null) => createHash('sha256').update(rows ?? '').digest('hex');
+const EMPTY_ROWS = hashRows(null);
+
+function groupRow(raw: unknown): z.output<typeof GroupRow> {
+  const r = GroupRow.safeParse(raw);
+  if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
+  return r.data;
 }
 
-/** The rows hash of one segment, from the keys table. */
+/** The rows hash of one segment, from the keys table (in id order: the (seg, id) index). */
 export function segmentRowsHash(db: Database, seg: number): string {
-  const h = new RowsHasher();
-  for (const raw of db.prepare('SELECT seg, id, workspace_id, environment_id, current_version FROM keys WHERE seg = ? ORDER BY id').raw().iterate(seg)) {
-    const r = KeyRow.safeParse(raw);
-    if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
-    h.add(r.data[1], r.data[2], r.data[3], r.data[4]);
-  }
-  return h.digest();
+  return hashRows(groupRow(db.prepare(`${ROWS_SQL} WHERE seg = ?`).get(seg)).rows);
 }
 
 /** What the file says now, everything but the counter (which only the manifest holds). */
@@ -115,30 +119,18 @@ export function measure(db: Database, counter: number): Manifest {
   for (const raw of db.prepare('SELECT seg, rev, data FROM index_segments ORDER BY seg').iterate()) {
     const r = SegRow.safeParse(raw);
     if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in index_segments.');
-    segments.set(r.data.seg, { rev: r.data.rev, data: sha256(r.data.data), rows: new RowsHasher().digest() });
+    segments.set(r.data.seg, { rev: r.data.rev, data: sha256(r.data.data), rows: EMPTY_ROWS });
   }
   let keys = 0;
-  let seg: number | null = null;
-  let h = new RowsHasher();
-  const done = () => {
-    if (seg === null) return;
+  for (const raw of db.prepare(`${ROWS_SQL} GROUP BY seg`).iterate()) {
+    const { seg, n, rows } = groupRow(raw);
+    if (seg === null) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
+    keys += n;
     const f = segments.get(seg);
-    // keys in a segment that does not exist: a hash no segment entry can have
-    if (f) f.rows = h.digest();
-    else segments.set(seg, { rev: -1, data: '', rows: h.digest() });
-  };
-  for (const raw of db.prepare('SELECT seg, id, workspace_id, environment_id, current_version FROM keys ORDER BY seg, id').raw().iterate()) {
-    const r = KeyRow.safeParse(raw);
-    if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
-    if (r.data[0] !== seg) {
-      done();
-      seg = r.data[0];
-      h = new RowsHasher();
-    }
-    h.add(r.data[1], r.data[2], r.data[3], r.data[4]);
-    keys++;
+    // keys in a segment that does not exist: an entry no sealed manifest can have
+    if (f) f.rows = hashRows(rows);
+    else segments.set(seg, { rev: -1, data: '', rows: hashRows(rows) });
   }
-  done();
   const count = (t: string) => Count.parse(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
   return {
     vaultId: head.data.vault_id,
@@ -153,30 +145,26 @@ export function measure(db: Database, counter: number): Manifest {
 }
 
 /** Throws INTEGRITY naming the first thing in `actual` that disagrees with the sealed `sealed`. */
-export function compareManifest(sealed: Manifest, actual: Manifest): void {
+export function compareManifest(sealed: SealedManifest, actual: Manifest): void {
   if (sealed.vaultId !== actual.vaultId) throw tampered('the vault id');
   if (sealed.auditSeq !== actual.auditSeq || sealed.auditHash !== actual.auditHash) throw tampered('the audit trail’s head');
   if (sealed.keys !== actual.keys) throw tampered(`the number of keys (${actual.keys} stored, ${sealed.keys} sealed)`);
   if (sealed.workspaces !== actual.workspaces) throw tampered('the number of workspaces');
   if (sealed.environments !== actual.environments) throw tampered('the number of environments');
-  for (const [seg, f] of actual.segments) {
-    const s = sealed.segments.get(seg);
-    if (!s) throw tampered(`index segment ${seg}`);
-    if (s.rev !== f.rev || s.data !== f.data) throw tampered(`index segment ${seg}`);
-    if (s.rows !== f.rows) throw tampered(`the keys of index segment ${seg} (a current version, or a key added or removed)`);
-  }
-  for (const seg of sealed.segments.keys()) if (!actual.segments.has(seg)) throw tampered(`index segment ${seg} (removed)`);
+  if (sealed.segments !== segmentsDigest(actual.segments)) throw tampered('an index segment or the keys in it (a segment or a current version put back, or a key removed)');
 }
 
-/** Opens the stored manifest and checks the whole file against it; returns it. */
+/** Opens the stored manifest and checks the whole file against it; returns the file's manifest
+ * (what the next commit starts from). */
 export function checkManifest(db: Database, sealer: Sealer, vaultId: string): Manifest {
   const sealed = readManifest(db, sealer, vaultId);
-  compareManifest(sealed, measure(db, sealed.counter));
+  const actual = measure(db, sealed.counter);
+  compareManifest(sealed, actual);
   // the audit head in the header must be the last event's hash (the chain itself: audit --verify)
   const lastRow = LastEvent.safeParse(db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get());
   if (!lastRow.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in audit_events.');
   const last = lastRow.data;
   const lastHash = last ? last.hash.toString('hex') : null;
   if ((last?.seq ?? 0) !== sealed.auditSeq || lastHash !== sealed.auditHash) throw tampered('the audit trail’s last event');
-  return sealed;
+  return actual;
 }

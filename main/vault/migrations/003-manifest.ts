@@ -15,6 +15,9 @@ export const manifest: Migration = {
       throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: its format version was lowered.');
     }
     db.exec('CREATE TABLE manifest (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL)');
+    // the manifest hashes each segment's keys rows in id order, at every commit (and all of them
+    // at unlock): an index that yields them in that order without a sort
+    db.exec('DROP INDEX IF EXISTS keys_seg; CREATE INDEX IF NOT EXISTS keys_seg_id ON keys(seg, id);');
     // a new vault (no key yet): createVault writes its first manifest itself
     const hasHeader = z.object({ n: z.number() }).parse(db.prepare('SELECT count(*) AS n FROM header').get()).n > 0;
     if (!sealer || !hasHeader) return;
