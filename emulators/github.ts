@@ -18,6 +18,8 @@ interface PublicKey {
   key: string;
   title: string;
   created_at: string;
+  /** GitHub's last_used (null: never, or not reported) */
+  last_used?: string | null;
 }
 
 export class GithubState {
@@ -31,8 +33,10 @@ export class GithubState {
     return user;
   }
 
-  addKey(owner: string, key: string, title: string): PublicKey {
-    const k: PublicKey = { id: this.nextId++, owner, key, title, created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  /** `at`: a seeded key's creation time (tests of key ages); now by default */
+  addKey(owner: string, key: string, title: string, at: { createdAt?: Date; lastUsed?: Date } = {}): PublicKey {
+    const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+    const k: PublicKey = { id: this.nextId++, owner, key, title, created_at: iso(at.createdAt ?? new Date()), last_used: at.lastUsed ? iso(at.lastUsed) : null };
     this.keys.set(k.id, k);
     return k;
   }
@@ -53,7 +57,7 @@ export function normalizeKey(text: string): string | null {
 }
 
 function view(base: string, k: PublicKey) {
-  return { id: k.id, key: k.key, url: `${base}/user/keys/${k.id}`, title: k.title, created_at: k.created_at, verified: true, read_only: false, last_used: null };
+  return { id: k.id, key: k.key, url: `${base}/user/keys/${k.id}`, title: k.title, created_at: k.created_at, verified: true, read_only: false, last_used: k.last_used ?? null };
 }
 
 function validationFailed(errors: Record<string, unknown>[]): EmuResponse {

@@ -3,18 +3,24 @@
 // channel namespace, merged here. The renderer and preload import only types from here (and
 // values from ./constants); main/ipc/router.ts enforces the schemas at runtime.
 import type { z } from 'zod';
+import { agentChannels, agentEvents } from './agent';
 import { appChannels } from './app';
+import { attentionChannels } from './attention';
 import { auditChannels } from './audit';
 import type { ApiResult, ChannelDef } from './common';
 import { desktopChannels } from './desktop';
 import { environmentsChannels } from './environments';
 import { exportChannels } from './export';
 import { keysChannels, keysEvents } from './keys';
+import { migrateChannels } from './migrate';
+import { policiesChannels } from './policies';
 import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
 import { workspacesChannels, workspacesEvents } from './workspaces';
 
+export * from './agent';
 export * from './app';
+export * from './attention';
 export * from './audit';
 export * from './common';
 export * from './constants';
@@ -22,6 +28,8 @@ export * from './desktop';
 export * from './environments';
 export * from './export';
 export * from './keys';
+export * from './migrate';
+export * from './policies';
 export * from './remote';
 export * from './vault';
 export * from './workspaces';
@@ -35,7 +43,11 @@ export const channels = {
   ...auditChannels,
   ...remoteChannels,
   ...exportChannels,
+  ...migrateChannels,
   ...desktopChannels,
+  ...agentChannels,
+  ...policiesChannels,
+  ...attentionChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;
@@ -51,6 +63,7 @@ export const events = {
   ...vaultEvents,
   ...keysEvents,
   ...workspacesEvents,
+  ...agentEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

@@ -1,8 +1,11 @@
+import { agentCommand } from './agent-command';
 import { completionCommands } from './completion';
 import { exportCommands } from './export-commands';
 import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
+import { migrateCommand } from './migrate-command';
+import { policyCommands } from './policy-commands';
 import type { CommandModule } from './program';
 import { remoteCommands } from './remote-commands';
 import { vaultCommands } from './vault-commands';
@@ -17,5 +20,8 @@ export const allCommands: readonly CommandModule[] = [
   exportCommands,
   injectCommands,
   remoteCommands,
+  agentCommand,
+  migrateCommand,
+  policyCommands,
   completionCommands,
 ];

@@ -3,15 +3,18 @@
 // crash of an earlier run is finished (or rolled back) before new remote work starts.
 import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
+import { AGENT_FORWARDING, AGENT_MODES, setAgentSettings } from '../service/agent-settings';
 import { SYNCANO_FLAGS } from '../providers/syncano';
 import { CAPABILITIES, isRemoteProvider } from '../providers/types';
 import { connectWorkspace } from '../service/connect';
 import { resolveKeyIds, resolveKeyRef } from '../service/key-ref';
 import { keyDetail } from '../service/keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
-import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary } from '../service/rotation';
+import { rotateDue, type DueRotationResult } from '../service/ages/rotate-due';
+import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary, type RotationProgress } from '../service/rotation';
 import { syncWorkspace } from '../service/sync';
 import type { VaultSession } from '../vault/types';
+import { agentPatchOf, type AgentEditOptions } from './agent-command';
 import type { Cli } from './io';
 import { keyGroup, keyText } from './key-commands';
 import type { CommandModule } from './program';
@@ -134,29 +137,36 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('rotate')
     .description('new secret on the platform, stored, old one retired; resumable after a crash')
-    .argument('<keys...>', 'key references')
+    .argument('[keys...]', 'key references (or --due)')
+    .option('--due', 'every key due by its rotation policy (keys a platform cannot rotate are listed with the steps)')
+    .option('--workspace <workspace>', 'with --due: only this workspace')
     .option('--concurrency <n>', `rotations at once (default ${DEFAULT_CONCURRENCY})`)
-    .action(async (ids: string[], o: { concurrency?: string }) => {
+    .action(async (ids: string[], o: { concurrency?: string; due?: boolean; workspace?: string }) => {
       const n = concurrency(o.concurrency);
+      if (o.due ? ids.length > 0 : ids.length === 0) throw new KeyholdError('USAGE', 'Give key ids or --due, not both.');
+      if (o.workspace && !o.due) throw new KeyholdError('USAGE', '--workspace goes with --due.');
       let shown = 0;
-      const summary = await withRemote(cli, async (session) =>
-        rotationSummary(
-          await rotateKeys(session, resolveKeyIds(session, ids), {
-            concurrency: n,
-            onProgress: (p) => {
-              // a line at most every 200 ms, and always the last one
-              if (p.done < p.total && Date.now() - shown < 200) return;
-              shown = Date.now();
-              cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`);
-            },
-          }),
-        ),
-        (session) => resolveKeyIds(session, ids),
+      const rotation = {
+        concurrency: n,
+        onProgress: (p: RotationProgress) => {
+          // a line at most every 200 ms, and always the last one
+          if (p.done < p.total && Date.now() - shown < 200) return;
+          shown = Date.now();
+          cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`);
+        },
+      };
+      const summary: DueRotationResult = await withRemote(
+        cli,
+        async (session) =>
+          o.due ? rotateDue(session, o.workspace ? { workspace: o.workspace } : {}, rotation) : { ...rotationSummary(await rotateKeys(session, resolveKeyIds(session, ids), rotation)), manual: [] },
+        (session) => (o.due ? [] : resolveKeyIds(session, ids)),
       );
-      cli.print(summary, () =>
+      const out = o.due ? summary : { rotated: summary.rotated, failed: summary.failed, results: summary.results };
+      cli.print(out, () =>
         [
           ...summary.results.map((r) => (r.ok ? `${r.id}  rotated (version ${r.version ?? '?'})${r.resumed ? ', finished an interrupted rotation' : ''}` : `${r.id}  FAILED: ${r.error?.message ?? ''}`)),
-          `${summary.rotated} rotated, ${summary.failed} failed`,
+          ...summary.manual.flatMap((m) => [`${m.id}  ${m.name}: rotate by hand (${m.reason})`, ...m.steps.map((s, i) => `  ${i + 1}. ${s}`)]),
+          `${summary.rotated} rotated, ${summary.failed} failed${o.due ? `, ${summary.manual.length} to rotate by hand` : ''}`,
         ].join('\n'),
       );
       if (summary.failed > 0) {
@@ -192,17 +202,25 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
 
   key
     .command('edit')
-    .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too")
+    .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too; key pairs: agent settings")
     .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
     .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(SYNCANO_FLAGS))
     .option('--no-flags', 'Syncano: switch every flag off')
-    .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean }) => {
+    .addOption(new Option('--agent <mode>', 'key pairs: served by the SSH agent, not, or each use confirmed').choices(AGENT_MODES))
+    .option('--agent-hosts <hosts>', 'key pairs: sign only for these known_hosts names (comma-separated; empty clears)')
+    .addOption(new Option('--agent-forwarding <choice>', 'key pairs: whether a forwarded agent may use the key').choices(AGENT_FORWARDING))
+    .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean } & AgentEditOptions) => {
       const flags = o.flags === false ? [] : o.flag;
-      const view = await withRemote(cli, async (session) =>
-        keyDetail(session, await editRemoteKey(session, resolveKeyRef(session, id).id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
-      );
+      const agentPatch = agentPatchOf(o);
+      const view = await withRemote(cli, async (session) => {
+        const keyId = resolveKeyRef(session, id).id;
+        const edit = { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) };
+        let rec = Object.keys(edit).length > 0 || !agentPatch ? await editRemoteKey(session, keyId, edit) : session.getKey(keyId);
+        if (agentPatch) rec = setAgentSettings(session, rec.id, agentPatch);
+        return keyDetail(session, rec);
+      });
       cli.print(view, `Changed key ${view.name} (${view.id})`);
     });
 

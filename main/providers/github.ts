@@ -14,6 +14,7 @@ export const GithubKey = z.object({
   created_at: z.string().optional(),
   verified: z.boolean().optional(),
   read_only: z.boolean().optional(),
+  last_used: z.string().nullish(),
 });
 export type GithubKey = z.output<typeof GithubKey>;
 
@@ -91,6 +92,8 @@ export class GithubProvider implements RemotePlatform {
       flags: {},
       secret: null,
       meta: { readOnly: String(k.read_only ?? false) },
+      createdAt: k.created_at ?? null,
+      lastUsedAt: k.last_used ?? null,
     }));
   }
 

@@ -16,6 +16,7 @@ describe('passwd --rekey', () => {
     const env = session.addEnvironment({ workspaceId: ws.id, name: 'prod' });
     const k = session.addKey({ workspaceId: ws.id, environmentId: env.id, kind: 'api_key', name: 'before', secret: 'secret before' });
     session.setSetting('theme', 'dark');
+    session.setPolicy({ workspaceId: ws.id, maxAgeDays: 90, warnDays: 14 });
     session.addPending({ type: 'rotation', keyId: k.id, step: 'creating', data: { provider: 'local' } });
     const old = `${path}.old`;
     session.lock();
@@ -36,6 +37,7 @@ describe('passwd --rekey', () => {
       expect(r.listKeys().items.map((x) => x.name).sort()).toEqual(['after', 'before']);
       expect(r.listEnvironments().map((e) => e.name)).toEqual(['prod']);
       expect(r.getSetting('theme')).toBe('dark');
+      expect(r.listPolicies()).toMatchObject([{ workspaceId: ws.id, maxAgeDays: 90, warnDays: 14 }]);
       expect(r.listPending('rotation')).toHaveLength(1);
       // the chain was re-computed under the new key: it verifies, from the first event on
       expect(r.verifyAudit().events).toBe(2);

@@ -23,6 +23,7 @@ const SEALED: Record<string, Array<{ column: string; label: string; key: string[
   audit_events: [{ column: 'data', label: 'audit_events.data', key: ['seq'], rowId: (r) => String(r.seq) }],
   pending_operations: [{ column: 'data', label: 'pending_operations.data', key: ['id'], rowId: (r) => String(r.id) }],
   settings: [{ column: 'value', label: 'settings.value', key: ['name'], rowId: (r) => String(r.name) }],
+  policies: [{ column: 'data', label: 'policies.data', key: ['id'], rowId: (r) => String(r.id) }],
 };
 const CLEAR_OR_AT_COMMIT = new Set(['header', 'keys', 'index_segments', 'manifest']);
 

@@ -1,4 +1,5 @@
 // What every namespace's handlers are built from.
+import type { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import type { VaultManager } from '../../service/vault-manager';
 import type { FileGrants } from '../file-grants';
@@ -11,4 +12,6 @@ export interface HandlerDeps {
   remote: RemoteSession;
   /** paths main's file dialogs returned (export, backup, restore, key files) */
   grants: FileGrants;
+  /** the SSH agent the app runs while open */
+  agent: DesktopAgent;
 }

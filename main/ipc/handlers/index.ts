@@ -1,24 +1,29 @@
 // Every channel's handler, one factory per namespace of main/api, each typed as HandlersFor<its
 // namespace> (derived from the channel names): a channel without its handler, or a namespace left
 // out here, fails the type check. No channel list is written by hand.
+import { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
 import { FileGrants } from '../file-grants';
 import type { Handlers } from '../router';
+import { agentHandlers } from './agent';
 import { appHandlers } from './app';
+import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
 import type { HandlerDeps } from './deps';
 import { desktopHandlers } from './desktop';
 import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
+import { migrateHandlers } from './migrate';
+import { policiesHandlers } from './policies';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
 import { workspacesHandlers } from './workspaces';
 
 export function createHandlers(ctx: ServiceContext, vault: VaultManager = new VaultManager(ctx)): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.openSession) };
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), agent: new DesktopAgent(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.peek()) };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),
@@ -28,6 +33,10 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...auditHandlers(deps),
     ...remoteHandlers(deps),
     ...exportHandlers(deps),
+    ...migrateHandlers(deps),
     ...desktopHandlers(deps),
+    ...agentHandlers(deps),
+    ...policiesHandlers(deps),
+    ...attentionHandlers(deps),
   };
 }

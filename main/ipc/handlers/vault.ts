@@ -16,7 +16,7 @@ async function confirmMasterPassword(session: VaultSession, password: string): P
   key.fill(0);
 }
 
-export function vaultHandlers({ vault, grants }: HandlerDeps): HandlersFor<'vault'> {
+export function vaultHandlers({ vault, agent, grants }: HandlerDeps): HandlersFor<'vault'> {
   return {
     'vault.status': () => vault.status(),
     'vault.create': async ({ password, kdf }) => {
@@ -43,6 +43,7 @@ export function vaultHandlers({ vault, grants }: HandlerDeps): HandlersFor<'vaul
     'vault.settings.set': (patch) => {
       const next = writeSettings(vault.session(), patch);
       vault.activity(); // a new auto-lock time takes effect now
+      if (patch.agentEnabled !== undefined) void agent.setEnabled(next.agentEnabled);
       return next;
     },
     'vault.kdf': () => ({ kdf: vault.session().stats().kdf, floor: { ...KDF_FLOOR } }),

@@ -9,6 +9,7 @@ import { Menu } from '../components/Menu';
 import { useToast } from '../components/Toasts';
 import { DeleteKeysDialog, StateChangeDialog, type StateAction } from '../dialogs/KeyActions';
 import { ExportDialog } from '../dialogs/Export';
+import { ImportDialog } from '../dialogs/Import';
 import { NewKeyDialog, type NewKeyMode } from '../dialogs/NewKey';
 import { RotateDialog } from '../dialogs/Rotate';
 import { SettingsDialog } from '../dialogs/Settings';
@@ -17,7 +18,8 @@ import { useActivityPing } from '../lib/activity';
 import { KIND_OPTIONS, plural } from '../lib/format';
 import { setTheme } from '../lib/theme';
 import { useKeyPages } from '../lib/keyPages';
-import type { Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
+import type { AttentionOut, Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
+import { AttentionScreen } from './Attention';
 import { KeyDetail } from './KeyDetail';
 import { KeyTable } from './KeyTable';
 import { Sidebar, type Scope } from './Sidebar';
@@ -34,7 +36,8 @@ type DialogState =
   | { type: 'delete'; ids: string[] }
   | { type: 'rotate'; ids: string[] }
   | { type: 'state'; ids: string[]; action: StateAction }
-  | { type: 'export'; ids: string[] };
+  | { type: 'export'; ids: string[] }
+  | { type: 'import' };
 
 export function MainScreen({ version, vaultPath, onLock }: { version: string; vaultPath: string; onLock(): void }) {
   const toast = useToast();
@@ -132,15 +135,29 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
 
   const syncing = useMemo(() => new Set(dialog?.type === 'sync' ? [dialog.workspace.id] : []), [dialog]);
   const wsById = useMemo(() => new Map(workspaces.map((w) => [w.id, w])), [workspaces]);
-  const scopeWorkspace = scope.type === 'all' ? undefined : wsById.get(scope.type === 'workspace' ? scope.id : scope.workspaceId);
+  const scopeWorkspace = scope.type === 'workspace' ? wsById.get(scope.id) : scope.type === 'environment' ? wsById.get(scope.workspaceId) : undefined;
   const scopeEnvironment = scope.type === 'environment' ? environments.find((e) => e.id === scope.id) : undefined;
 
   const [revision, setRevision] = useState(0);
+  const [attention, setAttention] = useState<AttentionOut | null>(null);
+  const [attentionError, setAttentionError] = useState<unknown>();
+  const loadAttention = useCallback(() => {
+    call('attention.get', {})
+      .then((a) => {
+        setAttention(a);
+        setAttentionError(undefined);
+      })
+      .catch(setAttentionError);
+  }, []);
+  useEffect(() => {
+    if (firstPageIn) loadAttention();
+  }, [firstPageIn, loadAttention]);
   const changed = useCallback(() => {
     setRevision((r) => r + 1);
     pages.reload();
     loadWorkspaces();
-  }, [pages, loadWorkspaces]);
+    loadAttention();
+  }, [pages, loadWorkspaces, loadAttention]);
 
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -175,6 +192,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       <div className="row" style={{ justifyContent: 'center' }}>
         <button type="button" className="btn primary" onClick={() => setDialog({ type: 'new-key', mode: 'generate' })}>Generate key pair</button>
         <button type="button" className="btn" onClick={() => setDialog({ type: 'new-key', mode: 'import' })}>Import key file</button>
+        <button type="button" className="btn" onClick={() => setDialog({ type: 'import' })}>Import from another manager</button>
       </div>
     </>
   );
@@ -191,9 +209,11 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
         setScope={(s) => {
           setScope(s);
           setSelected(new Set());
+          if (s.type === 'attention') loadAttention();
         }}
         syncing={syncing}
         version={version}
+        attention={attention && { due: attention.counts.due, warn: attention.counts.warn, other: attention.counts.expiring + attention.counts.unused + attention.counts.unknown }}
         onLock={onLock}
         onSettings={() => setDialog({ type: 'settings' })}
         actions={{
@@ -205,6 +225,19 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           addEnvironment: (w) => setDialog({ type: 'add-env', workspace: w }),
         }}
       />
+      {scope.type === 'attention' ? (
+        <AttentionScreen
+          attention={attention}
+          error={attentionError}
+          workspaces={workspaces}
+          environments={environments}
+          onOpen={(id) => {
+            setScope({ type: 'all' });
+            setOpenId(id);
+          }}
+          onChanged={changed}
+        />
+      ) : (
       <main className={`content${openId ? ' with-detail' : ''}`} aria-label={title}>
         <div className="toolbar" role="search">
           <h1 className="visually-hidden">{title}</h1>
@@ -238,6 +271,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
               { label: 'Generate ed25519 key pair…', onSelect: () => setDialog({ type: 'new-key', mode: 'generate' }) },
               { label: 'Import key file…', onSelect: () => setDialog({ type: 'new-key', mode: 'import' }) },
               { label: 'Add a key made elsewhere…', onSelect: () => setDialog({ type: 'new-key', mode: 'existing' }) },
+              { label: 'Import from another manager…', onSelect: () => setDialog({ type: 'import' }) },
             ]}
           />
         </div>
@@ -303,6 +337,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           />
         )}
       </main>
+      )}
 
       {dialog?.type === 'add-workspace' && <AddWorkspaceDialog onClose={closeDialog} onDone={(w) => { closeDialog(); loadWorkspaces(); setScope({ type: 'workspace', id: w.id }); toast(`Workspace ${w.name} added.`); }} />}
       {dialog?.type === 'connect' && <ConnectDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
@@ -326,6 +361,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} onClose={() => { closeDialog(); changed(); loadPending(); }} />}
       {dialog?.type === 'state' && <StateChangeDialog ids={dialog.ids} action={dialog.action} workspaces={wsById} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
       {dialog?.type === 'export' && <ExportDialog ids={dialog.ids} onClose={closeDialog} />}
+      {dialog?.type === 'import' && <ImportDialog workspaces={workspaces} onClose={closeDialog} onImported={changed} />}
     </div>
   );
 }

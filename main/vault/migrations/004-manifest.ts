@@ -1,4 +1,4 @@
-// Migration 3: the sealed manifest (manifest.ts). A vault from before it gets one that seals what
+// Migration 4: the sealed manifest (manifest.ts). A vault from before it gets one that seals what
 // the file holds at this unlock; from then on every write re-seals it.
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { measure, writeManifest } from '../manifest';
 import type { Migration } from './migration';
 
 export const manifest: Migration = {
-  version: 3,
+  version: 4,
   up(db: Database, sealer) {
     // a file that has a manifest yet claims an older format had its version lowered, so that
     // this step would seal whatever it holds now: refused
