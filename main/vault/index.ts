@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { KeyholdError } from '../errors';
 import { KDF_FLOOR, Sealer, calibrateKdf, deriveKey, newVaultKey, unwrapKey, warmSealingInBackground, wrapKey, type StoredKdf } from './crypto';
 import { openBackup, sealBackup } from './backup';
-import { measure, writeManifest } from './manifest';
+import { measure, refuseLoweredFormat, writeManifest } from './manifest';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
 import { FORMAT_VERSION, migrate } from './schema';
@@ -228,7 +228,11 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
   try {
     const db = openDb(path, false);
     try {
-      if (header.formatVersion < FORMAT_VERSION) migrate(db, header.formatVersion, sealer);
+      if (header.formatVersion < FORMAT_VERSION) {
+        // checked before any step runs (each commits): the file must stay as it was
+        refuseLoweredFormat(db, header.formatVersion);
+        migrate(db, header.formatVersion, sealer);
+      }
       store = new VaultStore({ db, path, sealer, kdf: { algorithm: 'argon2id', memoryKiB: header.kdf.memoryKiB, iterations: header.kdf.iterations, parallelism: header.kdf.parallelism } });
     } catch (e) {
       db.close();

@@ -53,6 +53,18 @@ const LastEvent = z.object({ seq: z.number(), hash: z.instanceof(Buffer) }).opti
 
 const tampered = (what: string) => new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${what} does not match its sealed manifest.`);
 
+/** The format that brought the manifest (migrations/004-manifest.ts). */
+export const MANIFEST_FORMAT = 4;
+
+/** A file that has a manifest yet claims a format from before it had its version lowered (so that
+ * the migration would seal whatever it holds now): INTEGRITY. */
+export function refuseLoweredFormat(db: Database, formatVersion: number): void {
+  if (formatVersion >= MANIFEST_FORMAT) return;
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'manifest'").get()) {
+    throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: its format version was lowered.');
+  }
+}
+
 export function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }

@@ -2,18 +2,13 @@
 // the file holds at this unlock; from then on every write re-seals it.
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-import { KeyholdError } from '../../errors';
-import { measure, writeManifest } from '../manifest';
+import { MANIFEST_FORMAT, measure, refuseLoweredFormat, writeManifest } from '../manifest';
 import type { Migration } from './migration';
 
 export const manifest: Migration = {
-  version: 4,
+  version: MANIFEST_FORMAT,
   up(db: Database, sealer) {
-    // a file that has a manifest yet claims an older format had its version lowered, so that
-    // this step would seal whatever it holds now: refused
-    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'manifest'").get()) {
-      throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: its format version was lowered.');
-    }
+    refuseLoweredFormat(db, 0);
     db.exec('CREATE TABLE manifest (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL)');
     // the manifest hashes each segment's keys rows in id order, at every commit (and all of them
     // at unlock): an index that yields them in that order without a sort
