@@ -50,7 +50,7 @@ test('generate, inspect, reveal (auto-hides), copy, edit, export and delete an e
   await test.step('copy puts the secret on the clipboard through main', async () => {
     await detail.getByRole('button', { name: 'Copy secret' }).click();
     await expect(page.getByTestId('toast').last()).toContainText('The clipboard clears itself in 30 s');
-    if (app.platform) expect(app.platform.clipboard.readText()).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
+    if (app.platform) expect(await app.platform.clipboard.readText()).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
   });
 
   await test.step('edit name and description', async () => {

@@ -70,7 +70,7 @@ test('connect, sync, create, deactivate/activate, rotate and fail well on Ranche
     await app.screenshot('rancher-created');
     await dialog.getByRole('button', { name: 'Copy secret key' }).click();
     await expect(page.getByTestId('toast').last()).toContainText('Secret key copied');
-    if (app.platform) expect(app.platform.clipboard.readText()).toMatch(/^\w{40}$/);
+    if (app.platform) expect(await app.platform.clipboard.readText()).toMatch(/^\w{40}$/);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await expect(page.getByTestId('key-detail').getByRole('heading', { name: 'compose deploy' })).toBeVisible();
   });

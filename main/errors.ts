@@ -27,9 +27,21 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   INTERNAL: 70,
 };
 
+/** Why a platform call failed, for the UI to say what to do (never read from message text). */
+export const REMOTE_FAILURE_REASONS = ['auth', 'scope', 'rate_limited', 'unreachable', 'server', 'refused'] as const;
+export type RemoteFailureReason = (typeof REMOTE_FAILURE_REASONS)[number];
+
+/** A platform's failure: its HTTP status (null when it never answered) and why. */
+export interface RemoteFailure {
+  status: number | null;
+  reason: RemoteFailureReason;
+}
+
 export interface KeyholdErrorDetails {
   /** HTTP status of a remote failure */
   status?: number;
+  /** a platform failure as the HTTP client (main/providers/http.ts) classified it */
+  remote?: RemoteFailure;
 }
 
 /**
@@ -39,13 +51,31 @@ export interface KeyholdErrorDetails {
 export class KeyholdError extends Error {
   readonly code: ErrorCode;
   readonly status?: number;
+  readonly remote?: RemoteFailure;
 
   constructor(code: ErrorCode, message: string, details: KeyholdErrorDetails = {}) {
     super(message);
     this.name = 'KeyholdError';
     this.code = code;
-    if (details.status !== undefined) this.status = details.status;
+    const remote = details.remote;
+    if (remote) this.remote = remote;
+    const status = details.status ?? remote?.status ?? undefined;
+    if (status !== undefined && status !== null) this.status = status;
   }
+}
+
+/** An error as it crosses IPC or lands in a result: code, message, and the remote failure if any. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  remote?: RemoteFailure;
+}
+
+/** The coded shape of a KeyholdError; anything else is INTERNAL with `internalMessage`, as an
+ * unexpected error's own message may hold a secret or a path. */
+export function errorInfo(e: unknown, internalMessage: string): ErrorInfo {
+  if (!isKeyholdError(e)) return { code: 'INTERNAL', message: internalMessage };
+  return { code: e.code, message: e.message, ...(e.remote ? { remote: { ...e.remote } } : {}) };
 }
 
 export function isKeyholdError(e: unknown): e is KeyholdError {

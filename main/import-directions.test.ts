@@ -1,16 +1,23 @@
-// DESIGN.md's layering rule, enforced: the renderer reaches main only through types of
-// main/api.ts; only the Electron glue imports electron; providers, keys and export know nothing
-// of the vault; emulators share no code with main/.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+// The layers of scripts/layers.mjs, checked over every source file: each import is either a
+// repository file the importer's layer may reach, or a package whose runtime (node, dom, universal,
+// electron) that layer runs in. ESLint's keyhold/layers rule reports the same at the line.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEPENDENCY_RUNTIMES, layerOf, packageName, runtimeOf } from '../scripts/layers.mjs';
 
 const ROOT = resolve(__dirname, '..');
+const FOLDERS = ['main', 'preload', 'renderer', 'emulators', 'bench', 'e2e', 'scripts'];
+const toRepo = (abs: string) => relative(ROOT, abs).split(sep).join('/');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|tsx)$/.test(e.name))
-    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+function sourceFiles(): string[] {
+  const roots = readdirSync(ROOT).filter((f) => /\.(ts|mjs)$/.test(f));
+  const inFolders = FOLDERS.filter((d) => existsSync(join(ROOT, d))).flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && /\.(ts|tsx|mjs)$/.test(e.name) && !e.name.endsWith('.d.mts'))
+      .map((e) => toRepo(join(e.parentPath, e.name))),
+  );
+  return [...roots, ...inFolders];
 }
 
 interface Import {
@@ -21,92 +28,92 @@ interface Import {
 function importsOf(file: string): Import[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const found: Import[] = [];
-  const re = /^\s*(import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
-  for (const m of text.matchAll(re)) found.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
-  for (const m of text.matchAll(/(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1]!, typeOnly: false });
+  const re = /^\s*(?:import|export)\s+(type\s+)?(?:([^'"]*?)\s+from\s+)?['"]([^'"]+)['"]/gm;
+  for (const m of text.matchAll(re)) {
+    // `import { type A, type B } from` is as type-only as `import type { A, B } from`
+    const names = m[2]?.match(/^\{([^}]*)\}$/s)?.[1];
+    const inlineTypes = names !== undefined && names.split(',').every((n) => n.trim() === '' || /^type\s/.test(n.trim()));
+    found.push({ spec: m[3]!, typeOnly: Boolean(m[1]) || inlineTypes });
+  }
+  for (const m of text.matchAll(/(?:\brequire|\bimport)\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ spec: m[1]!, typeOnly: false });
   return found;
 }
 
-/** The repository-relative path an import points at, or undefined for a package. */
-function target(file: string, spec: string): string | undefined {
-  if (!spec.startsWith('.')) return undefined;
-  return relative(ROOT, resolve(ROOT, dirname(file), spec));
+/** The repository path a relative import names, without extension or /index: 'main/api'. */
+function target(file: string, spec: string): string {
+  let t = toRepo(resolve(ROOT, dirname(file), spec));
+  if (['.ts', '.tsx', '.js', '.mjs'].includes(extname(t))) t = t.slice(0, -extname(t).length);
+  return t.replace(/\/index$/, '');
 }
 
-const ELECTRON_ALLOWED = (f: string) => f === 'main/index.ts' || f === 'main/ipc/electron.ts' || f.startsWith('main/platform/');
+/** Every import that breaks its file's layer, as `file -> spec (why)`. */
+function violations(files: string[]): string[] {
+  const bad: string[] = [];
+  for (const file of files) {
+    const layer = layerOf(file);
+    for (const imp of importsOf(file)) {
+      if (imp.spec.startsWith('.')) {
+        if (!layer.allowTarget(target(file, imp.spec), imp.typeOnly)) bad.push(`${file} -> ${imp.spec} (${layer.name})`);
+        continue;
+      }
+      const runtime = runtimeOf(imp.spec);
+      if (runtime === undefined) bad.push(`${file} -> ${imp.spec} (unclassified: add it to scripts/layers.mjs)`);
+      else if (!layer.runtimes.includes(runtime)) bad.push(`${file} -> ${imp.spec} (${runtime} in ${layer.name})`);
+    }
+  }
+  return bad;
+}
 
 describe('import directions', () => {
-  it('the renderer imports nothing of main but types from main/api.ts, and no Node modules', () => {
-    const bad: string[] = [];
-    for (const file of sourceFiles('renderer')) {
-      for (const imp of importsOf(file)) {
-        const t = target(file, imp.spec);
-        if (t?.startsWith('main')) {
-          if (!(t === 'main/api' && imp.typeOnly)) bad.push(`${file} -> ${imp.spec}`);
-        } else if (!t && (imp.spec.startsWith('node:') || imp.spec === 'electron' || imp.spec === 'better-sqlite3')) {
-          bad.push(`${file} -> ${imp.spec}`);
-        }
-      }
+  it('every import in the repository follows its layer and names a classified package', () => {
+    expect(violations(sourceFiles())).toEqual([]);
+  });
+
+  it('every dependency in package.json is classified as node, dom, universal or electron', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const unclassified = Object.keys(pkg.dependencies).filter((name) => !(name in DEPENDENCY_RUNTIMES));
+    expect(unclassified).toEqual([]);
+  });
+
+  it('the renderer may take types from main/api and values from main/api/constants, nothing else of main and no Node', () => {
+    const renderer = layerOf('renderer/src/screens/X.tsx');
+    expect(renderer.allowTarget('main/api', true)).toBe(true);
+    expect(renderer.allowTarget('main/api/keys', true)).toBe(true);
+    expect(renderer.allowTarget('main/api/constants', false)).toBe(true);
+    expect(renderer.allowTarget('main/api', false)).toBe(false);
+    expect(renderer.allowTarget('main/vault/types', true)).toBe(false);
+    for (const spec of ['node:fs', 'fs', 'electron', 'better-sqlite3', 'sshpk']) {
+      expect(renderer.runtimes).not.toContain(runtimeOf(spec));
     }
-    expect(bad).toEqual([]);
+    expect(renderer.runtimes).toContain(runtimeOf('react-dom/client'));
   });
 
-  it('preload imports only types from main/api.ts and electron', () => {
-    const bad = sourceFiles('preload').flatMap((file) =>
-      importsOf(file)
-        .filter((imp) => {
-          const t = target(file, imp.spec);
-          if (t === undefined) return imp.spec !== 'electron';
-          return !(t === 'main/api' && imp.typeOnly);
-        })
-        .map((imp) => `${file} -> ${imp.spec}`),
-    );
-    expect(bad).toEqual([]);
-  });
-
-  it('only main/index.ts, main/ipc/electron.ts and main/platform/ import electron', () => {
-    const bad = sourceFiles('main')
-      .filter((f) => !ELECTRON_ALLOWED(f))
-      .filter((f) => importsOf(f).some((imp) => imp.spec === 'electron' && !imp.typeOnly));
-    expect(bad).toEqual([]);
-  });
-
-  it('providers, keys and export know nothing of the vault or the service layer', () => {
-    const bad: string[] = [];
-    for (const layer of ['main/providers', 'main/keys', 'main/export']) {
-      let files: string[] = [];
-      try {
-        files = sourceFiles(layer);
-      } catch {
-        continue; // the layer does not exist yet
-      }
-      for (const file of files) {
-        for (const imp of importsOf(file)) {
-          const t = target(file, imp.spec);
-          if (t && (t.startsWith('main/vault') || t.startsWith('main/service') || t.startsWith('main/cli'))) bad.push(`${file} -> ${imp.spec}`);
-        }
-      }
+  it('only the Electron glue imports electron, lower layers know nothing of the vault, service knows nothing of ipc', () => {
+    expect(layerOf('main/index.ts').runtimes).toContain('electron');
+    expect(layerOf('main/ipc/electron.ts').runtimes).toContain('electron');
+    expect(layerOf('main/platform/electron.ts').runtimes).toContain('electron');
+    expect(layerOf('main/ipc/router.ts').runtimes).not.toContain('electron');
+    expect(layerOf('main/service/keys.test.ts').runtimes).not.toContain('electron');
+    expect(layerOf('preload/index.ts').runtimes).toEqual(['electron']);
+    for (const lower of ['main/providers/x.ts', 'main/keys/x.ts', 'main/export/x.ts', 'main/migrate/x.ts', 'main/agent/x.ts']) {
+      expect(layerOf(lower).allowTarget('main/vault/session', true)).toBe(false);
+      expect(layerOf(lower).allowTarget('main/service/keys', false)).toBe(false);
     }
-    expect(bad).toEqual([]);
+    expect(layerOf('main/service/keys.ts').allowTarget('main/ipc/router', true)).toBe(false);
+    expect(layerOf('main/vault/session.ts').allowTarget('main/export/x.testkit', false)).toBe(false);
+    expect(layerOf('emulators/rancher.ts').allowTarget('main/providers/rancher', false)).toBe(false);
+    expect(layerOf('emulators/rancher.test.ts').allowTarget('main/providers/rancher', false)).toBe(false);
   });
 
-  it('emulators share no code with main/', () => {
-    let files: string[] = [];
-    try {
-      files = sourceFiles('emulators');
-    } catch {
-      files = [];
-    }
-    const bad = files.flatMap((file) =>
-      importsOf(file)
-        .filter((imp) => target(file, imp.spec)?.startsWith('main'))
-        .map((imp) => `${file} -> ${imp.spec}`),
-    );
-    expect(bad).toEqual([]);
+  it('an unknown package is refused until it is classified', () => {
+    expect(runtimeOf('left-pad')).toBeUndefined();
+    expect(violations(['main/import-directions.test.ts'])).toEqual([]);
+    expect(packageName('@tanstack/react-virtual/x')).toBe('@tanstack/react-virtual');
   });
 
   it('the checker sees imports at all (it would pass vacuously otherwise)', () => {
     expect(importsOf('main/index.ts').some((i) => i.spec === 'electron')).toBe(true);
     expect(importsOf('renderer/src/api.ts').some((i) => i.spec === '../../main/api' && i.typeOnly)).toBe(true);
+    expect(sourceFiles().length).toBeGreaterThan(100);
   });
 });

@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, net, protocol, session } from 'electron';
 import { createRouter } from './ipc/router';
 import { bindRouter, eventSender } from './ipc/electron';
-import { createHandlers } from './service/handlers';
-import { externalUrl } from './service/desktop-handlers';
+import { createHandlers } from './ipc/handlers';
+import { externalUrl } from './service/external-url';
 import { resolveVaultPath } from './service/paths';
 import { createElectronPlatform } from './platform/electron';
 import { configureSqliteBinding } from './vault/native-binding';
@@ -96,6 +96,10 @@ if (!app.requestSingleInstanceLock()) {
       return { action: 'deny' };
     });
     void win.loadURL(devServerUrl ?? 'app://keyhold/index.html');
+  }).catch((err: unknown) => {
+    // A failure while starting leaves no window: say why and quit rather than hang.
+    console.error('keyhold: could not start:', err instanceof Error ? err.message : String(err));
+    app.exit(1);
   });
 
   app.on('web-contents-created', (_e, contents) => {

@@ -1,5 +1,5 @@
 // The renderer's only door to main: window.keyhold with invoke() and onEvent(), nothing else
-// (no raw ipcRenderer). main validates every payload against main/api.ts.
+// (no raw ipcRenderer). main validates every payload against main/api/.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiResult, IpcEventChannel, IpcInvokeChannel, KeyholdBridge } from '../main/api';
 

@@ -8,27 +8,41 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+const { electronPackageDir, installedElectronBinary } = require('./electron-binary.cjs');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.electron-native');
 const target = join(outDir, 'better_sqlite3.node');
 const stampFile = join(outDir, 'stamp.json');
 
-let electronBinary;
-try {
-  electronBinary = require('electron'); // a path string under Node; throws when the binary is missing
-} catch {
-  electronBinary = undefined;
-}
-if (!electronBinary || !existsSync(electronBinary)) {
+/** Says what is missing and how to get it, then stops (no stack trace: this is not a bug). */
+function missingElectron(reason) {
   console.error(
-    'keyhold: no Electron binary is installed, so the desktop app cannot start here.\n' +
-      'It was probably skipped with ELECTRON_SKIP_BINARY_DOWNLOAD=1. Run `npm install` without it\n' +
-      '(or `node node_modules/electron/install.js`) on a machine with internet access.\n' +
-      'The CLI (`npx keyhold`) and `npm test` do not need Electron.',
+    `keyhold: ${reason}, so the desktop app cannot start here.\n` +
+      'Electron fetches its binary on first use, not during npm install. To get it:\n' +
+      "  - allow access to Electron's download host (github.com/electron/electron/releases) and run `npx install-electron`, or\n" +
+      '  - set ELECTRON_MIRROR to a mirror you can reach and run `npx install-electron`.\n' +
+      'The CLI (`npm run build`, then `npx keyhold`) and `npm test` do not need Electron.',
   );
   process.exit(1);
 }
 
+if (!electronPackageDir()) missingElectron('the electron package is not installed (run `npm install`)');
+if (!installedElectronBinary()) {
+  if (process.env.CI === 'true') missingElectron('no Electron binary is installed and nothing is downloaded under CI=true');
+  // Electron's own lazy downloader (`npx install-electron`), run directly so that npx resolves nothing.
+  console.log('keyhold: fetching the Electron binary (once)...');
+  const install = spawnSync(process.execPath, [join(electronPackageDir(), 'install.js')], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (install.status !== 0 || !installedElectronBinary()) {
+    // install.js prints a stack; its first line is the reason (host unreachable, checksum...).
+    const why = (install.stderr ?? '').split('\n').find((l) => l.trim()) ?? install.error?.message ?? 'unknown error';
+    missingElectron(`the Electron binary could not be downloaded (${why.trim()})`);
+  }
+}
+
+// The ABI to build for is the installed Electron's (45 today): read from its package.json.
 const electronVersion = require('electron/package.json').version;
 const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
 const sqliteVersion = JSON.parse(readFileSync(join(sqliteDir, 'package.json'), 'utf8')).version;
@@ -57,10 +71,17 @@ for (const k of Object.keys(env)) if (k.toLowerCase() === 'npm_config_nodedir') 
 // else node-gyp against Electron's headers.
 const moduleDir = join(work, 'node_modules', 'better-sqlite3');
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
-const run = (cmd, args) => spawnSync(cmd, args, { cwd: moduleDir, env, stdio: 'inherit', shell: process.platform === 'win32' }).status === 0;
+const run = (cmd, args) =>
+  spawnSync(cmd, args, { cwd: moduleDir, env, stdio: 'inherit', shell: process.platform === 'win32' }).status === 0;
 const built =
   run(bin('prebuild-install'), ['--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`, '--verbose']) ||
-  run(bin('node-gyp'), ['rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--dist-url=https://electronjs.org/headers']);
+  run(bin('node-gyp'), [
+    'rebuild',
+    '--release',
+    `--target=${electronVersion}`,
+    `--arch=${process.arch}`,
+    '--dist-url=https://electronjs.org/headers',
+  ]);
 if (!built) {
   console.error('keyhold: could not build better-sqlite3 for Electron (see the output above).');
   process.exit(1);

@@ -1,12 +1,12 @@
 // The bridge harness: Debian's Chromium loads the built renderer, and window.keyhold is bridged
 // to the real main-process router running in this (the test's) Node process. Payloads cross as
-// JSON values, as they do over Electron's structured clone for the shapes main/api.ts allows.
+// JSON values, as they do over Electron's structured clone for the shapes main/api/ allows.
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { EventName, EventPayload } from '../../main/api';
 import { createRouter } from '../../main/ipc/router';
 import { createMemoryPlatform } from '../../main/platform/memory';
-import { createHandlers } from '../../main/service/handlers';
+import { createHandlers } from '../../main/ipc/handlers';
 import { CHROMIUM, CHROMIUM_ARGS } from './detect';
 import { serveRenderer } from './static-server';
 

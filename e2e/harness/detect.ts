@@ -1,16 +1,10 @@
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { installedElectronBinary } from '../../scripts/electron-binary.cjs';
 
 export type HarnessName = 'electron' | 'bridge';
 
-/** The Electron binary when one is installed (require('electron') gives its path under Node). */
+/** The Electron binary when one is installed. Only looks: require('electron') would download it. */
 export function electronBinary(): string | undefined {
-  try {
-    const path: unknown = createRequire(__filename)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
+  return installedElectronBinary();
 }
 
 /** KEYHOLD_E2E_HARNESS forces one; else Electron where it is installed, else the bridge. */

@@ -33,9 +33,9 @@ let hostLine2: string;
 let hostLine: string;
 let env: NodeJS.ProcessEnv;
 
-function fromKeygen(name: string, type: string, bits?: number): SshPrivateKey {
+async function fromKeygen(name: string, type: string, bits?: number): Promise<SshPrivateKey> {
   const path = keygen(tmp.dir, `src-${name}`, type, { comment: name, ...(bits ? { bits } : {}) });
-  const parsed = parseKeyFile(readFileSync(path, 'utf8'));
+  const parsed = await parseKeyFile(readFileSync(path, 'utf8'));
   if (!parsed.privateKey) throw new Error('no private key');
   return parsed.privateKey;
 }
@@ -52,10 +52,10 @@ const login = (name: string, extra: { forwardAgent?: boolean; command?: string }
 
 beforeAll(async () => {
   addKey('ed', generateEd25519('ed@keyhold'));
-  addKey('rsa', fromKeygen('rsa', 'rsa', 2048));
-  addKey('p256', fromKeygen('p256', 'ecdsa', 256));
-  addKey('p384', fromKeygen('p384', 'ecdsa', 384));
-  addKey('p521', fromKeygen('p521', 'ecdsa', 521));
+  addKey('rsa', await fromKeygen('rsa', 'rsa', 2048));
+  addKey('p256', await fromKeygen('p256', 'ecdsa', 256));
+  addKey('p384', await fromKeygen('p384', 'ecdsa', 384));
+  addKey('p521', await fromKeygen('p521', 'ecdsa', 521));
   addKey('hidden', generateEd25519('hidden@keyhold'), 'off');
   addKey('bound', generateEd25519('bound@keyhold'));
   const authorized = Object.values(keys).map((k) => publicKeyLine(k.publicKey, k.comment)).join('\n');

@@ -69,7 +69,7 @@ async function stillServes(): Promise<void> {
 const sid = (n: number) => createHash('sha256').update(`session ${n}`).digest();
 
 beforeAll(async () => {
-  const parsed = parseKeyFile(readFileSync(keygen(tmp.dir, 'rsa', 'rsa', { bits: 2048 }), 'utf8'));
+  const parsed = await parseKeyFile(readFileSync(keygen(tmp.dir, 'rsa', 'rsa', { bits: 2048 }), 'utf8'));
   rsa = parsed.privateKey!;
   source.add('user', user);
   source.add('bound', bound, { agentHosts: ['host.example'] });

@@ -6,9 +6,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBasicAuthServer, type BasicAuthServer } from '../export/test-basic-auth-server';
+import { startBasicAuthServer, type BasicAuthServer } from '../export/basic-auth-server.testkit';
 import { createVault, openVault } from '../vault';
-import { runKeyhold } from './test-harness';
+import { PASSWORD_ENV_WARNING } from './export-commands';
+import { runKeyhold } from './harness.testkit';
 
 const run = promisify(execFile);
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
@@ -105,10 +106,18 @@ describe('keyhold netrc', () => {
 
 describe('keyhold dotenv', () => {
   it('prints .env lines to stdout by default, read back exactly by dotenv', async () => {
-    const r = await runKeyhold(['--vault', vaultPath, 'dotenv', pairId, apiId, '--prefix', 'X_'], { env: env() });
+    const r = await runKeyhold(['--vault', vaultPath, 'dotenv', apiId, '--prefix', 'X_'], { env: env() });
     expect(r.code).toBe(0);
-    expect(parse(r.stdout)).toEqual({ X_RANCHER_ADMIN_ACCESS_KEY: ACCESS, X_RANCHER_ADMIN_SECRET_KEY: SECRET, X_SYNCANO_CI: API_KEY });
+    expect(parse(r.stdout)).toEqual({ X_SYNCANO_CI: API_KEY });
     expect(await exportedDetails()).toContain('exported to stdout');
+  });
+
+  it("refuses a secret that a shell would read differently from dotenv (a ' with $ and \"): exit 7, naming the variable only", async () => {
+    const r = await runKeyhold(['--vault', vaultPath, 'dotenv', pairId, apiId, '--prefix', 'X_'], { env: env() });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('X_RANCHER_ADMIN_SECRET_KEY');
+    expect(r.stderr).not.toContain(SECRET);
   });
 
   it('writes --out FILE (0600), refuses to overwrite without --force (exit 6), --name sets a name', async () => {
@@ -148,7 +157,7 @@ describe('keyhold exec', () => {
       ['--vault', vaultPath, 'exec', '--key', `${pairId}=RANCHER_SECRET_KEY`, '--public', `${pairId}=RANCHER_ACCESS_KEY`, '--', 'sh', '-c', 'printf "%s|%s|%s" "$RANCHER_ACCESS_KEY" "$RANCHER_SECRET_KEY" "${KEYHOLD_PASSWORD-unset}"; exit 3'],
       { env: env() },
     );
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`${PASSWORD_ENV_WARNING}\n`);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe(`${ACCESS}|${SECRET}|unset`);
     expect(process.env.RANCHER_SECRET_KEY).toBeUndefined();
@@ -160,10 +169,11 @@ describe('keyhold exec', () => {
     expect(await exportedDetails()).toContain('exported to exec sh');
   });
 
-  it('passes stdin after --password-stdin on to the command', async () => {
+  it('passes stdin after --password-stdin on to the command, with no warning', async () => {
     const r = await runKeyhold(['--vault', vaultPath, '--password-stdin', 'exec', '--key', apiId, '--', 'sh', '-c', 'read l; printf "%s:%s" "$l" "$SYNCANO_CI"'], {
       stdin: `${PASSWORD}\nhello\n`,
     });
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`hello:${API_KEY}`);
   });
@@ -175,7 +185,9 @@ describe('keyhold exec', () => {
 
   it('as a real process: SIGTERM to keyhold reaches the command, and keyhold exits with its code', async () => {
     const cli = join(__dirname, '..', 'cli.ts');
-    const script = `trap 'kill $! 2>/dev/null; echo "term:$T"; exit 42' TERM; sleep 30 & echo ready; wait`;
+    // the child sees no KEYHOLD_PASSWORD of its own; our initial environment (its parent's) still
+    // holds it, which is what the warning is about
+    const script = `test -z "\${KEYHOLD_PASSWORD+set}" || exit 9; tr '\\0' '\\n' < /proc/$PPID/environ | grep -q '^KEYHOLD_PASSWORD=' && echo parent-has-it; trap 'kill $! 2>/dev/null; echo "term:$T"; exit 42' TERM; sleep 30 & echo ready; wait`;
     const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--vault', vaultPath, 'exec', '--key', `${apiId}=T`, '--', 'sh', '-c', script], {
       cwd: join(__dirname, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -191,8 +203,9 @@ describe('keyhold exec', () => {
     const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     const [code] = (await exited) as [number | null];
     clearTimeout(timer);
-    expect(stderr).toBe('');
+    expect(stderr).toBe(`${PASSWORD_ENV_WARNING}\n`);
+    expect(stderr).not.toContain(PASSWORD);
     expect(code).toBe(42);
-    expect(stdout).toBe(`ready\nterm:${API_KEY}\n`);
+    expect(stdout).toBe(`parent-has-it\nready\nterm:${API_KEY}\n`);
   }, 20_000);
 });

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { KeyholdError } from '../errors';
-import { runExec, type ExecStreams } from '../export/exec';
+import { MASTER_PASSWORD_ENV, runExec, type ExecStreams } from '../export/exec';
 import { defaultNetrcPath } from '../export/netrc';
 import {
   execEnv,
@@ -17,6 +17,10 @@ import {
 import type { Cli } from './io';
 import type { CommandModule } from './program';
 import { withVault } from './with-vault';
+
+/** Said once before the command runs: the command can read its parent's initial environment. */
+export const PASSWORD_ENV_WARNING =
+  'keyhold: warning: the master password came from $KEYHOLD_PASSWORD, which stays readable to the command in our environment (/proc/PPID/environ); prefer --password-stdin or the prompt.';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -154,9 +158,10 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
       if (opts.key.length === 0) throw new KeyholdError('USAGE', 'exec needs at least one --key ID=VAR.');
       // the vault is locked again before the command starts: it may run for hours
       const vars = await withVault(cli, (s) => execEnv(s, requests, command));
-      // the command gets our environment less the master password, plus the chosen secrets
+      // the command gets our environment less the master password (runExec drops it), plus the
+      // chosen secrets; but our own initial environment stays readable to it (/proc/PPID/environ)
       const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...cli.streams.env };
-      delete baseEnv.KEYHOLD_PASSWORD;
+      if (!cli.globals().passwordStdin && cli.streams.env[MASTER_PASSWORD_ENV] !== undefined) cli.streams.stderr.write(`${PASSWORD_ENV_WARNING}\n`);
       const result = await runExec({ command, args, vars, baseEnv, stdio: await execStdio(cli) });
       cli.exitCode = result.exitCode;
     });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keygen, makeTempDir, sshKeygen } from '../keys/openssh-tools.testkit';
 import { createVault } from '../vault';
-import { runKeyhold } from './test-harness';
+import { runKeyhold } from './harness.testkit';
 
 const tmp = makeTempDir('keyhold-keypair-cli-');
 const vaultPath = join(tmp.dir, 'vault.keyhold');

@@ -58,13 +58,13 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (file: string, o: ScopeOptions & { name: string; description?: string; passphraseStdin?: boolean }) => {
       // a file that is no key is reported before the master password is asked for
       const fromFile = file === '-' ? undefined : readKeyFile(file);
-      if (fromFile && !keyFileNeedsPassphrase(fromFile)) parseKeyFile(fromFile);
+      if (fromFile && !keyFileNeedsPassphrase(fromFile)) await parseKeyFile(fromFile);
       const view = await withVault(cli, async (s) => {
         let passphrase: string | undefined;
         if (o.passphraseStdin) passphrase = await cli.secret(true, 'the passphrase of the key file');
         const content = fromFile ?? Buffer.from(await cli.stdinLines.rest(), 'utf8');
         if (passphrase === undefined && keyFileNeedsPassphrase(content)) passphrase = await cli.secret(false, 'passphrase of the key file');
-        const rec = importKeyPair(s, {
+        const rec = await importKeyPair(s, {
           name: o.name,
           content,
           ...(passphrase ? { passphrase } : {}),

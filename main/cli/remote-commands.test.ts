@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRancher, type RancherEmulator } from '../../emulators/rancher';
 import { startSyncano, type SyncanoEmulator } from '../../emulators/syncano';
-import { runKeyhold } from './test-harness';
+import { runKeyhold } from './harness.testkit';
 
 const PW = 'pw-remote-cli';
 const FLOOR = ['--kdf-memory', '64', '--kdf-iterations', '3', '--kdf-parallelism', '1'];

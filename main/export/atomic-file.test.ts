@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readExisting, writeFileAtomic, type AtomicFs } from './atomic-file';
-import { canMountTmpfs, mountTmpfs } from './test-mounts';
+import { canMountTmpfs, mountTmpfs } from './mounts.testkit';
 import { failure } from '../errors.testkit';
 
 let dir: string;

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from './atomic-file';
 import { curlConfig } from './curl-config';
-import { startBasicAuthServer } from './test-basic-auth-server';
+import { startBasicAuthServer } from './basic-auth-server.testkit';
 
 const run = promisify(execFile);
 

@@ -1,13 +1,12 @@
-// `.env` text that the dotenv package (and shells, docker compose) read back to exactly the value.
-// dotenv's rules: '...' and `...` are literal (may span lines); "..." turns \n and \r into a line
-// break and a carriage return and keeps every other backslash; no quote style has an escape for
-// its own quote; a closing quote preceded by a backslash is not taken as closing by its line
-// parser; CR LF is read as LF. So each value gets the first style that holds it exactly:
-//   'single'  (no ', does not end with \, no CR)   also keeps $ away from shell/compose expansion
-//   "double"  (no ", does not end with \, no literal \n or \r pair); line breaks written as \n
-//   `back`    (no `, does not end with \, no CR)
-//   bare      (one line, no #, no surrounding blanks, does not start with a quote)
-// and a value none of them can hold is refused rather than written wrong.
+// `.env` text that both the dotenv package and a POSIX shell (`set -a; . file`, dash and bash)
+// read back to exactly the value, so sourcing the file never runs anything in it.
+// dotenv: '...' is literal (may span lines) but a closing quote after a backslash does not close,
+// and CR LF is read as LF; "..." turns \n and \r into line breaks; no style escapes its own quote.
+// sh: '...' is literal with no escape at all; in "..." $ ` \ and " are special.
+// So a value is written
+//   'single'  when it has no ', no CR and does not end with a backslash (everything else literal)
+//   "double"  when it has a ' but none of $ ` " \ and no CR (literal to both there)
+// and refused otherwise, naming the variable and the reason (never the value).
 import { KeyholdError } from '../errors';
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -38,17 +37,22 @@ export function checkEnvPrefix(prefix: string): string {
   return prefix;
 }
 
-/** One value in the first dotenv quoting style that reads back exactly. */
-export function dotenvValue(value: string): string {
-  const endsInBackslash = value.endsWith('\\');
-  if (!endsInBackslash && !value.includes("'") && !value.includes('\r') && !value.includes('\n')) return `'${value}'`;
-  if (!endsInBackslash && !value.includes('"') && !/\\[nr]/.test(value)) {
-    return `"${value.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}"`;
+/** Why a value has no spelling both readers take literally, or undefined when it has one. */
+function unwritable(value: string): string | undefined {
+  if (value.includes('\0')) return 'it holds a NUL character, which no shell variable can';
+  if (value.includes('\r')) return 'it holds a carriage return, which dotenv reads as a line break and a shell keeps';
+  if (value.includes("'") && /[$`"\\]/.test(value)) {
+    return 'it holds a single quote together with $, `, " or \\, which cannot be quoted the same way for dotenv and a shell';
   }
-  if (!endsInBackslash && !value.includes("'") && !value.includes('\r')) return `'${value}'`;
-  if (!endsInBackslash && !value.includes('`') && !value.includes('\r')) return `\`${value}\``;
-  if (value !== '' && !/[#\r\n]/.test(value) && value === value.trim() && !/^['"`]/.test(value)) return value;
-  throw new KeyholdError('INVALID_INPUT', 'A value holds a mix of quotes, backslashes and line breaks that a .env file cannot hold exactly; use exec instead.');
+  if (!value.includes("'") && value.endsWith('\\')) return 'it ends with a backslash, which dotenv reads as escaping the closing quote';
+  return undefined;
+}
+
+/** One value in the quoting style that dotenv and a shell both read back exactly. */
+export function dotenvValue(value: string, name = 'A value'): string {
+  const why = unwritable(value);
+  if (why) throw new KeyholdError('INVALID_INPUT', `${name} cannot be written to a .env file that both dotenv and a shell read literally: ${why}. Use exec instead.`);
+  return value.includes("'") ? `"${value}"` : `'${value}'`;
 }
 
 export interface DotenvVar {
@@ -67,7 +71,7 @@ export function renderDotenv(vars: readonly DotenvVar[]): string {
     if (seen.has(v.name)) throw new KeyholdError('INVALID_INPUT', `Two values would both be named ${v.name}; give names explicitly.`);
     seen.add(v.name);
     if (v.comment) lines.push(`# ${v.comment.replace(/[\r\n]+/g, ' ')}`);
-    lines.push(`${v.name}=${dotenvValue(v.value)}`);
+    lines.push(`${v.name}=${dotenvValue(v.value, v.name)}`);
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

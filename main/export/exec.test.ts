@@ -60,6 +60,31 @@ describe('runExec', () => {
     expect(filesContaining(dir, SECRET)).toEqual([]);
   });
 
+  it('never passes KEYHOLD_PASSWORD on to the child, from the given or our own environment', async () => {
+    for (const baseEnv of [{ PATH: process.env.PATH, KEYHOLD_PASSWORD: SECRET }, undefined]) {
+      const { io, out } = streams();
+      const saved = process.env.KEYHOLD_PASSWORD;
+      process.env.KEYHOLD_PASSWORD = SECRET;
+      try {
+        // the child reads its whole environment as the kernel gave it
+        const r = await runExec({ command: 'sh', args: ['-c', 'cat /proc/$$/environ'], vars: { KH_TOKEN: 'x' }, stdio: io, ...(baseEnv ? { baseEnv } : {}) });
+        expect(r.exitCode).toBe(0);
+      } finally {
+        if (saved === undefined) delete process.env.KEYHOLD_PASSWORD;
+        else process.env.KEYHOLD_PASSWORD = saved;
+      }
+      const names = out.stdout.split('\0').map((e) => e.slice(0, e.indexOf('=')));
+      expect(names).toContain('KH_TOKEN');
+      expect(names).not.toContain('KEYHOLD_PASSWORD');
+      expect(out.stdout).not.toContain(SECRET);
+    }
+  });
+
+  it('refuses to set KEYHOLD_PASSWORD for the child on request', async () => {
+    const { io } = streams();
+    await expect(runExec({ command: 'true', args: [], vars: { KEYHOLD_PASSWORD: 'x' }, stdio: io })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('replaces a variable of the same name only in the child', async () => {
     const { io, out } = streams();
     await runExec({ command: 'sh', args: ['-c', 'printf %s "$HOME"'], vars: { HOME: '/nowhere' }, stdio: io });
@@ -94,7 +119,7 @@ describe('runExec', () => {
   });
 
   it('in a real process: a SIGTERM sent to us reaches the child, and our exit code is its', async () => {
-    const fixture = join(__dirname, 'test-exec-fixture.ts');
+    const fixture = join(__dirname, 'exec-fixture.testkit.ts');
     const script = `trap 'kill $! 2>/dev/null; echo "term:$KH_TOKEN"; exit 42' TERM; sleep 30 & echo ready; wait`;
     const proc = spawn(process.execPath, ['--import', 'tsx', fixture, `KH_TOKEN=${SECRET}`, 'sh', '-c', script], {
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -41,8 +41,18 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return n !== undefined ? 128 + n : 1;
 }
 
-export function runExec(options: ExecOptions): Promise<ExecResult> {
-  const env: NodeJS.ProcessEnv = { ...(options.baseEnv ?? process.env), ...options.vars };
+/** The CLI's master password variable: never handed on to a command, whatever its base env. */
+export const MASTER_PASSWORD_ENV = 'KEYHOLD_PASSWORD';
+
+export async function runExec(options: ExecOptions): Promise<ExecResult> {
+  if (Object.prototype.hasOwnProperty.call(options.vars, MASTER_PASSWORD_ENV)) {
+    throw new KeyholdError('INVALID_INPUT', `${MASTER_PASSWORD_ENV} is never passed to a command: choose another variable name.`);
+  }
+  const { [MASTER_PASSWORD_ENV]: _masterPassword, ...base } = options.baseEnv ?? process.env;
+  return spawnWithEnv(options, { ...base, ...options.vars });
+}
+
+function spawnWithEnv(options: ExecOptions, env: NodeJS.ProcessEnv): Promise<ExecResult> {
   const piped = options.stdio !== undefined && options.stdio !== 'inherit' ? options.stdio : null;
   const stdio: StdioOptions = piped ? ['pipe', 'pipe', 'pipe'] : 'inherit';
   const signals = options.signals ?? process;

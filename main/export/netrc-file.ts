@@ -12,8 +12,15 @@ export interface NetrcPlan extends NetrcMerge {
   preview: string;
 }
 
+/** A netrc holds a few credentials; a file far larger is not one, and parsing and diffing it
+ * would only cost time. */
+export const MAX_NETRC_BYTES = 1024 * 1024;
+
 export async function planNetrcMerge(path: string, credentials: readonly NetrcCredential[], fs?: AtomicFs): Promise<NetrcPlan> {
   const original = await readExisting(path, fs);
+  if (original && original.length > MAX_NETRC_BYTES) {
+    throw new KeyholdError('INVALID_INPUT', `${path} is too large for a netrc file (over ${MAX_NETRC_BYTES / 1024 / 1024} MiB); it was left untouched.`);
+  }
   let merge: NetrcMerge;
   try {
     merge = mergeNetrc(original ? decodeNetrc(original) : '', credentials);

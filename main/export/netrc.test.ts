@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultNetrcPath, maskNetrc, mergeNetrc, netrcToken, parseNetrc } from './netrc';
-import { applyNetrcPlan, planNetrcMerge } from './netrc-file';
-import { startBasicAuthServer } from './test-basic-auth-server';
+import { applyNetrcPlan, MAX_NETRC_BYTES, planNetrcMerge } from './netrc-file';
+import { startBasicAuthServer } from './basic-auth-server.testkit';
 
 const run = promisify(execFile);
 
@@ -200,6 +200,29 @@ describe('previewNetrcMerge / maskNetrc', () => {
     expect(maskNetrc('machine a login b account ACC password P\n')).toBe('machine a login b account ******** password ********\n');
   });
 
+  it('masks comments and macro bodies too (they can hold a password), keeping every line and the rest', async () => {
+    const text = [
+      '# old password: COMMENTSECRET',
+      'machine a login b password P1 # was TRAILSECRET',
+      'macdef init extra MACROLINESECRET',
+      'echo MACROSECRET',
+      '\tcd /x',
+      '',
+      'machine c login d',
+      '',
+    ].join('\n');
+    expect(maskNetrc(text)).toBe(
+      ['# ********', 'machine a login b password ******** # ********', 'macdef init ********', '********', '********', '', 'machine c login d', ''].join('\n'),
+    );
+    const path = join(dir, '.netrc');
+    writeFileSync(path, text);
+    const plan = await planNetrcMerge(path, [{ machine: 'c', login: 'd', password: 'NEWSECRET' }]);
+    expect(plan.preview).toContain('+machine c login d password ********');
+    expect(plan.preview).not.toMatch(/SECRET|P1/);
+    // a macro left open at the end of the file is masked to the end
+    expect(maskNetrc('macdef m\nOPENSECRET\n')).toBe('macdef m\n********\n');
+  });
+
   it('is empty when nothing would change', async () => {
     const path = join(dir, '.netrc');
     writeFileSync(path, 'machine a login b password c\n');
@@ -269,6 +292,17 @@ describe('netrc files on disk, read by the real readers', () => {
     expect(readFileSync(path, 'utf8')).toBe(broken);
     expect(statSync(path).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['.netrc']);
+  });
+
+  it('a netrc over the size cap is refused unparsed and left untouched', async () => {
+    const path = join(dir, '.netrc');
+    const big = `${'machine a login b password c\n'.repeat(Math.ceil(MAX_NETRC_BYTES / 29) + 1)}`;
+    writeFileSync(path, big);
+    await expect(planNetrcMerge(path, [{ machine: 'x', login: 'y', password: 'z' }])).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/too large/),
+    });
+    expect(readFileSync(path, 'utf8')).toBe(big);
   });
 
   it('a netrc that is not UTF-8 text is left untouched', async () => {

@@ -42,7 +42,10 @@ export interface NetrcEntry {
 export interface ParsedNetrc {
   text: string;
   entries: NetrcEntry[];
-  macros: { name: string; start: number; end: number }[];
+  /** `start` at the macdef keyword, `nameEnd` just after its name, `end` after its body */
+  macros: { name: string; start: number; nameEnd: number; end: number }[];
+  /** each comment from its '#' to the end of its line (without the line break) */
+  comments: { start: number; end: number }[];
   /** a macdef runs to the end of the file without its terminating empty line */
   openMacdef: boolean;
 }
@@ -61,6 +64,8 @@ const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r'
 class Scanner {
   pos = 0;
   line = 1;
+  /** comment start -> end (a map: peek() scans the same comment twice) */
+  readonly comments = new Map<number, number>();
   constructor(readonly text: string) {}
 
   private advance(): string {
@@ -76,7 +81,9 @@ class Scanner {
       while (this.pos < t.length && isSpace(t[this.pos])) this.advance();
       if (this.pos >= t.length) return null;
       if (t[this.pos] !== '#') break;
+      const start = this.pos;
       while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
+      this.comments.set(start, t[this.pos - 1] === '\r' ? this.pos - 1 : this.pos);
     }
     const start = this.pos;
     const line = this.line;
@@ -139,7 +146,7 @@ export function parseNetrc(text: string): ParsedNetrc {
       const name = s.next();
       if (!name || name.line !== tok.line) throw new NetrcSyntaxError(tok.line, 'macdef without a name');
       const body = s.skipMacroBody();
-      macros.push({ name: name.value, start: tok.start, end: body.end });
+      macros.push({ name: name.value, start: tok.start, nameEnd: name.end, end: body.end });
       openMacdef = !body.closed;
       continue;
     }
@@ -160,7 +167,8 @@ export function parseNetrc(text: string): ParsedNetrc {
     }
     entries.push(entry);
   }
-  return { text, entries, macros, openMacdef };
+  const comments = [...s.comments].map(([start, end]) => ({ start, end }));
+  return { text, entries, macros, comments, openMacdef };
 }
 
 function valueOf(entry: NetrcEntry, keyword: 'login' | 'password'): string | undefined {
@@ -290,16 +298,33 @@ function insertion(parsed: ParsedNetrc, added: NetrcCredential[], warnings: stri
   return { start: src.length, end: src.length, text: sep + text };
 }
 
-/** The text with every password and account value replaced by a mask, for showing the file. */
+/** A macro's text after its name, each line replaced by a mask and empty lines kept (curl runs
+ * macro bodies as commands, so they may hold a password in clear). */
+function maskMacro(rest: string): string {
+  return rest
+    .split('\n')
+    .map((line, i) => {
+      const cr = line.endsWith('\r') ? '\r' : '';
+      if (line.trim() === '') return line;
+      return `${i === 0 ? ' ' : ''}********${cr}`;
+    })
+    .join('\n');
+}
+
+/** The text with every password and account value, comment and macro replaced by a mask, for
+ * showing the file; it keeps the line count, as the preview diff needs. */
 export function maskNetrc(text: string): string {
   const parsed = parseNetrc(text);
-  const spans = parsed.entries
-    .flatMap((e) => e.pairs)
-    .filter((p) => p.keyword.value === 'password' || p.keyword.value === 'account')
-    .map((p) => p.value)
-    .sort((a, b) => b.start - a.start);
+  const spans: { start: number; end: number; shown: string }[] = [
+    ...parsed.entries
+      .flatMap((e) => e.pairs)
+      .filter((p) => p.keyword.value === 'password' || p.keyword.value === 'account')
+      .map((p) => ({ start: p.value.start, end: p.value.end, shown: '********' })),
+    ...parsed.comments.map((c) => ({ ...c, shown: '# ********' })),
+    ...parsed.macros.map((m) => ({ start: m.nameEnd, end: m.end, shown: maskMacro(text.slice(m.nameEnd, m.end)) })),
+  ].sort((a, b) => b.start - a.start);
   let out = text;
-  for (const v of spans) out = out.slice(0, v.start) + '********' + out.slice(v.end);
+  for (const v of spans) out = out.slice(0, v.start) + v.shown + out.slice(v.end);
   return out;
 }
 

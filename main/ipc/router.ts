@@ -1,15 +1,18 @@
 // Transport-agnostic dispatch: validate input, call the handler, validate output, and map every
 // failure to {code, message}. Electron's ipcMain, the e2e bridge and tests all call invoke().
 import { z } from 'zod';
-import { channels, type ApiResult, type Channel, type ChannelInput, type ChannelOutput } from '../api';
-import { KeyholdError, isKeyholdError } from '../errors';
+import { channels, type ApiResult, type Channel, type ChannelInput, type ChannelOf, type ChannelOutput, type Namespace } from '../api';
+import { KeyholdError, errorInfo, isKeyholdError, type ErrorCode } from '../errors';
 
 type HandlerInput<C extends Channel> = z.output<(typeof channels)[C]['input']>;
 type HandlerOutput<C extends Channel> = z.input<(typeof channels)[C]['output']>;
 
-export type Handlers = {
-  [C in Channel]: (input: HandlerInput<C>) => Promise<HandlerOutput<C>> | HandlerOutput<C>;
-};
+export type Handler<C extends Channel> = (input: HandlerInput<C>) => Promise<HandlerOutput<C>> | HandlerOutput<C>;
+
+export type Handlers = { [C in Channel]: Handler<C> };
+
+/** The handlers of one namespace, e.g. HandlersFor<'keys'>: every `keys.*` channel, nothing else. */
+export type HandlersFor<N extends Namespace> = { [C in ChannelOf<N>]: Handler<C> };
 
 export interface Router {
   invoke(channel: string, input: unknown): Promise<ApiResult<unknown>>;
@@ -30,6 +33,13 @@ function isChannel(name: string): name is Channel {
 export interface RouterOptions {
   /** Told of unexpected failures: the channel and the error's class name, never its message. */
   onInternalError?: (channel: string, error: unknown) => void;
+  /** Told when a handler raises a code its channel does not list in main/api (tests fail on it). */
+  onUndeclaredError?: (channel: Channel, code: ErrorCode) => void;
+}
+
+function declares(channel: Channel, code: ErrorCode): boolean {
+  const listed: readonly ErrorCode[] = channels[channel].errors;
+  return listed.includes(code);
 }
 
 export function createRouter(handlers: Handlers, options: RouterOptions = {}): Router {
@@ -40,7 +50,13 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
       throw new KeyholdError('INVALID_INPUT', `Invalid payload for ${channel}: ${describeIssues(parsed.error)}`);
     }
     const handler = handlers[channel] as (input: unknown) => Promise<unknown> | unknown;
-    const result = await handler(parsed.data);
+    let result: unknown;
+    try {
+      result = await handler(parsed.data);
+    } catch (e) {
+      if (isKeyholdError(e) && !declares(channel, e.code)) options.onUndeclaredError?.(channel, e.code);
+      throw e;
+    }
     const checked = spec.output.safeParse(result);
     if (!checked.success) {
       throw new Error(`handler for ${channel} broke its output contract: ${describeIssues(checked.error)}`);
@@ -56,7 +72,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
       try {
         return { ok: true, value: await dispatch(channel, input as ChannelInput<typeof channel>) };
       } catch (e) {
-        if (isKeyholdError(e)) return { ok: false, error: { code: e.code, message: e.message } };
+        if (isKeyholdError(e)) return { ok: false, error: errorInfo(e, '') };
         options.onInternalError?.(channel, e);
         return { ok: false, error: { code: 'INTERNAL', message: `Keyhold hit an internal error in ${channel}.` } };
       }

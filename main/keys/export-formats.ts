@@ -1,14 +1,15 @@
 // What `export` writes, by format: the OpenSSH private key file (optionally passphrase-protected),
 // PKCS#8 PEM, the public key line, and Encord's download form (a .txt holding the unprotected
 // OpenSSH private key: Encord's SDK loads only unencrypted ed25519 OpenSSH keys).
+import type { KEY_EXPORT_FORMATS } from '../api/constants';
 import { KeyholdError } from '../errors';
-import { encodeOpenSshPrivateKey } from './openssh-private';
+import { encodeOpenSshPrivateKeyAsync } from './openssh-private';
 import { encodePkcs8 } from './pem';
 import type { SshPrivateKey } from './private-key';
 import { publicKeyLine, type SshPublicKey } from './public-key';
 
-export const EXPORT_FORMATS = ['openssh', 'pkcs8', 'pub', 'txt'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { KEY_EXPORT_FORMATS as EXPORT_FORMATS } from '../api/constants';
+export type ExportFormat = (typeof KEY_EXPORT_FORMATS)[number];
 
 export const ENCORD_NO_PASSPHRASE_NOTE =
   'Exported without a passphrase: Encord cannot use passphrase-protected keys (its SDK loads only unprotected ed25519 private keys).';
@@ -34,7 +35,8 @@ export interface RenderOptions {
   forEncord?: boolean;
 }
 
-export function renderExport(key: ExportableKey, format: ExportFormat, options: RenderOptions = {}): RenderedExport {
+/** Async: a passphrase-protected OpenSSH key's KDF runs on a worker thread. */
+export async function renderExport(key: ExportableKey, format: ExportFormat, options: RenderOptions = {}): Promise<RenderedExport> {
   if (format === 'pub') return { text: `${publicKeyLine(key.publicKey, key.comment)}\n`, isPrivate: false, passphraseProtected: false };
   const priv = key.privateKey;
   if (!priv) throw new KeyholdError('INVALID_INPUT', `This key has no private key stored, so it cannot be exported as ${format}; export it as pub.`);
@@ -45,6 +47,6 @@ export function renderExport(key: ExportableKey, format: ExportFormat, options: 
   const dropPassphrase = format === 'txt' || Boolean(options.forEncord);
   const passphrase = dropPassphrase ? undefined : options.passphrase || undefined;
   const note = dropPassphrase ? ENCORD_NO_PASSPHRASE_NOTE : undefined;
-  const text = format === 'pkcs8' ? encodePkcs8(priv, passphrase) : encodeOpenSshPrivateKey(priv, passphrase ? { passphrase } : {});
+  const text = format === 'pkcs8' ? encodePkcs8(priv, passphrase) : await encodeOpenSshPrivateKeyAsync(priv, passphrase ? { passphrase } : {});
   return { text, isPrivate: true, passphraseProtected: Boolean(passphrase), ...(note ? { note } : {}) };
 }

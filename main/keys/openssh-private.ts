@@ -5,8 +5,8 @@
 // (about 400 keys/s end to end, against thousands needed), defaults to aes128-ctr, and reports a
 // wrong passphrase only through its message text.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { pbkdf } from 'bcrypt-pbkdf';
 import { KeyholdError } from '../errors';
+import { bcryptPbkdfOffThread } from './bcrypt-pbkdf-thread';
 import { readPrivateBody, type SshPrivateKey } from './private-key';
 import { parsePublicBlob, type SshPublicKey } from './public-key';
 import { SshReader, SshWriter } from './ssh-wire';
@@ -48,14 +48,15 @@ export interface OpenSshEncodeOptions {
   salt?: Buffer;
 }
 
-function deriveKeyIv(passphrase: string, salt: Buffer, rounds: number, cipher: CipherInfo): { key: Buffer; iv: Buffer } {
-  const pass = Buffer.from(passphrase, 'utf8');
-  const out = new Uint8Array(cipher.keyLen + cipher.ivLen);
-  if (pbkdf(pass, pass.length, salt, salt.length, out, out.length, rounds) !== 0) {
-    throw new KeyholdError('INVALID_INPUT', 'Malformed OpenSSH private key: bad KDF parameters.');
+/** bcrypt_pbkdf on a worker thread: up to 1,024 rounds take seconds. */
+async function deriveKeyIv(passphrase: string, salt: Buffer, rounds: number, cipher: CipherInfo): Promise<{ key: Buffer; iv: Buffer }> {
+  const pass = new Uint8Array(Buffer.from(passphrase, 'utf8'));
+  try {
+    const buf = await bcryptPbkdfOffThread({ pass, salt: new Uint8Array(salt), keyLen: cipher.keyLen + cipher.ivLen, rounds });
+    return { key: buf.subarray(0, cipher.keyLen), iv: buf.subarray(cipher.keyLen) };
+  } finally {
+    pass.fill(0);
   }
-  const buf = Buffer.from(out);
-  return { key: buf.subarray(0, cipher.keyLen), iv: buf.subarray(cipher.keyLen) };
 }
 
 function armor(data: Buffer): string {
@@ -65,9 +66,22 @@ function armor(data: Buffer): string {
   return `${BEGIN}\n${lines.join('\n')}\n${END}\n`;
 }
 
-/** The private key file text, as ssh-keygen writes it. */
-export function encodeOpenSshPrivateKey(key: SshPrivateKey, options: OpenSshEncodeOptions = {}): string {
-  const encrypt = Boolean(options.passphrase);
+/** The unprotected private key file text (cipher none), as `ssh-keygen -N ''` writes it. */
+export function encodeOpenSshPrivateKey(key: SshPrivateKey, options: Pick<OpenSshEncodeOptions, 'checkint'> = {}): string {
+  return encodeContainer(key, options, null);
+}
+
+/** The private key file text, as ssh-keygen writes it; with a passphrase, the KDF runs on a worker. */
+export async function encodeOpenSshPrivateKeyAsync(key: SshPrivateKey, options: OpenSshEncodeOptions = {}): Promise<string> {
+  if (!options.passphrase) return encodeContainer(key, options, null);
+  const rounds = options.rounds ?? DEFAULT_KDF_ROUNDS;
+  const salt = options.salt ?? randomBytes(SALT_LEN);
+  const derived = await deriveKeyIv(options.passphrase, salt, rounds, CIPHERS[WRITE_CIPHER]!);
+  return encodeContainer(key, options, { salt, rounds, ...derived });
+}
+
+function encodeContainer(key: SshPrivateKey, options: Pick<OpenSshEncodeOptions, 'checkint'>, kdf: { salt: Buffer; rounds: number; key: Buffer; iv: Buffer } | null): string {
+  const encrypt = kdf !== null;
   const cipher = encrypt ? CIPHERS[WRITE_CIPHER]! : undefined;
   const blockSize = cipher ? cipher.blockSize : 8;
   const checkint = options.checkint ?? randomBytes(4).readUInt32BE(0);
@@ -77,12 +91,9 @@ export function encodeOpenSshPrivateKey(key: SshPrivateKey, options: OpenSshEnco
   let priv = section.toBuffer();
 
   const kdfOptions = new SshWriter();
-  if (cipher && options.passphrase) {
-    const rounds = options.rounds ?? DEFAULT_KDF_ROUNDS;
-    const salt = options.salt ?? randomBytes(SALT_LEN);
-    kdfOptions.string(salt).uint32(rounds);
-    const { key: k, iv } = deriveKeyIv(options.passphrase, salt, rounds, cipher);
-    const c = createCipheriv(cipher.openssl, k, iv);
+  if (cipher && kdf) {
+    kdfOptions.string(kdf.salt).uint32(kdf.rounds);
+    const c = createCipheriv(cipher.openssl, kdf.key, kdf.iv);
     c.setAutoPadding(false);
     priv = Buffer.concat([c.update(priv), c.final()]);
   }
@@ -123,9 +134,35 @@ function unarmor(text: string): Buffer {
   return decodeStrictBase64(body, 'OpenSSH private key');
 }
 
-/** Reads the container; decrypts when a passphrase is given (or none is needed). */
-export function decodeOpenSshPrivateKey(text: string, passphrase?: string): DecodedOpenSshKey {
-  const what = 'OpenSSH private key';
+const what = 'OpenSSH private key';
+
+/** Reads the container, and the private key when it is not encrypted (no KDF, so synchronous);
+ * for an encrypted file, only the public part. */
+export function decodeOpenSshPrivateKey(text: string): DecodedOpenSshKey {
+  const c = readContainer(text);
+  return c.cipher ? c.decoded : openSection(c.decoded, c.section, 8);
+}
+
+/** Reads the container and decrypts the private key when a passphrase is given (the KDF on a
+ * worker thread) or none is needed. */
+export async function decodeOpenSshPrivateKeyAsync(text: string, passphrase?: string): Promise<DecodedOpenSshKey> {
+  const c = readContainer(text);
+  if (!c.cipher) return openSection(c.decoded, c.section, 8);
+  if (passphrase === undefined || passphrase === '') return c.decoded; // the caller asks for the passphrase if it needs more
+  const { key, iv } = await deriveKeyIv(passphrase, c.decoded.salt!, c.decoded.rounds!, c.cipher);
+  const d = createDecipheriv(c.cipher.openssl, key, iv);
+  d.setAutoPadding(false);
+  return openSection(c.decoded, Buffer.concat([d.update(c.section), d.final()]), c.cipher.blockSize);
+}
+
+interface Container {
+  decoded: DecodedOpenSshKey;
+  /** the private section, still encrypted when `cipher` is set */
+  section: Buffer;
+  cipher: CipherInfo | null;
+}
+
+function readContainer(text: string): Container {
   const r = new SshReader(unarmor(text), what);
   if (r.cstring() !== MAGIC) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: not an openssh-key-v1 file.`);
   const cipherName = r.string().toString('latin1');
@@ -142,11 +179,11 @@ export function decodeOpenSshPrivateKey(text: string, passphrase?: string): Deco
   r.expectEnd();
 
   const decoded: DecodedOpenSshKey = { publicKey, encrypted: cipherName !== 'none', cipher: cipherName };
-  let section = encryptedSection;
-  let blockSize = 8;
   if (cipherName === 'none') {
     if (kdfName !== 'none' || kdfOptions.length !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: a KDF without a cipher.`);
-  } else {
+    return { decoded, section: encryptedSection, cipher: null };
+  }
+  {
     const cipher = CIPHERS[cipherName]!;
     if (kdfName !== 'bcrypt') throw new KeyholdError('INVALID_INPUT', `Unsupported ${what}: only the bcrypt KDF is known.`);
     const k = new SshReader(kdfOptions, `${what} (KDF options)`);
@@ -158,17 +195,14 @@ export function decodeOpenSshPrivateKey(text: string, passphrase?: string): Deco
     }
     decoded.salt = Buffer.from(salt);
     decoded.rounds = rounds;
-    blockSize = cipher.blockSize;
-    if (encryptedSection.length % blockSize !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the encrypted part is truncated.`);
-    if (passphrase === undefined || passphrase === '') {
-      return decoded; // public part only: the caller asks for the passphrase if it needs more
-    }
-    const { key, iv } = deriveKeyIv(passphrase, salt, rounds, cipher);
-    const d = createDecipheriv(cipher.openssl, key, iv);
-    d.setAutoPadding(false);
-    section = Buffer.concat([d.update(encryptedSection), d.final()]);
+    if (encryptedSection.length % cipher.blockSize !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the encrypted part is truncated.`);
+    return { decoded, section: encryptedSection, cipher };
   }
+}
 
+/** The decrypted private section: check numbers, key, comment, padding. */
+function openSection(decoded: DecodedOpenSshKey, section: Buffer, blockSize: number): DecodedOpenSshKey {
+  const { publicKey } = decoded;
   const s = new SshReader(section, `${what} (private part)`);
   const check1 = s.uint32();
   const check2 = s.uint32();
@@ -182,7 +216,5 @@ export function decodeOpenSshPrivateKey(text: string, passphrase?: string): Deco
   if (padding.length >= blockSize || padding.some((b, i) => b !== i + 1)) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: bad padding.`);
   if ((section.length % blockSize) !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: bad padding length.`);
   if (!derived.blob.equals(publicKey.blob)) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the public key does not match the private key.`);
-  decoded.privateKey = { publicKey, comment, body };
-  decoded.checkint = check1;
-  return decoded;
+  return { ...decoded, privateKey: { publicKey, comment, body }, checkint: check1 };
 }

@@ -2,7 +2,7 @@
 // OpenSSH public key line) and reads it into one shape. Every failure is a KeyholdError whose
 // message names the problem and never quotes the file.
 import { KeyholdError } from '../errors';
-import { decodeOpenSshPrivateKey, isOpenSshPrivateKeyText } from './openssh-private';
+import { decodeOpenSshPrivateKey, decodeOpenSshPrivateKeyAsync, isOpenSshPrivateKeyText } from './openssh-private';
 import { decodePemPrivateKey, decodePemPublicKey, pemNeedsPassphrase, PRIVATE_PEM_LABELS, PUBLIC_PEM_LABELS, type PrivatePemLabel } from './pem';
 import type { SshPrivateKey } from './private-key';
 import { parsePublicKeyLine, type SshPublicKey } from './public-key';
@@ -19,7 +19,7 @@ export interface ParsedKeyFile {
   encrypted: boolean;
 }
 
-/** Key files are small; anything bigger is not one (and would only cost memory). */
+/** Key files are small (a 16,384-bit RSA key is under 13 KiB); anything bigger is not one. */
 export const MAX_KEY_FILE_BYTES = 256 * 1024;
 
 const NOT_A_KEY =
@@ -56,10 +56,11 @@ export function keyFileNeedsPassphrase(input: string | Buffer): boolean {
   return label !== undefined && isPrivateLabel(label) && pemNeedsPassphrase(text, label);
 }
 
-export function parseKeyFile(input: string | Buffer, options: { passphrase?: string } = {}): ParsedKeyFile {
+/** Reads a key file; a passphrase-protected OpenSSH key's KDF runs on a worker thread. */
+export async function parseKeyFile(input: string | Buffer, options: { passphrase?: string } = {}): Promise<ParsedKeyFile> {
   const text = asText(input);
   if (isOpenSshPrivateKeyText(text)) {
-    const decoded = decodeOpenSshPrivateKey(text, options.passphrase);
+    const decoded = await decodeOpenSshPrivateKeyAsync(text, options.passphrase);
     if (!decoded.privateKey) throw new KeyholdError('WRONG_PASSWORD', 'This key file is protected by a passphrase: give the passphrase to import it.');
     const { privateKey } = decoded;
     return { source: 'openssh', publicKey: privateKey.publicKey, comment: privateKey.comment, privateKey, encrypted: decoded.encrypted };

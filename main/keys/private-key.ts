@@ -16,6 +16,7 @@ import {
   type EcdsaCurve,
   type SshPublicKey,
 } from './public-key';
+import { checkRsaPrivate } from './rsa-private-check';
 import { SshReader, SshWriter } from './ssh-wire';
 
 export interface SshPrivateKey {
@@ -97,7 +98,7 @@ export function readPrivateBody(r: SshReader, what: string): { publicKey: SshPub
   } else if (type === 'ssh-rsa') {
     const [n, e, d, iqmp, p, q] = [r.mpint(), r.mpint(), r.mpint(), r.mpint(), r.mpint(), r.mpint()];
     checkRsaModulus(n, what);
-    if (big(p) * big(q) !== big(n) || e.length === 0 || d.length === 0 || iqmp.length === 0) throw mismatch(what);
+    checkRsaPrivate({ n, e, d, iqmp, p, q }, what);
     blob = new SshWriter().string(type).mpint(e).mpint(n).toBuffer();
   } else {
     const curve = ECDSA_CURVES[type];

@@ -154,11 +154,31 @@ export interface ParsedPublicLine {
   comment: string;
 }
 
-/** Parses one `type base64 [comment]` line; the type in the line must match the blob's. */
+/** The longest public key line read: a 16,384-bit RSA key in base64 is under 3 KiB, so this
+ * leaves room for any honest comment while a hostile line costs nothing. */
+export const MAX_PUBLIC_LINE_CHARS = 64 * 1024;
+
+/** Index of the first whitespace at or after `from` (\s's set, as trim() uses), or the length. */
+function nextSpace(s: string, from: number): number {
+  const re = /\s/g;
+  re.lastIndex = from;
+  return re.exec(s)?.index ?? s.length;
+}
+
+/** Parses one `type base64 [comment]` line; the type in the line must match the blob's.
+ * A single left-to-right scan: a backtracking regex was quadratic on whitespace-heavy comments. */
 export function parsePublicKeyLine(line: string): ParsedPublicLine {
-  const m = /^\s*(\S+)\s+(\S+)(?:\s+(.*?))?\s*$/.exec(line);
-  if (!m) throw new KeyholdError('INVALID_INPUT', 'Malformed public key line: expected "type base64 [comment]".');
-  const [, type = '', data = '', comment = ''] = m;
+  if (line.length > MAX_PUBLIC_LINE_CHARS) {
+    throw new KeyholdError('INVALID_INPUT', `Malformed public key line: it is too long (more than ${MAX_PUBLIC_LINE_CHARS} characters).`);
+  }
+  const t = line.trim();
+  const typeEnd = nextSpace(t, 0);
+  const rest = t.slice(typeEnd).trimStart();
+  const dataEnd = nextSpace(rest, 0);
+  const type = t.slice(0, typeEnd);
+  const data = rest.slice(0, dataEnd);
+  const comment = rest.slice(dataEnd).trim();
+  if (type === '' || data === '') throw new KeyholdError('INVALID_INPUT', 'Malformed public key line: expected "type base64 [comment]".');
   if (!isSshKeyType(type)) throw unsupportedType(type);
   const key = parsePublicBlob(decodeStrictBase64(data, 'public key line'), 'public key line');
   if (key.type !== type) throw new KeyholdError('INVALID_INPUT', 'Malformed public key line: the key type named does not match the key.');

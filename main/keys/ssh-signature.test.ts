@@ -32,7 +32,7 @@ function readSshsig(armored: string, message: Buffer): { publicKey: Buffer; sign
 
 describe('verifySsh', () => {
   for (const [type, bits] of [['ed25519', 0], ['rsa', 2048], ['ecdsa', 256], ['ecdsa', 384], ['ecdsa', 521]] as const) {
-    it(`accepts ssh-keygen's ${type}${bits ? ` ${bits}` : ''} signature and rejects a changed message`, () => {
+    it(`accepts ssh-keygen's ${type}${bits ? ` ${bits}` : ''} signature and rejects a changed message`, async () => {
       const key = keygen(tmp.dir, `k-${type}-${bits}`, type, bits ? { bits } : {});
       const msg = join(tmp.dir, `m-${type}-${bits}`);
       writeFileSync(msg, 'signed by ssh-keygen\n');
@@ -41,7 +41,7 @@ describe('verifySsh', () => {
       expect(verifySsh(sig.publicKey, sig.signature, sig.signed)).toBe(true);
       expect(verifySsh(sig.publicKey, sig.signature, Buffer.concat([sig.signed, Buffer.from('!')]))).toBe(false);
       // and our own signature with the same key verifies too
-      const priv = parseKeyFile(readFileSync(key, 'utf8')).privateKey!;
+      const priv = (await parseKeyFile(readFileSync(key, 'utf8'))).privateKey!;
       expect(verifySsh(sig.publicKey, signSsh(priv, sig.signed, SSH_AGENT_RSA_SHA2_512), sig.signed)).toBe(true);
     });
   }
@@ -57,8 +57,8 @@ describe('verifySsh', () => {
 });
 
 describe('signatureAlgorithmFor', () => {
-  it('maps the agent flags for RSA and keeps other key types', () => {
-    const rsa = parseKeyFile(readFileSync(keygen(tmp.dir, 'flags-rsa', 'rsa', { bits: 2048 }), 'utf8')).publicKey;
+  it('maps the agent flags for RSA and keeps other key types', async () => {
+    const rsa = (await parseKeyFile(readFileSync(keygen(tmp.dir, 'flags-rsa', 'rsa', { bits: 2048 }), 'utf8'))).publicKey;
     expect(signatureAlgorithmFor(rsa, 0)).toBe('ssh-rsa');
     expect(signatureAlgorithmFor(rsa, SSH_AGENT_RSA_SHA2_256)).toBe('rsa-sha2-256');
     expect(signatureAlgorithmFor(rsa, SSH_AGENT_RSA_SHA2_512 | SSH_AGENT_RSA_SHA2_256)).toBe('rsa-sha2-512');

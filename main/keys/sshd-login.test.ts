@@ -11,13 +11,13 @@ import { userInfo } from 'node:os';
 const tmp = makeTempDir('keyhold-sshd-');
 const user = userInfo().username;
 const ours = generateEd25519('keyhold@test');
-let imported: ReturnType<typeof parseKeyFile>;
+let imported: Awaited<ReturnType<typeof parseKeyFile>>;
 let sshd: Sshd;
 
 beforeAll(async () => {
   // an RSA key made by ssh-keygen, imported and written back out by Keyhold
   const rsaPath = keygen(tmp.dir, 'rsa-src', 'rsa', { bits: 2048, comment: 'rsa' });
-  imported = parseKeyFile(readFileSync(rsaPath, 'utf8'));
+  imported = await parseKeyFile(readFileSync(rsaPath, 'utf8'));
   const authorized = [publicKeyLine(ours.publicKey, 'keyhold@test'), publicKeyLine(imported.publicKey, 'rsa')].join('\n');
   sshd = await startSshd(tmp.dir, `${authorized}\n`);
 });
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('a real sshd on 127.0.0.1', () => {
   it('accepts a login with an exported ed25519 key (openssh format)', async () => {
-    const path = writeKeyFile(tmp.dir, 'id_ed25519', renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'openssh').text);
+    const path = writeKeyFile(tmp.dir, 'id_ed25519', (await renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'openssh')).text);
     const res = await sshLogin(sshd.port, path, user);
     expect(res.stderr).not.toMatch(/Permission denied/);
     expect(res.status).toBe(0);
@@ -37,14 +37,14 @@ describe('a real sshd on 127.0.0.1', () => {
   });
 
   it("accepts a login with Encord's txt form of the same key", async () => {
-    const path = writeKeyFile(tmp.dir, 'encord.txt', renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'txt').text);
+    const path = writeKeyFile(tmp.dir, 'encord.txt', (await renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'txt')).text);
     const res = await sshLogin(sshd.port, path, user);
     expect(res.status).toBe(0);
     expect(res.stdout.trim()).toBe('ok');
   });
 
   it('accepts a login with an imported RSA key re-exported by Keyhold', async () => {
-    const path = writeKeyFile(tmp.dir, 'id_rsa', renderExport(imported, 'openssh').text);
+    const path = writeKeyFile(tmp.dir, 'id_rsa', (await renderExport(imported, 'openssh')).text);
     const res = await sshLogin(sshd.port, path, user);
     expect(res.status).toBe(0);
     expect(res.stdout.trim()).toBe('ok');
@@ -52,7 +52,7 @@ describe('a real sshd on 127.0.0.1', () => {
 
   it('refuses a key that is not in authorized_keys (the server really checks)', async () => {
     const stranger = generateEd25519('stranger');
-    const path = writeKeyFile(tmp.dir, 'id_stranger', renderExport({ publicKey: stranger.publicKey, comment: '', privateKey: stranger }, 'openssh').text);
+    const path = writeKeyFile(tmp.dir, 'id_stranger', (await renderExport({ publicKey: stranger.publicKey, comment: '', privateKey: stranger }, 'openssh')).text);
     const res = await sshLogin(sshd.port, path, user);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/Permission denied/);

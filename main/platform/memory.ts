@@ -9,8 +9,8 @@ export function createMemoryPlatform(): Platform & { fireSystemLock(reason: Syst
   const opened: string[] = [];
   return {
     clipboard: {
-      readText: () => text,
-      writeText: (t) => {
+      readText: async () => text,
+      writeText: async (t) => {
         text = t;
       },
       clear: () => {

@@ -1,8 +1,9 @@
 // What the service layer needs from the desktop, behind interfaces so that everything but
 // main/platform/electron.ts runs (and is tested) under plain Node.
+// Asynchronous because Electron's clipboard is (from Electron 45 on, after the W3C Clipboard API).
 export interface Clipboard {
-  readText(): string;
-  writeText(text: string): void;
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
   clear(): void;
 }
 

@@ -14,7 +14,11 @@ beforeAll(async () => {
     if (req.path === '/echo-secret') return { status: 400, body: { message: `bad token ${String(req.headers.authorization).split(' ')[1]}` } };
     if (req.path === '/redirect') return { status: 200, body: { next: 'http://example.com/steal' } };
     if (req.path === '/wrong-shape') return { status: 200, body: { id: 'not-a-number' } };
+    if (req.path === '/forbidden') return { status: 403, body: { message: 'forbidden' } };
     if (req.path === '/dup') return { status: 422, body: { message: 'already in use' } };
+    if (req.path === '/echo-body') return { status: 401, body: { message: `wrong password ${String((JSON.parse(req.raw.toString('utf8')) as { password?: unknown }).password)}` } };
+    if (req.path === '/echo-upper') return { status: 400, body: { message: `bad key ${String(req.headers['x-api-key']).toUpperCase()}` } };
+    if (req.path === '/moved') return { status: 302, headers: { Location: 'https://login.example.com/sso?token=tok_in_location_123' }, body: { message: 'moved' } };
     return { status: req.method === 'POST' ? 201 : 200, body: { id: 7 } };
   });
 });
@@ -131,5 +135,42 @@ describe('HttpClient', () => {
     const c = client();
     const e = await failure(c.request({ method: 'GET', path: 'http://example.com/steal', schema: Item }));
     expect(e.message).toMatch(/another host/);
+  });
+
+  it('keeps a secret sent in the request body (a login password) out of the message', async () => {
+    const password = 'body-Secret-pass-123';
+    const e = await failure(client().request({ method: 'POST', path: '/echo-body', body: { email: 'a@b.c', password }, schema: Item }));
+    expect(e.message).toBe('Testplat: wrong password [redacted] (HTTP 401)');
+    expect(e.remote).toEqual({ status: 401, reason: 'auth' });
+  });
+
+  it('keeps a hex key out of the message whatever its case', async () => {
+    const key = 'abcdef0123456789abcdef0123456789abcdef01';
+    const e = await failure(client({ headers: () => ({ 'X-API-KEY': key }) }).request({ method: 'GET', path: '/echo-upper', schema: Item }));
+    expect(e.message).toBe('Testplat: bad key [redacted] (HTTP 400)');
+    expect(e.message.toLowerCase()).not.toContain(key);
+  });
+
+  it('reports a redirect as not followed, naming only the host it pointed to', async () => {
+    const e = await failure(client().request({ method: 'GET', path: '/moved', schema: Item }));
+    expect(e.message).toBe('Testplat: the platform answered with a redirect to login.example.com, which Keyhold does not follow; check the workspace URL (HTTP 302)');
+    expect(e).toMatchObject({ code: 'REMOTE', status: 302, remote: { status: 302, reason: 'refused' } });
+    expect(hits.map((h) => h.path)).toEqual(['/moved']);
+  });
+
+  it('says why a call failed: auth, scope, rate limit, server, unreachable, refused', async () => {
+    const reasonOf = async (fault: 'error500' | 'rate429' | 'drop') => {
+      emu.setFaults({ queue: [fault, fault, fault, fault], retryAfterSeconds: 3600 });
+      const e = await failure(client({ retries: 0 }).request({ method: 'GET', path: '/x', schema: Item }));
+      emu.setFaults({ queue: [] });
+      return e.remote;
+    };
+    expect(await reasonOf('error500')).toEqual({ status: 500, reason: 'server' });
+    expect(await reasonOf('rate429')).toEqual({ status: 429, reason: 'rate_limited' });
+    expect(await reasonOf('drop')).toEqual({ status: null, reason: 'unreachable' });
+    expect((await failure(client().request({ method: 'POST', path: '/dup', schema: Item }))).remote).toEqual({ status: 422, reason: 'refused' });
+    expect((await failure(client().request({ method: 'GET', path: '/wrong-shape', schema: Item }))).remote).toEqual({ status: 200, reason: 'server' });
+    expect((await failure(client().request({ method: 'POST', path: '/echo-body', body: {}, schema: Item }))).remote?.reason).toBe('auth');
+    expect((await failure(client().request({ method: 'GET', path: '/forbidden', schema: Item }))).remote).toEqual({ status: 403, reason: 'scope' });
   });
 });

@@ -2,10 +2,11 @@
 // emulators), a timeout per attempt, bounded retries with backoff for idempotent calls,
 // Retry-After on 429 / 503, a cap on the answer's size (read as a stream, never whole), answers
 // parsed with zod, and failures turned into KeyholdError REMOTE / CONFLICT carrying the
-// platform's own message and status. Nothing secret (credentials, headers, bodies) ever reaches
-// an error message.
+// platform's own message and a remote failure {status, reason} that callers and the UI read
+// instead of the message. Nothing secret (credentials, headers, body fields) ever reaches an
+// error message. Redirects are never followed: a credential must not go where it was not sent.
 import { z } from 'zod';
-import { KeyholdError } from '../errors';
+import { KeyholdError, type RemoteFailureReason } from '../errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -46,6 +47,8 @@ export interface HttpRequest<S extends z.ZodType> {
   idempotent?: boolean;
   /** per-call headers (their values are secrets too) */
   headers?: Record<string, string>;
+  /** values to keep out of error messages besides the headers and the body's secret-named fields */
+  secrets?: readonly string[];
   /** statuses that are not errors besides 2xx (e.g. 404 on a probe) */
   accept?: number[];
 }
@@ -130,10 +133,26 @@ function secretsOf(headers: Record<string, string>): string[] {
   return out.sort((a, b) => b.length - a.length);
 }
 
-/** A message safe to show: no known secret, one line, bounded. */
+/** Body fields whose values are secrets (a login's password, a token), at any depth. */
+const SECRET_FIELD = /pass(word|phrase)?|secret|token|api_?key|private/i;
+
+function bodySecrets(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 8 || typeof value !== 'object' || value === null) return out;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' && SECRET_FIELD.test(k)) out.push(v);
+    else bodySecrets(v, out, depth + 1);
+  }
+  return out;
+}
+
+/** A message safe to show: no known secret, one line, bounded. A hex secret is matched in any
+ * case, as a platform may echo a key upper-cased. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text.replace(/\s+/g, ' ').trim();
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue;
+    out = /^[0-9a-f]+$/i.test(s) ? out.replace(new RegExp(s, 'gi'), '[redacted]') : out.split(s).join('[redacted]');
+  }
   return out.length > 300 ? `${out.slice(0, 297)}...` : out;
 }
 
@@ -164,14 +183,16 @@ export class HttpClient {
     const full = path.startsWith('/') && prefix && !path.startsWith(`${prefix}/`) ? `${prefix}${path}` : path;
     const url = new URL(full, this.base);
     // never follow a link to another host with our credentials
-    if (url.origin !== this.base.origin) throw new KeyholdError('REMOTE', `${this.platform}: the answer pointed to another host; refused.`);
+    if (url.origin !== this.base.origin) {
+      throw new KeyholdError('REMOTE', `${this.platform}: the answer pointed to another host; refused.`, { remote: { status: null, reason: 'refused' } });
+    }
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
   }
 
-  private fail(code: 'REMOTE' | 'CONFLICT', text: string, secrets: readonly string[], status?: number): KeyholdError {
+  private fail(code: 'REMOTE' | 'CONFLICT', text: string, secrets: readonly string[], reason: RemoteFailureReason, status?: number): KeyholdError {
     const msg = `${this.platform}: ${scrub(text, secrets)}${status !== undefined ? ` (HTTP ${status})` : ''}`;
-    return new KeyholdError(code, msg, status !== undefined ? { status } : {});
+    return new KeyholdError(code, msg, { remote: { status: status ?? null, reason } });
   }
 
   private async attempt(method: Method, url: URL, headers: Record<string, string>, body: Buffer | undefined): Promise<Attempt> {
@@ -194,7 +215,7 @@ export class HttpClient {
     const url = this.resolve(req.path, req.query);
     const bodyBuf = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
     const fixed = { ...(this.opts.headers?.() ?? {}), ...(req.headers ?? {}) };
-    const secrets = secretsOf(fixed);
+    const secrets = [...secretsOf(fixed), ...bodySecrets(req.body), ...(req.secrets ?? [])].sort((a, b) => b.length - a.length);
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
     const target = `${url.pathname}${url.search}`;
     let lastProblem: KeyholdError | undefined;
@@ -207,12 +228,12 @@ export class HttpClient {
       try {
         result = await this.attempt(req.method, url, headers, bodyBuf);
       } catch (e) {
-        if (e instanceof TooLarge) throw this.fail('REMOTE', `the answer is larger than ${Math.round(this.opts.maxResponseBytes / 1024 / 1024)} MB; refused`, secrets);
+        if (e instanceof TooLarge) throw this.fail('REMOTE', `the answer is larger than ${Math.round(this.opts.maxResponseBytes / 1024 / 1024)} MB; refused`, secrets, 'server');
         throw e;
       }
       const last = attempt === this.opts.retries;
       if (result.kind === 'network') {
-        lastProblem = this.fail('REMOTE', `could not reach ${this.base.host}: ${result.reason}`, secrets);
+        lastProblem = this.fail('REMOTE', `could not reach ${this.base.host}: ${result.reason}`, secrets, 'unreachable');
         // a POST that creates may have been done: never resend it blindly
         if (!idempotent || last) throw lastProblem;
         await sleep(this.backoff(attempt));
@@ -223,6 +244,7 @@ export class HttpClient {
       if ((status >= 200 && status < 300) || req.accept?.includes(status)) {
         return { status, headers: res.headers, data: this.parse(req.schema, body, status, secrets) };
       }
+      if (status >= 300 && status < 400) throw this.redirected(status, res.headers.get('location'), url, secrets);
       const refused = status === 429 || status === 503;
       const transient = refused || status === 500 || status === 502 || status === 504;
       const problem = this.errorFor(status, body, secrets);
@@ -233,7 +255,7 @@ export class HttpClient {
       if (wait !== undefined && wait > this.opts.maxRetryAfterMs) throw problem;
       await sleep(wait ?? this.backoff(attempt));
     }
-    throw lastProblem ?? this.fail('REMOTE', 'the request failed', secrets);
+    throw lastProblem ?? this.fail('REMOTE', 'the request failed', secrets, 'refused');
   }
 
   private backoff(attempt: number): number {
@@ -248,11 +270,11 @@ export class HttpClient {
       try {
         value = JSON.parse(text);
       } catch {
-        throw this.fail('REMOTE', 'the answer is not valid JSON', secrets, status);
+        throw this.fail('REMOTE', 'the answer is not valid JSON', secrets, 'server', status);
       }
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw this.fail('REMOTE', `unexpected answer (${describeZod(parsed.error)})`, secrets, status);
+    if (!parsed.success) throw this.fail('REMOTE', `unexpected answer (${describeZod(parsed.error)})`, secrets, 'server', status);
     return parsed.data;
   }
 
@@ -265,8 +287,30 @@ export class HttpClient {
     }
     const platform = value === undefined ? null : (this.opts.errorMessage?.(status, value) ?? null);
     const text = platform?.message || defaultMessage(status);
-    return this.fail(platform?.conflict || status === 409 ? 'CONFLICT' : 'REMOTE', text, secrets, status);
+    return this.fail(platform?.conflict || status === 409 ? 'CONFLICT' : 'REMOTE', text, secrets, remoteReasonFor(status), status);
   }
+
+  /** A redirect is reported, not followed. Only the target's host is named: its path or query may
+   * carry a token. */
+  private redirected(status: number, location: string | null, from: URL, secrets: readonly string[]): KeyholdError {
+    let host: string | null = null;
+    try {
+      host = location ? new URL(location, from).host : null;
+    } catch {
+      host = null;
+    }
+    const where = host ? ` to ${host}` : '';
+    return this.fail('REMOTE', `the platform answered with a redirect${where}, which Keyhold does not follow; check the workspace URL`, secrets, 'refused', status);
+  }
+}
+
+/** What an error status says about a failure (no answer and redirects are told apart elsewhere). */
+function remoteReasonFor(status: number): RemoteFailureReason {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'scope';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server';
+  return 'refused';
 }
 
 function defaultMessage(status: number): string {

@@ -4,12 +4,12 @@
 // Instances shared with the account carry a role; api_keys needs role full (or the owner), so
 // an instance in role write or read answers 403 to every API key call.
 import { z } from 'zod';
+import type { SyncanoFlag } from '../api/constants';
 import { HttpClient, type PlatformError } from './http';
 import { CAPABILITIES, type CredentialAccess, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
 
 export const SYNCANO_URL = 'https://api.syncano.io';
-export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
-export type SyncanoFlag = (typeof SYNCANO_FLAGS)[number];
+export { SYNCANO_FLAGS, type SyncanoFlag } from '../api/constants';
 
 const Key40 = z.string().regex(/^[0-9a-f]{40}$/i);
 

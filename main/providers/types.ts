@@ -3,8 +3,9 @@
 // Platform-specific operations (Rancher's activate, Syncano's reset_key, ...) are methods of
 // each provider; the service asks the capabilities before it calls them.
 
-export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
-export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
+import { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
+
+export { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
 
 export function isRemoteProvider(p: string): p is RemoteProvider {
   return (REMOTE_PROVIDERS as readonly string[]).includes(p);

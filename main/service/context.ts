@@ -1,7 +1,7 @@
-import type { EventName, EventPayload } from '../api';
+import type { EventName, EventPayload, Harness } from '../api';
 import type { Platform } from '../platform/types';
 
-export type Harness = 'electron' | 'bridge' | 'cli';
+export type { Harness };
 
 /** What every use case gets: where the vault is, the desktop services, and an event sink. */
 export interface ServiceContext {

@@ -90,7 +90,7 @@ describe('generate', () => {
 describe('import', () => {
   it('imports a passphrase-protected ssh-keygen key, stores it unprotected, and exports what ssh-keygen expects', async () => {
     const src = keygen(tmp.dir, 'imp-enc', 'ed25519', { passphrase: 'file pw', comment: 'imp@host' });
-    const rec = importKeyPair(session, { name: 'imported', content: readFileSync(src), passphrase: 'file pw', origin: src });
+    const rec = await importKeyPair(session, { name: 'imported', content: readFileSync(src), passphrase: 'file pw', origin: src });
     expect(rec.publicPart).toBe(readFileSync(`${src}.pub`, 'utf8').trim());
     expect(decodeOpenSshPrivateKey(session.readSecret(rec.id)).encrypted).toBe(false);
     expect(auditText()).toContain(`imported OpenSSH private key imported from ${src}`);
@@ -102,7 +102,7 @@ describe('import', () => {
   it('imports RSA and ECDSA keys with the fingerprints ssh-keygen prints', async () => {
     for (const [type, bits] of [['rsa', 3072], ['ecdsa', 256]] as const) {
       const src = keygen(tmp.dir, `imp-${type}`, type, { bits, comment: type });
-      const rec = importKeyPair(session, { name: type, content: readFileSync(src, 'utf8') });
+      const rec = await importKeyPair(session, { name: type, content: readFileSync(src, 'utf8') });
       const [b, fp] = sshKeygen(['-l', '-f', src]).trim().split(' ');
       expect(rec.fingerprint).toBe(fp);
       expect(rec.meta.bits).toBe(b);
@@ -111,7 +111,7 @@ describe('import', () => {
 
   it('imports a public key line without a secret; it exports only as pub and cannot sign', async () => {
     const src = keygen(tmp.dir, 'imp-pub', 'ed25519', { comment: 'pubonly' });
-    const rec = importKeyPair(session, { name: 'pub', content: readFileSync(`${src}.pub`, 'utf8') });
+    const rec = await importKeyPair(session, { name: 'pub', content: readFileSync(`${src}.pub`, 'utf8') });
     expect(rec.hasSecret).toBe(false);
     expect(await codeOf(() => exportKeyPair(session, { id: rec.id, format: 'openssh', out: join(tmp.dir, 'nope') }))).toBe('INVALID_INPUT');
     expect((await exportKeyPair(session, { id: rec.id, format: 'pub', out: '-' })).content).toBe(`${rec.publicPart}\n`);
@@ -124,7 +124,7 @@ describe('import', () => {
     expect(await codeOf(() => importKeyPair(session, { name: 'a', content: readFileSync(src) }))).toBe('WRONG_PASSWORD');
     expect(await codeOf(() => importKeyPair(session, { name: 'a', content: Buffer.from([1, 2, 3, 0, 255]) }))).toBe('INVALID_INPUT');
     expect(session.stats().keys).toBe(0);
-    importKeyPair(session, { name: 'a', content: readFileSync(src), passphrase: 'right' });
+    await importKeyPair(session, { name: 'a', content: readFileSync(src), passphrase: 'right' });
     expect(await codeOf(() => importKeyPair(session, { name: 'b', content: readFileSync(`${src}.pub`) }))).toBe('CONFLICT');
     expect(session.stats().keys).toBe(1);
   });
@@ -186,7 +186,7 @@ describe('signWithKey', () => {
     const api = session.addKey({ kind: 'api_key', name: 'api', secret: 'abc' });
     expect(await codeOf(() => signWithKey(session, api.id, Buffer.from('x')))).toBe('INVALID_INPUT');
     const src = keygen(tmp.dir, 'sign-rsa', 'rsa', { bits: 2048 });
-    const rsa = importKeyPair(session, { name: 'rsa', content: readFileSync(src) });
+    const rsa = await importKeyPair(session, { name: 'rsa', content: readFileSync(src) });
     expect(await codeOf(() => signWithKey(session, rsa.id, Buffer.from('x')))).toBe('INVALID_INPUT');
   });
 });

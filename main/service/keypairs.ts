@@ -119,8 +119,8 @@ const SOURCE_NAMES: Record<KeySource, string> = {
  * public key alone (stored without a secret), audited 'imported'. A key already in the vault is
  * CONFLICT. Nothing is stored when the file does not read.
  */
-export function importKeyPair(session: VaultSession, input: ImportKeyPairInput): KeyRecord {
-  const parsed = parseKeyFile(input.content, input.passphrase ? { passphrase: input.passphrase } : {});
+export async function importKeyPair(session: VaultSession, input: ImportKeyPairInput): Promise<KeyRecord> {
+  const parsed = await parseKeyFile(input.content, input.passphrase ? { passphrase: input.passphrase } : {});
   const fp = fingerprint(parsed.publicKey);
   const scope = resolveIds(session, input);
   return session.transaction(() => {
@@ -196,7 +196,7 @@ export interface ExportKeyPairResult {
  */
 export async function exportKeyPair(session: VaultSession, input: ExportKeyPairInput): Promise<ExportKeyPairResult> {
   const { record, key } = loadKeyPair(session, input.id);
-  const rendered = renderExport(key, input.format, { ...(input.passphrase ? { passphrase: input.passphrase } : {}), forEncord: forPlainExport(session, record) });
+  const rendered = await renderExport(key, input.format, { ...(input.passphrase ? { passphrase: input.passphrase } : {}), forEncord: forPlainExport(session, record) });
   const base = {
     id: record.id,
     format: input.format,

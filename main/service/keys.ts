@@ -204,20 +204,23 @@ let clipboardTimer: NodeJS.Timeout | undefined;
  * clears the clipboard after `clearAfterSeconds` if it still holds that secret. Only a hash of the
  * secret waits for the timer.
  */
-export function copySecret(session: VaultSession, clipboard: Clipboard, id: string, clearAfterSeconds: number): { id: string; clearAfterSeconds: number } {
+export async function copySecret(session: VaultSession, clipboard: Clipboard, id: string, clearAfterSeconds: number): Promise<{ id: string; clearAfterSeconds: number }> {
   const secret = session.readSecret(id);
   const rec = session.getKey(id);
-  clipboard.writeText(secret);
+  await clipboard.writeText(secret);
   const hash = digest(secret);
   session.audit({ action: 'copied', keyId: id, workspaceId: rec.workspaceId, detail: `copied to the clipboard, cleared after ${clearAfterSeconds} s` });
   if (clipboardTimer) clearTimeout(clipboardTimer);
   clipboardTimer = setTimeout(() => {
     clipboardTimer = undefined;
-    try {
-      if (digest(clipboard.readText()) === hash) clipboard.clear();
-    } catch {
-      /* the clipboard went away: nothing to clear */
-    }
+    clipboard.readText().then(
+      (text) => {
+        if (digest(text) === hash) clipboard.clear();
+      },
+      () => {
+        /* the clipboard went away: nothing to clear */
+      },
+    );
   }, clearAfterSeconds * 1000);
   clipboardTimer.unref?.();
   return { id, clearAfterSeconds };

@@ -2,14 +2,14 @@
 // autoLockMinutes, default 10), on system suspend / screen lock, and on request. Every call
 // through the manager counts as activity.
 import { existsSync } from 'node:fs';
+import type { LockReason, VaultStateName as VaultState } from '../api/constants';
 import { KeyholdError } from '../errors';
 import { createVault, openVault, type CreateVaultOptions } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { ServiceContext } from './context';
 import { autoLockMinutes } from './vault-settings';
 
-export type LockReason = 'explicit' | 'idle' | 'suspend' | 'screen-lock';
-export type VaultState = 'absent' | 'locked' | 'unlocked';
+export type { LockReason, VaultState };
 
 export class VaultManager {
   private current: VaultSession | null = null;

@@ -3,14 +3,9 @@
 // disk every name, description, comment, public part and secret is sealed (see DESIGN.md).
 // main/service/ codes against VaultSession; main/vault/ implements it.
 
-export const PROVIDERS = ['syncano', 'rancher', 'encord', 'github', 'local'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import type { KeyKind, KeyState, Provider } from '../api/constants';
 
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair'] as const;
-export type KeyKind = (typeof KEY_KINDS)[number];
-
-export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;
-export type KeyState = (typeof KEY_STATES)[number];
+export { KEY_KINDS, KEY_STATES, PROVIDERS, type KeyKind, type KeyState, type Provider } from '../api/constants';
 
 /** One account on one platform (or a local group). */
 export interface Workspace {

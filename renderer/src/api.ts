@@ -1,4 +1,4 @@
-// The renderer's typed client of main/api.ts over window.keyhold. Types only from main.
+// The renderer's typed client of main/api/ over window.keyhold. Types only from main.
 import type { ApiError, Channel, ChannelInput, ChannelOutput, EventName, EventPayload, KeyholdBridge } from '../../main/api';
 
 declare global {
@@ -9,10 +9,13 @@ declare global {
 
 export class ApiCallError extends Error {
   readonly code: ApiError['code'];
+  /** why a platform call failed, when one did: what the UI reads, never the message text */
+  readonly remote?: ApiError['remote'];
   constructor(error: ApiError) {
     super(error.message);
     this.name = 'ApiCallError';
     this.code = error.code;
+    if (error.remote) this.remote = error.remote;
   }
 }
 

@@ -4,7 +4,7 @@
 // the vault always holds a credential that works. The steps are each platform's (its
 // RotationStrategy, registered with the platform in ../platforms); this driver owns the journal,
 // retries of transient failures, resume, concurrency and progress.
-import { KeyholdError, isKeyholdError } from '../../errors';
+import { KeyholdError, errorInfo, type ErrorInfo } from '../../errors';
 import { isTransient } from '../../providers/http';
 import type { KeyPatch, KeyRecord, PendingOperation, VaultSession } from '../../vault/types';
 import { PLATFORMS, platformOf } from '../platforms';
@@ -103,9 +103,8 @@ class Runner implements RotationContext {
   }
 }
 
-function errorOf(e: unknown): { code: string; message: string } {
-  if (isKeyholdError(e)) return { code: e.code, message: e.message };
-  return { code: 'INTERNAL', message: 'Keyhold hit an internal error during the rotation.' };
+function errorOf(e: unknown): ErrorInfo {
+  return errorInfo(e, 'Keyhold hit an internal error during the rotation.');
 }
 
 /** Keys being rotated by this process, per vault session: one runner per key at a time. */

@@ -3,7 +3,7 @@
 // owns its steps (a literal union, checked exhaustively) and its journal data (a zod schema); the
 // engine owns the journal itself, retries, resume, concurrency and progress.
 import type { z } from 'zod';
-import { KeyholdError } from '../../errors';
+import { KeyholdError, type ErrorInfo } from '../../errors';
 import type { RemoteProvider } from '../../providers/types';
 import type { KeyPatch, KeyRecord, PendingOperation, VaultSession } from '../../vault/types';
 import type { RemoteOptions, RemoteWorkspace } from '../remote';
@@ -31,7 +31,7 @@ export interface RotationResult {
   version?: number;
   /** true when an interrupted rotation was finished */
   resumed?: boolean;
-  error?: { code: string; message: string };
+  error?: ErrorInfo;
 }
 
 export interface RotationOptions extends RemoteOptions {

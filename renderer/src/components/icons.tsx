@@ -1,5 +1,7 @@
 // Small inline SVG icons (no image requests, no icon font). Decorative unless labelled.
-export type ProviderName = 'syncano' | 'rancher' | 'encord' | 'github' | 'local';
+import type { Provider } from '../../../main/api';
+
+export type ProviderName = Provider;
 
 const PLATFORM_COLORS: Record<ProviderName, string> = {
   syncano: '#1e6ff1',

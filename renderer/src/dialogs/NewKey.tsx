@@ -15,7 +15,8 @@ import { useAction } from '../lib/hooks';
 import { KIND_OPTIONS } from '../lib/format';
 import { isEncryptedKey, nameFromFile, readKeyFile } from '../lib/keyFiles';
 import type { EnvironmentRow, KeyRow, WorkspaceRow } from '../lib/model';
-import { ENCORD_HOLDERS, ENCORD_ROLES, FLAG_INFO, RANCHER_SCOPES, SYNCANO_FLAGS } from '../lib/platforms';
+import type { EncordHolder, EncordRole, SyncanoFlag } from '../../../main/api';
+import { ENCORD_HOLDERS, ENCORD_ROLE_INFO, ENCORD_ROLES, FLAG_INFO, RANCHER_SCOPES, SYNCANO_FLAGS } from '../lib/platforms';
 
 export type NewKeyMode = 'remote' | 'generate' | 'import' | 'existing';
 
@@ -296,7 +297,7 @@ function SyncanoForm(props: RemoteProps) {
   const [flags, setFlags] = useState<Set<string>>(new Set());
   const { busy, error, submit: action } = useAction();
   const submit = action(async () => {
-    const r = await call('keys.create', { workspaceId: props.workspace.id, environmentId: env, kind: 'api_key', name: name.trim(), ...(description ? { description } : {}), flags: [...flags] as (typeof SYNCANO_FLAGS)[number][] });
+    const r = await call('keys.create', { workspaceId: props.workspace.id, environmentId: env, kind: 'api_key', name: name.trim(), ...(description ? { description } : {}), flags: [...flags] as SyncanoFlag[] });
     created(props, r.key);
   });
   return (
@@ -375,8 +376,8 @@ function RancherForm(props: RemoteProps) {
 
 function EncordForm(props: RemoteProps) {
   const toast = useToast();
-  const [holder, setHolder] = useState<'service_account' | 'user'>('service_account');
-  const [role, setRole] = useState<'Admin' | 'Member'>('Member');
+  const [holder, setHolder] = useState<EncordHolder>('service_account');
+  const [role, setRole] = useState<EncordRole>('Member');
   const [name, setName] = useState('');
   const { busy, error, run, submit: action } = useAction();
   const [key, setKey] = useState<{ id: string; publicKey: string; url: string; steps: string[] }>();
@@ -420,10 +421,10 @@ function EncordForm(props: RemoteProps) {
         {holder === 'service_account' && (
           <fieldset>
             <legend>Role of the service account</legend>
-            {(['Admin', 'Member'] as const).map((r) => (
+            {ENCORD_ROLES.map((r) => (
               <label key={r} className="check">
                 <input type="radio" name="encord-role" value={r} checked={role === r} onChange={() => setRole(r)} />
-                <span><span className="what">{r}</span> <span className="why">— {ENCORD_ROLES[r]}</span></span>
+                <span><span className="what">{r}</span> <span className="why">— {ENCORD_ROLE_INFO[r]}</span></span>
               </label>
             ))}
             <p className="hint small">The role is applied in Encord (Service Accounts page); Keyhold records it with the key.</p>

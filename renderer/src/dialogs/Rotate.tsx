@@ -94,7 +94,7 @@ export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void 
   );
 }
 
-/** A per-key failure, as the error type explain() reads (codes come from the router). */
-function errorOf(e: { code: string; message: string }): ApiCallError {
-  return new ApiCallError(e as ConstructorParameters<typeof ApiCallError>[0]);
+/** A per-key failure (the same shape as a failed call's error), as the error type explain() reads. */
+function errorOf(e: NonNullable<RotateOut['results'][number]['error']>): ApiCallError {
+  return new ApiCallError(e);
 }

@@ -11,7 +11,7 @@ import { useToast } from '../components/Toasts';
 import { BACKUP_FILTERS } from '../lib/desktop';
 import { useAction } from '../lib/hooks';
 import type { KdfOut, SettingsOut } from '../lib/model';
-import { currentTheme, setTheme, type Theme } from '../lib/theme';
+import { THEMES, currentTheme, setTheme, type Theme } from '../lib/theme';
 
 type Tab = 'general' | 'security' | 'backup' | 'appearance';
 
@@ -220,7 +220,7 @@ function Appearance() {
   return (
     <fieldset className="settings-section" style={{ border: 0, padding: 0 }}>
       <legend>Theme</legend>
-      {(['system', 'light', 'dark'] as const).map((t) => (
+      {THEMES.map((t) => (
         <label key={t} className="check">
           <input type="radio" name="theme" value={t} checked={theme === t} onChange={() => { set(t); setTheme(t); void call('vault.settings.set', { theme: t }).catch(() => undefined); }} />
           <span>{t === 'system' ? 'Same as the system' : t === 'light' ? 'Light' : 'Dark'}</span>

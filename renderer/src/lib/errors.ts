@@ -1,5 +1,7 @@
 // Every failure reaches the user as a sentence that says what happened and what to do, with the
-// platform's own words kept beside it (the router's message is already secret-free).
+// platform's own words kept beside it (the router's message is already secret-free). A platform
+// failure is told apart by the reason main's HTTP client gave it, never by its wording.
+import type { RemoteFailureReason } from '../../../main/api';
 import { ApiCallError } from '../api';
 
 export interface Explained {
@@ -8,9 +10,25 @@ export interface Explained {
   code: string;
 }
 
-const RATE = /\b429\b|rate.?limit|too many requests/i;
-const DOWN = /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|timed? ?out|unreachable|could not reach|connection|socket hang up|\b50[234]\b/i;
-const AUTH = /\b40[13]\b|unauthori[sz]ed|forbidden|credentials|permission|no such api key/i;
+/** What to do about a failed platform call, by its reason. */
+function remoteAdvice(reason: RemoteFailureReason | undefined, doing: string | undefined): string {
+  switch (reason) {
+    case 'rate_limited':
+      return 'The platform is limiting how fast Keyhold may call it. Wait a minute and try again.';
+    case 'auth':
+    case 'scope':
+      return doing?.startsWith('connect')
+        ? 'The platform did not accept these credentials. Check them and try again.'
+        : 'The platform refused the stored credential. Reconnect the workspace with a valid one.';
+    case 'server':
+      return 'The platform failed on its side. Try again later; nothing was changed in your vault.';
+    case 'unreachable':
+      return 'The platform did not answer. Check the connection or try again later; nothing was changed.';
+    case 'refused':
+    case undefined:
+      return 'The platform refused the request.';
+  }
+}
 
 export function explain(error: unknown, doing?: string): Explained {
   if (!(error instanceof ApiCallError)) {
@@ -32,12 +50,7 @@ export function explain(error: unknown, doing?: string): Explained {
     case 'INTEGRITY':
       return { title: 'The vault file is damaged or was changed outside Keyhold. Nothing was written to it.', detail: m, code: error.code };
     case 'REMOTE':
-      if (RATE.test(m)) return { title: `${prefix}The platform is limiting how fast Keyhold may call it. Wait a minute and try again.`, detail: m, code: error.code };
-      if (AUTH.test(m) && doing?.startsWith('connect')) return { title: `${prefix}The platform did not accept these credentials. Check them and try again.`, detail: m, code: error.code };
-      if (AUTH.test(m)) return { title: `${prefix}The platform refused the stored credential. Reconnect the workspace with a valid one.`, detail: m, code: error.code };
-      if (/\(HTTP 5\d\d\)/.test(m)) return { title: `${prefix}The platform failed on its side. Try again later; nothing was changed in your vault.`, detail: m, code: error.code };
-      if (DOWN.test(m)) return { title: `${prefix}The platform did not answer. Check the connection or try again later; nothing was changed.`, detail: m, code: error.code };
-      return { title: `${prefix}The platform refused the request.`, detail: m, code: error.code };
+      return { title: `${prefix}${remoteAdvice(error.remote?.reason, doing)}`, detail: m, code: error.code };
     case 'USAGE':
       if (/unknown channel/i.test(m)) return { title: `${prefix}This version of Keyhold cannot do that yet.`, detail: m, code: error.code };
       return { title: `${prefix}${m}`, code: error.code };

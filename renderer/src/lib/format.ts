@@ -1,4 +1,6 @@
-const KIND_LABELS: Record<string, string> = {
+import type { KeyKind, KeyState } from '../../../main/api';
+
+const KIND_LABELS: Record<KeyKind, string> = {
   account_key: 'Account key',
   api_key: 'API key',
   user_key: 'User key',
@@ -7,14 +9,14 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 export function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind;
+  return KIND_LABELS[kind as KeyKind] ?? kind;
 }
 
 export const KIND_OPTIONS = Object.entries(KIND_LABELS);
 
-const STATE_LABELS: Record<string, string> = { active: 'Active', inactive: 'Inactive', revoked: 'Revoked' };
+const STATE_LABELS: Record<KeyState, string> = { active: 'Active', inactive: 'Inactive', revoked: 'Revoked' };
 export function stateLabel(state: string): string {
-  return STATE_LABELS[state] ?? state;
+  return STATE_LABELS[state as KeyState] ?? state;
 }
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });

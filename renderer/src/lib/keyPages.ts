@@ -70,7 +70,6 @@ export function useKeyPages(query: Query, enabled = true): KeyPages {
     inflight.current = new Set();
     setGen(g);
     fetchPage(0, g, true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, enabled, fetchPage]);
 
   const pagesRef = useRef(pages);

@@ -1,4 +1,4 @@
-// The renderer's view of the records main sends. Types only, from the contract (main/api.ts).
+// The renderer's view of the records main sends. Types only, from the contract (main/api/).
 import type { ChannelInput, ChannelOutput, EventPayload } from '../../../main/api';
 
 export type KeyPageOut = ChannelOutput<'keys.list'>;

@@ -1,26 +1,10 @@
-// What each platform's choices mean, in the platforms' own words (shared/seeds/).
+// What each platform's choices mean, in the platforms' own words (docs/PLATFORMS.md). The enums
+// themselves come from main/api/constants.ts, which main validates against.
+import { ENCORD_ROLE_INFO, ENCORD_ROLES, SYNCANO_FLAG_INFO, SYNCANO_FLAGS, type EncordHolder } from '../../../main/api/constants';
 
-/** Syncano API key flags (seed 001, "API Key flags"). */
-export const FLAG_INFO: Record<string, { what: string; why: string }> = {
-  ignore_acl: {
-    what: 'Ignores permissions',
-    why: 'A key with this flag ignores the permissions set for instance resources. Give it only to trusted back-end code.',
-  },
-  allow_user_create: {
-    what: 'Can create users',
-    why: 'A key with this flag can be used to create Users, which a standard API key cannot.',
-  },
-  allow_group_create: {
-    what: 'Can create groups',
-    why: 'A key with this flag can be used to create user Groups.',
-  },
-  allow_anonymous_read: {
-    what: 'Anonymous read',
-    why: "The key can read Classes and Data Objects whose other_permissions are set to read or higher, without a user.",
-  },
-};
-
-export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
+/** Syncano API key flags (seed 001, "API Key flags"): one definition, shared with main. */
+export const FLAG_INFO: Readonly<Record<string, { what: string; why: string }>> = SYNCANO_FLAG_INFO;
+export { SYNCANO_FLAGS };
 
 /** Rancher: account vs environment API keys (seed 003). */
 export const RANCHER_SCOPES = {
@@ -35,7 +19,7 @@ export const RANCHER_SCOPES = {
 } as const;
 
 /** Encord: who holds the access key (seed 004). */
-export const ENCORD_HOLDERS = {
+export const ENCORD_HOLDERS: Record<EncordHolder, { what: string; why: string }> = {
   service_account: {
     what: 'Service account key',
     why: 'Tied to the workspace; grants what the service account can reach. Recommended. One service account per workspace.',
@@ -44,12 +28,10 @@ export const ENCORD_HOLDERS = {
     what: 'User key',
     why: 'Tied to your user; grants what you can reach, and stops working when you leave the workspace.',
   },
-} as const;
+};
 
-export const ENCORD_ROLES = {
-  Admin: 'Executive privileges over the workspace: adding and removing users, and viewing all projects.',
-  Member: 'No administrative privileges: can only view projects it creates or is invited to.',
-} as const;
+/** Encord roles and what each grants. */
+export { ENCORD_ROLE_INFO, ENCORD_ROLES };
 
 /** What each state action does on each platform, for the confirmation text. */
 export function stateActionEffect(provider: string, action: 'activate' | 'deactivate' | 'revoke'): string {

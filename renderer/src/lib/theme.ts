@@ -1,6 +1,9 @@
 // The theme is a display preference, not a secret: kept in localStorage so the unlock screen
 // already wears it. 'system' follows prefers-color-scheme through the stylesheet.
-export type Theme = 'system' | 'light' | 'dark';
+import { THEMES } from '../../../main/api/constants';
+
+export type Theme = (typeof THEMES)[number];
+export { THEMES };
 const STORAGE = 'keyhold.theme';
 
 export function currentTheme(): Theme {

@@ -7,6 +7,7 @@ import { PlatformIcon, PLATFORM_LABELS, type ProviderName } from '../components/
 import { useToast } from '../components/Toasts';
 import type { StateAction } from '../dialogs/KeyActions';
 import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
+import type { SyncanoFlag } from '../../../main/api';
 import { formatDateTime, kindLabel, stateLabel } from '../lib/format';
 import { useAction, useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
@@ -279,7 +280,7 @@ function EditForm({ id, name, description, remote, flags, onDone, onCancel }: { 
     e.preventDefault();
     if (!n.trim()) return;
     void run(async () => {
-      if (remote) await call('keys.editRemote', { id, name: n.trim(), description: d, ...(syncano ? { flags: [...f] as (typeof SYNCANO_FLAGS)[number][] } : {}) });
+      if (remote) await call('keys.editRemote', { id, name: n.trim(), description: d, ...(syncano ? { flags: [...f] as SyncanoFlag[] } : {}) });
       else await call('keys.edit', { id, name: n.trim(), description: d });
       onDone();
     });

@@ -1,14 +1,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRouter } from '../ipc/router';
-import { createMemoryPlatform } from '../platform/memory';
-import type { Dialogs, Platform } from '../platform/types';
-import { FLOOR_KDF, tempDir } from '../vault/test-vault.testkit';
-import type { ServiceContext } from './context';
-import { desktopHandlers } from './desktop-handlers';
-import { createHandlers } from './handlers';
-import { VaultManager } from './vault-manager';
+import { createRouter } from '../router.testkit';
+import { createMemoryPlatform } from '../../platform/memory';
+import type { Dialogs, Platform } from '../../platform/types';
+import { FLOOR_KDF, tempDir } from '../../vault/test-vault.testkit';
+import type { ServiceContext } from '../../service/context';
+import { desktopHandlers } from './desktop';
+import { remoteSession } from './remote-session';
+import { vaultHandlers } from './vault';
+import { createHandlers } from '.';
+import { VaultManager } from '../../service/vault-manager';
 
 function setup(platform: Platform = createMemoryPlatform()) {
   const ctx: ServiceContext = { vaultPath: '/nonexistent/vault.keyhold', harness: 'bridge', platform, emit: () => undefined };
@@ -91,9 +93,12 @@ describe('desktop.openFile / desktop.saveFile', () => {
     expect(asked).toEqual([]);
   });
 
-  it('are what the desktop group serves, with vault.activity', () => {
+  it('are what the desktop namespace serves; vault.activity is the vault namespace\'s', () => {
     const ctx: ServiceContext = { vaultPath: '/x', harness: 'cli', platform: createMemoryPlatform(), emit: () => undefined };
-    expect(Object.keys(desktopHandlers(ctx, new VaultManager(ctx))).sort()).toEqual(['desktop.openExternal', 'desktop.openFile', 'desktop.saveFile', 'vault.activity']);
+    const vault = new VaultManager(ctx);
+    const deps = { ctx, vault, remote: remoteSession(ctx, vault) };
+    expect(Object.keys(desktopHandlers(deps)).sort()).toEqual(['desktop.openExternal', 'desktop.openFile', 'desktop.saveFile']);
+    expect(Object.keys(vaultHandlers(deps))).toContain('vault.activity');
   });
 });
 

@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRouter } from '../ipc/router';
-import { keygen, makeTempDir, sshKeygen } from '../keys/openssh-tools.testkit';
-import { createMemoryPlatform } from '../platform/memory';
-import { createHandlers } from './handlers';
-import { VaultManager } from './vault-manager';
+import { createRouter } from '../router.testkit';
+import { keygen, makeTempDir, sshKeygen } from '../../keys/openssh-tools.testkit';
+import { createMemoryPlatform } from '../../platform/memory';
+import { createHandlers } from '.';
+import { VaultManager } from '../../service/vault-manager';
 
 const tmp = makeTempDir('keyhold-keypair-ipc-');
 const ctx = { vaultPath: join(tmp.dir, 'vault.keyhold'), harness: 'bridge' as const, platform: createMemoryPlatform(), emit: () => undefined };

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRancher, type RancherEmulator } from '../../emulators/rancher';
-import { createRouter } from '../ipc/router';
-import { createMemoryPlatform } from '../platform/memory';
-import { createHandlers } from './handlers';
-import { rotateKey } from './rotation';
-import { VaultManager } from './vault-manager';
+import { startRancher, type RancherEmulator } from '../../../emulators/rancher';
+import { createRouter } from '../router.testkit';
+import { createMemoryPlatform } from '../../platform/memory';
+import { createHandlers } from '.';
+import { rotateKey } from '../../service/rotation';
+import { VaultManager } from '../../service/vault-manager';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyhold-remote-ipc-'));
 const events: { name: string; payload: unknown }[] = [];
@@ -45,7 +45,7 @@ describe('remote IPC channels', () => {
     await call('vault.create', { password: 'master', kdf: { memoryKiB: 65536, iterations: 3, parallelism: 1 } });
     const ws = await call('workspaces.add', { name: 'ra', provider: 'rancher', url: rancher.url });
     const bad = await error('workspaces.connect', { workspaceId: ws.id, accessKey: rancher.demo.accessKey, secretKey: 'wrong-secret-wrong' });
-    expect(bad).toEqual({ code: 'REMOTE', message: 'Rancher: Unauthorized (HTTP 401)' });
+    expect(bad).toEqual({ code: 'REMOTE', message: 'Rancher: Unauthorized (HTTP 401)', remote: { status: 401, reason: 'auth' } });
     const connected = await call('workspaces.connect', { workspaceId: ws.id, accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey });
     expect(JSON.stringify(connected)).not.toContain(rancher.demo.secretKey);
     expect((await call('workspaces.sync', { id: ws.id })).environments.added).toBe(2);

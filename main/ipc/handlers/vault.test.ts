@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventName } from '../api';
-import { createRouter } from '../ipc/router';
-import { createMemoryPlatform } from '../platform/memory';
-import { FLOOR_KDF, tempDir } from '../vault/test-vault.testkit';
-import type { ServiceContext } from './context';
-import { createHandlers } from './handlers';
-import { VaultManager } from './vault-manager';
+import type { EventName } from '../../api';
+import { createRouter } from '../router.testkit';
+import { createMemoryPlatform } from '../../platform/memory';
+import { FLOOR_KDF, tempDir } from '../../vault/test-vault.testkit';
+import type { ServiceContext } from '../../service/context';
+import { createHandlers } from '.';
+import { VaultManager } from '../../service/vault-manager';
 
 function setup(dir = tempDir('keyhold-ipc-')) {
   const platform = createMemoryPlatform();
@@ -69,11 +69,11 @@ describe('VaultManager through IPC', () => {
     expect(await t.call('vault.settings.get')).toEqual({ autoLockMinutes: 10, clipboardClearSeconds: 30, theme: 'system' });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await t.call('vault.settings.set', { autoLockMinutes: 1 });
-    vi.advanceTimersByTime(50_000);
+    await vi.advanceTimersByTimeAsync(50_000);
     await t.call('keys.list', {}); // activity
-    vi.advanceTimersByTime(50_000);
+    await vi.advanceTimersByTimeAsync(50_000);
     expect(t.vault.status().state).toBe('unlocked');
-    vi.advanceTimersByTime(11_000);
+    await vi.advanceTimersByTimeAsync(11_000);
     expect(t.vault.status().state).toBe('locked');
     expect(t.events.at(-1)).toEqual({ name: 'vault.locked', payload: { reason: 'idle' } });
     t.vault.dispose();
@@ -130,15 +130,15 @@ describe('vault channels', () => {
     const k = await t.call<{ id: string }>('keys.add', { kind: 'api_key', name: 'c', secret: 'CLIP-SECRET' });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     expect(await t.call('keys.copy', { id: k.id })).toEqual({ id: k.id, clearAfterSeconds: 5 });
-    expect(t.platform.clipboard.readText()).toBe('CLIP-SECRET');
-    vi.advanceTimersByTime(4_000);
-    expect(t.platform.clipboard.readText()).toBe('CLIP-SECRET');
-    vi.advanceTimersByTime(1_500);
-    expect(t.platform.clipboard.readText()).toBe('');
+    expect(await t.platform.clipboard.readText()).toBe('CLIP-SECRET');
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(await t.platform.clipboard.readText()).toBe('CLIP-SECRET');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(await t.platform.clipboard.readText()).toBe('');
     await t.call('keys.copy', { id: k.id });
-    t.platform.clipboard.writeText('something the user copied since');
-    vi.advanceTimersByTime(6_000);
-    expect(t.platform.clipboard.readText()).toBe('something the user copied since');
+    await t.platform.clipboard.writeText('something the user copied since');
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(await t.platform.clipboard.readText()).toBe('something the user copied since');
     t.vault.dispose();
   });
 

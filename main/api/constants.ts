@@ -1,0 +1,66 @@
+// The enums both main and the renderer need, one definition each. Values only: no zod, no Node,
+// nothing that cannot run in the renderer (which imports this file as values, the rest of
+// main/api as types only).
+
+/** Platforms Keyhold talks to; `local` keys live only in the vault. */
+export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
+export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
+export const PROVIDERS = [...REMOTE_PROVIDERS, 'local'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair'] as const;
+export type KeyKind = (typeof KEY_KINDS)[number];
+
+export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;
+export type KeyState = (typeof KEY_STATES)[number];
+
+export const VAULT_STATES = ['absent', 'locked', 'unlocked'] as const;
+export type VaultStateName = (typeof VAULT_STATES)[number];
+
+/** Why the vault locked itself (or was locked). */
+export const LOCK_REASONS = ['explicit', 'idle', 'suspend', 'screen-lock'] as const;
+export type LockReason = (typeof LOCK_REASONS)[number];
+
+/** Who runs the service layer: the desktop app, the e2e browser bridge, or the CLI. */
+export const HARNESSES = ['electron', 'bridge', 'cli'] as const;
+export type Harness = (typeof HARNESSES)[number];
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+
+export const KEY_SORT_FIELDS = ['name', 'createdAt', 'rotatedAt', 'kind', 'state'] as const;
+export const KEY_EXPORT_FORMATS = ['openssh', 'pkcs8', 'pub', 'txt'] as const;
+export const EXPORT_FORMATS = ['netrc', 'dotenv', 'curl'] as const;
+
+/** Syncano API key flags and what each means, in Syncano's own words (docs/PLATFORMS.md). */
+export const SYNCANO_FLAG_INFO = {
+  ignore_acl: {
+    what: 'Ignores permissions',
+    why: 'A key with this flag ignores the permissions set for instance resources. Give it only to trusted back-end code.',
+  },
+  allow_user_create: {
+    what: 'Can create users',
+    why: 'A key with this flag can be used to create Users, which a standard API key cannot.',
+  },
+  allow_group_create: {
+    what: 'Can create groups',
+    why: 'A key with this flag can be used to create user Groups.',
+  },
+  allow_anonymous_read: {
+    what: 'Anonymous read',
+    why: 'The key can read Classes and Data Objects whose other_permissions are set to read or higher, without a user.',
+  },
+} as const;
+export type SyncanoFlag = keyof typeof SYNCANO_FLAG_INFO;
+export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const satisfies readonly SyncanoFlag[];
+
+/** Encord workspace roles a service account can hold, and what each grants (docs/PLATFORMS.md). */
+export const ENCORD_ROLE_INFO = {
+  Admin: 'Executive privileges over the workspace: adding and removing users, and viewing all projects.',
+  Member: 'No administrative privileges: can only view projects it creates or is invited to.',
+} as const;
+export type EncordRole = keyof typeof ENCORD_ROLE_INFO;
+export const ENCORD_ROLES = ['Admin', 'Member'] as const satisfies readonly EncordRole[];
+
+/** Who holds an Encord access key. */
+export const ENCORD_HOLDERS = ['service_account', 'user'] as const;
+export type EncordHolder = (typeof ENCORD_HOLDERS)[number];

@@ -1,0 +1,11 @@
+// What every namespace's handlers are built from.
+import type { ServiceContext } from '../../service/context';
+import type { VaultManager } from '../../service/vault-manager';
+import type { RemoteSession } from './remote-session';
+
+export interface HandlerDeps {
+  ctx: ServiceContext;
+  vault: VaultManager;
+  /** the session for calls that reach a platform, once interrupted rotations had their chance */
+  remote: RemoteSession;
+}

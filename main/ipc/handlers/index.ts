@@ -1,0 +1,32 @@
+// Every channel's handler, one factory per namespace of main/api, each typed as HandlersFor<its
+// namespace> (derived from the channel names): a channel without its handler, or a namespace left
+// out here, fails the type check. No channel list is written by hand.
+import type { ServiceContext } from '../../service/context';
+import { VaultManager } from '../../service/vault-manager';
+import type { Handlers } from '../router';
+import { appHandlers } from './app';
+import { auditHandlers } from './audit';
+import type { HandlerDeps } from './deps';
+import { desktopHandlers } from './desktop';
+import { environmentsHandlers } from './environments';
+import { exportHandlers } from './export';
+import { keysHandlers } from './keys';
+import { remoteHandlers } from './remote';
+import { remoteSession } from './remote-session';
+import { vaultHandlers } from './vault';
+import { workspacesHandlers } from './workspaces';
+
+export function createHandlers(ctx: ServiceContext, vault: VaultManager = new VaultManager(ctx)): Handlers {
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault) };
+  return {
+    ...appHandlers(deps),
+    ...vaultHandlers(deps),
+    ...workspacesHandlers(deps),
+    ...environmentsHandlers(deps),
+    ...keysHandlers(deps),
+    ...auditHandlers(deps),
+    ...remoteHandlers(deps),
+    ...exportHandlers(deps),
+    ...desktopHandlers(deps),
+  };
+}
