@@ -115,7 +115,7 @@ test('Encord: a service-account key with guided registration, a failed check, th
     await expect(dialog).toContainText('stops working when you leave the workspace');
     await dialog.getByRole('radio', { name: /^Member/ }).check();
     await dialog.getByLabel('Title of the key').fill('annotation pipeline');
-    await expect(dialog).toContainText('Encord cannot use protected keys');
+    await expect(dialog).toContainText("without a passphrase, as Encord's docs advise");
     await expectAccessible(page, 'encord create');
     await dialog.getByRole('button', { name: 'Generate key pair' }).click();
   });

@@ -150,7 +150,7 @@ export class GithubProvider implements RemotePlatform {
         'REMOTE',
         `GitHub did not delete key ${id}: it answered 404 Not Found, yet the key is still registered and still works; the token lacks ${missing}. ` +
           `Remove it by hand at ${GITHUB_KEYS_PAGE}, or connect a token with admin:public_key and revoke it again.`,
-        { status: 404 },
+        { remote: { status: 404, reason: 'scope' } },
       );
     }
   }
@@ -167,7 +167,7 @@ export class GithubProvider implements RemotePlatform {
       return (await this.listRaw()).some((k) => String(k.id) === id);
     } catch (e) {
       if (!hasStatus(e, 404)) throw e;
-      throw new KeyholdError('REMOTE', `GitHub answered 404 to deleting key ${id}, and the token cannot read keys, so Keyhold cannot tell whether it is gone. Check ${GITHUB_KEYS_PAGE}.`, { status: 404 });
+      throw new KeyholdError('REMOTE', `GitHub answered 404 to deleting key ${id}, and the token cannot read keys, so Keyhold cannot tell whether it is gone. Check ${GITHUB_KEYS_PAGE}.`, { remote: { status: 404, reason: 'scope' } });
     }
   }
 }

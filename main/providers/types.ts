@@ -36,7 +36,7 @@ export interface Capabilities {
   selfHosted: boolean;
   /** keys carry on/off flags (Syncano API key flags) */
   flags: boolean;
-  /** the platform's SDK reads a private key without a passphrase (export drops it) */
+  /** the platform's docs advise an unprotected private key (export warns when one is protected) */
   plainKeyExport: boolean;
 }
 

@@ -5,7 +5,7 @@
 import type { CredentialAccess } from '../providers/types';
 import type { VaultSession, Workspace } from '../vault/types';
 import { platformOf, type ConnectInput } from './platforms';
-import { recordAccess } from './platforms/credential';
+import { accessOf, recordAccess } from './platforms/credential';
 import { remoteWorkspace, type RemoteOptions } from './remote';
 
 export type { ConnectInput };
@@ -31,4 +31,10 @@ export async function connectWorkspace(session: VaultSession, input: ConnectInpu
   });
   platform.afterConnect?.(session, record);
   return { workspace: updated, credentialKeyId: record.id, identity, access: access ?? null };
+}
+
+/** What the workspace's credential may do, as last shown by its platform (null: not known). */
+export function workspaceAccess(session: VaultSession, ws: Workspace): CredentialAccess | null {
+  if (!ws.credentialKeyId) return null;
+  return accessOf(session.getKey(ws.credentialKeyId));
 }

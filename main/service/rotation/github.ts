@@ -91,7 +91,7 @@ async function retireOld(ctx: RotationContext, data: GithubData & { newRemoteId:
       'REMOTE',
       `GitHub: the new key is registered and stored (key ${ctx.keyId} now uses it), but the old key ${data.oldRemoteId} is still registered and still works: ` +
         `the token lacks the admin:public_key scope. Remove the old key by hand at ${GITHUB_KEYS_PAGE} or connect a token with admin:public_key, then run \`keyhold key rotate ${ctx.keyId}\` to finish. Not rotated yet.`,
-      { status: 404 },
+      { remote: { status: 404, reason: 'scope' } },
     );
   }
   await ctx.hook('retired');
