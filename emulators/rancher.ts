@@ -111,7 +111,10 @@ const UNAUTHORIZED = (challenge: boolean): EmuResponse => {
 const NOT_FOUND = () => rancherError(404, 'Not Found', 'Not Found');
 const FORBIDDEN = () => rancherError(403, 'Forbidden', 'Forbidden');
 const METHOD_NOT_ALLOWED = () => rancherError(405, 'Method not allowed', 'Method not allowed');
-const CONFLICT = () => rancherError(409, 'Conflict', 'Conflict');
+const CONFLICT = (state: { conflicts: number }) => {
+  state.conflicts++;
+  return rancherError(409, 'Conflict', 'Conflict');
+};
 
 export class RancherState {
   keys = new Map<string, ApiKey>();
@@ -121,6 +124,8 @@ export class RancherState {
   transitionMs = 0;
   /** ids of keys a running process holds (tests: every action and DELETE on them is 409) */
   held = new Set<string>();
+  /** 409s answered so far (tests wait for one) */
+  conflicts = 0;
   private nextKey = 1;
   private nextProject = 10;
 
@@ -185,7 +190,7 @@ export class RancherState {
   act(key: ApiKey, action: string): EmuResponse | null {
     if (!(ACTIONS as readonly string[]).includes(action)) return rancherError(422, 'InvalidAction', `Invalid action ${action}`, 'action');
     const a = action as Action;
-    if (this.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT();
+    if (this.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT(this);
     if (!(ALLOWED[key.state] ?? []).includes(a)) return rancherError(422, 'ActionNotAvailable', `Action ${a} not available in state ${key.state}`, 'action');
     const [transitioning, final] = TRANSITION[a];
     key.state = transitioning;
@@ -469,7 +474,7 @@ function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId
   }
   if (method === 'DELETE') {
     // DELETE is the remove action, refused outright while the key is (de)activating or active
-    if (state.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT();
+    if (state.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT(state);
     if (NOT_DELETABLE.has(key.state)) return METHOD_NOT_ALLOWED();
     const refused = state.act(key, 'remove');
     if (refused) return refused;
