@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/index.ts'),
           cli: resolve(__dirname, 'main/cli.ts'),
+          // the vault's worker thread, loaded by file beside index.js and cli.js (main/vault/vault-workers.ts)
+          'vault-worker': resolve(__dirname, 'main/vault/worker/entry.ts'),
         },
         output: {
           // the CLI is the package's bin: it must be directly executable

@@ -63,7 +63,7 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
   if (!top.success) throw invalidInput(label, `not a Bitwarden JSON export (${top.error.issues[0]?.path.join('.') || 'top level'}: ${top.error.issues[0]?.message ?? 'invalid'})`);
   const folders = new Map((top.data.folders ?? []).map((f) => [f.id, f.name]));
   const out: MigrationRead = { items: [], skipped: [] };
-  top.data.items.forEach((rawItem, i) => {
+  for (const [i, rawItem] of top.data.items.entries()) {
     const parsed = itemSchema.safeParse(rawItem);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -85,14 +85,14 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
     }
     if (it.type !== 1 && it.type !== 2 && it.type !== 5) {
       out.skipped.push({ sourceRef, reason: `${KIND_NAMES[it.type] ?? `items of type ${it.type}`} are not imported` });
-      return;
+      continue;
     }
     const keys: KeyAttachment[] = [];
     if (it.type === 5) {
       if (!it.sshKey) throw invalidInput(`${label}, items[${i}]`, 'an SSH key item without sshKey');
       keys.push({ name: 'sshKey', privateKeyText: it.sshKey.privateKey, publicKeyText: it.sshKey.publicKey ?? undefined });
     }
-    const got = entryItems({ source: 'bitwarden-json', groupPath, sourceRef, passphraseFor: options.passphraseFor }, entry, keys);
+    const got = await entryItems({ source: 'bitwarden-json', groupPath, sourceRef, passphraseFor: options.passphraseFor }, entry, keys);
     // Bitwarden's own fingerprint must agree with the key's: a mismatch means a damaged item
     const stated = it.sshKey?.keyFingerprint;
     const key = got.items.find((k) => k.kind === 'ssh_key_pair');
@@ -102,6 +102,6 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
     }
     out.items.push(...got.items);
     out.skipped.push(...got.skipped);
-  });
+  }
   return out;
 }

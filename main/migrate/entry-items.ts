@@ -44,7 +44,7 @@ export function entryName(fields: EntryFields): string {
  * for it or, as KeeAgent keeps it, the entry's password (which then is not imported twice). The
  * password becomes a login (with a login or URL) or an api_key; an entry with notes only, a note.
  */
-export function entryItems(ctx: EntryContext, fields: EntryFields, keys: readonly KeyAttachment[] = []): EntryOutcome {
+export async function entryItems(ctx: EntryContext, fields: EntryFields, keys: readonly KeyAttachment[] = []): Promise<EntryOutcome> {
   const out: EntryOutcome = { items: [], skipped: [] };
   // an oversized value costs that entry, not the whole import
   const add = (item: MigrationItem) => {
@@ -67,9 +67,9 @@ export function entryItems(ctx: EntryContext, fields: EntryFields, keys: readonl
   for (const key of keys) {
     const ref = `${ctx.sourceRef} [${key.name}]`;
     const given = ctx.passphraseFor?.(ref);
-    let outcome = readSshKey({ privateKeyText: key.privateKeyText, publicKeyText: key.publicKeyText, passphrase: given });
+    let outcome = await readSshKey({ privateKeyText: key.privateKeyText, publicKeyText: key.publicKeyText, passphrase: given });
     if (!outcome.ok && given === undefined && fields.password !== '') {
-      const viaPassword = readSshKey({ privateKeyText: key.privateKeyText, publicKeyText: key.publicKeyText, passphrase: fields.password });
+      const viaPassword = await readSshKey({ privateKeyText: key.privateKeyText, publicKeyText: key.publicKeyText, passphrase: fields.password });
       if (viaPassword.ok) {
         outcome = viaPassword;
         passwordUsedAsPassphrase = true;

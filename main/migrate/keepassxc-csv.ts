@@ -38,7 +38,7 @@ export async function readKeepassCsv(input: Readable | string, options: KeepassC
       out.skipped.push({ sourceRef, reason: 'it is in the recycle bin' });
       continue;
     }
-    const got = entryItems({ source: 'keepassxc-csv', groupPath, sourceRef: `${sourceRef} (line ${line})` }, entry);
+    const got = await entryItems({ source: 'keepassxc-csv', groupPath, sourceRef: `${sourceRef} (line ${line})` }, entry);
     out.items.push(...got.items);
     out.skipped.push(...got.skipped);
   }

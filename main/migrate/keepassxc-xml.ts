@@ -60,6 +60,7 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
   let historyDepth = 0;
   let sawRoot = false;
   let failure: Error | null = null;
+  let finished: Promise<void> = Promise.resolve();
 
   const where = () => `${label}, line ${parser.line}${entry ? ` (in the entry that starts on line ${entry.line})` : ''}`;
   const fail = (reason: string): never => {
@@ -69,16 +70,28 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
   // the top-level group is the database itself ("Passwords" by default): not part of the path
   const groupPath = () => groups.slice(1).map((g) => g.name);
 
-  const finishEntry = (e: EntryState) => {
+  // The entry is read now (groups change as the parser goes on); only its key files wait for their
+  // KDF, and results are added in file order.
+  const finishEntry = (e: EntryState): void => {
+    const local: MigrationRead = { items: [], skipped: [] };
+    const settle = (got: Promise<MigrationRead>) => {
+      got.catch(() => undefined);
+      finished = finished.then(async () => {
+        const g = await got;
+        out.items.push(...local.items, ...g.items);
+        out.skipped.push(...local.skipped, ...g.skipped);
+      });
+    };
     const fields: EntryFields = { title: '', login: '', password: '', url: '', notes: '' };
     const ref = [...groupPath(), entryName({ ...fields, title: e.strings.get('Title') ?? '' })].join('/');
     for (const [k, v] of e.strings) {
       const std = STANDARD_FIELDS[k];
       if (std) fields[std] = v;
-      else if (v !== '') out.skipped.push({ sourceRef: `${ref} [field ${k.slice(0, 80)}]`, reason: 'custom fields are not imported' });
+      else if (v !== '') local.skipped.push({ sourceRef: `${ref} [field ${k.slice(0, 80)}]`, reason: 'custom fields are not imported' });
     }
     if (inRecycleBin()) {
-      out.skipped.push({ sourceRef: ref, reason: 'it is in the recycle bin' });
+      local.skipped.push({ sourceRef: ref, reason: 'it is in the recycle bin' });
+      settle(Promise.resolve({ items: [], skipped: [] }));
       return;
     }
     const keys: KeyAttachment[] = [];
@@ -86,7 +99,7 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     for (const a of e.attachments) {
       const content = binaries.get(a.ref);
       if (!content && !sawBinaries) {
-        out.skipped.push({ sourceRef: `${ref} [${a.name.slice(0, 80)}]`, reason: NO_BINARIES });
+        local.skipped.push({ sourceRef: `${ref} [${a.name.slice(0, 80)}]`, reason: NO_BINARIES });
         continue;
       }
       if (!content) fail(`entry "${ref}" refers to attachment ${a.ref.slice(0, 20)}, which the file does not hold`);
@@ -95,12 +108,10 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
         const pubContent = pub ? binaries.get(pub.ref) : undefined;
         keys.push({ name: a.name, privateKeyText: content!.text, publicKeyText: pubContent?.kind === 'public' ? pubContent.text : undefined });
       } else if (content!.kind === 'other' && a.name !== KEEAGENT_SETTINGS) {
-        out.skipped.push({ sourceRef: `${ref} [${a.name.slice(0, 80)}]`, reason: 'attachments other than SSH private keys are not imported' });
+        local.skipped.push({ sourceRef: `${ref} [${a.name.slice(0, 80)}]`, reason: 'attachments other than SSH private keys are not imported' });
       }
     }
-    const got = entryItems({ source: 'keepassxc-xml', groupPath: groupPath(), sourceRef: ref, passphraseFor: options.passphraseFor }, fields, keys);
-    out.items.push(...got.items);
-    out.skipped.push(...got.skipped);
+    settle(entryItems({ source: 'keepassxc-xml', groupPath: groupPath(), sourceRef: ref, passphraseFor: options.passphraseFor }, fields, keys));
   };
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
@@ -192,8 +203,12 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     if (failure) throw xmlError(failure, failureWhere || where());
   };
 
-  for await (const chunk of stream) feed(String(chunk));
+  for await (const chunk of stream) {
+    feed(String(chunk));
+    await finished;
+  }
   feed(null);
+  await finished;
   if (!sawRoot) throw invalidInput(label, 'the file has no <Root> element: it is empty or truncated');
   return out;
 }

@@ -29,7 +29,7 @@ export async function readOnePasswordCsv(input: Readable | string, options: OneP
     }
     const at = (i: number) => (i >= 0 ? (fields[i] ?? '') : '');
     const entry = { title: at(col.title), login: at(col.login), password: at(col.password), url: at(col.url), notes: at(col.notes) };
-    const got = entryItems({ source: '1password-csv', groupPath: [], sourceRef: `${entryName(entry)} (line ${line})` }, entry);
+    const got = await entryItems({ source: '1password-csv', groupPath: [], sourceRef: `${entryName(entry)} (line ${line})` }, entry);
     out.items.push(...got.items);
     out.skipped.push(...got.skipped);
   }

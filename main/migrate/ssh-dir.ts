@@ -51,7 +51,7 @@ export async function readSshDir(dir: string, options: SshDirOptions = {}): Prom
     const privateKeyText = await readFile(path, 'utf8');
     if (!looksLikePrivateKey(privateKeyText)) continue;
     const publicKeyText = await readFile(`${path}.pub`, 'utf8').catch(() => undefined);
-    const outcome = readSshKey({ privateKeyText, publicKeyText, passphrase: options.passphraseFor?.(name) });
+    const outcome = await readSshKey({ privateKeyText, publicKeyText, passphrase: options.passphraseFor?.(name) });
     if (!outcome.ok) {
       out.skipped.push({ sourceRef: name, reason: outcome.reason });
       continue;

@@ -37,11 +37,11 @@ function checkintOf(text: string): number {
   return createHash('sha256').update(salt).digest().readUInt32BE(0);
 }
 
-export function readSshKey(input: SshKeyInput): SshKeyOutcome {
+export async function readSshKey(input: SshKeyInput): Promise<SshKeyOutcome> {
   try {
     const needs = keyFileNeedsPassphrase(input.privateKeyText);
     if (needs && !input.passphrase) return { ok: false, reason: 'the key is protected by a passphrase and none was given for it' };
-    const parsed = parseKeyFile(input.privateKeyText, needs ? { passphrase: input.passphrase } : {});
+    const parsed = await parseKeyFile(input.privateKeyText, needs ? { passphrase: input.passphrase } : {});
     if (!parsed.privateKey) return { ok: false, reason: 'it holds a public key only' };
     let comment = parsed.comment;
     if (input.publicKeyText !== undefined && input.publicKeyText.trim() !== '') {

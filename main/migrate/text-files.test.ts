@@ -43,7 +43,7 @@ describe('.env', () => {
   });
 
   it("reads back byte for byte what Keyhold's .env export writes", async () => {
-    const values = { Q1: "it's \"both\"", Q2: 'line\nbreak', Q3: 'back\\slash $HOME', Q4: 'ünï 🔑' };
+    const values = { Q1: "it's quoted", Q0: 'say "hi"', Q2: 'line\nbreak', Q3: 'back\\slash $HOME', Q4: 'ünï 🔑' };
     const r = await readDotenv(Buffer.from(renderDotenv(Object.entries(values).map(([name, value]) => ({ name, value })))));
     expect(Object.fromEntries(r.items.map((i) => [i.name, i.kind !== 'ssh_key_pair' ? i.secret : '']))).toEqual(values);
   });

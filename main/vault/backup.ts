@@ -8,10 +8,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
-import { checkKdfFloor, deriveKey, secretboxOpen, secretboxSeal, unwrapKey, wrapKey, type StoredKdf } from './crypto';
+import { checkKdfBounds, checkKdfFloor, deriveKey, secretboxOpen, secretboxSeal, unwrapKey, wrapKey, type StoredKdf } from './crypto';
 import { StoredKdfSchema } from './header';
-import { AuditData, EnvironmentData, PendingData, WorkspaceData } from './records';
-import type { VaultDump } from './session';
+import { AuditData } from './tables/audit';
+import { EnvironmentData } from './tables/environments';
+import { PendingData } from './tables/pending';
+import { WorkspaceData } from './tables/workspaces';
+import type { VaultDump } from './dump';
 import { AUDIT_ACTIONS, KEY_KINDS, KEY_STATES, type KdfParams } from './types';
 
 const MAGIC = Buffer.from('KEYHOLD-BACKUP 1\n', 'latin1');
@@ -92,7 +95,7 @@ export async function openBackup(file: Buffer, passphrase: string): Promise<Vaul
   } catch {
     throw damaged('unreadable header');
   }
-  checkKdfFloor(header.kdf, 'The backup');
+  checkKdfBounds(header.kdf, 'The backup');
   const kek = await deriveKey(passphrase, header.kdf, Buffer.from(header.kdf.salt, 'base64'));
   const payloadKey = unwrapKey(Buffer.from(header.wrappedKey, 'base64'), kek);
   kek.fill(0);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KDF_FLOOR, Sealer, checkKdfFloor, unwrapKey, wrapKey } from './crypto';
+import { KDF_FLOOR, Sealer, checkKdfBounds, checkKdfFloor, deriveKey, unwrapKey, wrapKey } from './crypto';
 
 const sealer = () => new Sealer(randomBytes(32));
 
@@ -82,5 +82,25 @@ describe('key wrapping and the KDF floor', () => {
     for (const bad of [{ ...ok, memoryKiB: 65535 }, { ...ok, iterations: 2 }, { ...ok, parallelism: 0 }, { ...ok, algorithm: 'argon2i' as 'argon2id' }]) {
       expect(() => checkKdfFloor(bad)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     }
+  });
+
+  it('refuses parameters above 4 GiB / 1000 iterations / parallelism 255 (INTEGRITY), accepts the limits themselves', () => {
+    const top = { algorithm: 'argon2id' as const, memoryKiB: 4 * 1024 * 1024, iterations: 1000, parallelism: 255 };
+    expect(() => checkKdfBounds(top)).not.toThrow();
+    for (const bad of [{ ...top, memoryKiB: top.memoryKiB + 1 }, { ...top, iterations: 2 ** 31 - 1 }, { ...top, parallelism: 256 }, { ...top, iterations: 2.5 }]) {
+      expect(() => checkKdfBounds(bad)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+    }
+  });
+});
+
+describe('the master password in memory', () => {
+  it('is zeroed once the KDF has used it, and derives the same key as the text', async () => {
+    const kdf = { algorithm: 'argon2id' as const, memoryKiB: KDF_FLOOR.memoryKiB, iterations: KDF_FLOOR.iterations, parallelism: 1 };
+    const salt = randomBytes(16);
+    const given = Buffer.from('correct horse battery staple', 'utf8');
+    const pending = deriveKey(given, kdf, salt);
+    const key = await pending;
+    expect(given.equals(Buffer.alloc(given.length))).toBe(true);
+    expect(key.equals(await deriveKey('correct horse battery staple', kdf, salt))).toBe(true);
   });
 });

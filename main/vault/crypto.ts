@@ -5,19 +5,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { hashRaw, type Options as Argon2Options } from '@node-rs/argon2';
-import nacl from 'tweetnacl';
 import { KeyholdError } from '../errors';
+import { openBound, sealBound, secretboxOpen, secretboxSeal } from './secretbox';
 import type { KdfParams } from './types';
 
-export const VAULT_KEY_BYTES = 32;
-const NONCE = nacl.secretbox.nonceLength; // 24
-const MAC = nacl.secretbox.overheadLength; // 16
-/** the zero padding of NaCl's low-level crypto_secretbox: before the message, and before the box */
-const ZERO = 32;
-const BOXZERO = 16;
-/** tweetnacl's low-level API (present in the package, absent from its typings) */
-const naclLow = (nacl as unknown as { lowlevel: { crypto_secretbox(c: Uint8Array, m: Uint8Array, d: number, n: Uint8Array, k: Uint8Array): number } }).lowlevel;
+export { pooledRandom, secretboxOpen, secretboxSeal } from './secretbox';
 
+export const VAULT_KEY_BYTES = 32;
 /** Below this the KDF is refused (Bitwarden's default; a weaker header is a downgrade attack). */
 export const KDF_FLOOR = { memoryKiB: 64 * 1024, iterations: 3 } as const;
 export const KDF_TARGET_MS = 500;
@@ -37,16 +31,38 @@ export function checkKdfFloor(p: KdfParams, what = 'The vault'): void {
   }
 }
 
-/** Argon2id on libuv's thread pool (the async API), so the event loop keeps running. */
-export async function deriveKey(password: string, kdf: KdfParams, salt: Uint8Array): Promise<Buffer> {
-  return hashRaw(Buffer.from(password, 'utf8'), {
-    algorithm: ARGON2ID,
-    memoryCost: kdf.memoryKiB,
-    timeCost: kdf.iterations,
-    parallelism: kdf.parallelism,
-    outputLen: VAULT_KEY_BYTES,
-    salt,
-  });
+/** Above this the KDF is refused too: the limits `init` accepts (a header or backup asking for more
+ * would hang the unlock, or exhaust memory, before the password could be checked). */
+export const KDF_CEILING = { memoryKiB: 4 * 1024 * 1024, iterations: 1000, parallelism: 255 } as const;
+
+/** The floor and the ceiling, checked before any KDF runs on parameters read from a file. */
+export function checkKdfBounds(p: KdfParams, what = 'The vault'): void {
+  checkKdfFloor(p, what);
+  const whole = Number.isSafeInteger(p.memoryKiB) && Number.isSafeInteger(p.iterations) && Number.isSafeInteger(p.parallelism);
+  if (!whole || p.memoryKiB > KDF_CEILING.memoryKiB || p.iterations > KDF_CEILING.iterations || p.parallelism > KDF_CEILING.parallelism) {
+    throw new KeyholdError('INTEGRITY', `${what} asks for key derivation parameters above Keyhold's limits (4 GiB, 1000 iterations, parallelism 255): damaged or tampered with.`);
+  }
+}
+
+/**
+ * Argon2id on libuv's thread pool (the async API), so the event loop keeps running. The password's
+ * bytes are zeroed once the KDF has used them; a Uint8Array given here is the caller's buffer,
+ * handed over (it is zeroed too).
+ */
+export async function deriveKey(password: string | Uint8Array, kdf: KdfParams, salt: Uint8Array): Promise<Buffer> {
+  const bytes = typeof password === 'string' ? Buffer.from(password, 'utf8') : password;
+  try {
+    return await hashRaw(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      algorithm: ARGON2ID,
+      memoryCost: kdf.memoryKiB,
+      timeCost: kdf.iterations,
+      parallelism: kdf.parallelism,
+      outputLen: VAULT_KEY_BYTES,
+      salt,
+    });
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 export function defaultParallelism(): number {
@@ -81,41 +97,6 @@ export async function calibrateKdf(targetMs = KDF_TARGET_MS): Promise<KdfParams>
     kdf.iterations = Math.max(KDF_FLOOR.iterations, Math.round((kdf.iterations * targetMs) / actual));
   }
   return kdf;
-}
-
-// ---- nonces: crypto.randomBytes per 24-byte nonce dominates sealing small values, so take them
-// from a pool refilled 64 KiB at a time (each nonce is still fresh CSPRNG output, used once).
-let pool = Buffer.alloc(0);
-let poolAt = 0;
-/** `n` fresh random bytes from the pool (n <= 1024). */
-export function pooledRandom(n: number): Uint8Array {
-  if (poolAt + n > pool.length) {
-    pool = randomBytes(64 * 1024);
-    poolAt = 0;
-  }
-  const out = pool.subarray(poolAt, poolAt + n);
-  poolAt += n;
-  return out;
-}
-
-function freshNonce(): Uint8Array {
-  return pooledRandom(NONCE);
-}
-
-/** nonce || secretbox(plaintext) */
-export function secretboxSeal(plain: Uint8Array, key: Uint8Array): Uint8Array {
-  const nonce = freshNonce();
-  const box = nacl.secretbox(plain, nonce, key);
-  const out = new Uint8Array(NONCE + box.length);
-  out.set(nonce, 0);
-  out.set(box, NONCE);
-  return out;
-}
-
-/** The plaintext, or null when the MAC does not match. */
-export function secretboxOpen(sealed: Uint8Array, key: Uint8Array): Uint8Array | null {
-  if (sealed.length < NONCE + MAC) return null;
-  return nacl.secretbox.open(sealed.subarray(NONCE), sealed.subarray(0, NONCE), key);
 }
 
 const enc = new TextEncoder();
@@ -157,40 +138,15 @@ export class Sealer {
     return this.sealInto(label, rowId, value.length, (m, at) => m.set(value, at));
   }
 
-  /**
-   * nonce || secretbox(u16 idLen || rowId || value), the same bytes as secretboxSeal of that
-   * plaintext, built with tweetnacl's low-level call on ONE zero-padded buffer (its high-level
-   * secretbox copies the message twice, which costs more than the cipher for small values).
-   */
+  /** nonce || secretbox(u16 idLen || rowId || value) under this label's subkey (secretbox.ts). */
   private sealInto(label: string, rowId: string, valueLen: number, write: (m: Uint8Array, at: number) => void): Buffer {
-    const key = this.subkey(label);
-    const idLen = Buffer.byteLength(rowId, 'utf8');
-    if (idLen > 0xffff) throw new Error('row id too long');
-    const at = ZERO + 2 + idLen;
-    const m = new Uint8Array(at + valueLen);
-    m[ZERO] = idLen >> 8;
-    m[ZERO + 1] = idLen & 0xff;
-    enc.encodeInto(rowId, m.subarray(ZERO + 2, at));
-    write(m, at);
-    const c = new Uint8Array(m.length);
-    const nonce = freshNonce();
-    naclLow.crypto_secretbox(c, m, m.length, nonce, key);
-    m.fill(0);
-    const out = Buffer.allocUnsafe(NONCE + m.length - BOXZERO);
-    out.set(nonce, 0);
-    out.set(c.subarray(BOXZERO), NONCE);
-    return out;
+    return sealBound(this.subkey(label), rowId, valueLen, write);
   }
 
   openBytes(label: string, rowId: string, sealed: Uint8Array): Uint8Array {
-    const plain = secretboxOpen(sealed, this.subkey(label));
-    const broken = () => new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a sealed value in ${label} (row ${rowId.slice(0, 40)}) does not open.`);
-    if (!plain || plain.length < 2) throw broken();
-    const idLen = (plain[0]! << 8) | plain[1]!;
-    const id = enc.encode(rowId);
-    if (idLen !== id.length || plain.length < 2 + idLen) throw broken();
-    for (let i = 0; i < idLen; i++) if (plain[2 + i] !== id[i]) throw broken();
-    return plain.subarray(2 + idLen);
+    const value = openBound(this.subkey(label), rowId, sealed);
+    if (!value) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a sealed value in ${label} (row ${rowId.slice(0, 40)}) does not open.`);
+    return value;
   }
 
   seal(label: string, rowId: string, value: string): Buffer {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
-import { checkKdfFloor, type StoredKdf } from './crypto';
+import { checkKdfBounds, type StoredKdf } from './crypto';
 import { FORMAT_VERSION, MAGIC } from './schema';
 
 export const StoredKdfSchema = z.object({
@@ -64,7 +64,7 @@ export function readHeader(db: Database): Header {
   }
   const kdf = StoredKdfSchema.safeParse(kdfRaw);
   if (!kdf.success) throw new KeyholdError('INTEGRITY', 'The vault header is damaged (KDF parameters).');
-  checkKdfFloor(kdf.data);
+  checkKdfBounds(kdf.data);
   return {
     formatVersion: h.format_version,
     vaultId: h.vault_id,

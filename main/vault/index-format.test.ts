@@ -8,8 +8,10 @@ import nacl from 'tweetnacl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Sealer } from './crypto';
 import { VaultStore, openVault } from './index';
-import { PackedSegment, SEGMENT_SIZE } from './key-index';
-import { toTuple } from './records';
+import { SEGMENT_SIZE } from './key-index';
+import { PackedSegment } from './packed-segment';
+import { toTuple } from './key-tuple';
+import { FORMAT_VERSION } from './schema';
 import { TEST_PASSWORD, newTestVault, tamper, tempDir } from './test-vault.testkit';
 import type { KeyRecord, NewKey } from './types';
 
@@ -111,23 +113,47 @@ describe('the packed key index', () => {
     }
   });
 
-  it('still reads a segment stored in the earlier JSON format', async () => {
-    const s = await openVault(path, TEST_PASSWORD);
+  it('migrates a format-1 vault (a JSON segment, a version without its sealed time) to the current format', async () => {
+    const copy = `${path}.v1`;
+    copyFileSync(path, copy);
+    const s = await openVault(copy, TEST_PASSWORD);
     const store = s as VaultStore;
     const db = store.connection();
+    const sealer = store.sealerForVault();
     const seg = Number(db.prepare('SELECT seg FROM index_segments ORDER BY seg LIMIT 1').pluck().get());
     const ids = db.prepare('SELECT id FROM keys WHERE seg = ?').pluck().all(seg).map(String);
     const tuples = ids.map((id) => toTuple(s.getKey(id)));
     const want = snapshot(s);
+    const versionsBefore = s.listVersions(ids[0]!);
+    // the shape format 1 allowed: JSON tuples in a segment, and version data without createdAt
     const json = deflateRawSync(Buffer.from(JSON.stringify(tuples)));
-    db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(store.sealerForVault().sealBytes('index_segments.data', String(seg), json), seg);
+    db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(sealer.sealBytes('index_segments.data', String(seg), json), seg);
+    const vid = `${ids[0]}/1`;
+    db.prepare('UPDATE key_versions SET data = ? WHERE key_id = ? AND version = 1').run(sealer.sealJson('key_versions.data', vid, { publicPart: versionsBefore[0]!.publicPart, remoteId: versionsBefore[0]!.remoteId }), ids[0]);
+    db.prepare('UPDATE header SET format_version = 1 WHERE id = 1').run();
     s.lock();
-    const again = await openVault(path, TEST_PASSWORD);
+    const again = await openVault(copy, TEST_PASSWORD);
     try {
       expect(snapshot(again)).toEqual(want);
+      expect(again.listVersions(ids[0]!)).toEqual(versionsBefore);
+      expect(again.stats().formatVersion).toBe(FORMAT_VERSION);
+      expect(Number((again as VaultStore).connection().prepare('SELECT format_version FROM header').pluck().get())).toBe(FORMAT_VERSION);
     } finally {
       again.lock();
     }
+  });
+
+  it('a JSON segment in a vault of the current format is INTEGRITY (only the migration reads that shape)', async () => {
+    const copy = `${path}.json`;
+    copyFileSync(path, copy);
+    const s = await openVault(copy, TEST_PASSWORD);
+    const store = s as VaultStore;
+    const db = store.connection();
+    const seg = Number(db.prepare('SELECT seg FROM index_segments ORDER BY seg LIMIT 1').pluck().get());
+    const json = deflateRawSync(Buffer.from('[]'));
+    db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(store.sealerForVault().sealBytes('index_segments.data', String(seg), json), seg);
+    s.lock();
+    await expect(openVault(copy, TEST_PASSWORD)).rejects.toMatchObject({ code: 'INTEGRITY' });
   });
 });
 

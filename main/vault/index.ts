@@ -85,7 +85,7 @@ async function createStore(path: string, password: string, options: CreateVaultO
       chmodSync(tmp, 0o600);
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
-      migrate(db, 0);
+      migrate(db, 0, null);
       insertHeader(db, vaultId, kdf, wrapKey(vaultKey, kek));
     } finally {
       db.close();
@@ -214,7 +214,7 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
   try {
     const db = openDb(path, false);
     try {
-      if (header.formatVersion < FORMAT_VERSION) migrate(db, header.formatVersion);
+      if (header.formatVersion < FORMAT_VERSION) migrate(db, header.formatVersion, sealer);
       store = new VaultStore({ db, path, sealer, kdf: { algorithm: 'argon2id', memoryKiB: header.kdf.memoryKiB, iterations: header.kdf.iterations, parallelism: header.kdf.parallelism } });
     } catch (e) {
       db.close();

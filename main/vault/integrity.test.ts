@@ -1,13 +1,13 @@
 // Damaged, foreign, newer and tampered files: INTEGRITY with a clear message, and the file is
 // never modified by the attempt to open it.
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isKeyholdError } from '../errors';
 import { headerChecksum } from './header';
-import { createVault, openVault } from './index';
+import { backupVault, createVault, openVault, restoreVault } from './index';
 import { FLOOR_KDF, TEST_PASSWORD, newTestVault, tamper, tempDir } from './test-vault.testkit';
 import type { VaultSession } from './types';
 
@@ -106,6 +106,40 @@ describe('opening files that are not sound vaults', () => {
       db.prepare('UPDATE header SET kdf = ?, checksum = ?').run(kdf, headerChecksum(h.vault_id, kdf, h.wrapped_key));
     });
     await expectIntegrity(p, /downgrade/);
+  });
+
+  it('KDF parameters above the limits (iterations 2^31-1) are INTEGRITY at once, even with a recomputed checksum', async () => {
+    for (const [name, change] of [
+      ['iterations', { iterations: 2 ** 31 - 1 }],
+      ['memory', { memoryKiB: 4 * 1024 * 1024 + 1 }],
+      ['parallelism', { parallelism: 256 }],
+    ] as const) {
+      const p = join(dir, `ceiling-${name}.keyhold`);
+      copyFileSync(good, p);
+      tamper(p, (db) => {
+        const h = db.prepare('SELECT vault_id, kdf, wrapped_key FROM header').get() as { vault_id: string; kdf: string; wrapped_key: Buffer };
+        const kdf = JSON.stringify({ ...JSON.parse(h.kdf), ...change });
+        db.prepare('UPDATE header SET kdf = ?, checksum = ?').run(kdf, headerChecksum(h.vault_id, kdf, h.wrapped_key));
+      });
+      const t0 = performance.now();
+      await expectIntegrity(p, name === 'parallelism' ? /KDF parameters/ : /above Keyhold's limits/);
+      expect(performance.now() - t0).toBeLessThan(2000);
+    }
+  });
+
+  it('a crafted backup asking for iterations 2^31-1 is INTEGRITY at once and restores nothing', async () => {
+    const s = await openVault(good, TEST_PASSWORD);
+    const { bytes } = await backupVault(s, 'backup passphrase').finally(() => s.lock());
+    const nl = bytes.indexOf(0x0a, 'KEYHOLD-BACKUP 1\n'.length);
+    const header = JSON.parse(bytes.subarray('KEYHOLD-BACKUP 1\n'.length, nl).toString('utf8')) as { kdf: Record<string, unknown> };
+    header.kdf.iterations = 2 ** 31 - 1;
+    const before = Buffer.concat([Buffer.from('KEYHOLD-BACKUP 1\n'), Buffer.from(JSON.stringify(header)), bytes.subarray(nl, bytes.length - 32)]);
+    const crafted = Buffer.concat([before, createHash('sha256').update(before).digest()]);
+    const target = join(dir, 'restored-from-crafted.keyhold');
+    const t0 = performance.now();
+    await expect(restoreVault(crafted, 'backup passphrase', target, TEST_PASSWORD, { kdf: FLOOR_KDF })).rejects.toMatchObject({ code: 'INTEGRITY' });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('an altered header without a matching checksum is INTEGRITY, not WRONG_PASSWORD', async () => {

@@ -255,3 +255,45 @@ describe('audit trail', () => {
     }
   });
 });
+
+describe('nested writes', () => {
+  it('a failed inner write leaves nothing behind while the outer one commits (SAVEPOINT)', async () => {
+    const { path, session } = await newTestVault();
+    let s = session;
+    const ws = s.addWorkspace({ name: 'w', provider: 'local' });
+    const kept = s.addKey({ workspaceId: ws.id, kind: 'api_key', name: 'kept', secret: 'v1' });
+    const outcomes: string[] = [];
+    s.transaction(() => {
+      for (const item of ['good', 'bad']) {
+        try {
+          s.transaction(() => {
+            s.addKey({ workspaceId: ws.id, kind: 'api_key', name: `${item}-key`, secret: 's' });
+            s.addVersion(kept.id, `${item}-secret`, { description: item });
+            s.addPending({ type: 'test', step: item, data: {} });
+            if (item === 'bad') throw new Error('this item fails after its writes');
+          });
+          outcomes.push(`${item}: ok`);
+        } catch {
+          outcomes.push(`${item}: failed`);
+        }
+      }
+    });
+    expect(outcomes).toEqual(['good: ok', 'bad: failed']);
+    const check = (v: VaultSession) => {
+      expect(v.listKeys({ search: '-key' }).items.map((k) => k.name)).toEqual(['good-key']);
+      expect(v.readSecret(kept.id)).toBe('good-secret');
+      expect(v.getKey(kept.id).description).toBe('good');
+      expect(v.listVersions(kept.id).map((x) => x.version)).toEqual([1, 2]);
+      expect(v.listPending('test').map((p) => p.step)).toEqual(['good']);
+      expect(v.stats().keys).toBe(2);
+    };
+    check(s);
+    s.lock();
+    s = await openVault(path, TEST_PASSWORD);
+    try {
+      check(s);
+    } finally {
+      s.lock();
+    }
+  });
+});

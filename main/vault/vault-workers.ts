@@ -4,115 +4,32 @@
 // ~80 MB/s per core), and WAL checkpoints during bulk writes (a second connection: a PASSIVE
 // checkpoint never blocks the writer).
 //
-// The worker's code is plain JavaScript evaluated from a string (`eval: true`): it then runs the
-// same under tsx, vitest and the electron-vite bundle, with no extra build entry. It needs only
-// node built-ins and the two packages whose resolved paths it is given.
+// The worker is built from worker/entry.ts: beside the bundle as vault-worker.js (electron-vite's
+// main build, for the app and the CLI alike), or run from source under tsx (tests, `tsx` scripts).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KeyholdError } from '../errors';
 import { sqliteBindingOptions } from './native-binding';
+import type { OpenedSegment, Reply } from './worker/protocol';
 
-const WORKER_SOURCE = String.raw`
-'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const { inflateRawSync } = require('node:zlib');
-const nacl = require(workerData.nacl);
-const Database = require(workerData.sqlite);
-const binding = workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {};
+export type { OpenedSegment } from './worker/protocol';
 
-function openSegment(key, seg, box) {
-  if (box.length < 40) return null;
-  const plain = nacl.secretbox.open(box.subarray(24), box.subarray(0, 24), key);
-  if (!plain || plain.length < 2) return null;
-  const id = Buffer.from(String(seg), 'utf8');
-  const idLen = (plain[0] << 8) | plain[1];
-  let ok = idLen === id.length && plain.length >= 2 + idLen;
-  for (let i = 0; ok && i < idLen; i++) if (plain[2 + i] !== id[i]) ok = false;
-  if (!ok) { plain.fill(0); return null; }
-  const packed = plain.subarray(2 + idLen);
-  try {
-    return { plain: inflateRawSync(packed) };
-  } catch {
-    return { inflateError: true };
-  } finally {
-    plain.fill(0);
+/** The worker's code as the Worker constructor takes it: the built file when this module is
+ * bundled; from source (this file is then main/vault/vault-workers.ts), a two-line bootstrap that
+ * registers tsx's require hook and loads the TypeScript entry (Node 20 does not apply `--import`
+ * loaders to a worker's entry file). */
+function workerScript(): { source: string; eval: boolean } {
+  if (__filename.endsWith('.ts')) {
+    const entry = join(__dirname, 'worker', 'entry.ts');
+    return { source: `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`, eval: true };
   }
-}
-
-// Warm the JIT now (while the KDF runs): tweetnacl's cipher runs 10-50 times slower until V8 has
-// optimized it, and the first segments would pay for that.
-{
-  const key = new Uint8Array(32);
-  const nonce = new Uint8Array(24);
-  const msg = new Uint8Array(16384);
-  for (let i = 0; i < 12; i++) nacl.secretbox.open(nacl.secretbox(msg, nonce, key), nonce, key);
-  inflateRawSync(require('node:zlib').deflateRawSync(msg));
-}
-
-parentPort.on('message', (m) => {
-  try {
-    if (m.op === 'check') {
-      const db = new Database(m.path, { ...binding, readonly: true, fileMustExist: true });
-      try {
-        db.pragma('busy_timeout = 5000');
-        parentPort.postMessage({ id: m.id, ok: true, result: String(db.pragma('quick_check', { simple: true })) });
-      } finally {
-        db.close();
-      }
-    } else if (m.op === 'open') {
-      const key = m.key;
-      const out = [];
-      try {
-        for (const s of m.segs) {
-          const r = openSegment(key, s.seg, s.data);
-          if (r && r.plain) {
-            const u = new Uint8Array(r.plain.buffer, r.plain.byteOffset, r.plain.byteLength);
-            out.push({ seg: s.seg, plain: u });
-          } else {
-            out.push({ seg: s.seg, plain: null, inflateError: Boolean(r && r.inflateError) });
-          }
-        }
-      } finally {
-        key.fill(0);
-      }
-      // pooled Buffers share one ArrayBuffer: copy those rather than transfer the pool
-      const own = out.map((o) => {
-        if (!o.plain || o.plain.byteLength === o.plain.buffer.byteLength) return o;
-        const copy = new Uint8Array(o.plain);
-        o.plain.fill(0);
-        return { ...o, plain: copy };
-      });
-      const ownTransfer = [];
-      for (const o of own) if (o.plain && !ownTransfer.includes(o.plain.buffer)) ownTransfer.push(o.plain.buffer);
-      parentPort.postMessage({ id: m.id, ok: true, result: own }, ownTransfer);
-    } else if (m.op === 'checkpoint') {
-      // a connection per checkpoint: none stays open to keep the vault's last close from
-      // checkpointing and removing the WAL
-      const db = new Database(m.path, { ...binding, fileMustExist: true });
-      try {
-        db.pragma('busy_timeout = 0');
-        parentPort.postMessage({ id: m.id, ok: true, result: db.pragma('wal_checkpoint(PASSIVE)') });
-      } finally {
-        db.close();
-      }
-    }
-  } catch (e) {
-    parentPort.postMessage({ id: m.id, ok: false, error: { code: e && typeof e.code === 'string' ? e.code : undefined, message: String(e && e.message) } });
+  // the bundle may put this module in a chunk below out/main
+  for (const dir of [__dirname, join(__dirname, '..')]) {
+    const file = join(dir, 'vault-worker.js');
+    if (existsSync(file)) return { source: file, eval: false };
   }
-});
-`;
-
-interface Reply {
-  id: number;
-  ok: boolean;
-  result?: unknown;
-  error?: { code?: string; message: string };
-}
-
-export interface OpenedSegment {
-  seg: number;
-  /** the inflated plaintext, or null when the box did not open (MAC or row binding) */
-  plain: Uint8Array | null;
-  inflateError?: boolean;
+  throw new Error('vault-worker.js is missing beside the bundle');
 }
 
 /** An error from a worker, with SQLite's code kept so mapSqliteError can classify it. */
@@ -133,10 +50,9 @@ class VaultWorker {
   private dead: Error | null = null;
 
   constructor() {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { nacl: require.resolve('tweetnacl'), sqlite: require.resolve('better-sqlite3'), nativeBinding: sqliteBindingOptions().nativeBinding },
-    });
+    const script = workerScript();
+    const nativeBinding = sqliteBindingOptions().nativeBinding;
+    this.worker = new Worker(script.source, { eval: script.eval, workerData: typeof nativeBinding === 'string' ? { nativeBinding } : {} });
     this.worker.unref(); // never what keeps a process (the CLI, a test) alive
     this.worker.on('message', (m: Reply) => {
       const p = this.pending.get(m.id);

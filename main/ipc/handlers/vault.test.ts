@@ -47,7 +47,7 @@ describe('VaultManager through IPC', () => {
     expect((await t.fail('vault.unlock', { password: 'wrong' })).code).toBe('WRONG_PASSWORD');
     expect(await t.call('vault.status')).toMatchObject({ state: 'locked' });
     expect(await t.call('vault.unlock', { password: PW })).toMatchObject({ state: 'unlocked' });
-    expect(await t.call('vault.info')).toMatchObject({ formatVersion: 1, kdf: { memoryKiB: 65536, iterations: 3 }, keys: 0 });
+    expect(await t.call('vault.info')).toMatchObject({ formatVersion: 2, kdf: { memoryKiB: 65536, iterations: 3 }, keys: 0 });
     expect((await t.fail('vault.create', { password: PW, kdf: { ...FLOOR_KDF, iterations: 1 } })).code).toBe('INVALID_INPUT');
     t.vault.dispose();
   });

@@ -64,10 +64,13 @@ class Runner implements RotationContext {
   }
 
   async store(step: string, data: JournalData, secret: string, patch: KeyPatch = {}): Promise<void> {
-    await this.batcher.run(() => {
-      this.session.addVersion(this.keyId, secret, patch);
-      this.update(step, data);
-    });
+    // one savepoint: a new version is never stored without the journal step that records it
+    await this.batcher.run(() =>
+      this.session.transaction(() => {
+        this.session.addVersion(this.keyId, secret, patch);
+        this.update(step, data);
+      }),
+    );
   }
 
   async finish(detail: string): Promise<void> {

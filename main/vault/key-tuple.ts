@@ -1,35 +1,7 @@
-// How records are laid out inside their sealed blobs, parsed back with zod (a blob that opens
-// but has the wrong shape is damage: INTEGRITY).
+// A key's metadata as one positional tuple, as it lies inside a sealed index segment, and the
+// conversion from and to a KeyRecord.
 import { z } from 'zod';
-import { KeyholdError } from '../errors';
-import { KEY_KINDS, KEY_STATES, PROVIDERS, type KeyRecord } from './types';
-
-export const WorkspaceData = z.object({
-  name: z.string(),
-  provider: z.enum(PROVIDERS),
-  url: z.string().nullable(),
-  credentialKeyId: z.string().nullable(),
-});
-
-export const EnvironmentData = z.object({ name: z.string(), remoteId: z.string().nullable() });
-
-/** createdAt: a sealed copy of the clear created_at column (absent in rows written before it was
- * added), checked against it on read */
-export const VersionData = z.object({ publicPart: z.string().nullable(), remoteId: z.string().nullable(), createdAt: z.string().optional() });
-
-export const AuditData = z.object({
-  action: z.string(),
-  keyId: z.string().nullable(),
-  workspaceId: z.string().nullable(),
-  detail: z.string(),
-});
-
-export const PendingData = z.object({
-  type: z.string(),
-  keyId: z.string().nullable(),
-  step: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
+import { KEY_KINDS, KEY_STATES, type KeyRecord } from './types';
 
 /** A key's metadata as one positional tuple inside an index segment (compact: 100,000 of them). */
 export const KeyTuple = z.tuple([
@@ -98,10 +70,4 @@ export function fromTuple(t: KeyTuple): KeyRecord {
     rotatedAt: t[16] === null ? null : new Date(t[16]).toISOString(),
     hasSecret: t[17] === 1,
   };
-}
-
-export function parseSealed<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new KeyholdError('INTEGRITY', `The vault is damaged: a record in ${where} has an unexpected shape.`);
-  return r.data;
 }
