@@ -7,6 +7,7 @@ import { KeyholdError } from '../errors';
 import { hasStatus } from '../providers/http';
 import { isRemoteProvider } from '../providers/types';
 import type { KeyRecord, VaultSession } from '../vault/types';
+import { resolveEnvironment } from './identifiers';
 import { platformOf, type CreateRemoteKeyInput, type CreateRemoteKeyResult, type RemoteEditInput } from './platforms';
 import { keyWorkspace, remoteWorkspace, type RemoteOptions } from './remote';
 
@@ -14,7 +15,7 @@ export type { CreateRemoteKeyInput, CreateRemoteKeyResult, RemoteEditInput };
 
 export async function createRemoteKey(session: VaultSession, input: CreateRemoteKeyInput, opts: RemoteOptions = {}): Promise<CreateRemoteKeyResult> {
   const ws = remoteWorkspace(session, input.workspace);
-  const env = input.env !== undefined ? session.getEnvironment(input.env, ws.id) : null;
+  const env = input.env !== undefined ? resolveEnvironment(session, input.env, ws.id) : null;
   const platform = platformOf(ws);
   const caps = platform.capabilities;
   if (!caps.create.some((k) => k === input.kind)) {
