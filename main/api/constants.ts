@@ -9,8 +9,15 @@ export const PROVIDERS = [...REMOTE_PROVIDERS, 'local'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
 // kinds and states are appended only: the vault's key index stores them by position
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token'] as const;
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token', 'deploy_key', 'signing_key'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
+
+/** Kinds whose secret is an OpenSSH private key and whose public part its public line: a plain
+ * key pair, a GitHub repository deploy key, a GitHub SSH signing key. */
+export const KEY_PAIR_KINDS = ['ssh_key_pair', 'deploy_key', 'signing_key'] as const satisfies readonly KeyKind[];
+export function isKeyPairKind(kind: string): boolean {
+  return (KEY_PAIR_KINDS as readonly string[]).includes(kind);
+}
 
 /** expired: the platform says the key's time to live ran out (Rancher 2 tokens) */
 export const KEY_STATES = ['active', 'inactive', 'revoked', 'expired'] as const;

@@ -4,6 +4,7 @@
 // OpenSSH private key text; its public part the OpenSSH public line.
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { isKeyPairKind } from '../api/constants';
 import { KeyholdError, systemErrorCode } from '../errors';
 import { writeFileAtomic } from '../export/atomic-file';
 import { generateEd25519Async, signEd25519 } from '../keys/ed25519';
@@ -138,7 +139,7 @@ export async function importKeyPair(session: VaultSession, input: ImportKeyPairI
 /** The key pair of a record: its private key when one is stored, its public key always. */
 function loadKeyPair(session: VaultSession, id: string): { record: KeyRecord; key: ExportableKey } {
   const record = session.getKey(id);
-  if (record.kind !== 'ssh_key_pair') throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is a ${record.kind}, not a key pair.`);
+  if (!isKeyPairKind(record.kind)) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is a ${record.kind}, not a key pair.`);
   if (!record.publicPart) throw new KeyholdError('INTEGRITY', `Key pair ${record.id} has no public key stored.`);
   const { key: publicKey, comment } = parsePublicKeyLine(record.publicPart);
   let privateKey: SshPrivateKey | null = null;
@@ -226,7 +227,7 @@ export interface KeyPairArt {
 
 export function keyPairRandomart(session: VaultSession, id: string): KeyPairArt {
   const record = session.getKey(id);
-  if (record.kind !== 'ssh_key_pair' || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
+  if (!isKeyPairKind(record.kind) || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
   const { key, comment } = parsePublicKeyLine(record.publicPart);
   return { id: record.id, fingerprint: fingerprint(key), fingerprintLine: fingerprintLine(key, comment), randomart: randomart(key) };
 }
@@ -244,6 +245,6 @@ export function signWithKey(session: VaultSession, keyId: string, bytes: Uint8Ar
 /** The raw ed25519 public key in hex (Encord's key id). */
 export function publicKeyHex(session: VaultSession, keyId: string): string {
   const record = session.getKey(keyId);
-  if (record.kind !== 'ssh_key_pair' || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
+  if (!isKeyPairKind(record.kind) || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
   return ed25519PublicBytes(parsePublicKeyLine(record.publicPart).key).toString('hex');
 }
