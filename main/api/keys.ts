@@ -28,6 +28,8 @@ export const KeyView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   rotatedAt: z.string().nullable(),
+  /** GitHub deploy keys: read-only access to the repository */
+  readOnly: z.boolean().optional(),
   /** key pairs: filled in by keys.get */
   publicKey: z.string().optional(),
   randomart: z.string().optional(),
@@ -136,6 +138,9 @@ export const KeyCreateInput = z
     role: z.string().max(64).optional(),
     /** Rancher 2 tokens: days to live (0: the server's default); the cluster is the environment */
     ttlDays: z.number().int().min(0).max(36_500).optional(),
+    /** GitHub deploy keys: read-only, and a repository OWNER/REPO the workspace does not have yet */
+    readOnly: z.boolean().optional(),
+    repository: z.string().min(3).max(140).optional(),
   })
   .strict();
 export const RegistrationGuideView = z.object({ url: z.string(), steps: z.array(z.string()), registered: z.boolean() });

@@ -88,9 +88,10 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     flags: false,
     plainKeyExport: true,
   },
+  // deploy keys live in repositories (OWNER/REPO environments); signing keys are the user's
   github: {
     connect: 'token',
-    create: ['ssh_key_pair'],
+    create: ['ssh_key_pair', 'deploy_key', 'signing_key'],
     reset: false,
     activate: false,
     deactivate: false,
@@ -98,7 +99,7 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     edit: false,
     registration: 'api',
     signedRequests: false,
-    environments: false,
+    environments: true,
     selfHosted: false,
     flags: false,
     plainKeyExport: false,

@@ -74,6 +74,7 @@ export function keyView(session: VaultSession, record: KeyRecord, names: Names =
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     rotatedAt: record.rotatedAt,
+    ...(record.kind === 'deploy_key' ? { readOnly: record.meta.readOnly === 'true' } : {}),
   };
 }
 

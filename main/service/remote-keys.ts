@@ -15,14 +15,15 @@ export type { CreateRemoteKeyInput, CreateRemoteKeyResult, RemoteEditInput };
 
 export async function createRemoteKey(session: VaultSession, input: CreateRemoteKeyInput, opts: RemoteOptions = {}): Promise<CreateRemoteKeyResult> {
   const ws = remoteWorkspace(session, input.workspace);
-  const env = input.env !== undefined ? resolveEnvironment(session, input.env, ws.id) : null;
   const platform = platformOf(ws);
+  const env = input.env === undefined ? null : platform.environmentFor ? platform.environmentFor(session, ws, input.env) : resolveEnvironment(session, input.env, ws.id);
   const caps = platform.capabilities;
   if (!caps.create.some((k) => k === input.kind)) {
     throw new KeyholdError('USAGE', `${ws.provider} keys of kind ${input.kind} cannot be created here (it can create: ${caps.create.join(', ')}).`);
   }
   if (input.flags?.length && !caps.flags) throw new KeyholdError('USAGE', 'Flags are Syncano API key flags.');
   if ((input.ttlDays !== undefined || input.cluster !== undefined) && !caps.ttl) throw new KeyholdError('USAGE', '--ttl and --cluster are for Rancher 2 tokens.');
+  if (input.readOnly !== undefined && input.kind !== 'deploy_key') throw new KeyholdError('USAGE', '--read-only is for GitHub deploy keys.');
   return platform.create(session, ws, env, input, opts);
 }
 

@@ -89,8 +89,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     try {
       remoteKeys.push(...(await platform.listKeys(scope)));
     } catch (e) {
-      // 403: no access here (a role without API keys); the other scopes still sync
-      if (!hasStatus(e, 403) || scope === null) throw e;
+      // 403 (GitHub: 404): no access here (a role without API keys); the other scopes still sync
+      if (!(hasStatus(e, 403) || (service.hidesWith404 && hasStatus(e, 404))) || scope === null) throw e;
       const env = remoteEnvs.find((r) => r.remoteId === scope);
       skipped.push({ environment: scope, name: env?.name ?? scope, reason: `${e instanceof KeyholdError ? e.message : 'forbidden'}${env?.role ? ` (your role: ${env.role})` : ''}` });
     }
@@ -114,6 +114,7 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     const local = session.listKeys({ workspaceId: ws.id }).items.filter((k) => k.remoteId);
     const envById = new Map(envs.map((e) => [e.id, e]));
     const envOf = (k: KeyRecord) => (k.environmentId ? (envById.get(k.environmentId) ?? null) : null);
+    const scopeOf = (k: KeyRecord) => (service.scopeOf ? service.scopeOf(k, envOf(k)?.remoteId ?? null) : envOf(k)?.remoteId) ?? '';
     const localKey = (k: KeyRecord) => `${k.kind}|${envOf(k)?.remoteId ?? ''}|${k.remoteId}`;
     const locals = new Map(local.map((k) => [localKey(k), k]));
     const seen = new Set<string>();
@@ -164,7 +165,7 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     for (const k of local) {
       // a key revoked from here is gone on purpose; the credential of a platform that does not list it is not missing
       if (seen.has(localKey(k)) || k.remoteMissing || k.state === 'revoked' || rotating.has(k.id) || (k.id === ws.credentialKeyId && !service.listsCredential)) continue;
-      if (!listedScopes.has(envOf(k)?.remoteId ?? '')) continue; // a scope we did not list (a platform that lists no keys lists no scope)
+      if (!listedScopes.has(scopeOf(k))) continue; // a scope we did not list (a platform that lists no keys lists no scope)
       // the platform no longer has it: it cannot be active there
       session.updateKey(k.id, { remoteMissing: true, state: 'revoked' });
       session.audit({ action: 'synced', keyId: k.id, workspaceId: ws.id, detail: `gone from ${ws.provider}; the local secret is kept` });

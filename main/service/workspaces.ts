@@ -1,4 +1,5 @@
 // Workspace and environment use cases (audited), shared by IPC and the CLI.
+import { checkRepository } from '../providers/github-targets';
 import type { Environment, Provider, VaultSession, Workspace } from '../vault/types';
 import { resolveEnvironment } from './identifiers';
 
@@ -41,7 +42,9 @@ export function listEnvironmentViews(session: VaultSession, workspace?: string):
 export function addEnvironment(session: VaultSession, input: { workspace: string; name: string; remoteId?: string | null }): EnvironmentView {
   return session.transaction(() => {
     const ws = session.getWorkspace(input.workspace);
-    const env = session.addEnvironment({ workspaceId: ws.id, name: input.name, remoteId: input.remoteId ?? null });
+    // a GitHub environment is a repository: its platform id is OWNER/REPO (docs/PLATFORMS.md)
+    const remoteId = input.remoteId ?? (ws.provider === 'github' ? checkRepository(input.name) : null);
+    const env = session.addEnvironment({ workspaceId: ws.id, name: input.name, remoteId });
     session.audit({ action: 'environment_added', workspaceId: ws.id, detail: 'environment added' });
     return { ...env, workspace: ws.name };
   });

@@ -39,6 +39,8 @@ export interface CreateRemoteKeyInput {
   ttlDays?: number;
   /** Rancher 2 tokens: scope to this cluster (its id; or give the cluster as env) */
   cluster?: string;
+  /** GitHub deploy keys: read-only (chosen at create: keys are immutable) */
+  readOnly?: boolean;
 }
 
 export interface CreateRemoteKeyResult {
@@ -75,6 +77,12 @@ export interface PlatformService<P extends RemoteProvider = RemoteProvider> {
   afterConnect?(session: VaultSession, credential: KeyRecord): void;
   /** the key listings of a sync: an environment's remote id, or null for the account */
   syncScopes(environments: RemoteEnvironment[]): (string | null)[];
+  /** the sync scope a vault key is listed in, where it is not its environment's (GitHub signing keys) */
+  scopeOf?(key: KeyRecord, environmentRemoteId: string | null): string | null;
+  /** the platform answers 404 for a scope the credential may not read (GitHub): a sync skips it */
+  hidesWith404?: boolean;
+  /** the environment `key create --env` names; null: one the platform module adds itself */
+  environmentFor?(session: VaultSession, ws: RemoteWorkspace, ref: string): Environment | null;
   /** the platform lists the workspace's own credential among its keys */
   readonly listsCredential: boolean;
   /** creates (or registers) a key on the platform and stores it, audited */
