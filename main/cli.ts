@@ -1,4 +1,4 @@
-// The `keyhold` command line (../shared/CLI.md): the same service layer as the desktop app.
+// The `keyhold` command line (docs/CLI.md): the same service layer as the desktop app.
 import { allCommands } from './cli/commands';
 import { runCli } from './cli/program';
 

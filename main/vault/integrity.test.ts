@@ -180,7 +180,7 @@ describe('opening files that are not sound vaults', () => {
           s.lock();
         }
       } catch (e) {
-        if (!isKeyholdError(e) || e.code !== 'INTEGRITY') throw new Error(`flip at ${off}: ${String(e)}`);
+        if (!isKeyholdError(e) || e.code !== 'INTEGRITY') throw new Error(`flip at ${off}: ${String(e)}`, { cause: e });
         refused++;
       }
       expect(sha(p), `flip at ${off} changed the file`).toBe(before);
