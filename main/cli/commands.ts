@@ -1,4 +1,6 @@
+import { completionCommands } from './completion';
 import { exportCommands } from './export-commands';
+import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
 import type { CommandModule } from './program';
@@ -13,5 +15,7 @@ export const allCommands: readonly CommandModule[] = [
   keyCommands,
   keyPairCommands,
   exportCommands,
+  injectCommands,
   remoteCommands,
+  completionCommands,
 ];

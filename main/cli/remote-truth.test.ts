@@ -113,6 +113,8 @@ describe('every remote command, compared with what the platform holds', () => {
     const connected = await kh(['workspace', 'connect', 'gh', '--secret-stdin'], `${github.demo.addOnlyToken}\n`);
     expect(connected.code).toBe(0);
     expect(connected.json<{ access: { summary: string } }>().access.summary).toBe('can add keys, cannot delete them (needs admin:public_key)');
+    const workspaces = await runKeyhold(['--vault', vault, 'workspace', 'list'], { env: { KEYHOLD_PASSWORD: PW } });
+    expect(workspaces.stdout).toContain('credential: can add keys, cannot delete them (needs admin:public_key)');
     const created = (await kh(['key', 'create', '--workspace', 'gh', '--kind', 'ssh_key_pair', '--name', 'laptop'])).json<Key>();
     const listed = () => githubKeys(github.demo.addOnlyToken);
     expect((await listed()).map((k) => String(k.id))).toContain(created.remoteId);
