@@ -30,6 +30,8 @@ export interface KeyView {
   createdAt: string;
   updatedAt: string;
   rotatedAt: string | null;
+  /** GitHub deploy keys: read-only access to the repository */
+  readOnly?: boolean;
   /** key pairs: filled by the key-pair domain */
   publicKey?: string;
   randomart?: string;

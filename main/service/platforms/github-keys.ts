@@ -63,8 +63,10 @@ export async function createGithubKey(session: VaultSession, ws: RemoteWorkspace
     throw new KeyholdError('CONFLICT', `Key ${input.keyId} is already registered as a ${input.kind === 'deploy_key' ? 'deploy key' : 'signing key'} in this workspace.`);
   }
   // stored first (unregistered): a crash after GitHub took it keeps the private key
+  let added: Environment | null = null;
   const stored = session.transaction(() => {
-    const envRec = where.env ?? (where.repo ? session.addEnvironment({ workspaceId: ws.id, name: where.repo, remoteId: where.repo }) : null);
+    if (!where.env && where.repo) added = session.addEnvironment({ workspaceId: ws.id, name: where.repo, remoteId: where.repo });
+    const envRec = where.env ?? added;
     return session.addKey({ ...pair, workspaceId: ws.id, environmentId: envRec?.id ?? null, kind: input.kind, name: input.name, ...(input.description !== undefined ? { description: input.description } : {}), meta: { ...pair.meta, ...(deploy ? { readOnly: String(readOnly) } : {}) } });
   });
   const client = githubFor(session, ws, opts);
@@ -74,7 +76,13 @@ export async function createGithubKey(session: VaultSession, ws: RemoteWorkspace
   } catch (e) {
     // a lost answer: the key may be registered all the same
     const found = isTransient(e) ? await client.findByKey(pair.publicPart!, target).catch(() => undefined) : null;
-    if (found === null) session.removeKey(stored.id); // refused (or surely not there): nothing stays as if registered
+    // refused (or surely not there): nothing stays, as if registered or as a repository
+    if (found === null) {
+      session.transaction(() => {
+        session.removeKey(stored.id);
+        if (added) session.removeEnvironment(added.id);
+      });
+    }
     if (!found) throw e;
     registered = found;
   }
