@@ -31,9 +31,9 @@ test('GitHub: a read-only deploy key registered to a repository', async ({ app }
     await page.getByRole('button', { name: 'Create on GitHub…' }).click();
     const dialog = page.getByRole('dialog', { name: /New GitHub key/ });
     await dialog.getByRole('radio', { name: /Deploy key of one repository/ }).check();
-    await dialog.getByLabel('Repository').fill('keyhold-demo/app');
+    await dialog.getByRole('combobox', { name: 'Repository' }).fill('keyhold-demo/app');
     await expect(dialog.getByRole('checkbox', { name: /Read-only/ })).toBeChecked();
-    await dialog.getByLabel('Title').fill('CI runner');
+    await dialog.getByLabel('Title', { exact: true }).fill('CI runner');
     await expectAccessible(page, 'github deploy key form');
     await app.screenshot('github-deploy-key-form');
     await dialog.getByRole('button', { name: 'Register on GitHub' }).click();
