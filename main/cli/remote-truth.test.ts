@@ -169,7 +169,8 @@ describe('every remote command, compared with what the platform holds', () => {
 
     const refused = await kh(['key', 'create', '--workspace', 'sy', '--env', syncano.demo.readOnlyInstance, '--kind', 'api_key', '--name', 'x']);
     expect(refused.code).toBe(5);
-    expect(errorOf(refused).message).toBe('Syncano: You do not have permission to perform this action. (HTTP 403)');
+    // Syncano's words, and what is missing: the role
+    expect(errorOf(refused).message).toBe(`Syncano: You do not have permission to perform this action. (HTTP 403): your role on instance ${syncano.demo.readOnlyInstance} is read; API keys need role full.`);
   });
 });
 
