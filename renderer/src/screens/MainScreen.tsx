@@ -84,7 +84,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   const [resumeError, setResumeError] = useState<unknown>();
   const loadPending = useCallback(() => {
     call('remote.pending', {})
-      .then((p) => setPending(p.length))
+      // a rotation waiting for the user (the platform kept the old key) is not interrupted: `Rotate` ends it
+      .then((p) => setPending(p.filter((op) => !op.waiting).length))
       .catch(() => undefined);
   }, []);
   useEffect(() => {
