@@ -3,6 +3,7 @@ import { exportCommands } from './export-commands';
 import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
+import { migrateCommand } from './migrate-command';
 import type { CommandModule } from './program';
 import { remoteCommands } from './remote-commands';
 import { vaultCommands } from './vault-commands';
@@ -17,5 +18,6 @@ export const allCommands: readonly CommandModule[] = [
   exportCommands,
   injectCommands,
   remoteCommands,
+  migrateCommand,
   completionCommands,
 ];

@@ -83,6 +83,9 @@ describe('every remote command, compared with what the platform holds', () => {
     expect(created.code).toBe(0);
     const key = created.json<Key>();
     expect(await rancherKey(key.remoteId!)).toMatchObject({ status: 200, state: key.state, publicValue: key.public, name: 'deploy' });
+    // E by the platform's own id, wherever the CLI takes one
+    expect((await kh(['key', 'list', '--env', '1a5'])).json<Key[]>().map((k) => k.id)).toEqual([key.id]);
+    expect((await kh(['key', 'list', '--workspace', 'ra', '--env', '1a7'])).json<Key[]>()).toEqual([]);
 
     const edited = await kh(['key', 'edit', key.id, '--name', 'deploy-2', '--description', 'CD']);
     expect(await rancherKey(key.remoteId!)).toMatchObject({ name: edited.json<Key>().name, description: edited.json<Key>().description });
@@ -166,7 +169,8 @@ describe('every remote command, compared with what the platform holds', () => {
 
     const refused = await kh(['key', 'create', '--workspace', 'sy', '--env', syncano.demo.readOnlyInstance, '--kind', 'api_key', '--name', 'x']);
     expect(refused.code).toBe(5);
-    expect(errorOf(refused).message).toBe('Syncano: You do not have permission to perform this action. (HTTP 403)');
+    // Syncano's words, and what is missing: the role
+    expect(errorOf(refused).message).toBe(`Syncano: You do not have permission to perform this action. (HTTP 403): your role on instance ${syncano.demo.readOnlyInstance} is read; API keys need role full.`);
   });
 });
 

@@ -54,6 +54,11 @@ describe('credential access over IPC', () => {
     if (!refused.ok) expect(refused.error).toMatchObject({ code: 'REMOTE', remote: { status: 404, reason: 'scope' }, message: expect.stringContaining('admin:public_key') });
     expect((await call<{ state: string }>('keys.get', { id: created.key.id })).state).toBe('active');
     expect(github.state.keys.has(Number(created.key.remoteId))).toBe(true);
+    // a rotation: the new key registered, the old kept by GitHub; the journal waits for the user, not for a resume
+    const rotated = await call<{ rotated: number; results: { ok: boolean; error?: { remote?: { reason: string } } }[] }>('keys.rotate', { ids: [created.key.id] });
+    expect(rotated).toMatchObject({ rotated: 0, results: [{ ok: false, error: { remote: { reason: 'scope' } } }] });
+    expect(github.state.keys.has(Number(created.key.remoteId))).toBe(true);
+    expect(await call('remote.pending', {})).toEqual([expect.objectContaining({ keyId: created.key.id, step: 'old_kept', waiting: true })]);
   });
 
   it('Syncano: workspaces.sync reports the instance shared read-only in its output and goes on with the others', async () => {

@@ -1,6 +1,7 @@
 // The credential that manages a workspace, as `workspace connect` stores it, and what the
 // platform showed it may do (scopes, roles), kept in its meta so the UI can warn without a call.
 import { z } from 'zod';
+import { KeyholdError } from '../../errors';
 import { REMOTE_OPERATIONS, type CredentialAccess } from '../../providers/types';
 import type { KeyRecord, NewKey, VaultSession, Workspace } from '../../vault/types';
 
@@ -44,4 +45,14 @@ export function accessOf(credential: KeyRecord): CredentialAccess | null {
 export function refusal(access: CredentialAccess | null, operation: CredentialAccess['refuses'][number]['operation'], environment?: string | null): string | null {
   const hit = access?.refuses.find((r) => r.operation === operation && (r.environment === undefined || r.environment === environment));
   return hit?.reason ?? null;
+}
+
+/**
+ * A platform's 403 says only "no permission"; where the credential's recorded access knows why
+ * (a Syncano role), the refusal says it too. Anything else passes unchanged.
+ */
+export function explainRefusal(e: unknown, credential: KeyRecord | null, operation: CredentialAccess['refuses'][number]['operation'], environment?: string | null): unknown {
+  if (!(e instanceof KeyholdError) || e.code !== 'REMOTE' || e.remote?.reason !== 'scope' || e.remote.status !== 403 || !credential) return e;
+  const why = refusal(accessOf(credential), operation, environment);
+  return why ? new KeyholdError('REMOTE', `${e.message}: ${why}.`, { remote: e.remote }) : e;
 }
