@@ -1,7 +1,7 @@
 // workspaces.*: accounts on a platform (or local groups), connecting them and syncing their keys.
 import { z } from 'zod';
 import { REMOTE_OPERATIONS } from '../providers/types';
-import { def, Empty, Id, IdInput, Password, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
+import { def, Empty, Id, IdInput, KeyKindName, Password, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
 
 /** What the workspace's credential may do, as the platform showed it (GitHub scopes, Syncano roles). */
 export const CredentialAccessView = z.object({
@@ -9,7 +9,7 @@ export const CredentialAccessView = z.object({
   grants: z.array(z.string()).nullable(),
   summary: z.string(),
   /** what the platform will refuse (in one environment, by its remote id, when given) */
-  refuses: z.array(z.object({ operation: z.enum(REMOTE_OPERATIONS), environment: z.string().optional(), reason: z.string() })),
+  refuses: z.array(z.object({ operation: z.enum(REMOTE_OPERATIONS), environment: z.string().optional(), reason: z.string(), kinds: z.array(KeyKindName).optional() })),
 });
 
 export const WorkspaceView = z.object({

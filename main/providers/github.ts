@@ -6,6 +6,7 @@
 // operation needs gets 404 (GitHub hides what a token may not do), so a 404 on DELETE is believed
 // only once a lookup shows the key gone.
 import { z } from 'zod';
+import type { KeyKind } from '../api/constants';
 import { KeyholdError } from '../errors';
 import { SIGNING_SCOPE, targetOf, type GithubTarget, type TargetInfo } from './github-targets';
 import { HttpClient, hasStatus, type PlatformError } from './http';
@@ -62,12 +63,14 @@ export function githubAccess(header: string | null): CredentialAccess {
   const scopes = header.split(',').map((s) => s.trim()).filter(Boolean);
   const level = Math.max(0, ...scopes.map((s) => LEVELS[s] ?? 0));
   const refuses: CredentialAccess['refuses'] = [];
+  // these scopes are the user's SSH keys' only: deploy and signing keys have their own
+  const kinds: KeyKind[] = ['ssh_key_pair'];
   if (level < 3) {
     const reason = 'the token lacks the admin:public_key scope (GitHub answers 404 and keeps the key)';
-    refuses.push({ operation: 'revoke', reason }, { operation: 'rotate', reason: `${reason}: the new key is registered, the old one must be removed by hand` });
+    refuses.push({ operation: 'revoke', reason, kinds }, { operation: 'rotate', reason: `${reason}: the new key is registered, the old one must be removed by hand`, kinds });
   }
-  if (level < 2) refuses.push({ operation: 'create', reason: 'the token lacks the write:public_key scope' });
-  if (level < 1) refuses.push({ operation: 'list', reason: 'the token lacks the read:public_key scope' });
+  if (level < 2) refuses.push({ operation: 'create', reason: 'the token lacks the write:public_key scope', kinds });
+  if (level < 1) refuses.push({ operation: 'list', reason: 'the token lacks the read:public_key scope', kinds });
   const summary = ['cannot read keys (needs read:public_key)', 'can list keys, cannot add or delete them', 'can add keys, cannot delete them (needs admin:public_key)', 'can list, add and delete keys'][level]!;
   return { grants: scopes, summary, refuses };
 }

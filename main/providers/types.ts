@@ -3,7 +3,7 @@
 // Platform-specific operations (Rancher's activate, Syncano's reset_key, ...) are methods of
 // each provider; the service asks the capabilities before it calls them.
 
-import { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
+import { REMOTE_PROVIDERS, type KeyKind, type RemoteProvider } from '../api/constants';
 
 export { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
 
@@ -165,7 +165,8 @@ export interface CredentialAccess {
   /** in words: "can add keys, cannot delete them" */
   summary: string;
   /** what the platform will refuse; environment: only in that environment (its remote id) */
-  refuses: { operation: RemoteOperation; environment?: string; reason: string }[];
+  /** kinds: a refusal only for these kinds of key */
+  refuses: { operation: RemoteOperation; environment?: string; reason: string; kinds?: KeyKind[] }[];
 }
 
 export interface RemotePlatform {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
 import { REMOTE_OPERATIONS, type CredentialAccess } from '../../providers/types';
-import type { KeyRecord, NewKey, VaultSession, Workspace } from '../../vault/types';
+import { KEY_KINDS, type KeyRecord, type NewKey, type VaultSession, type Workspace } from '../../vault/types';
 
 /** Stores the credential: a new version of the current one when it is the same kind, else a new key. */
 export function storeCredential(session: VaultSession, ws: Workspace, secret: string, key: Omit<NewKey, 'secret' | 'workspaceId'>): KeyRecord {
@@ -19,7 +19,7 @@ const ACCESS_META = 'access';
 export const CredentialAccessSchema = z.object({
   grants: z.array(z.string()).nullable(),
   summary: z.string(),
-  refuses: z.array(z.object({ operation: z.enum(REMOTE_OPERATIONS), environment: z.string().optional(), reason: z.string() })),
+  refuses: z.array(z.object({ operation: z.enum(REMOTE_OPERATIONS), environment: z.string().optional(), reason: z.string(), kinds: z.array(z.enum(KEY_KINDS)).optional() })),
 });
 
 /** Records what the credential may do (inside the caller's transaction). */
@@ -42,8 +42,9 @@ export function accessOf(credential: KeyRecord): CredentialAccess | null {
 }
 
 /** Why the platform will refuse this operation (in this environment), or null. */
-export function refusal(access: CredentialAccess | null, operation: CredentialAccess['refuses'][number]['operation'], environment?: string | null): string | null {
-  const hit = access?.refuses.find((r) => r.operation === operation && (r.environment === undefined || r.environment === environment));
+export function refusal(access: CredentialAccess | null, operation: CredentialAccess['refuses'][number]['operation'], environment?: string | null, kind?: string): string | null {
+  // kinds: a refusal only for some kinds of key (GitHub's public-key scopes say nothing of deploy keys)
+  const hit = access?.refuses.find((r) => r.operation === operation && (r.environment === undefined || r.environment === environment) && (r.kinds === undefined || kind === undefined || (r.kinds as string[]).includes(kind)));
   return hit?.reason ?? null;
 }
 

@@ -15,6 +15,7 @@ import { checkRemoteKey, createRemoteKey, revokeRemoteKey } from '../remote-keys
 import { ROTATION, rotateKey } from '../rotation';
 import { syncWorkspace } from '../sync';
 import { addEnvironment } from '../workspaces';
+import { refusal } from './credential';
 
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const opts = { http: { backoffMs: 5 } };
@@ -78,6 +79,15 @@ describe('GitHub deploy keys', () => {
     expect(session.readSecret(key.id)).toBe(session.readSecret(pair.id));
     expect(deployKey(key.remoteId)!).toMatchObject({ read_only: false, key: body(pair.publicPart) });
     expect(session.getKey(pair.id)).toMatchObject({ kind: 'ssh_key_pair', remoteId: null });
+  });
+
+  it('a token without admin:public_key warns of refusals for user keys only: its deploy keys are deleted and read back gone', async () => {
+    const { access } = await connect(emu.demo.addOnlyToken); // write:public_key, repo
+    expect(refusal(access ?? null, 'revoke', null, 'ssh_key_pair')).toMatch(/admin:public_key/);
+    expect(refusal(access ?? null, 'revoke', 'keyhold-demo/app', 'deploy_key')).toBeNull();
+    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'deletable' }, opts);
+    expect((await revokeRemoteKey(session, key.id, opts)).state).toBe('revoked');
+    expect(deployKey(key.remoteId)).toBeUndefined();
   });
 
   it('revoke deletes it and reads back that it is gone', async () => {

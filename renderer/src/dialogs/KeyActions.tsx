@@ -53,7 +53,7 @@ export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: 
         if (ids.length === 1) setName(d.name);
         setProvider(d.provider ?? workspaces.get(d.workspaceId ?? '')?.provider ?? 'local');
         // what the platform showed of the credential: warn before it refuses
-        if (action === 'revoke') setRefusal(refusalFor(workspaces.get(d.workspaceId ?? ''), 'revoke', d.environment));
+        if (action === 'revoke') setRefusal(refusalFor(workspaces.get(d.workspaceId ?? ''), 'revoke', d.environment, d.kind));
       })
       .catch(() => undefined);
   }, [ids, workspaces, action]);

@@ -21,7 +21,7 @@ export function RotateDialog({ ids, workspaces, onClose }: { ids: string[]; work
 
   useEffect(() => {
     let stop = false;
-    const details = ids.slice(0, 200).map((id) => call('keys.get', { id }).then((d) => ({ id, name: d.name, reason: refusalFor(workspaces?.get(d.workspaceId ?? ''), 'rotate', d.environment) })).catch(() => ({ id, name: id, reason: null })));
+    const details = ids.slice(0, 200).map((id) => call('keys.get', { id }).then((d) => ({ id, name: d.name, reason: refusalFor(workspaces?.get(d.workspaceId ?? ''), 'rotate', d.environment, d.kind) })).catch(() => ({ id, name: id, reason: null })));
     void Promise.all(details).then((all) => {
       if (stop) return;
       setNames(new Map(all.map((d) => [d.id, d.name] as const)));
