@@ -4,6 +4,7 @@
 // --json prints one JSON object merging every suite's figures. Benchmarks are not tests: nothing
 // here asserts a speed.
 import { spawn } from 'node:child_process';
+import { agentSuite } from './agent';
 import { cliSuite } from './cli';
 import { importSuite } from './import';
 import { keysSuite } from './keys';
@@ -12,7 +13,7 @@ import type { BenchSuite } from './suite';
 import { uiSuite } from './ui';
 import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite, importSuite];
+const suites: BenchSuite[] = [vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite, importSuite, agentSuite];
 type Figures = Record<string, number | string>;
 
 /** Runs one suite in this process: figures as one JSON line on stdout, progress on stderr. */

@@ -3,6 +3,7 @@ import { join, normalize, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, net, protocol, session } from 'electron';
 import { createRouter } from './ipc/router';
+import type { EventName, EventPayload } from './api';
 import { bindRouter, eventSender } from './ipc/electron';
 import { createHandlers } from './ipc/handlers';
 import { externalUrl } from './service/external-url';
@@ -56,9 +57,18 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionCheckHandler(() => false);
 
     const platform = createElectronPlatform();
-    const emit = eventSender(() => win?.webContents);
+    const send = eventSender(() => win?.webContents);
+    // an SSH signature waiting on the user (approval, unlock) brings the window forward
+    const emit = <E extends EventName>(name: E, payload: EventPayload<E>): void => {
+      send(name, payload);
+      if ((name === 'agent.approvalRequested' || name === 'agent.unlockRequested') && win && !win.isDestroyed()) {
+        if (win.isMinimized()) win.restore();
+        win.show();
+        win.focus();
+      }
+    };
     const router = createRouter(
-      createHandlers({ vaultPath: resolveVaultPath(undefined), harness: 'electron', platform, emit }),
+      createHandlers({ vaultPath: resolveVaultPath(undefined), harness: 'electron', platform, emit, agent: {} }),
       { onInternalError: (channel, e) => console.error(`keyhold: internal error in ${channel}: ${(e as Error)?.name ?? 'unknown'}`) },
     );
     bindRouter(router, devServerUrl);

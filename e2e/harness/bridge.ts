@@ -1,7 +1,7 @@
 // The bridge harness: Debian's Chromium loads the built renderer, and window.keyhold is bridged
 // to the real main-process router running in this (the test's) Node process. Payloads cross as
 // JSON values, as they do over Electron's structured clone for the shapes main/api/ allows.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { EventName, EventPayload } from '../../main/api';
 import { createRouter } from '../../main/ipc/router';
@@ -37,7 +37,7 @@ export async function launchBridge(vaultPath: string, root: string): Promise<Bri
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __keyholdEmit(n: unknown, p: unknown): void }).__keyholdEmit(n, p), [name, payload] as const).catch(() => undefined);
   };
-  const router = createRouter(createHandlers({ vaultPath, harness: 'bridge', platform, emit }));
+  const router = createRouter(createHandlers({ vaultPath, harness: 'bridge', platform, emit, agent: { socketPath: join(dirname(vaultPath), 'agent.sock') } }));
   await page.exposeFunction('__keyholdInvoke', (channel: string, input: unknown) => router.invoke(channel, input));
   await page.addInitScript(INIT_SCRIPT);
   await page.goto(server.url);

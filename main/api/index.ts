@@ -3,6 +3,7 @@
 // channel namespace, merged here. The renderer and preload import only types from here (and
 // values from ./constants); main/ipc/router.ts enforces the schemas at runtime.
 import type { z } from 'zod';
+import { agentChannels, agentEvents } from './agent';
 import { appChannels } from './app';
 import { auditChannels } from './audit';
 import type { ApiResult, ChannelDef } from './common';
@@ -15,6 +16,7 @@ import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
 import { workspacesChannels, workspacesEvents } from './workspaces';
 
+export * from './agent';
 export * from './app';
 export * from './audit';
 export * from './common';
@@ -39,6 +41,7 @@ export const channels = {
   ...exportChannels,
   ...migrateChannels,
   ...desktopChannels,
+  ...agentChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;
@@ -54,6 +57,7 @@ export const events = {
   ...vaultEvents,
   ...keysEvents,
   ...workspacesEvents,
+  ...agentEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

@@ -36,6 +36,8 @@ export const VaultSettings = z.object({
   autoLockMinutes: z.number().int().min(0).max(24 * 60),
   clipboardClearSeconds: z.number().int().min(5).max(3600),
   theme: Theme,
+  /** the desktop app runs the SSH agent while it is open */
+  agentEnabled: z.boolean(),
 });
 export const VaultSettingsPatch = VaultSettings.partial().strict();
 export const VaultKdf = z.object({ kdf: KdfInfo, floor: z.object({ memoryKiB: z.number(), iterations: z.number() }) });

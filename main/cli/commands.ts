@@ -1,3 +1,4 @@
+import { agentCommand } from './agent-command';
 import { completionCommands } from './completion';
 import { exportCommands } from './export-commands';
 import { injectCommands } from './inject-commands';
@@ -18,6 +19,7 @@ export const allCommands: readonly CommandModule[] = [
   exportCommands,
   injectCommands,
   remoteCommands,
+  agentCommand,
   migrateCommand,
   completionCommands,
 ];

@@ -36,6 +36,7 @@ export function keyText(k: KeyView & { secret?: string }): string {
   if (k.public) lines.push(`public:      ${k.public}`);
   if (k.fingerprint) lines.push(`fingerprint: ${k.fingerprint}`);
   if (k.role) lines.push(`role:        ${k.role}`);
+  if (k.agent) lines.push(`agent:       ${k.agent}; hosts: ${k.agentHosts?.length ? k.agentHosts.join(', ') : 'any'}; forwarding: ${k.agentForwarding ?? 'deny'}`);
   const flags = Object.entries(k.flags).filter(([, v]) => v).map(([f]) => f);
   if (flags.length) lines.push(`flags:       ${flags.join(', ')}`);
   lines.push(`created:     ${k.createdAt}`);

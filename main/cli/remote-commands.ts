@@ -3,6 +3,7 @@
 // crash of an earlier run is finished (or rolled back) before new remote work starts.
 import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
+import { AGENT_FORWARDING, AGENT_MODES, setAgentSettings } from '../service/agent-settings';
 import { SYNCANO_FLAGS } from '../providers/syncano';
 import { CAPABILITIES, isRemoteProvider } from '../providers/types';
 import { connectWorkspace } from '../service/connect';
@@ -12,6 +13,7 @@ import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRem
 import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary } from '../service/rotation';
 import { syncWorkspace } from '../service/sync';
 import type { VaultSession } from '../vault/types';
+import { agentPatchOf, type AgentEditOptions } from './agent-command';
 import type { Cli } from './io';
 import { keyGroup, keyText } from './key-commands';
 import type { CommandModule } from './program';
@@ -200,17 +202,25 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
 
   key
     .command('edit')
-    .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too")
+    .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too; key pairs: agent settings")
     .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
     .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(SYNCANO_FLAGS))
     .option('--no-flags', 'Syncano: switch every flag off')
-    .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean }) => {
+    .addOption(new Option('--agent <mode>', 'key pairs: served by the SSH agent, not, or each use confirmed').choices(AGENT_MODES))
+    .option('--agent-hosts <hosts>', 'key pairs: sign only for these known_hosts names (comma-separated; empty clears)')
+    .addOption(new Option('--agent-forwarding <choice>', 'key pairs: whether a forwarded agent may use the key').choices(AGENT_FORWARDING))
+    .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean } & AgentEditOptions) => {
       const flags = o.flags === false ? [] : o.flag;
-      const view = await withRemote(cli, async (session) =>
-        keyDetail(session, await editRemoteKey(session, resolveKeyRef(session, id).id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
-      );
+      const agentPatch = agentPatchOf(o);
+      const view = await withRemote(cli, async (session) => {
+        const keyId = resolveKeyRef(session, id).id;
+        const edit = { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) };
+        let rec = Object.keys(edit).length > 0 || !agentPatch ? await editRemoteKey(session, keyId, edit) : session.getKey(keyId);
+        if (agentPatch) rec = setAgentSettings(session, rec.id, agentPatch);
+        return keyDetail(session, rec);
+      });
       cli.print(view, `Changed key ${view.name} (${view.id})`);
     });
 

@@ -8,5 +8,7 @@ export interface ServiceContext {
   vaultPath: string;
   harness: Harness;
   platform: Platform;
+  /** run the desktop SSH agent (docs/SECURITY.md), at this socket or the default place; absent: none */
+  agent?: { socketPath?: string };
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }

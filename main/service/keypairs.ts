@@ -137,7 +137,7 @@ export async function importKeyPair(session: VaultSession, input: ImportKeyPairI
 }
 
 /** The key pair of a record: its private key when one is stored, its public key always. */
-function loadKeyPair(session: VaultSession, id: string): { record: KeyRecord; key: ExportableKey } {
+export function loadKeyPair(session: VaultSession, id: string): { record: KeyRecord; key: ExportableKey } {
   const record = session.getKey(id);
   if (!isKeyPairKind(record.kind)) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is a ${record.kind}, not a key pair.`);
   if (!record.publicPart) throw new KeyholdError('INTEGRITY', `Key pair ${record.id} has no public key stored.`);

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { KeyholdError } from '../errors';
 import type { Clipboard } from '../platform/types';
+import { agentFields } from './agent-settings';
 import { resolveEnvironment, resolveWorkspace } from './identifiers';
 import { keyPairDetails } from './keypair-view';
 import type { AuditEvent, Environment, KeyKind, KeyQuery, KeyRecord, KeyState, KeyVersion, NewKey, Provider, VaultSession, Workspace } from '../vault/types';
@@ -35,6 +36,10 @@ export interface KeyView {
   /** key pairs: filled by the key-pair domain */
   publicKey?: string;
   randomart?: string;
+  /** key pairs: the agent settings (docs/SECURITY.md, SSH agent) */
+  agent?: 'on' | 'off' | 'confirm';
+  agentHosts?: string[];
+  agentForwarding?: 'allow' | 'deny';
 }
 
 /** Workspace and environment names by id, read once for a page of keys. */
@@ -82,7 +87,7 @@ export function keyView(session: VaultSession, record: KeyRecord, names: Names =
 
 /** One key's page (`key show`, keys.get): the list view plus the key-pair extras. */
 export function keyDetail(session: VaultSession, record: KeyRecord, names?: Names): KeyView {
-  return { ...keyView(session, record, names), ...keyPairDetails(record) };
+  return { ...keyView(session, record, names), ...keyPairDetails(record), ...agentFields(record) };
 }
 
 /** W or E given by the user as a name, an id, or (E) the platform's own id (./identifiers). */

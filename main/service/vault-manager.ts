@@ -16,6 +16,7 @@ export class VaultManager {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: () => void;
   private readonly unlockHooks: Array<(s: VaultSession) => void | Promise<void>> = [];
+  private readonly lockHooks: Array<(closing: VaultSession) => (() => void) | void> = [];
   /** an unlock in progress, so two clicks do not derive twice */
   private opening: Promise<VaultSession> | null = null;
 
@@ -75,6 +76,23 @@ export class VaultManager {
     };
   }
 
+  /**
+   * Runs at every lock with the session still open (to keep what may outlive it, nothing secret);
+   * the function it may return runs once the session is closed. Returns an unsubscribe.
+   */
+  onLock(fn: (closing: VaultSession) => (() => void) | void): () => void {
+    this.lockHooks.push(fn);
+    return () => {
+      const i = this.lockHooks.indexOf(fn);
+      if (i >= 0) this.lockHooks.splice(i, 1);
+    };
+  }
+
+  /** The unlocked session without counting as activity (the SSH agent's requests keep no vault open), or null. */
+  peek(): VaultSession | null {
+    return this.current;
+  }
+
   /** The unlocked session (counts as activity), or LOCKED. */
   session(): VaultSession {
     if (!this.current) throw new KeyholdError('LOCKED', 'The vault is locked.');
@@ -99,7 +117,23 @@ export class VaultManager {
     const s = this.current;
     this.current = null;
     if (!s) return;
+    const after: Array<() => void> = [];
+    for (const hook of this.lockHooks) {
+      try {
+        const then = hook(s);
+        if (then) after.push(then);
+      } catch {
+        /* a hook failing must not keep the vault open */
+      }
+    }
     s.lock();
+    for (const then of after) {
+      try {
+        then();
+      } catch {
+        /* as above */
+      }
+    }
     this.ctx.emit('vault.locked', { reason });
   }
 

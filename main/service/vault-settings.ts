@@ -10,6 +10,7 @@ const SETTING_DEFAULTS = {
   autoLockMinutes: 10,
   clipboardClearSeconds: 30,
   theme: 'system',
+  agentEnabled: true,
 } as const;
 
 function numberSetting(session: VaultSession, name: 'autoLockMinutes' | 'clipboardClearSeconds'): number {
@@ -23,12 +24,19 @@ export function autoLockMinutes(session: VaultSession): number {
   return numberSetting(session, 'autoLockMinutes');
 }
 
+/** Whether the desktop app runs the SSH agent (stored as 'true' / 'false'). */
+export function agentEnabled(session: VaultSession): boolean {
+  const raw = session.getSetting('agentEnabled');
+  return raw === null ? SETTING_DEFAULTS.agentEnabled : raw === 'true';
+}
+
 export function readSettings(session: VaultSession): Settings {
   const theme = VaultSettings.shape.theme.safeParse(session.getSetting('theme'));
   return {
     autoLockMinutes: autoLockMinutes(session),
     clipboardClearSeconds: numberSetting(session, 'clipboardClearSeconds'),
     theme: theme.success ? theme.data : SETTING_DEFAULTS.theme,
+    agentEnabled: agentEnabled(session),
   };
 }
 

@@ -135,6 +135,7 @@ export const AUDIT_ACTIONS = [
   'registered',
   'backup_written',
   'restored',
+  'agent_signed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

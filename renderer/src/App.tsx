@@ -5,6 +5,7 @@ import type { ChannelOutput } from '../../main/api';
 import { call, onEvent } from './api';
 import { ErrorNotice } from './components/ErrorNotice';
 import { ToastProvider } from './components/Toasts';
+import { AgentApprovals, AgentUnlockNotice } from './dialogs/AgentApproval';
 import { MainScreen } from './screens/MainScreen';
 import { CreateVault, Unlock } from './screens/Welcome';
 
@@ -63,8 +64,10 @@ export function App() {
         </main>
       )}
       {phase.kind === 'absent' && <CreateVault version={info?.version} path={path} onUnlocked={unlocked} onRestored={refresh} />}
+      {phase.kind === 'locked' && <AgentUnlockNotice />}
       {phase.kind === 'locked' && <Unlock version={info?.version} path={path} onUnlocked={unlocked} reason={phase.reason} />}
       {phase.kind === 'unlocked' && <MainScreen version={info?.version ?? ''} vaultPath={path ?? ''} onLock={lock} />}
+      {phase.kind === 'unlocked' && <AgentApprovals />}
     </ToastProvider>
   );
 }

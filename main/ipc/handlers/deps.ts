@@ -1,4 +1,5 @@
 // What every namespace's handlers are built from.
+import type { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import type { VaultManager } from '../../service/vault-manager';
 import type { RemoteSession } from './remote-session';
@@ -8,4 +9,6 @@ export interface HandlerDeps {
   vault: VaultManager;
   /** the session for calls that reach a platform, once interrupted rotations had their chance */
   remote: RemoteSession;
+  /** the SSH agent the app runs while open */
+  agent: DesktopAgent;
 }

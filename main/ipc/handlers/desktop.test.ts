@@ -9,6 +9,7 @@ import type { ServiceContext } from '../../service/context';
 import { desktopHandlers } from './desktop';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
+import { DesktopAgent } from '../../service/agent-desktop';
 import { createHandlers } from '.';
 import { VaultManager } from '../../service/vault-manager';
 
@@ -96,7 +97,7 @@ describe('desktop.openFile / desktop.saveFile', () => {
   it('are what the desktop namespace serves; vault.activity is the vault namespace\'s', () => {
     const ctx: ServiceContext = { vaultPath: '/x', harness: 'cli', platform: createMemoryPlatform(), emit: () => undefined };
     const vault = new VaultManager(ctx);
-    const deps = { ctx, vault, remote: remoteSession(ctx, vault) };
+    const deps = { ctx, vault, remote: remoteSession(ctx, vault), agent: new DesktopAgent(ctx, vault) };
     expect(Object.keys(desktopHandlers(deps)).sort()).toEqual(['desktop.openExternal', 'desktop.openFile', 'desktop.saveFile']);
     expect(Object.keys(vaultHandlers(deps))).toContain('vault.activity');
   });

@@ -1,9 +1,11 @@
 // Every channel's handler, one factory per namespace of main/api, each typed as HandlersFor<its
 // namespace> (derived from the channel names): a channel without its handler, or a namespace left
 // out here, fails the type check. No channel list is written by hand.
+import { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
 import type { Handlers } from '../router';
+import { agentHandlers } from './agent';
 import { appHandlers } from './app';
 import { auditHandlers } from './audit';
 import type { HandlerDeps } from './deps';
@@ -18,7 +20,7 @@ import { vaultHandlers } from './vault';
 import { workspacesHandlers } from './workspaces';
 
 export function createHandlers(ctx: ServiceContext, vault: VaultManager = new VaultManager(ctx)): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault) };
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), agent: new DesktopAgent(ctx, vault) };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),
@@ -30,5 +32,6 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...exportHandlers(deps),
     ...migrateHandlers(deps),
     ...desktopHandlers(deps),
+    ...agentHandlers(deps),
   };
 }

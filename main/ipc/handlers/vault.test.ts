@@ -66,7 +66,7 @@ describe('VaultManager through IPC', () => {
   it('auto-locks after the idle time of the setting; every call counts as activity', async () => {
     const t = setup();
     await t.call('vault.create', { password: PW, kdf: FLOOR_KDF });
-    expect(await t.call('vault.settings.get')).toEqual({ autoLockMinutes: 10, clipboardClearSeconds: 30, theme: 'system' });
+    expect(await t.call('vault.settings.get')).toEqual({ autoLockMinutes: 10, clipboardClearSeconds: 30, theme: 'system', agentEnabled: true });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await t.call('vault.settings.set', { autoLockMinutes: 1 });
     await vi.advanceTimersByTimeAsync(50_000);

@@ -16,7 +16,7 @@ async function confirmMasterPassword(session: VaultSession, password: string): P
   key.fill(0);
 }
 
-export function vaultHandlers({ vault }: HandlerDeps): HandlersFor<'vault'> {
+export function vaultHandlers({ vault, agent }: HandlerDeps): HandlersFor<'vault'> {
   return {
     'vault.status': () => vault.status(),
     'vault.create': async ({ password, kdf }) => {
@@ -42,6 +42,7 @@ export function vaultHandlers({ vault }: HandlerDeps): HandlersFor<'vault'> {
     'vault.settings.set': (patch) => {
       const next = writeSettings(vault.session(), patch);
       vault.activity(); // a new auto-lock time takes effect now
+      if (patch.agentEnabled !== undefined) void agent.setEnabled(next.agentEnabled);
       return next;
     },
     'vault.kdf': () => ({ kdf: vault.session().stats().kdf, floor: { ...KDF_FLOOR } }),

@@ -42,7 +42,7 @@ function General({ vaultPath, version }: { vaultPath: string; version: string })
   useEffect(() => {
     call('vault.settings.get', {}).then(setSettings).catch(setError);
   }, []);
-  const save = async (patch: Partial<Pick<SettingsOut, 'autoLockMinutes' | 'clipboardClearSeconds'>>) => {
+  const save = async (patch: Partial<Pick<SettingsOut, 'autoLockMinutes' | 'clipboardClearSeconds' | 'agentEnabled'>>) => {
     setError(undefined);
     try {
       setSettings(await call('vault.settings.set', patch));
@@ -72,6 +72,14 @@ function General({ vaultPath, version }: { vaultPath: string; version: string })
           </select>
           <span className="hint">Only if the clipboard still holds that secret.</span>
         </div>
+      </div>
+      <div className="settings-section">
+        <h3>SSH agent</h3>
+        <label className="check">
+          <input type="checkbox" data-testid="settings-agent" checked={settings?.agentEnabled ?? true} onChange={(e) => save({ agentEnabled: e.target.checked })} disabled={!settings} />
+          Serve SSH key pairs to ssh and git while Keyhold is open
+        </label>
+        <span className="hint">Each key decides in its own page whether the agent may use it, for which hosts, and whether each use asks you first.</span>
       </div>
       <div className="settings-section">
         <h3>About</h3>

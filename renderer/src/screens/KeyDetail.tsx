@@ -10,6 +10,7 @@ import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
 import type { SyncanoFlag } from '../../../main/api';
 import { isKeyPairKind } from '../../../main/api/constants';
 import { formatDateTime, kindLabel, stateLabel, ttlText } from '../lib/format';
+import { KeyAgent } from './KeyAgent';
 import { useAction, useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
 import type { Capabilities, EnvironmentRow, KeyHistoryOut, KeyView, WorkspaceRow } from '../lib/model';
@@ -215,7 +216,7 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
           <dd>{formatDateTime(key.rotatedAt)}</dd>
           <dt>Updated</dt>
           <dd>{formatDateTime(key.updatedAt)}</dd>
-          {Object.entries(key.meta).map(([k, v]) => (<FragmentPair key={k} k={k} v={v} />))}
+          {Object.entries(key.meta).filter(([k]) => !k.startsWith('agent')).map(([k, v]) => (<FragmentPair key={k} k={k} v={v} />))}
         </dl>
       </section>
 
@@ -246,6 +247,8 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
           )}
         </section>
       )}
+
+      {key.kind === 'ssh_key_pair' && key.hasSecret && <KeyAgent id={key.id} revision={revision} />}
 
       <Timeline label="Versions" testId="versions" empty={history && history.versions.length === 0 ? 'No stored secret versions.' : undefined}
         items={(history?.versions ?? []).map((v) => ({
