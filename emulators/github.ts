@@ -55,6 +55,8 @@ interface PublicKey {
   key: string;
   title: string;
   created_at: string;
+  /** GitHub's last_used (null: never, or not reported) */
+  last_used?: string | null;
 }
 
 export class GithubState implements KeyStore {
@@ -79,8 +81,10 @@ export class GithubState implements KeyStore {
     return user;
   }
 
-  addKey(owner: string, key: string, title: string): PublicKey {
-    const k: PublicKey = { id: this.nextId++, owner, key, title, created_at: now() };
+  /** `at`: a seeded key's creation time (tests of key ages); now by default */
+  addKey(owner: string, key: string, title: string, at: { createdAt?: Date; lastUsed?: Date } = {}): PublicKey {
+    const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+    const k: PublicKey = { id: this.nextId++, owner, key, title, created_at: iso(at.createdAt ?? new Date()), last_used: at.lastUsed ? iso(at.lastUsed) : null };
     this.keys.set(k.id, k);
     return k;
   }
@@ -111,7 +115,7 @@ const gh = (status: number, message: string, extra: Record<string, unknown> = {}
 const NOT_FOUND = () => gh(404, 'Not Found');
 
 function view(base: string, k: PublicKey) {
-  return { id: k.id, key: k.key, url: `${base}/user/keys/${k.id}`, title: k.title, created_at: k.created_at, verified: true, read_only: false, last_used: null };
+  return { id: k.id, key: k.key, url: `${base}/user/keys/${k.id}`, title: k.title, created_at: k.created_at, verified: true, read_only: false, last_used: k.last_used ?? null };
 }
 
 function validationFailed(errors: Record<string, unknown>[]): EmuResponse {

@@ -147,8 +147,8 @@ export class RancherState {
     return p;
   }
 
-  createKey(accountId: string, name: string | null, description: string | null, fixed?: { publicValue: string; secretValue: string }): ApiKey {
-    const at = new Date();
+  /** `at`: a seeded key's creation time (tests of key ages); now by default */
+  createKey(accountId: string, name: string | null, description: string | null, fixed?: { publicValue: string; secretValue: string }, at = new Date()): ApiKey {
     const key: ApiKey = {
       id: `1c${this.nextKey++}`,
       accountId,

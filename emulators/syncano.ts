@@ -163,7 +163,8 @@ export class SyncanoState {
     return inst;
   }
 
-  addApiKey(inst: Instance, input: Partial<Omit<ApiKey, 'id' | 'api_key' | 'created_at'>>): ApiKey {
+  /** `createdAt`: a seeded key's creation time (tests of key ages); now by default */
+  addApiKey(inst: Instance, input: Partial<Omit<ApiKey, 'id' | 'api_key' | 'created_at'>>, createdAt?: Date): ApiKey {
     const key: ApiKey = {
       id: this.nextId++,
       description: input.description ?? '',
@@ -172,7 +173,7 @@ export class SyncanoState {
       allow_user_create: input.allow_user_create ?? false,
       allow_group_create: input.allow_group_create ?? false,
       allow_anonymous_read: input.allow_anonymous_read ?? false,
-      created_at: now(),
+      created_at: createdAt ? createdAt.toISOString().replace(/Z$/, '000Z') : now(),
     };
     inst.apiKeys.set(key.id, key);
     return key;

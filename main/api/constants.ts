@@ -84,3 +84,11 @@ export const ENCORD_ROLES = ['Admin', 'Member'] as const satisfies readonly Enco
 /** Who holds an Encord access key. */
 export const ENCORD_HOLDERS = ['service_account', 'user'] as const;
 export type EncordHolder = (typeof ENCORD_HOLDERS)[number];
+
+/** Where a key's age counts from: the platform's own date, Keyhold making (or rotating) it, a date
+ * given by hand, or the time it was added. */
+export const AGE_SOURCES = ['platform', 'keyhold', 'manual', 'added'] as const;
+export type AgeSource = (typeof AGE_SOURCES)[number];
+/** A key against its rotation policy. */
+export const KEY_STATUSES = ['ok', 'warn', 'due'] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];

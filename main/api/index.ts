@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { agentChannels, agentEvents } from './agent';
 import { appChannels } from './app';
+import { attentionChannels } from './attention';
 import { auditChannels } from './audit';
 import type { ApiResult, ChannelDef } from './common';
 import { desktopChannels } from './desktop';
@@ -12,12 +13,14 @@ import { environmentsChannels } from './environments';
 import { exportChannels } from './export';
 import { keysChannels, keysEvents } from './keys';
 import { migrateChannels } from './migrate';
+import { policiesChannels } from './policies';
 import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
 import { workspacesChannels, workspacesEvents } from './workspaces';
 
 export * from './agent';
 export * from './app';
+export * from './attention';
 export * from './audit';
 export * from './common';
 export * from './constants';
@@ -26,6 +29,7 @@ export * from './environments';
 export * from './export';
 export * from './keys';
 export * from './migrate';
+export * from './policies';
 export * from './remote';
 export * from './vault';
 export * from './workspaces';
@@ -42,6 +46,8 @@ export const channels = {
   ...migrateChannels,
   ...desktopChannels,
   ...agentChannels,
+  ...policiesChannels,
+  ...attentionChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export type Channel = keyof typeof channels;

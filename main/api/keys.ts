@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AuditEventView } from './audit';
 import { def, ErrorShape, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
-import { KEY_EXPORT_FORMATS, KEY_SORT_FIELDS, SYNCANO_FLAGS } from './constants';
+import { AGE_SOURCES, KEY_EXPORT_FORMATS, KEY_SORT_FIELDS, KEY_STATUSES, SYNCANO_FLAGS } from './constants';
 
 /** A key as the UI and `key list/show --json` see it: never the secret. */
 export const KeyView = z.object({
@@ -28,6 +28,13 @@ export const KeyView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   rotatedAt: z.string().nullable(),
+  /** key ages against the rotation policies (docs/CLI.md, Key ages and policies) */
+  ageDays: z.number().int(),
+  ageSource: z.enum(AGE_SOURCES),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  status: z.enum(KEY_STATUSES),
   /** GitHub deploy keys: read-only access to the repository */
   readOnly: z.boolean().optional(),
   /** key pairs: filled in by keys.get */
@@ -60,6 +67,8 @@ export const KeyAddInput = z
     flags: z.record(z.string(), z.boolean()).optional(),
     role: z.string().max(1024).nullable().optional(),
     secret: z.string().max(4 * 1024 * 1024).nullable().optional(),
+    /** when the key was made elsewhere (its age counts from then) */
+    createdAt: z.string().max(64).nullable().optional(),
   })
   .strict();
 export const KeyEditInput = z

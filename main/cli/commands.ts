@@ -5,6 +5,7 @@ import { injectCommands } from './inject-commands';
 import { keyCommands } from './key-commands';
 import { keyPairCommands } from './keypair-commands';
 import { migrateCommand } from './migrate-command';
+import { policyCommands } from './policy-commands';
 import type { CommandModule } from './program';
 import { remoteCommands } from './remote-commands';
 import { vaultCommands } from './vault-commands';
@@ -21,5 +22,6 @@ export const allCommands: readonly CommandModule[] = [
   remoteCommands,
   agentCommand,
   migrateCommand,
+  policyCommands,
   completionCommands,
 ];

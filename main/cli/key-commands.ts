@@ -19,7 +19,7 @@ export function keyGroup(program: Command): Command {
 export function keysText(list: KeyView[]): string {
   if (list.length === 0) return 'No keys.';
   return list
-    .map((k) => `${k.id}  ${k.kind.padEnd(15)} ${k.state.padEnd(8)} ${(k.workspace ?? '-') + (k.environment ? `/${k.environment}` : '')}  ${k.name}`)
+    .map((k) => `${k.id}  ${k.kind.padEnd(15)} ${k.state.padEnd(8)} ${(k.workspace ?? '-') + (k.environment ? `/${k.environment}` : '')}  ${k.name}${k.status === 'ok' ? '' : `  [${k.status}: ${k.ageDays} days old${k.dueAt ? `, due ${k.dueAt.slice(0, 10)}` : ''}]`}`)
     .join('\n');
 }
 
@@ -40,6 +40,9 @@ export function keyText(k: KeyView & { secret?: string }): string {
   const flags = Object.entries(k.flags).filter(([, v]) => v).map(([f]) => f);
   if (flags.length) lines.push(`flags:       ${flags.join(', ')}`);
   lines.push(`created:     ${k.createdAt}`);
+  lines.push(`age:         ${k.ageDays} days (${k.ageSource})${k.dueAt ? `, due ${k.dueAt} [${k.status}]` : ''}`);
+  if (k.lastUsedAt) lines.push(`last used:   ${k.lastUsedAt}`);
+  if (k.expiresAt) lines.push(`expires:     ${k.expiresAt}`);
   if (k.rotatedAt) lines.push(`rotated:     ${k.rotatedAt}`);
   if (k.meta.expiresAt) lines.push(`expires:     ${k.meta.expiresAt}`);
   if (k.meta.lastUsedAt) lines.push(`last used:   ${k.meta.lastUsedAt}`);
@@ -74,11 +77,12 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--description <text>', 'what it is for')
     .option('--public <value>', 'the non-secret part (access key, key id)')
     .option('--secret-stdin', 'read the secret from the next line of standard input')
-    .action(async (o: { workspace: string; env?: string; kind: KeyKind; name: string; description?: string; public?: string; secretStdin?: boolean }) => {
+    .option('--created <date>', 'when the key was made elsewhere (its age counts from then; default: now)')
+    .action(async (o: { workspace: string; env?: string; kind: KeyKind; name: string; description?: string; public?: string; secretStdin?: boolean; created?: string }) => {
       const view = await withVault(cli, async (s) => {
         const scope = resolveScope(s, { workspace: o.workspace, env: o.env });
         const secret = await readKeySecret(cli, o.secretStdin);
-        const rec = addKey(s, { ...scope, kind: o.kind, name: o.name, description: o.description, publicPart: o.public ?? null, secret });
+        const rec = addKey(s, { ...scope, kind: o.kind, name: o.name, description: o.description, publicPart: o.public ?? null, secret, createdAt: o.created ?? null });
         return keyDetail(s, rec);
       });
       cli.print(view, `Added key ${view.name} (${view.id})`);
@@ -96,23 +100,26 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--desc', 'descending order')
     .option('--limit <n>', 'at most N keys')
     .option('--offset <n>', 'skip the first N keys')
+    .option('--due', 'only keys due or about to be due by their rotation policy')
     .action(
-      async (o: { workspace?: string; env?: string; search?: string; kind?: KeyKind; state?: KeyState; sort?: 'name'; desc?: boolean; limit?: string; offset?: string }) => {
+      async (o: { workspace?: string; env?: string; search?: string; kind?: KeyKind; state?: KeyState; sort?: 'name'; desc?: boolean; limit?: string; offset?: string; due?: boolean }) => {
         const limit = intOption(o.limit, '--limit');
         const offset = intOption(o.offset, '--offset');
-        const page = await withVault(cli, (s) =>
-          listKeyViews(s, {
-            ...resolveScope(s, { workspace: o.workspace, env: o.env }),
-            search: o.search,
-            kind: o.kind,
-            state: o.state,
-            sort: o.sort,
-            order: o.desc ? 'desc' : 'asc',
-            limit,
-            offset,
-          }),
-        );
-        cli.print(page.items, () => keysText(page.items));
+        const query = {
+          search: o.search,
+          kind: o.kind,
+          state: o.state,
+          sort: o.sort,
+          order: o.desc ? ('desc' as const) : ('asc' as const),
+        };
+        const items = await withVault(cli, (s) => {
+          const scope = resolveScope(s, { workspace: o.workspace, env: o.env });
+          if (!o.due) return listKeyViews(s, { ...scope, ...query, limit, offset }).items;
+          // the status is computed, not indexed: filter the whole scope, then page
+          const due = listKeyViews(s, { ...scope, ...query }).items.filter((k) => k.status !== 'ok');
+          return due.slice(offset ?? 0, limit === undefined ? undefined : (offset ?? 0) + limit);
+        });
+        cli.print(items, () => keysText(items));
       },
     );
 

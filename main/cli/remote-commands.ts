@@ -10,7 +10,8 @@ import { connectWorkspace } from '../service/connect';
 import { resolveKeyIds, resolveKeyRef } from '../service/key-ref';
 import { keyDetail } from '../service/keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
-import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary } from '../service/rotation';
+import { rotateDue, type DueRotationResult } from '../service/ages/rotate-due';
+import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary, type RotationProgress } from '../service/rotation';
 import { syncWorkspace } from '../service/sync';
 import type { VaultSession } from '../vault/types';
 import { agentPatchOf, type AgentEditOptions } from './agent-command';
@@ -144,29 +145,36 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('rotate')
     .description('new secret on the platform, stored, old one retired; resumable after a crash')
-    .argument('<keys...>', 'key references')
+    .argument('[keys...]', 'key references (or --due)')
+    .option('--due', 'every key due by its rotation policy (keys a platform cannot rotate are listed with the steps)')
+    .option('--workspace <workspace>', 'with --due: only this workspace')
     .option('--concurrency <n>', `rotations at once (default ${DEFAULT_CONCURRENCY})`)
-    .action(async (ids: string[], o: { concurrency?: string }) => {
+    .action(async (ids: string[], o: { concurrency?: string; due?: boolean; workspace?: string }) => {
       const n = concurrency(o.concurrency);
+      if (o.due ? ids.length > 0 : ids.length === 0) throw new KeyholdError('USAGE', 'Give key ids or --due, not both.');
+      if (o.workspace && !o.due) throw new KeyholdError('USAGE', '--workspace goes with --due.');
       let shown = 0;
-      const summary = await withRemote(cli, async (session) =>
-        rotationSummary(
-          await rotateKeys(session, resolveKeyIds(session, ids), {
-            concurrency: n,
-            onProgress: (p) => {
-              // a line at most every 200 ms, and always the last one
-              if (p.done < p.total && Date.now() - shown < 200) return;
-              shown = Date.now();
-              cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`);
-            },
-          }),
-        ),
-        (session) => resolveKeyIds(session, ids),
+      const rotation = {
+        concurrency: n,
+        onProgress: (p: RotationProgress) => {
+          // a line at most every 200 ms, and always the last one
+          if (p.done < p.total && Date.now() - shown < 200) return;
+          shown = Date.now();
+          cli.progress(`rotating: ${p.done}/${p.total} done, ${p.failed} failed`);
+        },
+      };
+      const summary: DueRotationResult = await withRemote(
+        cli,
+        async (session) =>
+          o.due ? rotateDue(session, o.workspace ? { workspace: o.workspace } : {}, rotation) : { ...rotationSummary(await rotateKeys(session, resolveKeyIds(session, ids), rotation)), manual: [] },
+        (session) => (o.due ? [] : resolveKeyIds(session, ids)),
       );
-      cli.print(summary, () =>
+      const out = o.due ? summary : { rotated: summary.rotated, failed: summary.failed, results: summary.results };
+      cli.print(out, () =>
         [
           ...summary.results.map((r) => (r.ok ? `${r.id}  rotated (version ${r.version ?? '?'})${r.resumed ? ', finished an interrupted rotation' : ''}` : `${r.id}  FAILED: ${r.error?.message ?? ''}`)),
-          `${summary.rotated} rotated, ${summary.failed} failed`,
+          ...summary.manual.flatMap((m) => [`${m.id}  ${m.name}: rotate by hand (${m.reason})`, ...m.steps.map((s, i) => `  ${i + 1}. ${s}`)]),
+          `${summary.rotated} rotated, ${summary.failed} failed${o.due ? `, ${summary.manual.length} to rotate by hand` : ''}`,
         ].join('\n'),
       );
       if (summary.failed > 0) {

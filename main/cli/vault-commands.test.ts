@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runKeyhold } from './harness.testkit';
+import { FORMAT_VERSION } from '../vault/schema';
 
 const FLOOR = ['--kdf-memory', '64', '--kdf-iterations', '3', '--kdf-parallelism', '4'];
 const PW = 'correct horse battery staple';
@@ -24,7 +25,7 @@ describe('keyhold init / status / passwd', () => {
   it('init prints path, format version and the KDF parameters it was given, and writes a 0600 file', async () => {
     const run = await runKeyhold(['--vault', vault, '--json', 'status'], { env: { KEYHOLD_PASSWORD: PW } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json()).toMatchObject({ path: vault, formatVersion: 2, kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 4 }, workspaces: 0, keys: 0 });
+    expect(run.json()).toMatchObject({ path: vault, formatVersion: FORMAT_VERSION, kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 4 }, workspaces: 0, keys: 0 });
     expect(statSync(vault).mode & 0o777).toBe(0o600);
   });
 

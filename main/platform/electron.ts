@@ -1,4 +1,4 @@
-import { BrowserWindow, clipboard, dialog, powerMonitor, shell } from 'electron';
+import { BrowserWindow, Notification, clipboard, dialog, powerMonitor, shell } from 'electron';
 import type { Platform, SystemLockReason } from './types';
 
 /** Dialogs are modal to the focused window, or free-standing when none has focus. */
@@ -38,5 +38,8 @@ export function createElectronPlatform(): Platform {
       },
     },
     openExternal: (url) => shell.openExternal(url),
+    notify({ title, body }) {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
   };
 }

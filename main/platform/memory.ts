@@ -1,12 +1,13 @@
-import type { Platform, SystemLockReason } from './types';
+import type { Notice, Platform, SystemLockReason } from './types';
 
 /** A Platform without a desktop: used by the CLI, the e2e bridge and tests. It has no dialogs
  * (they answer null, as if cancelled) and opens nothing: openExternal only records the address
- * in `opened`, so a test can see what the app asked for. */
-export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void; readonly opened: string[] } {
+ * in `opened`, so a test can see what the app asked for; notifications land in `notices`. */
+export function createMemoryPlatform(): Platform & { fireSystemLock(reason: SystemLockReason): void; readonly opened: string[]; readonly notices: Notice[] } {
   let text = '';
   const listeners = new Set<(reason: SystemLockReason) => void>();
   const opened: string[] = [];
+  const notices: Notice[] = [];
   return {
     clipboard: {
       readText: async () => text,
@@ -31,6 +32,10 @@ export function createMemoryPlatform(): Platform & { fireSystemLock(reason: Syst
       opened.push(url);
     },
     opened,
+    notify: (notice) => {
+      notices.push({ ...notice });
+    },
+    notices,
     fireSystemLock(reason) {
       for (const l of listeners) l(reason);
     },

@@ -26,8 +26,16 @@ export interface Dialogs {
   showSaveFile(options: { title: string; defaultPath?: string; filters?: FileFilter[] }): Promise<string | null>;
 }
 
+/** A desktop notification (title and one line); never a secret in it. */
+export interface Notice {
+  title: string;
+  body: string;
+}
+
 export interface Platform {
   clipboard: Clipboard;
+  /** Shows a desktop notification where the desktop has them; quietly nothing elsewhere. */
+  notify(notice: Notice): void;
   system: SystemEvents;
   dialogs: Dialogs;
   /** Opens an address in the user's browser; the caller has already checked it is https. */

@@ -293,5 +293,6 @@ export function toRemote(k: RancherKey, projectId: string | null): RemoteKey {
     flags: {},
     secret: null,
     meta: { rancherState: k.state },
+    createdAt: k.created ?? null,
   };
 }

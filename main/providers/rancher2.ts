@@ -108,6 +108,7 @@ export function toRemote(t: Rancher2Token): RemoteKey {
     flags: {},
     secret: null,
     meta,
+    createdAt: t.created || null,
     expiresAt,
     lastUsedAt,
   };

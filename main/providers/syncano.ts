@@ -196,5 +196,6 @@ export function apiKeyToRemote(instance: string, k: SyncanoApiKey): RemoteKey {
     flags: syncanoFlags(k),
     secret: k.api_key,
     meta: {},
+    createdAt: k.created_at ?? null,
   };
 }

@@ -138,7 +138,10 @@ export interface RemoteKey {
   name: string;
   description: string;
   state: 'active' | 'inactive' | 'revoked' | 'expired';
-  /** RFC 3339, where the platform reports them (kept in the key's meta by sync) */
+  /** RFC 3339, where the platform reports them (kept in the key's meta by sync, the key's age counts
+   * from createdAt: GitHub created_at, Rancher created, Syncano created_at; docs/CLI.md). Absent:
+   * not reported; null: reported empty. */
+  createdAt?: string | null;
   expiresAt?: string | null;
   lastUsedAt?: string | null;
   /** the environment it belongs to (null: account-level) */

@@ -1,5 +1,6 @@
 import type { EventName, EventPayload, Harness } from '../api';
 import type { Platform } from '../platform/types';
+import type { Clock } from './ages/status';
 
 export type { Harness };
 
@@ -10,5 +11,7 @@ export interface ServiceContext {
   platform: Platform;
   /** run the desktop SSH agent (docs/SECURITY.md), at this socket or the default place; absent: none */
   agent?: { socketPath?: string };
+  /** the time key ages are computed at (tests inject one; the system clock otherwise) */
+  clock?: Clock;
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }

@@ -7,7 +7,9 @@ import type { Clipboard } from '../platform/types';
 import { agentFields } from './agent-settings';
 import { resolveEnvironment, resolveWorkspace } from './identifiers';
 import { keyPairDetails } from './keypair-view';
-import type { AuditEvent, Environment, KeyKind, KeyQuery, KeyRecord, KeyState, KeyVersion, NewKey, Provider, VaultSession, Workspace } from '../vault/types';
+import type { AuditEvent, Environment, KeyKind, KeyQuery, KeyRecord, KeyState, KeyVersion, NewKey, Policy, Provider, VaultSession, Workspace } from '../vault/types';
+import { AGE_META, isoOrNull, type AgeSource } from './ages/key-dates';
+import { keyAge, policyFor, systemClock, type Clock, type KeyStatus } from './ages/status';
 
 export interface KeyView {
   id: string;
@@ -31,6 +33,14 @@ export interface KeyView {
   createdAt: string;
   updatedAt: string;
   rotatedAt: string | null;
+  /** whole days since the current secret came to be (the platform's own date where it gives one) */
+  ageDays: number;
+  ageSource: AgeSource;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  /** null without a policy (and for a token without an expiry) */
+  dueAt: string | null;
+  status: KeyStatus;
   /** GitHub deploy keys: read-only access to the repository */
   readOnly?: boolean;
   /** key pairs: filled by the key-pair domain */
@@ -46,12 +56,17 @@ export interface KeyView {
 export interface Names {
   workspaces: Map<string, Workspace>;
   environments: Map<string, Environment>;
+  /** the rotation policies and the time a key's status is computed at */
+  policies: Policy[];
+  now: Date;
 }
 
-export function loadNames(session: VaultSession): Names {
+export function loadNames(session: VaultSession, clock: Clock = systemClock): Names {
   return {
     workspaces: new Map(session.listWorkspaces().map((w) => [w.id, w])),
     environments: new Map(session.listEnvironments().map((e) => [e.id, e])),
+    policies: session.listPolicies(),
+    now: clock(),
   };
 }
 
@@ -81,8 +96,14 @@ export function keyView(session: VaultSession, record: KeyRecord, names: Names =
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     rotatedAt: record.rotatedAt,
+    ...ageFields(record, names),
     ...(record.kind === 'deploy_key' ? { readOnly: record.meta.readOnly === 'true' } : {}),
   };
+}
+
+function ageFields(record: KeyRecord, names: Names): Pick<KeyView, 'ageDays' | 'ageSource' | 'lastUsedAt' | 'expiresAt' | 'dueAt' | 'status'> {
+  const a = keyAge(record, policyFor(record, names.policies), names.now);
+  return { ageDays: a.ageDays, ageSource: a.ageSource, lastUsedAt: a.lastUsedAt, expiresAt: a.expiresAt, dueAt: a.dueAt, status: a.status };
 }
 
 /** One key's page (`key show`, keys.get): the list view plus the key-pair extras. */
@@ -102,9 +123,9 @@ export function resolveScope(session: VaultSession, scope: { workspace?: string;
   return out;
 }
 
-export function listKeyViews(session: VaultSession, query: KeyQuery = {}): { total: number; items: KeyView[] } {
+export function listKeyViews(session: VaultSession, query: KeyQuery = {}, clock: Clock = systemClock): { total: number; items: KeyView[] } {
   const page = session.listKeys(query);
-  const names = loadNames(session);
+  const names = loadNames(session, clock);
   return { total: page.total, items: page.items.map((k) => keyView(session, k, names)) };
 }
 
@@ -119,9 +140,12 @@ export interface AddKeyInput {
   flags?: Record<string, boolean>;
   role?: string | null;
   secret?: string | null;
+  /** when the key was made elsewhere, if the user knows (its age counts from then) */
+  createdAt?: string | null;
 }
 
-/** Stores a key that exists elsewhere (`key add`), audited 'created'. */
+/** Stores a key that exists elsewhere (`key add`), audited 'created'. Its age counts from the
+ * creation time given, else from now, and says which (ageSource manual / added). */
 export function addKey(session: VaultSession, input: AddKeyInput): KeyRecord {
   return session.transaction(() => {
     let environmentId = input.environmentId ?? null;
@@ -131,7 +155,14 @@ export function addKey(session: VaultSession, input: AddKeyInput): KeyRecord {
       environmentId = env.id;
       if (workspaceId === null) workspaceId = env.workspaceId;
     }
-    const rec = session.addKey({ ...input, workspaceId, environmentId });
+    const { createdAt, ...fields } = input;
+    const meta: Record<string, string> = { [AGE_META.addedBy]: 'hand' };
+    if (createdAt != null) {
+      const given = isoOrNull(createdAt);
+      if (!given) throw new KeyholdError('USAGE', 'The creation date is not a date: give it as 2024-01-31 or 2024-01-31T12:00:00Z.');
+      meta[AGE_META.givenCreatedAt] = given;
+    }
+    const rec = session.addKey({ ...fields, workspaceId, environmentId, meta });
     session.audit({ action: 'created', keyId: rec.id, workspaceId: rec.workspaceId, detail: `${rec.kind} added` });
     return rec;
   });

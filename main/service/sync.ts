@@ -10,6 +10,7 @@ import { hasStatus } from '../providers/http';
 import { keyBody } from '../providers/github';
 import type { RemoteEnvironment, RemoteKey } from '../providers/types';
 import type { Environment, KeyRecord, VaultSession } from '../vault/types';
+import { AGE_META, withPlatformDates } from './ages/key-dates';
 import { platformOf } from './platforms';
 import { recordAccess } from './platforms/credential';
 import { remoteWorkspace, type RemoteOptions } from './remote';
@@ -49,22 +50,6 @@ function uniqueName(taken: Set<string>, name: string, remoteId: string): string 
 
 /** Public parts compared as the platform stores them (GitHub drops an OpenSSH line's comment). */
 const samePublic = (a: string | null, b: string) => a !== null && keyBody(a) === keyBody(b);
-
-/** The key's meta with the expiry and last use the platform reports now, or null when unchanged
- * (a key's age and use are read from there; refreshing them is not a change of the key). */
-function datesOf(meta: Record<string, string>, r: RemoteKey): Record<string, string> | null {
-  const next = { ...meta };
-  let changed = false;
-  for (const field of ['expiresAt', 'lastUsedAt'] as const) {
-    const value = r[field];
-    if (value === undefined) continue; // the platform does not report it
-    if (value && next[field] !== value) next[field] = value;
-    else if (!value && field in next) delete next[field];
-    else continue;
-    changed = true;
-  }
-  return changed ? next : null;
-}
 
 const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
@@ -136,7 +121,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
           remoteId: r.remoteId,
           flags: r.flags,
           publicPart: r.publicPart,
-          meta: r.meta,
+          // found here, not made here: registered outside Keyhold (the attention view shows it)
+          meta: { ...(withPlatformDates(r.meta, r) ?? r.meta), [AGE_META.addedBy]: 'sync' },
           secret: r.secret,
         });
         session.audit({ action: 'synced', keyId: rec.id, workspaceId: ws.id, detail: `found on ${ws.provider}${r.secret ? '' : ' (no secret: the platform does not hand it out)'}` });
@@ -146,7 +132,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       if (rotating.has(mine.id)) continue;
       const publicChanged = r.publicPart !== null && !samePublic(mine.publicPart, r.publicPart);
       const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || publicChanged;
-      const dates = datesOf(mine.meta, r);
+      // the platform's dates are bookkeeping: recorded, not a change worth an audit event
+      const dates = withPlatformDates(mine.meta, r);
       if (changed || dates) session.updateKey(mine.id, { ...(changed ? { state: r.state, remoteMissing: false, flags: r.flags } : {}), ...(publicChanged ? { publicPart: r.publicPart } : {}), ...(dates ? { meta: dates } : {}) });
       let secretChanged = false;
       if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {

@@ -13,6 +13,7 @@ import { StoredKdfSchema } from './header';
 import { AuditData } from './tables/audit';
 import { EnvironmentData } from './tables/environments';
 import { PendingData } from './tables/pending';
+import { PolicyData } from './tables/policies';
 import { WorkspaceData } from './tables/workspaces';
 import type { VaultDump } from './dump';
 import { AUDIT_ACTIONS, KEY_KINDS, KEY_STATES, type KdfParams } from './types';
@@ -55,6 +56,8 @@ const DumpSchema = z.object({
     }),
   ),
   settings: z.record(z.string(), z.string()),
+  // absent in backups from before rotation policies
+  policies: z.array(PolicyData.extend({ id: z.string() })).optional(),
   pending: z.array(PendingData.extend({ id: z.string(), createdAt: z.string(), updatedAt: z.string() })),
   audit: z.array(AuditData.extend({ seq: z.number().int(), at: z.string(), action: z.enum(AUDIT_ACTIONS) })),
 });

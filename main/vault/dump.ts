@@ -9,9 +9,10 @@ import { insertEnvironment, readEnvironments } from './tables/environments';
 import { currentVersion, insertVersion, openSecret, readVersions } from './tables/key-versions';
 import { insertKey } from './tables/keys';
 import { writePending, listPending } from './tables/pending';
+import { readPolicies, writePolicy } from './tables/policies';
 import { allSettings, setSetting } from './tables/settings';
 import { readWorkspaces, writeWorkspace } from './tables/workspaces';
-import type { AuditEvent, Environment, KeyRecord, PendingOperation, Workspace } from './types';
+import type { AuditEvent, Environment, KeyRecord, PendingOperation, Policy, Workspace } from './types';
 
 export interface DumpKey {
   record: KeyRecord;
@@ -25,6 +26,7 @@ export interface VaultDump {
   environments: Environment[];
   keys: DumpKey[];
   settings: Record<string, string>;
+  policies?: Policy[];
   pending: PendingOperation[];
   audit: AuditEvent[];
 }
@@ -52,6 +54,7 @@ export function dumpVault(tx: ReadTx): VaultDump {
     environments: readEnvironments(tx),
     keys,
     settings: allSettings(tx),
+    policies: readPolicies(tx),
     pending: listPending(tx),
     audit: allAudit(tx),
   };
@@ -67,6 +70,7 @@ export function loadVault(tx: WriteTx, d: VaultDump): void {
     for (const v of k.versions) insertVersion(tx, { keyId: r.id, version: v.version, createdAt: v.createdAt, publicPart: v.publicPart, remoteId: v.remoteId }, v.secret);
   }
   for (const [name, value] of Object.entries(d.settings)) setSetting(tx, name, value);
+  for (const p of d.policies ?? []) writePolicy(tx, p);
   for (const p of d.pending) writePending(tx, p);
   clearAudit(tx);
   for (const e of d.audit) appendAudit(tx, e, e.at);

@@ -15,6 +15,7 @@ import * as environments from './tables/environments';
 import { LIMITS, checkText, nowIso } from './tables/fields';
 import * as keys from './tables/keys';
 import * as pending from './tables/pending';
+import * as policies from './tables/policies';
 import * as settings from './tables/settings';
 import * as workspaces from './tables/workspaces';
 import {
@@ -29,7 +30,9 @@ import {
   type KeyRecord,
   type KeyVersion,
   type NewKey,
+  type NewPolicy,
   type PendingOperation,
+  type Policy,
   type Provider,
   type VaultSession,
   type VaultStats,
@@ -240,6 +243,20 @@ export class VaultStore implements VaultSession {
     checkText(name, 'setting name', 200);
     checkText(value, 'setting value', LIMITS.description, { allowEmpty: true });
     this.c.write((tx) => settings.setSetting(tx, name, value));
+  }
+
+  // ---- rotation policies -----------------------------------------------------------------------
+
+  setPolicy(input: NewPolicy): Policy {
+    return this.c.write((tx) => policies.setPolicy(tx, input));
+  }
+
+  listPolicies(): Policy[] {
+    return this.c.read((tx) => policies.readPolicies(tx));
+  }
+
+  removePolicy(id: string): void {
+    this.c.write((tx) => policies.removePolicy(tx, id));
   }
 
   // ---- whole-vault dump (backup / restore) -------------------------------------------------------

@@ -82,6 +82,26 @@ export type KeyPatch = Partial<
   Pick<KeyRecord, 'name' | 'description' | 'state' | 'remoteId' | 'flags' | 'role' | 'publicPart' | 'fingerprint' | 'meta' | 'remoteMissing' | 'environmentId'>
 >;
 
+/** A rotation policy: keys of the scope are due once older than maxAgeDays, and warned about in the
+ * warnDays before that. An environment's policy wins over its workspace's. */
+export interface Policy {
+  id: string;
+  workspaceId: string;
+  /** null: the whole workspace */
+  environmentId: string | null;
+  maxAgeDays: number;
+  warnDays: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewPolicy {
+  workspaceId: string;
+  environmentId?: string | null;
+  maxAgeDays: number;
+  warnDays: number;
+}
+
 export interface KeyVersion {
   version: number;
   createdAt: string;
@@ -233,6 +253,12 @@ export interface VaultSession {
 
   getSetting(name: string): string | null;
   setSetting(name: string, value: string): void;
+
+  /** Sets the policy of a scope (workspace by id or name, environment by id or name), replacing the
+   * one it had. NOT_FOUND for an unknown scope, INVALID_INPUT for days out of range. */
+  setPolicy(input: NewPolicy): Policy;
+  listPolicies(): Policy[];
+  removePolicy(id: string): void;
 
   /** Zeroes the vault key and the decrypted index and closes the file. */
   lock(): void;

@@ -7,6 +7,7 @@ import { VaultManager } from '../../service/vault-manager';
 import type { Handlers } from '../router';
 import { agentHandlers } from './agent';
 import { appHandlers } from './app';
+import { attentionHandlers } from './attention';
 import { auditHandlers } from './audit';
 import type { HandlerDeps } from './deps';
 import { desktopHandlers } from './desktop';
@@ -14,6 +15,7 @@ import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
 import { migrateHandlers } from './migrate';
+import { policiesHandlers } from './policies';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
@@ -33,5 +35,7 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...migrateHandlers(deps),
     ...desktopHandlers(deps),
     ...agentHandlers(deps),
+    ...policiesHandlers(deps),
+    ...attentionHandlers(deps),
   };
 }

@@ -8,6 +8,7 @@ import { FLOOR_KDF, tempDir } from '../../vault/test-vault.testkit';
 import type { ServiceContext } from '../../service/context';
 import { createHandlers } from '.';
 import { VaultManager } from '../../service/vault-manager';
+import { FORMAT_VERSION } from '../../vault/schema';
 
 function setup(dir = tempDir('keyhold-ipc-')) {
   const platform = createMemoryPlatform();
@@ -47,7 +48,7 @@ describe('VaultManager through IPC', () => {
     expect((await t.fail('vault.unlock', { password: 'wrong' })).code).toBe('WRONG_PASSWORD');
     expect(await t.call('vault.status')).toMatchObject({ state: 'locked' });
     expect(await t.call('vault.unlock', { password: PW })).toMatchObject({ state: 'unlocked' });
-    expect(await t.call('vault.info')).toMatchObject({ formatVersion: 2, kdf: { memoryKiB: 65536, iterations: 3 }, keys: 0 });
+    expect(await t.call('vault.info')).toMatchObject({ formatVersion: FORMAT_VERSION, kdf: { memoryKiB: 65536, iterations: 3 }, keys: 0 });
     expect((await t.fail('vault.create', { password: PW, kdf: { ...FLOOR_KDF, iterations: 1 } })).code).toBe('INVALID_INPUT');
     t.vault.dispose();
   });

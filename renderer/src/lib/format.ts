@@ -1,4 +1,4 @@
-import type { KeyKind, KeyState } from '../../../main/api';
+import type { AgeSource, KeyKind, KeyState } from '../../../main/api';
 
 const KIND_LABELS: Record<KeyKind, string> = {
   account_key: 'Account key',
@@ -56,4 +56,15 @@ export function publicSummary(row: { fingerprint: string | null; public: string 
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}
+
+const AGE_SOURCE_TEXT: Record<AgeSource, string> = {
+  platform: "the platform's date",
+  keyhold: 'made in Keyhold',
+  manual: 'date given by hand',
+  added: 'added to the vault',
+};
+/** Where a key's age counts from, in words. */
+export function ageSourceLabel(source: AgeSource): string {
+  return AGE_SOURCE_TEXT[source];
 }

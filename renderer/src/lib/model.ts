@@ -18,3 +18,6 @@ export type SyncOut = ChannelOutput<'workspaces.sync'>;
 export type RotateOut = ChannelOutput<'keys.rotate'>;
 export type Capabilities = ChannelOutput<'remote.capabilities'>;
 export type SyncProgressOut = EventPayload<'workspaces.sync.progress'>;
+export type AttentionOut = ChannelOutput<'attention.get'>;
+export type RotateDueOut = ChannelOutput<'attention.rotateDue'>;
+export type PolicyRow = ChannelOutput<'policies.list'>[number];

@@ -9,7 +9,7 @@ import type { StateAction } from '../dialogs/KeyActions';
 import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
 import type { SyncanoFlag } from '../../../main/api';
 import { isKeyPairKind } from '../../../main/api/constants';
-import { formatDateTime, kindLabel, stateLabel, ttlText } from '../lib/format';
+import { ageSourceLabel, formatDate, formatDateTime, kindLabel, stateLabel, ttlText } from '../lib/format';
 import { KeyAgent } from './KeyAgent';
 import { useAction, useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
@@ -216,6 +216,13 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
           <dd>{formatDateTime(key.rotatedAt)}</dd>
           <dt>Updated</dt>
           <dd>{formatDateTime(key.updatedAt)}</dd>
+          <dt>Age</dt>
+          <dd data-testid="key-age" data-status={key.status}>
+            {key.ageDays} {key.ageDays === 1 ? 'day' : 'days'} <span className="muted">({ageSourceLabel(key.ageSource)})</span>
+            {key.dueAt && <> · {key.status === 'due' ? 'due since' : 'due'} {formatDate(key.dueAt)}</>}
+          </dd>
+          {key.lastUsedAt && (<><dt>Last used</dt><dd>{formatDateTime(key.lastUsedAt)}</dd></>)}
+          {key.expiresAt && (<><dt>Expires</dt><dd>{formatDateTime(key.expiresAt)}</dd></>)}
           {Object.entries(key.meta).filter(([k]) => !k.startsWith('agent')).map(([k, v]) => (<FragmentPair key={k} k={k} v={v} />))}
         </dl>
       </section>

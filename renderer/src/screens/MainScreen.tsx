@@ -19,7 +19,8 @@ import { KIND_OPTIONS, plural } from '../lib/format';
 import { setTheme } from '../lib/theme';
 import { accessLine, refusalFor } from '../lib/access';
 import { useKeyPages } from '../lib/keyPages';
-import type { Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
+import type { AttentionOut, Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
+import { AttentionScreen } from './Attention';
 import { KeyDetail } from './KeyDetail';
 import { KeyTable } from './KeyTable';
 import { Sidebar, type Scope } from './Sidebar';
@@ -136,15 +137,29 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
 
   const syncing = useMemo(() => new Set(dialog?.type === 'sync' ? [dialog.workspace.id] : []), [dialog]);
   const wsById = useMemo(() => new Map(workspaces.map((w) => [w.id, w])), [workspaces]);
-  const scopeWorkspace = scope.type === 'all' ? undefined : wsById.get(scope.type === 'workspace' ? scope.id : scope.workspaceId);
+  const scopeWorkspace = scope.type === 'workspace' ? wsById.get(scope.id) : scope.type === 'environment' ? wsById.get(scope.workspaceId) : undefined;
   const scopeEnvironment = scope.type === 'environment' ? environments.find((e) => e.id === scope.id) : undefined;
 
   const [revision, setRevision] = useState(0);
+  const [attention, setAttention] = useState<AttentionOut | null>(null);
+  const [attentionError, setAttentionError] = useState<unknown>();
+  const loadAttention = useCallback(() => {
+    call('attention.get', {})
+      .then((a) => {
+        setAttention(a);
+        setAttentionError(undefined);
+      })
+      .catch(setAttentionError);
+  }, []);
+  useEffect(() => {
+    if (firstPageIn) loadAttention();
+  }, [firstPageIn, loadAttention]);
   const changed = useCallback(() => {
     setRevision((r) => r + 1);
     pages.reload();
     loadWorkspaces();
-  }, [pages, loadWorkspaces]);
+    loadAttention();
+  }, [pages, loadWorkspaces, loadAttention]);
 
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -199,9 +214,11 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
         setScope={(s) => {
           setScope(s);
           setSelected(new Set());
+          if (s.type === 'attention') loadAttention();
         }}
         syncing={syncing}
         version={version}
+        attention={attention && { due: attention.counts.due, warn: attention.counts.warn, other: attention.counts.expiring + attention.counts.unused + attention.counts.unknown }}
         onLock={onLock}
         onSettings={() => setDialog({ type: 'settings' })}
         actions={{
@@ -213,6 +230,19 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           addEnvironment: (w) => setDialog({ type: 'add-env', workspace: w }),
         }}
       />
+      {scope.type === 'attention' ? (
+        <AttentionScreen
+          attention={attention}
+          error={attentionError}
+          workspaces={workspaces}
+          environments={environments}
+          onOpen={(id) => {
+            setScope({ type: 'all' });
+            setOpenId(id);
+          }}
+          onChanged={changed}
+        />
+      ) : (
       <main className={`content${openId ? ' with-detail' : ''}`} aria-label={title}>
         <div className="toolbar" role="search">
           <h1 className="visually-hidden">{title}</h1>
@@ -320,6 +350,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           />
         )}
       </main>
+      )}
 
       {dialog?.type === 'add-workspace' && <AddWorkspaceDialog onClose={closeDialog} onDone={(w) => { closeDialog(); loadWorkspaces(); setScope({ type: 'workspace', id: w.id }); toast(`Workspace ${w.name} added.`); }} />}
       {dialog?.type === 'connect' && <ConnectDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}

@@ -3,7 +3,7 @@ import { GearIcon, LockIcon, PlatformIcon, BrandMark, PLATFORM_LABELS, type Prov
 import { Menu } from '../components/Menu';
 import type { EnvironmentRow, WorkspaceRow } from '../lib/model';
 
-export type Scope = { type: 'all' } | { type: 'workspace'; id: string } | { type: 'environment'; id: string; workspaceId: string };
+export type Scope = { type: 'all' } | { type: 'attention' } | { type: 'workspace'; id: string } | { type: 'environment'; id: string; workspaceId: string };
 
 export interface WorkspaceActions {
   add(): void;
@@ -24,13 +24,15 @@ export interface SidebarProps {
   onSettings(): void;
   onLock(): void;
   version: string;
+  /** what the Needs attention view counts (null until loaded) */
+  attention: { due: number; warn: number; other: number } | null;
 }
 
 export function isConnected(w: WorkspaceRow): boolean {
   return w.provider === 'local' || Boolean(w.credentialKeyId);
 }
 
-export function Sidebar({ workspaces, environments, scope, setScope, actions, syncing, onSettings, onLock, version }: SidebarProps) {
+export function Sidebar({ workspaces, environments, scope, setScope, actions, syncing, onSettings, onLock, version, attention }: SidebarProps) {
   return (
     <aside className="sidebar" aria-label="Workspaces">
       <div className="sidebar-head">
@@ -42,6 +44,18 @@ export function Sidebar({ workspaces, environments, scope, setScope, actions, sy
           <li>
             <button type="button" className="nav-item" aria-current={scope.type === 'all'} onClick={() => setScope({ type: 'all' })}>
               <span className="label">All keys</span>
+            </button>
+          </li>
+          <li>
+            <button type="button" className="nav-item" aria-current={scope.type === 'attention'} onClick={() => setScope({ type: 'attention' })} data-testid="nav-attention">
+              <span className="label">Needs attention</span>
+              {attention && (
+                <span className="counts" data-testid="attention-counts">
+                  {attention.due > 0 && <span className="badge due" title="due">{attention.due}<span className="visually-hidden"> due</span></span>}
+                  {attention.warn > 0 && <span className="badge warn" title="due soon">{attention.warn}<span className="visually-hidden"> due soon</span></span>}
+                  {attention.other > 0 && <span className="badge neutral" title="other">{attention.other}<span className="visually-hidden"> other</span></span>}
+                </span>
+              )}
             </button>
           </li>
         </ul>
