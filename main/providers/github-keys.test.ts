@@ -26,7 +26,7 @@ describe('GithubProvider: deploy keys', () => {
     for (let i = 0; i < 100; i++) await p.registerKey(`bulk${i}`, line(`b${i}`), app);
     const listed = await p.listKeys('keyhold-demo/app');
     expect(listed.length).toBeGreaterThan(101);
-    expect(listed.find((r) => r.remoteId === String(k.id))).toMatchObject({ kind: 'deploy_key', environmentRemoteId: 'keyhold-demo/app', lastUsedAt: null, meta: { readOnly: 'true', addedBy: 'keyhold-demo' } });
+    expect(listed.find((r) => r.remoteId === String(k.id))).toMatchObject({ kind: 'deploy_key', environmentRemoteId: 'keyhold-demo/app', lastUsedAt: null, meta: { readOnly: 'true', githubAddedBy: 'keyhold-demo' } });
     expect((await p.findByKey(k.key, app))!.id).toBe(k.id);
     await p.deleteKey(String(k.id), app);
     expect(emu.state.deployKeys.has(k.id)).toBe(false);

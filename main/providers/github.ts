@@ -138,7 +138,7 @@ export class GithubProvider implements RemotePlatform {
       flags: {},
       secret: null,
       ...(target.type === 'deploy' ? { lastUsedAt: k.last_used ?? null } : {}),
-      meta: target.type === 'signing' ? {} : { readOnly: String(k.read_only ?? false), ...(k.added_by ? { addedBy: k.added_by } : {}) },
+      meta: target.type === 'signing' ? {} : { readOnly: String(k.read_only ?? false), ...(k.added_by ? { githubAddedBy: k.added_by } : {}) },
     }));
   }
 

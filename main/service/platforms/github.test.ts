@@ -138,7 +138,7 @@ describe('GitHub deploy keys', () => {
     const r = await syncWorkspace(session, 'gh', opts);
     expect(r.skipped).toEqual([{ environment: 'someone-else/private', name: 'someone-else/private', reason: 'GitHub: Not Found (HTTP 404)' }]);
     const seeded = session.listKeys({ kind: 'deploy_key' }).items.filter((k) => k.name === 'CI deploy');
-    expect(seeded).toEqual([expect.objectContaining({ name: 'CI deploy', hasSecret: false, meta: expect.objectContaining({ readOnly: 'true', addedBy: 'keyhold-demo' }) })]);
+    expect(seeded).toEqual([expect.objectContaining({ name: 'CI deploy', hasSecret: false, meta: expect.objectContaining({ readOnly: 'true', githubAddedBy: 'keyhold-demo' }) })]);
     expect(r.environments.added).toBe(0);
     // removed on GitHub by hand: the next sync marks it gone, keeps the record
     emu.state.deployKeys.delete(Number(seeded[0]!.remoteId));
