@@ -137,8 +137,10 @@ export class GithubProvider implements RemotePlatform {
       publicPart: k.key,
       flags: {},
       secret: null,
-      ...(target.type === 'deploy' ? { lastUsedAt: k.last_used ?? null } : {}),
       meta: target.type === 'signing' ? {} : { readOnly: String(k.read_only ?? false), ...(k.added_by ? { githubAddedBy: k.added_by } : {}) },
+      createdAt: k.created_at ?? null,
+      // signing keys carry no last_used: unknown, not "never"
+      ...(target.type === 'signing' ? {} : { lastUsedAt: k.last_used ?? null }),
     }));
   }
 
