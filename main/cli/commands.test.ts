@@ -3,27 +3,32 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { allCommands } from './commands';
 import { Cli } from './io';
-import { commandNameOf, modulesFor, type CommandModule, type LazyCommands } from './program';
+import { commandPathOf, modulesFor, type CommandModule, type LazyCommands } from './program';
 
-function topLevelNames(register: CommandModule): string[] {
+/** What a module adds: "name" for a command, "group sub" for each subcommand of a group. */
+function addedCommands(register: CommandModule): string[] {
   const program = new Command('keyhold');
   const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: {} };
   register(program, new Cli(streams, () => ({})));
-  return program.commands.map((c) => c.name());
+  return program.commands.flatMap((c) => (c.commands.length ? c.commands.map((s) => `${c.name()} ${s.name()}`) : [c.name()]));
 }
 
 describe('command registry (modules loaded on demand)', () => {
-  it('declares, for every module, exactly the top-level commands it adds to', async () => {
+  it('declares, for every module, exactly the commands it adds (a whole group by its name)', async () => {
     for (const entry of allCommands) {
-      expect(topLevelNames(await entry.load()).sort()).toEqual([...entry.names].sort());
+      const added = addedCommands(await entry.load());
+      const declared = added.filter((a) => entry.names.some((n) => a === n || a.startsWith(`${n} `)));
+      expect(declared, `registry entry ${entry.names.join(', ')}`).toEqual(added);
+      for (const n of entry.names) expect(added.some((a) => a === n || a.startsWith(`${n} `)), `declared but not added: ${n}`).toBe(true);
     }
   });
 
-  it('finds the command past the global options, --vault taking a value', () => {
-    expect(commandNameOf(['--vault', 'key', '--json', 'key', 'list'])).toBe('key');
-    expect(commandNameOf(['--json', '--vault=x', 'status'])).toBe('status');
-    expect(commandNameOf(['--password-stdin', '--', 'exec'])).toBe('exec');
-    expect(commandNameOf(['--version'])).toBeUndefined();
+  it('finds the command path past the global options, --vault taking a value', () => {
+    expect(commandPathOf(['--vault', 'key', '--json', 'key', 'list', 'x'])).toEqual(['key', 'list']);
+    expect(commandPathOf(['--json', '--vault=x', 'status'])).toEqual(['status']);
+    expect(commandPathOf(['key', '--json', 'list'])).toEqual(['key']);
+    expect(commandPathOf(['--password-stdin', '--', 'exec', 'env'])).toEqual(['exec']);
+    expect(commandPathOf(['--version'])).toEqual([]);
   });
 
   it('loads only the modules adding to the command that runs, none for --version, all for help or an unknown command', async () => {
@@ -35,18 +40,27 @@ describe('command registry (modules loaded on demand)', () => {
         return Promise.resolve(() => undefined);
       },
     });
-    const entries = [entry('a', ['key', 'init']), entry('b', ['gen']), entry('c', ['key', 'sync'])];
+    const entries = [entry('a', ['key list', 'init']), entry('b', ['gen']), entry('c', ['key rotate', 'sync']), entry('d', ['env'])];
     const eager: CommandModule = () => undefined;
 
-    expect(await modulesFor(['--json', 'key', 'list'], [...entries, eager])).toHaveLength(3);
+    expect(await modulesFor(['--json', 'key', 'list'], [...entries, eager])).toHaveLength(2);
+    expect(loaded).toEqual(['a']);
+    loaded.length = 0;
+    await modulesFor(['key', '--help'], entries);
     expect(loaded).toEqual(['a', 'c']);
+    loaded.length = 0;
+    await modulesFor(['key', 'frobnicate'], entries);
+    expect(loaded).toEqual(['a', 'c']);
+    loaded.length = 0;
+    await modulesFor(['env', 'add'], entries);
+    expect(loaded).toEqual(['d']);
     loaded.length = 0;
     expect(await modulesFor(['--version'], entries)).toHaveLength(0);
     expect(loaded).toEqual([]);
     for (const argv of [['--help'], ['help', 'key'], ['frobnicate'], [], ['--version', '--help']]) {
       loaded.length = 0;
       await modulesFor(argv, entries);
-      expect(loaded).toEqual(['a', 'b', 'c']);
+      expect(loaded).toEqual(['a', 'b', 'c', 'd']);
     }
   });
 });

@@ -8,7 +8,10 @@ import { Cli, type CliStreams, type GlobalOptions } from './io';
 
 export type CommandModule = (program: Command, cli: Cli) => void;
 
-/** A command module loaded on demand; `names` are the top-level commands it adds to. */
+/**
+ * A command module loaded on demand. `names` are the commands it adds: a top-level command
+ * ("init"), or one subcommand of a group ("key list") when several modules add to that group.
+ */
 export interface LazyCommands {
   names: readonly string[];
   load(): Promise<CommandModule>;
@@ -16,28 +19,41 @@ export interface LazyCommands {
 
 export type CommandEntry = CommandModule | LazyCommands;
 
-/** The top-level command the arguments ask for; undefined when there is none (`--version`). */
-export function commandNameOf(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
+/** The command path the arguments ask for: up to two words ("key", "list"); none for `--version`. */
+export function commandPathOf(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
     const a = argv[i]!;
-    if (a === '--') return argv[i + 1];
-    if (a === '--vault') i++; // the global option that takes a value
-    else if (!a.startsWith('-')) return a;
+    if (a === '--') {
+      if (words.length === 0 && argv[i + 1] !== undefined) words.push(argv[i + 1]!);
+      break;
+    }
+    if (a.startsWith('-')) {
+      if (words.length > 0) break; // an option inside the command: its second word is unclear
+      if (a === '--vault') i++; // the global option that takes a value
+    } else words.push(a);
   }
-  return undefined;
+  return words;
 }
 
 /**
- * The modules this command line needs, in registry order: those adding to its command; none for a
- * bare `--version`; all of them for help, an unknown command or anything unclear (the complete
- * tree is always right, only slower).
+ * The modules this command line needs, in registry order: those adding its command (or its
+ * subcommand); none for a bare `--version`; every module adding to a group for that group's help
+ * or an unknown subcommand; all of them for help, an unknown command or anything unclear (the
+ * complete tree is always right, only slower).
  */
 export async function modulesFor(argv: readonly string[], entries: readonly CommandEntry[]): Promise<CommandModule[]> {
-  const name = commandNameOf(argv);
+  const [top, sub] = commandPathOf(argv);
   const lazy = entries.filter((e): e is LazyCommands => typeof e !== 'function');
-  const versionOnly = name === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help');
-  const known = name !== undefined && lazy.some((e) => e.names.includes(name));
-  const wanted = (e: LazyCommands) => (versionOnly ? false : known ? e.names.includes(name) : true);
+  const versionOnly =
+    top === undefined && argv.some((a) => a === '-V' || a === '--version') && !argv.some((a) => a === '-h' || a === '--help');
+  const adds = (e: LazyCommands, name: string) => e.names.some((n) => n === name || n.startsWith(`${name} `));
+  let wanted: (e: LazyCommands) => boolean = () => true;
+  if (versionOnly) wanted = () => false;
+  else if (top !== undefined && lazy.some((e) => adds(e, top))) {
+    const exact = sub !== undefined && lazy.some((e) => e.names.includes(`${top} ${sub}`));
+    wanted = exact ? (e) => e.names.includes(`${top} ${sub}`) || e.names.includes(top) : (e) => adds(e, top);
+  }
   return Promise.all(entries.filter((e) => typeof e === 'function' || wanted(e)).map((e) => (typeof e === 'function' ? e : e.load())));
 }
 
@@ -48,7 +64,7 @@ export async function runCli(argv: string[], streams: CliStreams, entries: reado
   program
     .description('Keyhold: the key vault for administrators (CLI of the desktop app)')
     .version(APP_VERSION, '-V, --version', 'print the version')
-    .option('--vault <path>', 'vault file (default: $KEYHOLD_VAULT, else the desktop app\'s vault)')
+    .option('--vault <path>', "vault file (default: $KEYHOLD_VAULT, else the desktop app's vault)")
     .option('--json', 'print the result as one JSON document (errors as JSON on stderr)')
     .option('--password-stdin', 'read the master password from the first line of standard input')
     .showHelpAfterError('(run keyhold --help for usage)')
