@@ -4,13 +4,14 @@
 // --json prints one JSON object merging every suite's figures. Benchmarks are not tests: nothing
 // here asserts a speed.
 import { spawn } from 'node:child_process';
+import { cliSuite } from './cli';
 import { keysSuite } from './keys';
 import { rotationSuite } from './rotation';
 import type { BenchSuite } from './suite';
 import { uiSuite } from './ui';
 import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [vaultSuite, keysSuite, uiSuite, rotationSuite];
+const suites: BenchSuite[] = [cliSuite, vaultSuite, keysSuite, uiSuite, rotationSuite];
 type Figures = Record<string, number | string>;
 
 /** Runs one suite in this process: figures as one JSON line on stdout, progress on stderr. */
