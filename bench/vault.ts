@@ -1,4 +1,4 @@
-// The vault's figures on 100,000 keys (issue 3): unlock (after the KDF) until the first page is
+// The vault's figures on 100,000 keys: unlock (after the KDF) until the first page is
 // ready, search-as-you-type p99, bulk insert rate, worst event-loop delay, RSS unlocked, and the KDF
 // time with the parameters `init` would calibrate on this machine.
 import { execFile } from 'node:child_process';

@@ -10,7 +10,7 @@ test('add, rename, scope, add an environment and remove workspaces', async ({ ap
   await test.step('add a Rancher workspace and a local one', async () => {
     await page.getByRole('button', { name: 'Add workspace' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add workspace' });
-    await dialog.getByRole('radio', { name: /Rancher/ }).check();
+    await dialog.getByRole('radio', { name: /^Rancher (?!2)/ }).check();
     await dialog.getByLabel('Name').fill('Rancher staging');
     await dialog.getByLabel('API address').fill('https://rancher.example.com');
     await expectAccessible(page, 'add workspace');

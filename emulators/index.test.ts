@@ -12,9 +12,9 @@ describe('npm run emulators -- --json', () => {
       const lines: Record<string, any>[] = [];
       for await (const line of createInterface({ input: child.stdout })) {
         lines.push(JSON.parse(line));
-        if (lines.length === 4) break;
+        if (lines.length === 5) break;
       }
-      expect(lines.map((l) => l.provider)).toEqual(['syncano', 'rancher', 'github', 'encord']);
+      expect(lines.map((l) => l.provider)).toEqual(['syncano', 'rancher', 'github', 'encord', 'rancher2']);
       const by = Object.fromEntries(lines.map((l) => [l.provider, l]));
       for (const l of lines) expect(l.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(Object.keys(by.syncano.credentials)).toEqual(['email', 'password']);
@@ -26,6 +26,7 @@ describe('npm run emulators -- --json', () => {
       expect(env.status).toBe(200);
       expect((await fetch(`${by.github.url}/user/keys`, { headers: { Authorization: `Bearer ${by.github.credentials.token}` } })).status).toBe(200);
       expect((await fetch(by.encord.credentials.adminUrl)).status).toBe(200);
+      expect((await fetch(`${by.rancher2.url}/v3/clusters`, { headers: { Authorization: `Bearer ${by.rancher2.credentials.token}` } })).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

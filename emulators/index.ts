@@ -1,16 +1,17 @@
 // `npm run emulators [-- --json] [-- --latency MS --error-rate R --rate-limit-rate R
-// --retry-after S --drop-rate R]`: starts the four platform
+// --retry-after S --drop-rate R]`: starts the platform
 // emulators on 127.0.0.1 with seeded demo accounts, prints how to reach each (one JSON line per
 // emulator with --json), and runs until killed. Fault knobs: these flags at start, and
 // POST <url>/__faults at runtime.
 import { startEncord } from './encord';
 import { startGithub } from './github';
 import { startRancher } from './rancher';
+import { startRancher2 } from './rancher2';
 import type { EmulatorServer, Faults } from './server';
 import { startSyncano } from './syncano';
 
 export interface EmulatorInfo {
-  provider: 'syncano' | 'rancher' | 'encord' | 'github';
+  provider: 'syncano' | 'rancher' | 'encord' | 'github' | 'rancher2';
   url: string;
   credentials: Record<string, string>;
 }
@@ -20,13 +21,15 @@ export async function startAll(faults: Partial<Faults> = {}): Promise<{ servers:
   const rancher = await startRancher({ faults });
   const github = await startGithub({ faults });
   const encord = await startEncord({ faults });
+  const rancher2 = await startRancher2({ faults });
   return {
-    servers: [syncano, rancher, github, encord],
+    servers: [syncano, rancher, github, encord, rancher2],
     info: [
       { provider: 'syncano', url: syncano.url, credentials: { email: syncano.demo.email, password: syncano.demo.password } },
       { provider: 'rancher', url: rancher.url, credentials: { accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey, environmentId: rancher.demo.environmentId } },
       { provider: 'github', url: github.url, credentials: { token: github.demo.token } },
       { provider: 'encord', url: encord.url, credentials: { adminUrl: encord.adminUrl } },
+      { provider: 'rancher2', url: rancher2.url, credentials: { token: rancher2.demo.token, clusterId: rancher2.demo.clusterId } },
     ],
   };
 }

@@ -1,4 +1,4 @@
-// Stable error codes shared by IPC and the CLI (../shared/CLI.md). LOCKED and INTERNAL are
+// Stable error codes shared by IPC and the CLI (docs/CLI.md). LOCKED and INTERNAL are
 // Keyhold's additions: the desktop app has a locked state the stateless CLI never sees, and any
 // unexpected failure must still reach the user as a code, never as a stack trace.
 export const ERROR_CODES = [

@@ -110,7 +110,7 @@ export async function decide(ctx: SignContext): Promise<Verdict> {
     const request: ApprovalRequest = { keyFingerprint: report.keyFingerprint, comment: key.comment, forwarded };
     if (report.program) request.program = report.program;
     if (report.host) request.host = report.host;
-    let approved = false;
+    let approved: boolean;
     try {
       approved = await ctx.approve(request);
     } catch {

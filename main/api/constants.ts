@@ -3,15 +3,17 @@
 // main/api as types only).
 
 /** Platforms Keyhold talks to; `local` keys live only in the vault. */
-export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github'] as const;
+export const REMOTE_PROVIDERS = ['syncano', 'rancher', 'encord', 'github', 'rancher2'] as const;
 export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
 export const PROVIDERS = [...REMOTE_PROVIDERS, 'local'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair'] as const;
+// kinds and states are appended only: the vault's key index stores them by position
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
-export const KEY_STATES = ['active', 'inactive', 'revoked'] as const;
+/** expired: the platform says the key's time to live ran out (Rancher 2 tokens) */
+export const KEY_STATES = ['active', 'inactive', 'revoked', 'expired'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
 
 export const VAULT_STATES = ['absent', 'locked', 'unlocked'] as const;

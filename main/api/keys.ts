@@ -134,6 +134,8 @@ export const KeyCreateInput = z
     flags: z.array(RemoteFlag).max(4).optional(),
     keyId: Id.optional(),
     role: z.string().max(64).optional(),
+    /** Rancher 2 tokens: days to live (0: the server's default); the cluster is the environment */
+    ttlDays: z.number().int().min(0).max(36_500).optional(),
   })
   .strict();
 export const RegistrationGuideView = z.object({ url: z.string(), steps: z.array(z.string()), registered: z.boolean() });

@@ -39,6 +39,8 @@ export function keyText(k: KeyView & { secret?: string }): string {
   if (flags.length) lines.push(`flags:       ${flags.join(', ')}`);
   lines.push(`created:     ${k.createdAt}`);
   if (k.rotatedAt) lines.push(`rotated:     ${k.rotatedAt}`);
+  if (k.meta.expiresAt) lines.push(`expires:     ${k.meta.expiresAt}`);
+  if (k.meta.lastUsedAt) lines.push(`last used:   ${k.meta.lastUsedAt}`);
   if (k.randomart) lines.push(k.randomart);
   if (k.secret !== undefined) lines.push(`secret:      ${k.secret}`);
   return lines.join('\n');

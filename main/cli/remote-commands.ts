@@ -17,7 +17,7 @@ import type { CommandModule } from './program';
 import { withVault } from './with-vault';
 import { workspaceGroup } from './workspace-commands';
 
-const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair'] as const;
+const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair', 'token'] as const;
 
 /** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
  * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
@@ -34,6 +34,11 @@ function concurrency(v: string | undefined): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new KeyholdError('USAGE', '--concurrency must be a whole number from 1 to 256.');
   return n;
+}
+
+function days(v: string): number {
+  if (!/^\d{1,5}$/.test(v)) throw new KeyholdError('USAGE', '--ttl is a whole number of days.');
+  return Number(v);
 }
 
 export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
@@ -63,7 +68,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
             input.secretKey = await cli.secret(o.secretStdin, 'the Rancher secret key');
             break;
           case 'token':
-            input.token = await cli.secret(o.secretStdin, 'the GitHub token');
+            input.token = await cli.secret(o.secretStdin, ws.provider === 'rancher2' ? 'the Rancher 2 API token (token-xxxxx:secret)' : 'the GitHub token');
             break;
           case 'signing_key':
             if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
@@ -98,7 +103,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .addOption(new Option('--flag <flag...>', 'Syncano API key flags').choices(SYNCANO_FLAGS))
     .option('--key <id>', 'GitHub / Encord: register this key pair of the vault instead of a new one')
     .option('--role <role>', 'Encord: Admin, Member or user')
-    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string }) => {
+    .option('--ttl <days>', 'Rancher 2 tokens: days to live (0: the server default; the server cuts it to its max)')
+    .option('--cluster <id>', 'Rancher 2 tokens: scope the token to this cluster')
+    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string; ttl?: string; cluster?: string }) => {
       const out = await withRemote(cli, async (session) => {
         const created = await createRemoteKey(session, {
           workspace: o.workspace,
@@ -109,6 +116,8 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
           ...(o.flag ? { flags: o.flag } : {}),
           ...(o.key ? { keyId: o.key } : {}),
           ...(o.role ? { role: o.role } : {}),
+          ...(o.ttl !== undefined ? { ttlDays: days(o.ttl) } : {}),
+          ...(o.cluster ? { cluster: o.cluster } : {}),
         });
         return { ...keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
       });

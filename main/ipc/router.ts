@@ -1,6 +1,6 @@
 // Transport-agnostic dispatch: validate input, call the handler, validate output, and map every
 // failure to {code, message}. Electron's ipcMain, the e2e bridge and tests all call invoke().
-import { z } from 'zod';
+import { type z } from 'zod';
 import { channels, type ApiResult, type Channel, type ChannelInput, type ChannelOf, type ChannelOutput, type Namespace } from '../api';
 import { KeyholdError, errorInfo, isKeyholdError, type ErrorCode } from '../errors';
 

@@ -44,7 +44,7 @@ async function errorOfAsync(pending: Promise<unknown>): Promise<KeyholdError> {
     await pending;
   } catch (e) {
     if (e instanceof KeyholdError) return e;
-    throw new Error(`expected a KeyholdError, got ${String(e)}`);
+    throw new Error(`expected a KeyholdError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected an error');
 }

@@ -1,4 +1,4 @@
-// DESIGN.md: migrate knows nothing of the vault (nor of the service layer that owns it): its
+// docs/ARCHITECTURE.md: migrate knows nothing of the vault (nor of the service layer that owns it): its
 // readers only turn files into items, so they can be tested and reused without a vault.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

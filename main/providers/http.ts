@@ -5,7 +5,7 @@
 // platform's own message and a remote failure {status, reason} that callers and the UI read
 // instead of the message. Nothing secret (credentials, headers, body fields) ever reaches an
 // error message. Redirects are never followed: a credential must not go where it was not sent.
-import { z } from 'zod';
+import { type z } from 'zod';
 import { KeyholdError, type RemoteFailureReason } from '../errors';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -293,7 +293,7 @@ export class HttpClient {
   /** A redirect is reported, not followed. Only the target's host is named: its path or query may
    * carry a token. */
   private redirected(status: number, location: string | null, from: URL, secrets: readonly string[]): KeyholdError {
-    let host: string | null = null;
+    let host: string | null;
     try {
       host = location ? new URL(location, from).host : null;
     } catch {

@@ -12,11 +12,13 @@ export function isRemoteProvider(p: string): p is RemoteProvider {
 }
 
 /** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
-export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair';
+export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair' | 'token';
 
 export interface Capabilities {
   /** what `workspace connect` needs */
   connect: 'email_password' | 'access_key_pair' | 'signing_key' | 'token';
+  /** keys carry a time to live (Rancher 2 tokens: --ttl DAYS) */
+  ttl?: boolean;
   /** kinds `key create` can make on the platform */
   create: RemoteKeyKind[];
   /** a key's secret can be replaced in place (Syncano reset_key): reset IS the rotation */
@@ -101,6 +103,23 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     flags: false,
     plainKeyExport: false,
   },
+  // no update through /v3 (PUT is 404 "no store found"): no edit, no enable/disable
+  rancher2: {
+    connect: 'token',
+    create: ['token'],
+    reset: false,
+    activate: false,
+    deactivate: false,
+    deleteRequiresInactive: false,
+    edit: false,
+    registration: 'none',
+    signedRequests: false,
+    environments: true,
+    selfHosted: true,
+    flags: false,
+    plainKeyExport: false,
+    ttl: true,
+  },
 };
 
 export interface RemoteEnvironment {
@@ -115,7 +134,10 @@ export interface RemoteKey {
   kind: RemoteKeyKind;
   name: string;
   description: string;
-  state: 'active' | 'inactive' | 'revoked';
+  state: 'active' | 'inactive' | 'revoked' | 'expired';
+  /** RFC 3339, where the platform reports them (kept in the key's meta by sync) */
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
   /** the environment it belongs to (null: account-level) */
   environmentRemoteId: string | null;
   /** Rancher access key, GitHub public key line */

@@ -29,7 +29,7 @@ export interface KeyView {
   createdAt: string;
   updatedAt: string;
   rotatedAt: string | null;
-  /** key pairs: filled by the key-pair domain (issue 4) */
+  /** key pairs: filled by the key-pair domain */
   publicKey?: string;
   randomart?: string;
 }

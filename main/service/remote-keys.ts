@@ -21,6 +21,7 @@ export async function createRemoteKey(session: VaultSession, input: CreateRemote
     throw new KeyholdError('USAGE', `${ws.provider} keys of kind ${input.kind} cannot be created here (it can create: ${caps.create.join(', ')}).`);
   }
   if (input.flags?.length && !caps.flags) throw new KeyholdError('USAGE', 'Flags are Syncano API key flags.');
+  if ((input.ttlDays !== undefined || input.cluster !== undefined) && !caps.ttl) throw new KeyholdError('USAGE', '--ttl and --cluster are for Rancher 2 tokens.');
   return platform.create(session, ws, env, input, opts);
 }
 

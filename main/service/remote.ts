@@ -5,6 +5,7 @@ import { KeyholdError } from '../errors';
 import { EncordProvider } from '../providers/encord';
 import { GithubProvider } from '../providers/github';
 import { RancherProvider } from '../providers/rancher';
+import { Rancher2Provider } from '../providers/rancher2';
 import { SyncanoProvider } from '../providers/syncano';
 import { CAPABILITIES, isRemoteProvider, type ProviderOptions, type RemoteProvider } from '../providers/types';
 import type { KeyRecord, VaultSession, Workspace } from '../vault/types';
@@ -48,6 +49,12 @@ export function rancherFor(session: VaultSession, ws: Workspace, opts: RemoteOpt
   if (!cred.publicPart) throw new KeyholdError('INTEGRITY', `The credential of workspace ${ws.name} has no access key.`);
   const http = httpOptions(ws, opts);
   return new RancherProvider(http.baseUrl!, cred.publicPart, session.readSecret(cred.id), http);
+}
+
+/** Rancher 2: the workspace's credential is a bearer token-xxxxx:<secret>. */
+export function rancher2For(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): Rancher2Provider {
+  const http = httpOptions(ws, opts);
+  return new Rancher2Provider(http.baseUrl!, session.readSecret(credentialOf(session, ws).id), http);
 }
 
 export function githubFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): GithubProvider {

@@ -34,6 +34,22 @@ function uniqueName(taken: Set<string>, name: string, remoteId: string): string 
 /** Public parts compared as the platform stores them (GitHub drops an OpenSSH line's comment). */
 const samePublic = (a: string | null, b: string) => a !== null && keyBody(a) === keyBody(b);
 
+/** The key's meta with the expiry and last use the platform reports now, or null when unchanged
+ * (a key's age and use are read from there; refreshing them is not a change of the key). */
+function datesOf(meta: Record<string, string>, r: RemoteKey): Record<string, string> | null {
+  const next = { ...meta };
+  let changed = false;
+  for (const field of ['expiresAt', 'lastUsedAt'] as const) {
+    const value = r[field];
+    if (value === undefined) continue; // the platform does not report it
+    if (value && next[field] !== value) next[field] = value;
+    else if (!value && field in next) delete next[field];
+    else continue;
+    changed = true;
+  }
+  return changed ? next : null;
+}
+
 const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
@@ -105,7 +121,8 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       if (rotating.has(mine.id)) continue;
       const publicChanged = r.publicPart !== null && !samePublic(mine.publicPart, r.publicPart);
       const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || publicChanged;
-      if (changed) session.updateKey(mine.id, { state: r.state, remoteMissing: false, flags: r.flags, ...(publicChanged ? { publicPart: r.publicPart } : {}) });
+      const dates = datesOf(mine.meta, r);
+      if (changed || dates) session.updateKey(mine.id, { ...(changed ? { state: r.state, remoteMissing: false, flags: r.flags } : {}), ...(publicChanged ? { publicPart: r.publicPart } : {}), ...(dates ? { meta: dates } : {}) });
       let secretChanged = false;
       if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {
         session.addVersion(mine.id, r.secret);

@@ -7,7 +7,7 @@ import { deflateRawSync } from 'node:zlib';
 import nacl from 'tweetnacl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Sealer } from './crypto';
-import { VaultStore, openVault } from './index';
+import { type VaultStore, openVault } from './index';
 import { SEGMENT_SIZE } from './key-index';
 import { PackedSegment } from './packed-segment';
 import { toTuple } from './key-tuple';

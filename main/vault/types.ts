@@ -1,6 +1,6 @@
 // The vault's public surface: the records it keeps and the session through which the service
 // layer reads and writes them. Everything here is plaintext in memory only while unlocked; on
-// disk every name, description, comment, public part and secret is sealed (see DESIGN.md).
+// disk every name, description, comment, public part and secret is sealed (see docs/SECURITY.md).
 // main/service/ codes against VaultSession; main/vault/ implements it.
 
 import type { KeyKind, KeyState, Provider } from '../api/constants';
@@ -48,7 +48,8 @@ export interface KeyRecord {
   publicPart: string | null;
   /** SHA256:... for key pairs */
   fingerprint: string | null;
-  /** small non-secret extras (e.g. comment, algorithm, bits, url, registeredAt) */
+  /** small non-secret extras (e.g. comment, algorithm, bits, url, registeredAt; expiresAt and
+   * lastUsedAt (RFC 3339) where the platform reports them, refreshed on sync) */
   meta: Record<string, string>;
   /** true when a sync found the key gone on the platform; the local secret is kept */
   remoteMissing: boolean;

@@ -7,10 +7,11 @@ import type { RemoteOptions, RemoteWorkspace } from '../remote';
 import { encord } from './encord';
 import { github } from './github';
 import { rancher } from './rancher';
+import { rancher2 } from './rancher2';
 import { syncano } from './syncano';
 import type { PlatformService } from './types';
 
-export const PLATFORMS: { readonly [P in RemoteProvider]: PlatformService<P> } = { syncano, rancher, encord, github };
+export const PLATFORMS: { readonly [P in RemoteProvider]: PlatformService<P> } = { syncano, rancher, encord, github, rancher2 };
 
 export function platformOf(ws: RemoteWorkspace): PlatformService {
   return PLATFORMS[ws.provider];

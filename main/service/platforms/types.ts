@@ -35,6 +35,10 @@ export interface CreateRemoteKeyInput {
   keyId?: string;
   /** Encord: who holds the key, and its role */
   role?: string;
+  /** Rancher 2 tokens: time to live in days (0: the server's default) */
+  ttlDays?: number;
+  /** Rancher 2 tokens: scope to this cluster (its id; or give the cluster as env) */
+  cluster?: string;
 }
 
 export interface CreateRemoteKeyResult {

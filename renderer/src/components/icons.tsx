@@ -9,6 +9,7 @@ const PLATFORM_COLORS: Record<ProviderName, string> = {
   encord: '#6b4ce6',
   github: '#24292f',
   local: '#5b6472',
+  rancher2: '#2453ff',
 };
 
 export const PLATFORM_LABELS: Record<ProviderName, string> = {
@@ -17,6 +18,7 @@ export const PLATFORM_LABELS: Record<ProviderName, string> = {
   encord: 'Encord',
   github: 'GitHub',
   local: 'Local',
+  rancher2: 'Rancher 2',
 };
 
 export function PlatformIcon({ provider, label }: { provider: ProviderName; label?: boolean }) {
@@ -26,6 +28,7 @@ export function PlatformIcon({ provider, label }: { provider: ProviderName; labe
     rancher: <path d="M4.5 13V6.5h2.2l1.8 2.6 1.8-2.6h2.2V13M7 9.5h4" fill="none" stroke="#fff" strokeWidth="1.7" strokeLinejoin="round" />,
     encord: <path d="M12.5 5.5h-6v7h6M6.5 9h5" fill="none" stroke="#fff" strokeWidth="1.8" strokeLinecap="round" />,
     github: <path d="M9 4.5a4.5 4.5 0 0 0-1.4 8.8v-1.6c-1.3.3-1.6-.6-1.6-.6-.2-.5-.5-.7-.5-.7-.4-.3 0-.3 0-.3.5 0 .7.5.7.5.4.7 1.1.5 1.4.4 0-.3.2-.5.3-.6-1-.1-2.1-.5-2.1-2.2 0-.5.2-.9.5-1.2-.1-.1-.2-.6 0-1.2 0 0 .4-.1 1.3.5a4.3 4.3 0 0 1 2.3 0c.9-.6 1.3-.5 1.3-.5.2.6.1 1.1 0 1.2.3.3.5.7.5 1.2 0 1.7-1.1 2.1-2.1 2.2.2.1.3.4.3.8v1.9A4.5 4.5 0 0 0 9 4.5z" fill="#fff" />,
+    rancher2: <path d="M4.5 13V6.5h2.2l1.8 2.6 1.8-2.6h2.2V13" fill="none" stroke="#fff" strokeWidth="1.7" strokeLinejoin="round" />,
     local: <path d="M7.2 10.6a2.6 2.6 0 1 1 1.9-1.9l4 4v1.4h-1.5v-1.2h-1.2v-1.2H9.2z" fill="none" stroke="#fff" strokeWidth="1.5" strokeLinejoin="round" />,
   }[provider];
   return (

@@ -17,6 +17,7 @@ import { isEncryptedKey, nameFromFile, readKeyFile } from '../lib/keyFiles';
 import type { EnvironmentRow, KeyRow, WorkspaceRow } from '../lib/model';
 import type { EncordHolder, EncordRole, SyncanoFlag } from '../../../main/api';
 import { ENCORD_HOLDERS, ENCORD_ROLE_INFO, ENCORD_ROLES, FLAG_INFO, RANCHER_SCOPES, SYNCANO_FLAGS } from '../lib/platforms';
+import { Rancher2TokenForm } from './Rancher2TokenForm';
 
 export type NewKeyMode = 'remote' | 'generate' | 'import' | 'existing';
 
@@ -49,6 +50,7 @@ export function NewKeyDialog(props: NewKeyProps) {
       {mode === 'remote' && workspace?.provider === 'rancher' && <RancherForm {...props} workspace={workspace} />}
       {mode === 'remote' && workspace?.provider === 'encord' && <EncordForm {...props} workspace={workspace} />}
       {mode === 'remote' && workspace?.provider === 'github' && <GithubForm {...props} workspace={workspace} />}
+      {mode === 'remote' && workspace?.provider === 'rancher2' && <Rancher2TokenForm {...props} workspace={workspace} />}
     </Dialog>
   );
 }

@@ -17,7 +17,7 @@ export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void 
 
   useEffect(() => {
     let stop = false;
-    Promise.all(ids.slice(0, 200).map((id) => call('keys.get', { id }).then((d) => [id, d.name] as const).catch(() => [id, id] as const))).then((pairs) => {
+    void Promise.all(ids.slice(0, 200).map((id) => call('keys.get', { id }).then((d) => [id, d.name] as const).catch(() => [id, id] as const))).then((pairs) => {
       if (!stop) setNames(new Map(pairs));
     });
     return () => {

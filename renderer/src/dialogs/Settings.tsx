@@ -1,6 +1,6 @@
 // Settings: locking, clipboard, the KDF (with a measured unlock time), the master password,
 // backup / restore and the theme.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { call } from '../api';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -96,18 +96,21 @@ function Security() {
   const [password, setPassword] = useState('');
   const [measured, setMeasured] = useState<number>();
   const { busy, error, setError, wrong, setWrong, run, submit } = useAction({ inline: 'WRONG_PASSWORD' });
-  const load = () =>
-    call('vault.kdf', {})
+  const load = useCallback(
+    () =>
+      call('vault.kdf', {})
       .then((k) => {
         setKdf(k);
         setMemory(Math.round(k.kdf.memoryKiB / 1024));
         setIterations(k.kdf.iterations);
         setParallelism(k.kdf.parallelism);
       })
-      .catch(setError);
+      .catch(setError),
+    [setError],
+  );
   useEffect(() => {
     void load();
-  }, []);
+  }, [load]);
   const params = { memoryKiB: memory * 1024, iterations, parallelism };
   const floorMiB = kdf ? Math.round(kdf.floor.memoryKiB / 1024) : 64;
   const floorT = kdf?.floor.iterations ?? 3;

@@ -23,6 +23,7 @@ const PROVIDER_HINTS: Record<ProviderName, string> = {
   encord: 'An Encord workspace: ed25519 access keys for its service account or users.',
   github: 'A GitHub account: its public SSH keys.',
   local: 'Keys that live only in this vault.',
+  rancher2: 'A Rancher 2.x server: an API token manages its API tokens; clusters are environments.',
 };
 
 function FormDialog({ title, submitLabel, busy, onClose, onSubmit, children, canSubmit = true, testId }: { title: string; submitLabel: string; busy: boolean; onClose(): void; onSubmit(): void; children: React.ReactNode; canSubmit?: boolean; testId?: string }) {
@@ -94,7 +95,7 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
 
   useEffect(() => {
     if (provider === 'encord') call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(setError);
-  }, [provider]);
+  }, [provider, setError]);
 
   const submit = () =>
     void run(async () => {
@@ -129,6 +130,12 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
         <>
           <p className="muted">A personal access token with the <code>write:public_key</code> scope.</p>
           <div className="field"><label htmlFor="c-secret">Token</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+        </>
+      )}
+      {provider === 'rancher2' && (
+        <>
+          <p className="muted">An unscoped API token (Account &amp; API Keys → Create API Key in Rancher, no cluster). Rancher shows it once, as <code>token-xxxxx:…</code>.</p>
+          <div className="field"><label htmlFor="c-secret">API token</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
         </>
       )}
       {provider === 'encord' && (

@@ -6,6 +6,7 @@ const KIND_LABELS: Record<KeyKind, string> = {
   user_key: 'User key',
   access_key_pair: 'Access key pair',
   ssh_key_pair: 'SSH key pair',
+  token: 'API token',
 };
 
 export function kindLabel(kind: string): string {
@@ -14,9 +15,17 @@ export function kindLabel(kind: string): string {
 
 export const KIND_OPTIONS = Object.entries(KIND_LABELS);
 
-const STATE_LABELS: Record<KeyState, string> = { active: 'Active', inactive: 'Inactive', revoked: 'Revoked' };
+const STATE_LABELS: Record<KeyState, string> = { active: 'Active', inactive: 'Inactive', revoked: 'Revoked', expired: 'Expired' };
 export function stateLabel(state: string): string {
   return STATE_LABELS[state as KeyState] ?? state;
+}
+
+/** A time to live in milliseconds as people say it (Rancher 2 tokens; 0: never expires). */
+export function ttlText(ms: string | number): string {
+  const n = Number(ms);
+  if (!Number.isFinite(n) || n <= 0) return 'no expiry';
+  const days = n / 86_400_000;
+  return days >= 1 && Number.isInteger(days) ? `${days} day${days === 1 ? '' : 's'}` : `${Math.round(n / 3_600_000)} h`;
 }
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });

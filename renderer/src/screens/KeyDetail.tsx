@@ -8,7 +8,7 @@ import { useToast } from '../components/Toasts';
 import type { StateAction } from '../dialogs/KeyActions';
 import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
 import type { SyncanoFlag } from '../../../main/api';
-import { formatDateTime, kindLabel, stateLabel } from '../lib/format';
+import { formatDateTime, kindLabel, stateLabel, ttlText } from '../lib/format';
 import { useAction, useCountdown } from '../lib/hooks';
 import { copyText } from '../lib/clipboard';
 import type { Capabilities, EnvironmentRow, KeyHistoryOut, KeyView, WorkspaceRow } from '../lib/model';
@@ -260,11 +260,11 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
 /** A meta entry: camelCase names read as words, ISO times as dates. */
 function FragmentPair({ k, v }: { k: string; v: string }) {
   const label = k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
-  const value = /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? formatDateTime(v) : v;
+  const value = k === 'ttl' ? ttlText(v) : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? formatDateTime(v) : v;
   return (
     <>
       <dt>{label}</dt>
-      <dd className={/^[0-9a-f]{32,}$/i.test(v) ? 'mono' : undefined}>{value}</dd>
+      <dd data-testid={`meta-${k}`} className={/^[0-9a-f]{32,}$/i.test(v) ? 'mono' : undefined}>{value}</dd>
     </>
   );
 }

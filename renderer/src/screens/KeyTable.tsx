@@ -193,6 +193,7 @@ export function KeyTable(props: KeyTableProps) {
                     </div>
                     <div className="cell col-state" role="gridcell">
                       <span className={`badge state-${row.state}`}>{stateLabel(row.state)}</span>
+                      {row.meta.expiresAt && row.state === 'active' && <span className="expiry muted" data-testid="key-expiry" title={`Expires ${row.meta.expiresAt}`}>until {formatDate(row.meta.expiresAt)}</span>}
                     </div>
                     <div className="cell mono col-public" role="gridcell">{publicSummary(row)}</div>
                     <div className="cell col-created" role="gridcell">{formatDate(row.createdAt)}</div>

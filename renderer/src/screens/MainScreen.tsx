@@ -220,6 +220,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
             <option value="active">Active</option>
             <option value="inactive">Inactive</option>
             <option value="revoked">Revoked</option>
+            <option value="expired">Expired</option>
           </select>
           <label className="visually-hidden" htmlFor="filter-platform">Platform</label>
           <select id="filter-platform" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
