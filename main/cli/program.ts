@@ -1,7 +1,7 @@
 // The `keyhold` command tree. Each domain registers its commands from its own module; this file
 // holds the global options, loads only the modules the command line needs, and maps every failure
 // to CLI.md's exit codes.
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { EXIT_CODES } from '../errors';
 import { APP_VERSION } from '../service/app';
 import { Cli, type CliStreams, type GlobalOptions } from './io';
@@ -58,6 +58,12 @@ export async function modulesFor(argv: readonly string[], entries: readonly Comm
 }
 
 export async function runCli(argv: string[], streams: CliStreams, entries: readonly CommandEntry[]): Promise<number> {
+  // the bare `keyhold --version` (scripts ask it often) answers as commander would, without loading it
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    streams.stdout.write(`${APP_VERSION}\n`);
+    return 0;
+  }
+  const { Command, CommanderError } = await import('commander');
   const program = new Command('keyhold');
   const cli = new Cli(streams, () => program.opts<GlobalOptions>());
   let exitCode = 0;
