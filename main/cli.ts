@@ -1,6 +1,7 @@
 // The `keyhold` command line (docs/CLI.md): the same service layer as the desktop app. This entry
 // only loads the frame: the frame then loads the modules of the command that runs (cli/commands.ts),
-// so that start-up costs what the command uses. It must export nothing that other chunks need.
+// so that start-up costs what the command uses. It imports everything dynamically: a chunk that
+// another chunk needs must never be this entry file (it would be required back).
 import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,11 @@ if (compileCache && !process.env.NODE_DISABLE_COMPILE_CACHE) {
 }
 
 const streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-Promise.all([import('./cli/program'), import('./cli/commands')])
-  .then(([{ runCli }, { allCommands }]) => runCli(process.argv.slice(2), streams, allCommands))
+Promise.all([import('./cli/signals'), import('./bridge/socket-path'), import('./cli/program'), import('./cli/commands')])
+  .then(([{ installExitHandling }, { appSocketPath }, { runCli }, { allCommands }]) => {
+    installExitHandling();
+    return runCli(process.argv.slice(2), streams, allCommands, { appSocket: appSocketPath(process.env) });
+  })
   .then(
     (code) => {
       process.exitCode = code;

@@ -19,7 +19,11 @@ describe('command registry (modules loaded on demand)', () => {
       const added = addedCommands(await entry.load());
       const declared = added.filter((a) => entry.names.some((n) => a === n || a.startsWith(`${n} `)));
       expect(declared, `registry entry ${entry.names.join(', ')}`).toEqual(added);
-      for (const n of entry.names) expect(added.some((a) => a === n || a.startsWith(`${n} `)), `declared but not added: ${n}`).toBe(true);
+      for (const n of entry.names)
+        expect(
+          added.some((a) => a === n || a.startsWith(`${n} `)),
+          `declared but not added: ${n}`,
+        ).toBe(true);
     }
   });
 
@@ -31,7 +35,7 @@ describe('command registry (modules loaded on demand)', () => {
     expect(commandPathOf(['--version'])).toEqual([]);
   });
 
-  it('loads only the modules adding to the command that runs, none for --version, all for help or an unknown command', async () => {
+  it('loads only the modules adding to the command that runs, none for --version, all for help, completion or an unknown command', async () => {
     const loaded: string[] = [];
     const entry = (name: string, names: string[]): LazyCommands => ({
       names,
@@ -54,6 +58,13 @@ describe('command registry (modules loaded on demand)', () => {
     loaded.length = 0;
     await modulesFor(['env', 'add'], entries);
     expect(loaded).toEqual(['d']);
+    loaded.length = 0;
+    const completion: LazyCommands = { ...entry('e', ['completion', '__names']), whole: ['completion'] };
+    await modulesFor(['completion', 'bash'], [...entries, completion]);
+    expect(loaded).toEqual(['a', 'b', 'c', 'd', 'e']);
+    loaded.length = 0;
+    await modulesFor(['__names', 'keys'], [...entries, completion]);
+    expect(loaded).toEqual(['e']);
     loaded.length = 0;
     expect(await modulesFor(['--version'], entries)).toHaveLength(0);
     expect(loaded).toEqual([]);

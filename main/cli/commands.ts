@@ -1,8 +1,8 @@
 // The registry of `keyhold`'s command modules. Each entry names the commands its module adds (a
 // top-level command, or "group sub" when several modules add to one group) and loads the module
 // only when asked: a run loads the modules of its own command (zod, SQLite, the providers and the
-// rest cost start-up time); `--help` and unknown commands load them all. commands.test.ts checks
-// that every module declares exactly what it adds.
+// rest cost start-up time); `--help`, shell completion and unknown commands load them all.
+// commands.test.ts checks that every module declares exactly what it adds.
 import type { CommandModule, LazyCommands } from './program';
 
 /** Every command module of `keyhold`, in the order `--help` lists them. */
@@ -24,6 +24,7 @@ export const allCommands: readonly LazyCommands[] = [
     names: ['netrc', 'dotenv', 'curlrc', 'exec'],
     load: async (): Promise<CommandModule> => (await import('./export-commands')).exportCommands,
   },
+  { names: ['inject'], load: async (): Promise<CommandModule> => (await import('./inject-commands')).injectCommands },
   {
     names: [
       'workspace connect',
@@ -37,5 +38,10 @@ export const allCommands: readonly LazyCommands[] = [
       'key check',
     ],
     load: async (): Promise<CommandModule> => (await import('./remote-commands')).remoteCommands,
+  },
+  {
+    names: ['completion', '__names'],
+    whole: ['completion'],
+    load: async (): Promise<CommandModule> => (await import('./completion')).completionCommands,
   },
 ];

@@ -1,14 +1,30 @@
 // Input and output of the `keyhold` command line: secrets from stdin / env / a no-echo prompt,
 // results as text or one JSON document, errors as {"error": {code, message}} and exit codes.
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { EXIT_CODES, KeyholdError, isKeyholdError } from '../errors';
+import type { VaultSession } from '../vault/types';
 
 export interface CliStreams {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable;
   stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** the folder relative paths are taken from (default: this process's) */
+  cwd?: string;
+  /**
+   * Set when the command runs inside the desktop app for a CLI on the other end of its socket
+   * (main/bridge): the app's unlocked vault (never locked by the command), and the caller's own
+   * prompt and child processes.
+   */
+  host?: CliHost;
+}
+
+export interface CliHost {
+  session(): VaultSession;
+  prompt(question: string): Promise<string>;
+  exec(command: string, args: readonly string[], vars: Readonly<Record<string, string>>): Promise<number>;
 }
 
 export interface GlobalOptions {
@@ -55,10 +71,22 @@ export class StdinLines {
   }
 }
 
+/** The user pressed Ctrl-C at a prompt: the command ends with 130 and does nothing more. */
+export class Interrupted extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
 /** Reads a line from the terminal without echoing it. */
 export function promptHidden(question: string, streams: CliStreams): Promise<string> {
   return new Promise((resolve, reject) => {
     const { stdin, stderr } = streams;
+    if (streams.host) {
+      streams.host.prompt(question).then(resolve, reject);
+      return;
+    }
     if (!stdin.isTTY) {
       reject(new KeyholdError('USAGE', `${question.replace(/:\s*$/, '')} is needed: no terminal to ask on (use the --*-stdin flags or $KEYHOLD_PASSWORD).`));
       return;
@@ -67,6 +95,12 @@ export function promptHidden(question: string, streams: CliStreams): Promise<str
     const output = rl as unknown as { _writeToOutput?: (s: string) => void };
     stderr.write(question);
     output._writeToOutput = () => undefined; // mute the echo of what is typed
+    // Ctrl-C in raw mode reaches readline, not the process: end the prompt and the command (130)
+    rl.on('SIGINT', () => {
+      rl.close();
+      stderr.write('\n');
+      reject(new Interrupted());
+    });
     rl.question('', (answer) => {
       rl.close();
       stderr.write('\n');
@@ -79,11 +113,18 @@ export class Cli {
   readonly stdinLines: StdinLines;
   /** the exit status of a command that succeeded as such but passes on another's (exec: its child's) */
   exitCode = 0;
+  /** the desktop app's socket (main/bridge), when this CLI may use it */
+  appSocket: string | undefined;
   constructor(
     readonly streams: CliStreams,
     readonly globals: () => GlobalOptions,
   ) {
     this.stdinLines = new StdinLines(streams.stdin);
+  }
+
+  /** A path the user gave, made absolute against the caller's folder. */
+  path(p: string): string {
+    return resolve(this.streams.cwd ?? process.cwd(), p);
   }
 
   get json(): boolean {
@@ -121,6 +162,10 @@ export class Cli {
 
   /** Reports a failure and gives the exit code. Unexpected errors never show their message. */
   fail(e: unknown): number {
+    if (e instanceof Interrupted) {
+      this.streams.stderr.write('keyhold: interrupted\n');
+      return 130;
+    }
     const err = isKeyholdError(e) ? e : new KeyholdError('INTERNAL', 'Keyhold hit an internal error.');
     if (this.json) this.streams.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
     else this.streams.stderr.write(`keyhold: ${err.message} (${err.code})\n`);

@@ -2,6 +2,7 @@
 // the same `key` group (create, rotate, ...) through keyGroup().
 import { Option, type Command } from 'commander';
 import { KeyholdError } from '../errors';
+import { resolveKeyRef } from '../service/key-ref';
 import { addKey, keyDetail, keyHistory, listKeyViews, removeKey, resolveScope, revealSecret, type KeyView } from '../service/keys';
 import { KEY_KINDS, KEY_STATES, type KeyKind, type KeyState } from '../vault/types';
 import { promptHidden, type Cli } from './io';
@@ -117,12 +118,13 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('show')
     .description('one key; --reveal prints its secret (audited)')
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key id, id prefix, name, WORKSPACE/NAME or WORKSPACE/ENV/NAME')
     .option('--reveal', 'include the secret (recorded in the audit trail)')
-    .action(async (id: string, o: { reveal?: boolean }) => {
+    .action(async (ref: string, o: { reveal?: boolean }) => {
       const view = await withVault(cli, (s) => {
-        const detail: KeyView & { secret?: string } = keyDetail(s, s.getKey(id));
-        if (o.reveal) detail.secret = revealSecret(s, id, 'revealed by keyhold key show --reveal');
+        const rec = resolveKeyRef(s, ref);
+        const detail: KeyView & { secret?: string } = keyDetail(s, rec);
+        if (o.reveal) detail.secret = revealSecret(s, rec.id, 'revealed by keyhold key show --reveal');
         return detail;
       });
       cli.print(view, () => keyText(view));
@@ -131,18 +133,22 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('rm')
     .description('remove a key and all its versions')
-    .argument('<id>', 'key id')
-    .action(async (id: string) => {
-      await withVault(cli, (s) => removeKey(s, id));
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME, WORKSPACE/ENV/NAME)')
+    .action(async (ref: string) => {
+      const id = await withVault(cli, (s) => {
+        const rec = resolveKeyRef(s, ref);
+        removeKey(s, rec.id);
+        return rec.id;
+      });
       cli.print({ removed: id }, `Removed key ${id}`);
     });
 
   key
     .command('history')
     .description("a key's versions and audit events")
-    .argument('<id>', 'key id')
-    .action(async (id: string) => {
-      const h = await withVault(cli, (s) => keyHistory(s, id));
+    .argument('<key>', 'key reference')
+    .action(async (ref: string) => {
+      const h = await withVault(cli, (s) => keyHistory(s, resolveKeyRef(s, ref).id));
       cli.print(h, () =>
         [
           ...h.versions.map((v) => `version ${v.version}${v.current ? ' (current)' : ''}  ${v.createdAt}${v.publicPart ? `  ${v.publicPart}` : ''}`),

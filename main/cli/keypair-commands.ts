@@ -4,6 +4,7 @@ import { Argument, Option, type Command } from 'commander';
 import { EXPORT_FORMATS, type ExportFormat } from '../keys/export-formats';
 import { keyFileNeedsPassphrase, parseKeyFile } from '../keys/parse-key-file';
 import { exportKeyPair, generateKeyPair, importKeyPair, readKeyFile } from '../service/keypairs';
+import { resolveKeyRef } from '../service/key-ref';
 import { keyDetail, resolveScope, type KeyView } from '../service/keys';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
@@ -57,7 +58,7 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--passphrase-stdin', "read the key file's passphrase from the next line of standard input")
     .action(async (file: string, o: ScopeOptions & { name: string; description?: string; passphraseStdin?: boolean }) => {
       // a file that is no key is reported before the master password is asked for
-      const fromFile = file === '-' ? undefined : readKeyFile(file);
+      const fromFile = file === '-' ? undefined : readKeyFile(cli.path(file));
       if (fromFile && !keyFileNeedsPassphrase(fromFile)) await parseKeyFile(fromFile);
       const view = await withVault(cli, async (s) => {
         let passphrase: string | undefined;
@@ -81,7 +82,7 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
   program
     .command('export')
     .description('write a key pair to a file (private keys 0600, atomically) or to standard output ("-")')
-    .argument('<id>', 'the key')
+    .argument('<key>', 'the key (id, id prefix, name, WORKSPACE/NAME)')
     .addOption(new Option('--format <format>', 'openssh, pkcs8, pub, or txt (Encord)').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <file>', 'the file, or - for standard output')
     .option('--passphrase-stdin', 'protect the private key with a passphrase read from the next line of standard input')
@@ -89,7 +90,7 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (id: string, o: { format: ExportFormat; out: string; passphraseStdin?: boolean; force?: boolean }) => {
       const res = await withVault(cli, async (s) => {
         const passphrase = o.passphraseStdin ? await cli.secret(true, 'the passphrase for the exported key') : undefined;
-        return exportKeyPair(s, { id, format: o.format, out: o.out, ...(passphrase ? { passphrase } : {}), force: Boolean(o.force) });
+        return exportKeyPair(s, { id: resolveKeyRef(s, id).id, format: o.format, out: o.out === '-' ? '-' : cli.path(o.out), ...(passphrase ? { passphrase } : {}), force: Boolean(o.force) });
       });
       if (res.note && !cli.json) cli.streams.stderr.write(`keyhold: ${res.note}\n`);
       if (res.path === null) {

@@ -14,6 +14,9 @@ export type CommandModule = (program: Command, cli: Cli) => void;
  */
 export interface LazyCommands {
   names: readonly string[];
+  /** those of its commands that read the complete command tree (shell completion): running one
+   * loads every module */
+  whole?: readonly string[];
   load(): Promise<CommandModule>;
 }
 
@@ -53,11 +56,43 @@ export async function modulesFor(argv: readonly string[], entries: readonly Comm
   else if (top !== undefined && lazy.some((e) => adds(e, top))) {
     const exact = sub !== undefined && lazy.some((e) => e.names.includes(`${top} ${sub}`));
     wanted = exact ? (e) => e.names.includes(`${top} ${sub}`) || e.names.includes(top) : (e) => adds(e, top);
+    if (lazy.some((e) => e.whole?.includes(top))) wanted = () => true;
   }
   return Promise.all(entries.filter((e) => typeof e === 'function' || wanted(e)).map((e) => (typeof e === 'function' ? e : e.load())));
 }
 
-export async function runCli(argv: string[], streams: CliStreams, entries: readonly CommandEntry[]): Promise<number> {
+export interface RunOptions {
+  /** the desktop app's socket: commands go through the running app when it answers (app-client.ts) */
+  appSocket?: string;
+}
+
+/** The command ran in the desktop app; this is its exit status. */
+class RanInApp extends Error {
+  constructor(readonly code: number) {
+    super('ran in the app');
+  }
+}
+
+/** "key list" for the action command of `key list`. */
+function commandPath(cmd: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
+}
+
+/** Through the app unless the user gave a password or asked not to (KEYHOLD_NO_APP); LOCAL_ONLY
+ * commands (they make or reopen vault files themselves) are checked once the client is loaded. */
+function mayGoThroughApp(cli: Cli): boolean {
+  const env = cli.streams.env;
+  return !(cli.globals().passwordStdin || env.KEYHOLD_PASSWORD !== undefined || (env.KEYHOLD_NO_APP ?? '') !== '');
+}
+
+export async function runCli(
+  argv: string[],
+  streams: CliStreams,
+  entries: readonly CommandEntry[],
+  options: RunOptions = {},
+): Promise<number> {
   // the bare `keyhold --version` (scripts ask it often) answers as commander would, without loading it
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     streams.stdout.write(`${APP_VERSION}\n`);
@@ -85,10 +120,24 @@ export async function runCli(argv: string[], streams: CliStreams, entries: reado
 
   for (const register of await modulesFor(argv, entries)) register(program, cli);
   for (const cmd of program.commands) cmd.exitOverride();
+  const { appSocket } = options;
+  cli.appSocket = appSocket;
+  if (appSocket) {
+    program.hook('preAction', async (_root, action) => {
+      if (!mayGoThroughApp(cli)) return;
+      // loaded only now: a command that does not go through the app never pays for the client
+      const [{ LOCAL_ONLY, runThroughApp }, { cliVaultPath }] = await Promise.all([import('./app-client'), import('./with-vault')]);
+      if (LOCAL_ONLY.has(commandPath(action).split(' ')[0] ?? '')) return;
+      const outcome = await runThroughApp(appSocket, { argv, vault: cliVaultPath(cli), command: commandPath(action) }, streams);
+      if (outcome.ran) throw new RanInApp(outcome.code);
+      if (outcome.note) streams.stderr.write(`keyhold: note: ${outcome.note}\n`);
+    });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
+    if (e instanceof RanInApp) return e.code;
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
       if (argv.includes('--json')) {

@@ -6,6 +6,7 @@ import { KeyholdError } from '../errors';
 import { SYNCANO_FLAGS } from '../providers/syncano';
 import { CAPABILITIES, isRemoteProvider } from '../providers/types';
 import { connectWorkspace } from '../service/connect';
+import { resolveKeyIds, resolveKeyRef } from '../service/key-ref';
 import { keyDetail } from '../service/keys';
 import { checkRemoteKey, createRemoteKey, editRemoteKey, revokeRemoteKey, setRemoteKeyActive } from '../service/remote-keys';
 import { DEFAULT_CONCURRENCY, resumeRotations, rotateKeys, rotationSummary } from '../service/rotation';
@@ -21,9 +22,9 @@ const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair', 
 
 /** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
  * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
-async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>, except: readonly string[] = []): Promise<T> {
+async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>, except: (session: VaultSession) => readonly string[] = () => []): Promise<T> {
   return withVault(cli, async (session) => {
-    const resumed = await resumeRotations(session, { except });
+    const resumed = await resumeRotations(session, { except: except(session) });
     if (resumed.length) cli.progress(`Finished ${resumed.filter((r) => r.ok).length} of ${resumed.length} interrupted rotation(s).`);
     return fn(session);
   });
@@ -72,7 +73,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
             break;
           case 'signing_key':
             if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
-            input.keyId = o.key;
+            input.keyId = resolveKeyRef(session, o.key).id;
             break;
           case null:
             break; // a local workspace: connectWorkspace says it has no platform
@@ -114,7 +115,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
           ...(o.env !== undefined ? { env: o.env } : {}),
           ...(o.description !== undefined ? { description: o.description } : {}),
           ...(o.flag ? { flags: o.flag } : {}),
-          ...(o.key ? { keyId: o.key } : {}),
+          ...(o.key ? { keyId: resolveKeyRef(session, o.key).id } : {}),
           ...(o.role ? { role: o.role } : {}),
           ...(o.ttl !== undefined ? { ttlDays: days(o.ttl) } : {}),
           ...(o.cluster ? { cluster: o.cluster } : {}),
@@ -133,14 +134,14 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('rotate')
     .description('new secret on the platform, stored, old one retired; resumable after a crash')
-    .argument('<ids...>', 'key ids')
+    .argument('<keys...>', 'key references')
     .option('--concurrency <n>', `rotations at once (default ${DEFAULT_CONCURRENCY})`)
     .action(async (ids: string[], o: { concurrency?: string }) => {
       const n = concurrency(o.concurrency);
       let shown = 0;
       const summary = await withRemote(cli, async (session) =>
         rotationSummary(
-          await rotateKeys(session, ids, {
+          await rotateKeys(session, resolveKeyIds(session, ids), {
             concurrency: n,
             onProgress: (p) => {
               // a line at most every 200 ms, and always the last one
@@ -150,7 +151,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
             },
           }),
         ),
-        ids,
+        (session) => resolveKeyIds(session, ids),
       );
       cli.print(summary, () =>
         [
@@ -173,9 +174,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     key
       .command(name)
       .description(`${name} the key on the platform (Rancher)`)
-      .argument('<id>', 'key id')
+      .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
       .action(async (id: string) => {
-        const view = await withRemote(cli, async (session) => keyDetail(session, await setRemoteKeyActive(session, id, active)));
+        const view = await withRemote(cli, async (session) => keyDetail(session, await setRemoteKeyActive(session, resolveKeyRef(session, id).id, active)));
         cli.print(view, `${name === 'activate' ? 'Activated' : 'Deactivated'} ${view.name} (${view.id})`);
       });
   }
@@ -183,16 +184,16 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('revoke')
     .description('delete the key on the platform; the vault keeps the record (revoked) and its secret')
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .action(async (id: string) => {
-      const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, id)));
+      const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, resolveKeyRef(session, id).id)));
       cli.print(view, `Revoked ${view.name} (${view.id}) on the platform`);
     });
 
   key
     .command('edit')
     .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too")
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
     .addOption(new Option('--flag <flag...>', 'Syncano: the complete set of flags to have').choices(SYNCANO_FLAGS))
@@ -200,7 +201,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (id: string, o: { name?: string; description?: string; flag?: string[]; flags?: boolean }) => {
       const flags = o.flags === false ? [] : o.flag;
       const view = await withRemote(cli, async (session) =>
-        keyDetail(session, await editRemoteKey(session, id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
+        keyDetail(session, await editRemoteKey(session, resolveKeyRef(session, id).id, { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) })),
       );
       cli.print(view, `Changed key ${view.name} (${view.id})`);
     });
@@ -208,9 +209,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
   key
     .command('check')
     .description('check with a real call that the stored secret works (Encord: records the registration)')
-    .argument('<id>', 'key id')
+    .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .action(async (id: string) => {
-      const r = await withRemote(cli, (session) => checkRemoteKey(session, id));
+      const r = await withRemote(cli, (session) => checkRemoteKey(session, resolveKeyRef(session, id).id));
       cli.print(r, `${r.id}: ${r.works ? 'works' : 'does NOT work'} (${r.detail})`);
       if (!r.works) throw new KeyholdError('REMOTE', `Key ${r.id} does not work: ${r.detail}`);
     });

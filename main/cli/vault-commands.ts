@@ -1,6 +1,5 @@
 // `keyhold init | status | passwd | audit | backup | restore` (CLI.md, Vault).
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KeyholdError } from '../errors';
 import { listAuditEvents, verifyAuditTrail } from '../service/audit';
@@ -11,6 +10,18 @@ import type { AuditEvent, KdfParams, VaultStats } from '../vault/types';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
 import { cliVaultPath, withVault } from './with-vault';
+import { resolveKeyRef } from '../service/key-ref';
+import type { VaultSession } from '../vault/types';
+
+/** A deleted key's events stay in the trail: an id that no longer resolves is taken as given. */
+function auditKeyId(s: VaultSession, ref: string): string {
+  try {
+    return resolveKeyRef(s, ref).id;
+  } catch (e) {
+    if (e instanceof KeyholdError && e.code === 'NOT_FOUND') return ref;
+    throw e;
+  }
+}
 
 interface KdfFlags {
   kdfMemory?: string;
@@ -123,7 +134,7 @@ export const vaultCommands: CommandModule = (program: Command, cli: Cli) => {
         cli.print(r, `The audit trail is intact (${r.events} events).`);
         return;
       }
-      const events = await withVault(cli, (s) => listAuditEvents(s, { keyId: o.key, limit: limit === 0 ? undefined : limit }));
+      const events = await withVault(cli, (s) => listAuditEvents(s, { keyId: o.key === undefined ? undefined : auditKeyId(s, o.key), limit: limit === 0 ? undefined : limit }));
       cli.print(events, () => auditText(events));
     });
 
@@ -134,7 +145,7 @@ export const vaultCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--passphrase-stdin', 'read the backup passphrase from the next line of standard input')
     .option('--force', 'replace an existing file')
     .action(async (o: { out: string; passphraseStdin?: boolean; force?: boolean }) => {
-      const out = resolve(o.out);
+      const out = cli.path(o.out);
       if (!o.force) refuseExisting(out, 'A file');
       const r = await withVault(cli, async (session) => {
         const passphrase = await cli.secret(o.passphraseStdin, 'backup passphrase');

@@ -1,15 +1,17 @@
-// The CLI is stateless: each command opens the vault with the master password, runs, and locks.
-import { resolve } from 'node:path';
+// The CLI is stateless: each command opens the vault with the master password, runs, and locks
+// (or, run through the desktop app's socket, uses the app's unlocked vault: main/bridge).
 import { resolveVaultPath } from '../service/paths';
 import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
 
 export function cliVaultPath(cli: Cli): string {
-  return resolve(resolveVaultPath(cli.globals().vault, cli.streams.env));
+  return cli.path(resolveVaultPath(cli.globals().vault, cli.streams.env));
 }
 
 export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
+  // inside the desktop app: its unlocked session, which the app locks, not the command
+  if (cli.streams.host) return fn(cli.streams.host.session());
   const path = cliVaultPath(cli);
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);

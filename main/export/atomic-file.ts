@@ -11,7 +11,7 @@
 // - Permission, read-only file system and path-shape failures are INVALID_INPUT (the target cannot
 //   be written); I/O failures (disk full, quota, EIO) are INTERNAL with a plain message.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, unlinkSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KeyholdError, systemErrorCode } from '../errors';
@@ -106,8 +106,25 @@ async function inspectTarget(fs: AtomicFs, path: string): Promise<{ exists: fals
   return { exists: true, uid: st.uid, gid: st.gid };
 }
 
+/** Temp files being written now, so an interrupted process (Ctrl-C) can remove them on its way out. */
+const inFlight = new Set<string>();
+
 function tempName(path: string, tag: string): string {
-  return join(dirname(path), `.${basename(path)}.${tag}-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${tag}-${randomBytes(6).toString('hex')}.tmp`);
+  inFlight.add(tmp);
+  return tmp;
+}
+
+/** Removes the temp files of writes still in progress (synchronously: called just before exit). */
+export function removeTempFilesNow(): void {
+  for (const tmp of inFlight) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed into place
+    }
+  }
+  inFlight.clear();
 }
 
 /** Creates `tmp` exclusively with `mode`, writes, fsyncs; removes it again if that fails. */
@@ -184,6 +201,7 @@ export async function writeFileAtomic(path: string, data: string | Buffer, optio
       const old = await fs.readFile(path);
       await writeTemp(fs, tmpBackup, old, 0o600);
       await fs.rename(tmpBackup, backupPath);
+      inFlight.delete(tmpBackup);
       tmpBackup = null;
     }
 
@@ -196,6 +214,9 @@ export async function writeFileAtomic(path: string, data: string | Buffer, optio
     if (tmpExists) await removeQuietly(fs, tmp);
     await removeQuietly(fs, tmpBackup);
     throw fileError(e, path);
+  } finally {
+    inFlight.delete(tmp);
+    if (tmpBackup) inFlight.delete(tmpBackup);
   }
 }
 

@@ -2,7 +2,6 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nacl from 'tweetnacl';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KeyholdError } from '../errors';
 import { generateEd25519 } from './ed25519';
 import { fingerprint, fingerprintLine } from './fingerprint';
 import { encodeOpenSshPrivateKey } from './openssh-private';
@@ -10,19 +9,11 @@ import { keygen, makeTempDir, sshKeygen, writeKeyFile } from './openssh-tools.te
 import { keyFileNeedsPassphrase, parseKeyFile } from './parse-key-file';
 import { ed25519Seed } from './private-key';
 import { ed25519PublicBytes, publicKeyLine } from './public-key';
+import { failure } from '../errors.testkit';
 
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 
-async function errorOfAsync(pending: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await pending;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw new Error(`expected a KeyholdError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected an error');
-}
 
 describe('import of keys made by ssh-keygen', () => {
   it.each([
@@ -57,8 +48,8 @@ describe('import of keys made by ssh-keygen', () => {
 
   it('a protected key without its passphrase asks for it (WRONG_PASSWORD), with a wrong one refuses', async () => {
     const path = keygen(tmp.dir, 'needs-pass', 'ed25519', { passphrase: 'right' });
-    expect((await errorOfAsync(parseKeyFile(readFileSync(path)))).code).toBe('WRONG_PASSWORD');
-    expect((await errorOfAsync(parseKeyFile(readFileSync(path), { passphrase: 'wrong' }))).code).toBe('WRONG_PASSWORD');
+    expect((await failure(parseKeyFile(readFileSync(path)))).code).toBe('WRONG_PASSWORD');
+    expect((await failure(parseKeyFile(readFileSync(path), { passphrase: 'wrong' }))).code).toBe('WRONG_PASSWORD');
   });
 });
 
@@ -97,8 +88,8 @@ describe('import of PEM keys (PKCS#8, PKCS#1, SEC1, SPKI)', () => {
       const pem = privateKey.export({ type, format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
       expect(keyFileNeedsPassphrase(pem)).toBe(true);
       expect((await parseKeyFile(pem, { passphrase: 'pw' })).encrypted).toBe(true);
-      expect((await errorOfAsync(parseKeyFile(pem))).code).toBe('WRONG_PASSWORD');
-      expect((await errorOfAsync(parseKeyFile(pem, { passphrase: 'nope' }))).code).toBe('WRONG_PASSWORD');
+      expect((await failure(parseKeyFile(pem))).code).toBe('WRONG_PASSWORD');
+      expect((await failure(parseKeyFile(pem, { passphrase: 'nope' }))).code).toBe('WRONG_PASSWORD');
     }
   });
 
@@ -115,13 +106,13 @@ describe('import of bad input', () => {
   const good = generateEd25519('good');
 
   it('random bytes are INVALID_INPUT', async () => {
-    for (let i = 0; i < 20; i++) expect((await errorOfAsync(parseKeyFile(randomBytes(64 + i * 37)))).code).toBe('INVALID_INPUT');
+    for (let i = 0; i < 20; i++) expect((await failure(parseKeyFile(randomBytes(64 + i * 37)))).code).toBe('INVALID_INPUT');
   });
 
   it('an empty file, text that is no key, and an oversized file are INVALID_INPUT', async () => {
-    expect((await errorOfAsync(parseKeyFile(''))).code).toBe('INVALID_INPUT');
-    expect((await errorOfAsync(parseKeyFile('hello world, this is not a key'))).code).toBe('INVALID_INPUT');
-    expect((await errorOfAsync(parseKeyFile('x'.repeat(300 * 1024)))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile(''))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile('hello world, this is not a key'))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile('x'.repeat(300 * 1024)))).code).toBe('INVALID_INPUT');
   });
 
   it('truncated OpenSSH, PKCS#8 and PKCS#1 files are INVALID_INPUT', async () => {
@@ -130,45 +121,45 @@ describe('import of bad input', () => {
     const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     for (const text of [openssh, pkcs1, pkcs8]) {
-      expect((await errorOfAsync(parseKeyFile(text.slice(0, Math.floor(text.length * 0.6))))).code).toBe('INVALID_INPUT');
+      expect((await failure(parseKeyFile(text.slice(0, Math.floor(text.length * 0.6))))).code).toBe('INVALID_INPUT');
       const lines = text.trimEnd().split('\n');
       const cut = [...lines.slice(0, Math.floor(lines.length / 2)), lines.at(-1)].join('\n');
-      expect((await errorOfAsync(parseKeyFile(cut))).code).toBe('INVALID_INPUT');
+      expect((await failure(parseKeyFile(cut))).code).toBe('INVALID_INPUT');
     }
   });
 
   it('a public line with garbage base64 is INVALID_INPUT, and the message names no key material', async () => {
     const line = publicKeyLine(good.publicKey, 'c');
     const garbled = line.replace('AAAAC3', 'AA!!C3');
-    const err = await errorOfAsync(parseKeyFile(garbled));
+    const err = await failure(parseKeyFile(garbled));
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.message).toMatch(/base64/);
     expect(err.message).not.toContain(good.publicKey.blob.toString('base64').slice(8, 30));
     // valid base64, wrong content
-    expect((await errorOfAsync(parseKeyFile(`ssh-ed25519 ${Buffer.from('not a key blob').toString('base64')}`))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile(`ssh-ed25519 ${Buffer.from('not a key blob').toString('base64')}`))).code).toBe('INVALID_INPUT');
     // a blob cut short
-    expect((await errorOfAsync(parseKeyFile(`ssh-ed25519 ${good.publicKey.blob.subarray(0, 30).toString('base64')}`))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile(`ssh-ed25519 ${good.publicKey.blob.subarray(0, 30).toString('base64')}`))).code).toBe('INVALID_INPUT');
   });
 
   it('a line whose named type differs from its key is INVALID_INPUT', async () => {
-    expect((await errorOfAsync(parseKeyFile(`ssh-rsa ${good.publicKey.blob.toString('base64')} x`))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile(`ssh-rsa ${good.publicKey.blob.toString('base64')} x`))).code).toBe('INVALID_INPUT');
   });
 
   it('two keys in one public file are refused (import one at a time)', async () => {
     const two = `${publicKeyLine(good.publicKey)}\n${publicKeyLine(generateEd25519().publicKey)}\n`;
-    expect((await errorOfAsync(parseKeyFile(two))).message).toMatch(/one key/);
+    expect((await failure(parseKeyFile(two))).message).toMatch(/one key/);
   });
 
   it('keys of unsupported types (DSA, Ed448, secp256k1, small RSA) are INVALID_INPUT naming the problem', async () => {
     const dsa = keygen(tmp.dir, 'dsa', 'dsa');
-    expect((await errorOfAsync(parseKeyFile(readFileSync(`${dsa}.pub`)))).message).toMatch(/Unsupported key type ssh-dss/);
-    expect((await errorOfAsync(parseKeyFile(readFileSync(dsa)))).message).toMatch(/Unsupported key type ssh-dss/);
+    expect((await failure(parseKeyFile(readFileSync(`${dsa}.pub`)))).message).toMatch(/Unsupported key type ssh-dss/);
+    expect((await failure(parseKeyFile(readFileSync(dsa)))).message).toMatch(/Unsupported key type ssh-dss/);
     const ed448 = generateKeyPairSync('ed448').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect((await errorOfAsync(parseKeyFile(ed448))).message).toMatch(/Unsupported key type ed448/);
+    expect((await failure(parseKeyFile(ed448))).message).toMatch(/Unsupported key type ed448/);
     const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect((await errorOfAsync(parseKeyFile(k1))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile(k1))).code).toBe('INVALID_INPUT');
     const small = generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    expect((await errorOfAsync(parseKeyFile(small))).message).toMatch(/512 bits/);
-    expect((await errorOfAsync(parseKeyFile('-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n'))).message).toMatch(/Unsupported key file/);
+    expect((await failure(parseKeyFile(small))).message).toMatch(/512 bits/);
+    expect((await failure(parseKeyFile('-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n'))).message).toMatch(/Unsupported key file/);
   });
 });

@@ -3,6 +3,7 @@ import { KeyholdError } from '../errors';
 import { generateEd25519 } from './ed25519';
 import { parseKeyFile } from './parse-key-file';
 import { MAX_PUBLIC_LINE_CHARS, parsePublicKeyLine, publicKeyLine } from './public-key';
+import { failure } from '../errors.testkit';
 
 function errorOf(fn: () => unknown): KeyholdError {
   try {
@@ -14,15 +15,6 @@ function errorOf(fn: () => unknown): KeyholdError {
   throw new Error('expected an error');
 }
 
-async function errorOfAsync(pending: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await pending;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw new Error(`expected a KeyholdError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected an error');
-}
 
 const key = generateEd25519().publicKey;
 
@@ -40,7 +32,7 @@ describe('public key line parsing', () => {
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.message).toMatch(/too long/);
     const padded = `${publicKeyLine(key)} x${' \t'.repeat(MAX_PUBLIC_LINE_CHARS)}x`;
-    expect((await errorOfAsync(parseKeyFile(padded))).message).toMatch(/too long/);
+    expect((await failure(parseKeyFile(padded))).message).toMatch(/too long/);
   });
 
   it('a comment made of whitespace runs just under the cap is read, not choked on', async () => {

@@ -1,10 +1,10 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { KeyholdError } from '../errors';
 import { encodeOpenSshPrivateKey } from './openssh-private';
 import { parseKeyFile } from './parse-key-file';
 import { SshWriter } from './ssh-wire';
+import { failure } from '../errors.testkit';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const jwk = privateKey.export({ format: 'jwk' });
@@ -39,15 +39,6 @@ function openssh(k: typeof K): string {
   return encodeOpenSshPrivateKey({ publicKey: { type: 'ssh-rsa', algorithm: 'RSA', bits: 2048, blob }, comment: '', body });
 }
 
-async function errorOfAsync(pending: Promise<unknown>): Promise<KeyholdError> {
-  try {
-    await pending;
-  } catch (e) {
-    if (e instanceof KeyholdError) return e;
-    throw new Error(`expected a KeyholdError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected an error');
-}
 
 describe('RSA private key material is checked on import, as OpenSSL RSA_check_key does', () => {
   it('a sound key reads from both PKCS#1 and OpenSSH', async () => {
@@ -58,7 +49,7 @@ describe('RSA private key material is checked on import, as OpenSSL RSA_check_ke
   it.each(Object.entries(BROKEN))('%s: INVALID_INPUT from PKCS#1 and OpenSSH files, naming no key number', async (_, change) => {
     const bad = { ...K, ...change };
     for (const text of [pkcs1(bad), openssh(bad)]) {
-      const err = await errorOfAsync(parseKeyFile(text));
+      const err = await failure(parseKeyFile(text));
       expect(err.code).toBe('INVALID_INPUT');
       expect(err.message).toMatch(/RSA/);
       for (const secret of [K.d, K.p, K.q]) {
