@@ -18,10 +18,15 @@ if (compileCache && !process.env.NODE_DISABLE_COMPILE_CACHE) {
 }
 
 const streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-Promise.all([import('./cli/signals'), import('./bridge/socket-path'), import('./cli/program'), import('./cli/commands')])
-  .then(([{ installExitHandling }, { appSocketPath }, { runCli }, { allCommands }]) => {
+const argv = process.argv.slice(2);
+// a bare --version is answered by runCli before anything runs: it needs no exit handling or socket
+const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+Promise.all([import('./cli/program'), import('./cli/commands')])
+  .then(async ([{ runCli }, { allCommands }]) => {
+    if (versionOnly) return runCli(argv, streams, allCommands);
+    const [{ installExitHandling }, { appSocketPath }] = await Promise.all([import('./cli/signals'), import('./bridge/socket-path')]);
     installExitHandling();
-    return runCli(process.argv.slice(2), streams, allCommands, { appSocket: appSocketPath(process.env) });
+    return runCli(argv, streams, allCommands, { appSocket: appSocketPath(process.env) });
   })
   .then(
     (code) => {
