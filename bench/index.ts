@@ -6,13 +6,14 @@
 import { spawn } from 'node:child_process';
 import { cliSuite } from './cli';
 import { cliCompareSuite } from './cli-compare';
+import { importSuite } from './import';
 import { keysSuite } from './keys';
 import { rotationSuite } from './rotation';
 import type { BenchSuite } from './suite';
 import { uiSuite } from './ui';
 import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [cliCompareSuite, vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite];
+const suites: BenchSuite[] = [cliCompareSuite, vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite, importSuite];
 type Figures = Record<string, number | string>;
 
 /** Runs one suite in this process: figures as one JSON line on stdout, progress on stderr. */

@@ -8,8 +8,10 @@ export type RemoteProvider = (typeof REMOTE_PROVIDERS)[number];
 export const PROVIDERS = [...REMOTE_PROVIDERS, 'local'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-// kinds and states are appended only: the vault's key index stores them by position
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token'] as const;
+// kinds and states are appended only: the vault's key index stores them by position. login and
+// note: credentials moved in from other managers (login: the login as public part, the URL in
+// meta.url; note: the text as its secret).
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token', 'login', 'note'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
 /** expired: the platform says the key's time to live ran out (Rancher 2 tokens) */
@@ -32,6 +34,14 @@ export const THEMES = ['system', 'light', 'dark'] as const;
 export const KEY_SORT_FIELDS = ['name', 'createdAt', 'rotatedAt', 'kind', 'state'] as const;
 export const KEY_EXPORT_FORMATS = ['openssh', 'pkcs8', 'pub', 'txt'] as const;
 export const EXPORT_FORMATS = ['netrc', 'dotenv', 'curl'] as const;
+
+/** What `keyhold migrate --from` and the import wizard read (main/migrate; main/api/migrate.ts
+ * checks the two lists are the same). */
+export const MIGRATION_SOURCE_NAMES = ['keepassxc-xml', 'keepassxc-csv', 'bitwarden-json', '1password-csv', 'netrc', 'dotenv', 'ssh-dir'] as const;
+/** What an imported group or folder becomes: an environment of the workspace, a workspace of its
+ * own, or nothing. */
+export const GROUP_MAPPINGS = ['environments', 'workspaces', 'flat'] as const;
+export type GroupMapping = (typeof GROUP_MAPPINGS)[number];
 
 /** Syncano API key flags and what each means, in Syncano's own words (docs/PLATFORMS.md). */
 export const SYNCANO_FLAG_INFO = {

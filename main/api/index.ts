@@ -10,6 +10,7 @@ import { desktopChannels } from './desktop';
 import { environmentsChannels } from './environments';
 import { exportChannels } from './export';
 import { keysChannels, keysEvents } from './keys';
+import { migrateChannels } from './migrate';
 import { remoteChannels } from './remote';
 import { vaultChannels, vaultEvents } from './vault';
 import { workspacesChannels, workspacesEvents } from './workspaces';
@@ -22,6 +23,7 @@ export * from './desktop';
 export * from './environments';
 export * from './export';
 export * from './keys';
+export * from './migrate';
 export * from './remote';
 export * from './vault';
 export * from './workspaces';
@@ -35,6 +37,7 @@ export const channels = {
   ...auditChannels,
   ...remoteChannels,
   ...exportChannels,
+  ...migrateChannels,
   ...desktopChannels,
 } as const satisfies Record<string, ChannelDef>;
 

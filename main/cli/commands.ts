@@ -39,6 +39,7 @@ export const allCommands: readonly LazyCommands[] = [
     ],
     load: async (): Promise<CommandModule> => (await import('./remote-commands')).remoteCommands,
   },
+  { names: ['migrate'], load: async (): Promise<CommandModule> => (await import('./migrate-command')).migrateCommand },
   {
     names: ['completion', '__names'],
     whole: ['completion'],

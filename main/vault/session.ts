@@ -227,6 +227,11 @@ export class VaultStore implements VaultSession {
     this.c.write((tx) => pending.removePending(tx, id));
   }
 
+  derivedKey(purpose: string): Buffer {
+    checkText(purpose, 'key purpose', 200);
+    return Buffer.from(this.sealerForVault().subkeyCopy(`derived/${purpose}`));
+  }
+
   getSetting(name: string): string | null {
     return this.c.read((tx) => settings.getSetting(tx, name));
   }

@@ -226,6 +226,10 @@ export interface VaultSession {
   listPending(type?: string): PendingOperation[];
   removePending(id: string): void;
 
+  /** A 32-byte key derived from the vault key for one purpose (the content hashes of imports):
+   * never stored; the caller zeroes it after use. */
+  derivedKey(purpose: string): Buffer;
+
   getSetting(name: string): string | null;
   setSetting(name: string, value: string): void;
 

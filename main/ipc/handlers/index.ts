@@ -11,6 +11,7 @@ import { desktopHandlers } from './desktop';
 import { environmentsHandlers } from './environments';
 import { exportHandlers } from './export';
 import { keysHandlers } from './keys';
+import { migrateHandlers } from './migrate';
 import { remoteHandlers } from './remote';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
@@ -27,6 +28,7 @@ export function createHandlers(ctx: ServiceContext, vault: VaultManager = new Va
     ...auditHandlers(deps),
     ...remoteHandlers(deps),
     ...exportHandlers(deps),
+    ...migrateHandlers(deps),
     ...desktopHandlers(deps),
   };
 }

@@ -7,6 +7,8 @@ const KIND_LABELS: Record<KeyKind, string> = {
   access_key_pair: 'Access key pair',
   ssh_key_pair: 'SSH key pair',
   token: 'API token',
+  login: 'Login',
+  note: 'Secure note',
 };
 
 export function kindLabel(kind: string): string {

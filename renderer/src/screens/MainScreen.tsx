@@ -9,6 +9,7 @@ import { Menu } from '../components/Menu';
 import { useToast } from '../components/Toasts';
 import { DeleteKeysDialog, StateChangeDialog, type StateAction } from '../dialogs/KeyActions';
 import { ExportDialog } from '../dialogs/Export';
+import { ImportDialog } from '../dialogs/Import';
 import { NewKeyDialog, type NewKeyMode } from '../dialogs/NewKey';
 import { RotateDialog } from '../dialogs/Rotate';
 import { SettingsDialog } from '../dialogs/Settings';
@@ -34,7 +35,8 @@ type DialogState =
   | { type: 'delete'; ids: string[] }
   | { type: 'rotate'; ids: string[] }
   | { type: 'state'; ids: string[]; action: StateAction }
-  | { type: 'export'; ids: string[] };
+  | { type: 'export'; ids: string[] }
+  | { type: 'import' };
 
 export function MainScreen({ version, vaultPath, onLock }: { version: string; vaultPath: string; onLock(): void }) {
   const toast = useToast();
@@ -175,6 +177,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       <div className="row" style={{ justifyContent: 'center' }}>
         <button type="button" className="btn primary" onClick={() => setDialog({ type: 'new-key', mode: 'generate' })}>Generate key pair</button>
         <button type="button" className="btn" onClick={() => setDialog({ type: 'new-key', mode: 'import' })}>Import key file</button>
+        <button type="button" className="btn" onClick={() => setDialog({ type: 'import' })}>Import from another manager</button>
       </div>
     </>
   );
@@ -238,6 +241,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
               { label: 'Generate ed25519 key pair…', onSelect: () => setDialog({ type: 'new-key', mode: 'generate' }) },
               { label: 'Import key file…', onSelect: () => setDialog({ type: 'new-key', mode: 'import' }) },
               { label: 'Add a key made elsewhere…', onSelect: () => setDialog({ type: 'new-key', mode: 'existing' }) },
+              { label: 'Import from another manager…', onSelect: () => setDialog({ type: 'import' }) },
             ]}
           />
         </div>
@@ -326,6 +330,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} onClose={() => { closeDialog(); changed(); loadPending(); }} />}
       {dialog?.type === 'state' && <StateChangeDialog ids={dialog.ids} action={dialog.action} workspaces={wsById} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
       {dialog?.type === 'export' && <ExportDialog ids={dialog.ids} onClose={closeDialog} />}
+      {dialog?.type === 'import' && <ImportDialog workspaces={workspaces} onClose={closeDialog} onImported={changed} />}
     </div>
   );
 }
