@@ -1,6 +1,9 @@
-// GitHub REST emulator for /user/keys (PLATFORMS.md "GitHub"): Bearer (or token) auth, the
-// write:public_key scope, list with Link-header paging, create / get / delete, and the exact 422
-// body for a key already in use on any account.
+// GitHub REST emulator for /user/keys (PLATFORMS.md "GitHub"): Bearer (or token) auth; classic
+// tokens with scopes (X-OAuth-Scopes on every answer, a broader scope covering the narrower:
+// admin:public_key > write:public_key > read:public_key) and fine-grained tokens (no scope header,
+// "Git SSH keys" read or write); an operation the token may not do is 404, as GitHub hides what
+// a token cannot reach (so DELETE without admin:public_key is 404 and the key stays); list with
+// Link-header paging, create / get / delete, and the exact 422 body for a key already in use.
 import { jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
 
 const DOCS = 'https://docs.github.com/rest/users/keys';
@@ -8,7 +11,24 @@ const DOCS = 'https://docs.github.com/rest/users/keys';
 interface GithubUser {
   login: string;
   token: string;
-  scopes: string[];
+  /** classic token scopes; null for a fine-grained token (no X-OAuth-Scopes header) */
+  scopes: string[] | null;
+  /** fine-grained "Git SSH keys" permission */
+  permission?: 'read' | 'write';
+}
+
+const LEVEL = { 'read:public_key': 1, 'write:public_key': 2, 'admin:public_key': 3 } as const;
+
+/** What the token may do on /user/keys: 0 nothing, 1 read, 2 add, 3 delete (classic scopes). */
+function level(user: GithubUser): number {
+  if (user.scopes === null) return user.permission === 'write' ? 3 : user.permission === 'read' ? 1 : 0;
+  return Math.max(0, ...user.scopes.map((s) => (s in LEVEL ? LEVEL[s as keyof typeof LEVEL] : 0)));
+}
+
+/** Scopes as GitHub normalizes them: a broader one hides those it includes. */
+function normalized(scopes: string[]): string[] {
+  const top = Math.max(0, ...scopes.map((s) => (s in LEVEL ? LEVEL[s as keyof typeof LEVEL] : 0)));
+  return [...new Set(scopes.filter((s) => !(s in LEVEL) || LEVEL[s as keyof typeof LEVEL] === top))];
 }
 
 interface PublicKey {
@@ -27,8 +47,15 @@ export class GithubState {
   keys = new Map<number, PublicKey>();
   private nextId = 1000;
 
-  addUser(login: string, scopes: string[] = ['write:public_key', 'read:public_key']): GithubUser {
-    const user = { login, token: `ghp_${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 36)}`, scopes };
+  /** A token of `login` (a user may hold several): classic scopes, or a fine-grained permission. */
+  addUser(login: string, scopes: string[] | { fineGrained: 'read' | 'write' } = ['admin:public_key']): GithubUser {
+    const fine = !Array.isArray(scopes);
+    const user: GithubUser = {
+      login,
+      token: `${fine ? 'github_pat_' : 'ghp_'}${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 36)}`,
+      scopes: fine ? null : normalized(scopes),
+      ...(fine ? { permission: scopes.fineGrained } : {}),
+    };
     this.users.push(user);
     return user;
   }
@@ -71,18 +98,28 @@ export function githubHandler(state: GithubState) {
     if (!token) return gh(401, 'Requires authentication');
     const user = state.users.find((u) => u.token === token);
     if (!user) return gh(401, 'Bad credentials');
-    const scopeHeaders = { 'X-OAuth-Scopes': user.scopes.join(', '), 'X-Accepted-OAuth-Scopes': 'admin:public_key, read:public_key, write:public_key' };
     const answer = route(state, req, user);
+    // classic tokens only: a fine-grained token's answers carry no scope headers
+    const scopeHeaders: Record<string, string> = user.scopes === null ? {} : { 'X-OAuth-Scopes': user.scopes.join(', '), 'X-Accepted-OAuth-Scopes': accepted(req.method) };
     answer.headers = { ...scopeHeaders, ...(answer.headers ?? {}) };
     return answer;
   };
 }
 
+/** What the action checks for (X-Accepted-OAuth-Scopes). */
+function accepted(method: string): string {
+  if (method === 'DELETE') return 'admin:public_key';
+  if (method === 'POST') return 'admin:public_key, write:public_key';
+  return 'admin:public_key, read:public_key, write:public_key';
+}
+
 function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuResponse {
   const parts = req.path.split('/').filter(Boolean);
   if (parts[0] !== 'user' || parts[1] !== 'keys' || parts.length > 3) return NOT_FOUND();
-  const canRead = user.scopes.some((s) => ['read:public_key', 'write:public_key', 'admin:public_key'].includes(s));
-  const canWrite = user.scopes.some((s) => ['write:public_key', 'admin:public_key'].includes(s));
+  const may = level(user);
+  const canRead = may >= 1;
+  const canWrite = may >= 2;
+  const canDelete = may >= 3;
   const own = () => [...state.keys.values()].filter((k) => k.owner === user.login).sort((a, b) => a.id - b.id);
 
   if (parts.length === 2) {
@@ -123,7 +160,8 @@ function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuRespon
   if (!key || key.owner !== user.login) return NOT_FOUND();
   if (req.method === 'GET') return canRead ? { status: 200, body: view(req.base, key) } : NOT_FOUND();
   if (req.method === 'DELETE') {
-    if (!canWrite) return NOT_FOUND();
+    if (!canDelete) return NOT_FOUND(); // the key stays, and still works
+
     state.keys.delete(key.id);
     return { status: 204 };
   }
@@ -132,13 +170,17 @@ function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuRespon
 
 export interface GithubEmulator extends EmulatorServer {
   state: GithubState;
-  demo: { login: string; token: string };
+  /** token: classic with admin:public_key (may delete); addOnlyToken: write:public_key (adding
+   * works, DELETE is 404 and the key stays); fineGrainedToken: "Git SSH keys: write", no scope header */
+  demo: { login: string; token: string; addOnlyToken: string; fineGrainedToken: string };
 }
 
 export async function startGithub(options: StartOptions = {}): Promise<GithubEmulator> {
   const state = new GithubState();
-  const user = state.addUser('keyhold-demo');
+  const user = state.addUser('keyhold-demo', ['admin:public_key']);
+  const addOnly = state.addUser('keyhold-demo', ['write:public_key', 'read:public_key', 'repo']);
+  const fine = state.addUser('keyhold-demo', { fineGrained: 'write' });
   state.addUser('someone-else');
   const server = await startEmulator('github', githubHandler(state), { faultBody: (_s, message) => ({ message, documentation_url: DOCS }), ...options });
-  return Object.assign(server, { state, demo: { login: user.login, token: user.token } });
+  return Object.assign(server, { state, demo: { login: user.login, token: user.token, addOnlyToken: addOnly.token, fineGrainedToken: fine.token } });
 }

@@ -126,7 +126,7 @@ export const KeyExportResult = z.object({
   mode: z.number().int(),
   replaced: z.boolean(),
   passphraseProtected: z.boolean(),
-  /** why the export differs from what was asked (Encord keys go out without a passphrase) */
+  /** a warning about the export (Encord: its docs say to leave the passphrase blank) */
   note: z.string().optional(),
 });
 export const KeyRandomart = z.object({ id: z.string(), fingerprint: z.string(), fingerprintLine: z.string(), randomart: z.string() });

@@ -92,7 +92,13 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .argument('<workspace>', 'name or id')
     .action(async (w: string) => {
       const r = await withRemote(cli, (session) => syncWorkspace(session, w));
-      cli.print(r, `Synced ${r.workspace}: ${r.environments.added} environment(s) and ${r.keys.added} key(s) added, ${r.keys.updated} updated, ${r.keys.missing} gone remotely (kept locally)`);
+      cli.print(r, () =>
+        [
+          `Synced ${r.workspace}: ${r.environments.added} environment(s) and ${r.keys.added} key(s) added, ${r.keys.updated} updated, ${r.keys.missing} gone remotely (kept locally)`,
+          // the environments the credential may not read: left as they were, and why
+          ...r.skipped.map((s) => `Could not read ${s.name}: ${s.reason}; its keys were left as they were`),
+        ].join('\n'),
+      );
     });
 
   const key = keyGroup(program);

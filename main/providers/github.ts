@@ -1,9 +1,12 @@
 // GitHub REST /user/keys (PLATFORMS.md): register, list (Link-header paging), get and delete
 // public SSH keys with a token (Authorization: Bearer). A key already in use anywhere is 422
 // "Validation Failed" / "key is already in use": CONFLICT with GitHub's message, never success.
+// A classic token without the scope an operation needs gets 404 (GitHub hides what a token may
+// not do), so a 404 on DELETE is believed only once a lookup shows the key gone.
 import { z } from 'zod';
-import { HttpClient, type PlatformError } from './http';
-import { CAPABILITIES, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
+import { KeyholdError } from '../errors';
+import { HttpClient, hasStatus, type PlatformError } from './http';
+import { CAPABILITIES, type CredentialAccess, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
 
 export const GITHUB_URL = 'https://api.github.com';
 
@@ -40,6 +43,29 @@ function nextLink(link: string | null): string | null {
   return null;
 }
 
+const LEVELS: Record<string, number> = { 'read:public_key': 1, 'write:public_key': 2, 'admin:public_key': 3 };
+export const GITHUB_KEYS_PAGE = 'https://github.com/settings/keys';
+
+/**
+ * What a token may do with /user/keys, from its X-OAuth-Scopes (a broader scope covers the
+ * narrower: admin > write > read). No header: a fine-grained token, whose rights GitHub does not
+ * show, so they are unknown until tried.
+ */
+export function githubAccess(header: string | null): CredentialAccess {
+  if (header === null) return { grants: null, summary: 'a fine-grained token: GitHub does not say what it may do, so a refusal shows only when tried', refuses: [] };
+  const scopes = header.split(',').map((s) => s.trim()).filter(Boolean);
+  const level = Math.max(0, ...scopes.map((s) => LEVELS[s] ?? 0));
+  const refuses: CredentialAccess['refuses'] = [];
+  if (level < 3) {
+    const reason = 'the token lacks the admin:public_key scope (GitHub answers 404 and keeps the key)';
+    refuses.push({ operation: 'revoke', reason }, { operation: 'rotate', reason: `${reason}: the new key is registered, the old one must be removed by hand` });
+  }
+  if (level < 2) refuses.push({ operation: 'create', reason: 'the token lacks the write:public_key scope' });
+  if (level < 1) refuses.push({ operation: 'list', reason: 'the token lacks the read:public_key scope' });
+  const summary = ['cannot read keys (needs read:public_key)', 'can list keys, cannot add or delete them', 'can add keys, cannot delete them (needs admin:public_key)', 'can list, add and delete keys'][level]!;
+  return { grants: scopes, summary, refuses };
+}
+
 /** "ssh-ed25519 AAAA..." without the comment, as GitHub stores it. */
 export function keyBody(line: string): string {
   return line.trim().split(/\s+/).slice(0, 2).join(' ');
@@ -60,9 +86,11 @@ export class GithubProvider implements RemotePlatform {
     });
   }
 
-  async check(): Promise<{ identity: string }> {
+  async check(): Promise<{ identity: string; access: CredentialAccess }> {
     const res = await this.http.request({ method: 'GET', path: '/user/keys', query: { per_page: 1 }, schema: z.array(GithubKey) });
-    return { identity: res.headers.get('x-oauth-scopes') !== null ? `token (scopes: ${res.headers.get('x-oauth-scopes')})` : 'token' };
+    const scopes = res.headers.get('x-oauth-scopes');
+    const access = githubAccess(scopes);
+    return { identity: scopes !== null ? `token (scopes: ${scopes || 'none'}; ${access.summary})` : `token (${access.summary})`, access };
   }
 
   async listEnvironments(): Promise<RemoteEnvironment[]> {
@@ -111,7 +139,38 @@ export class GithubProvider implements RemotePlatform {
     return (await this.listRaw()).find((k) => keyBody(k.key) === body) ?? null;
   }
 
+  /**
+   * Deletes a key. A 404 means "gone" only for a token that may delete, so it is checked: the key
+   * looked up by id, then in the list. Still there: REMOTE naming the missing scope.
+   */
   async deleteKey(id: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/user/keys/${encodeURIComponent(id)}`, schema: z.unknown() });
+    const res = await this.http.request({ method: 'DELETE', path: `/user/keys/${encodeURIComponent(id)}`, schema: z.unknown(), accept: [404] });
+    if (res.status !== 404) return;
+    const scopes = res.headers.get('x-oauth-scopes');
+    if (await this.stillListed(id)) {
+      const missing = scopes !== null ? 'the admin:public_key scope' : 'the right to delete keys (a classic token needs admin:public_key)';
+      throw new KeyholdError(
+        'REMOTE',
+        `GitHub did not delete key ${id}: it answered 404 Not Found, yet the key is still registered and still works; the token lacks ${missing}. ` +
+          `Remove it by hand at ${GITHUB_KEYS_PAGE}, or connect a token with admin:public_key and revoke it again.`,
+        { remote: { status: 404, reason: 'scope' } },
+      );
+    }
+  }
+
+  /** After a 404: is the key still there? (null: the token cannot even read keys, so nobody can tell) */
+  private async stillListed(id: string): Promise<boolean> {
+    try {
+      await this.getKey(id);
+      return true;
+    } catch (e) {
+      if (!hasStatus(e, 404)) throw e;
+    }
+    try {
+      return (await this.listRaw()).some((k) => String(k.id) === id);
+    } catch (e) {
+      if (!hasStatus(e, 404)) throw e;
+      throw new KeyholdError('REMOTE', `GitHub answered 404 to deleting key ${id}, and the token cannot read keys, so Keyhold cannot tell whether it is gone. Check ${GITHUB_KEYS_PAGE}.`, { remote: { status: 404, reason: 'scope' } });
+    }
   }
 }

@@ -38,7 +38,7 @@ export interface Capabilities {
   selfHosted: boolean;
   /** keys carry on/off flags (Syncano API key flags) */
   flags: boolean;
-  /** the platform's SDK reads a private key without a passphrase (export drops it) */
+  /** the platform's docs advise an unprotected private key (export warns when one is protected) */
   plainKeyExport: boolean;
 }
 
@@ -127,6 +127,8 @@ export interface RemoteEnvironment {
   remoteId: string;
   name: string;
   description: string;
+  /** the credential's role there, where the platform says (Syncano: full, write, read) */
+  role?: string;
 }
 
 export interface RemoteKey {
@@ -151,11 +153,29 @@ export interface RemoteKey {
   meta: Record<string, string>;
 }
 
+/** Operations a platform may refuse to a credential that lacks a scope or a role. */
+export const REMOTE_OPERATIONS = ['list', 'create', 'edit', 'revoke', 'rotate'] as const;
+export type RemoteOperation = (typeof REMOTE_OPERATIONS)[number];
+
+/**
+ * What the managing credential may do, as the platform itself shows it (GitHub's X-OAuth-Scopes,
+ * Syncano's role per instance): what the UI shows and warns with before an action it will refuse.
+ */
+export interface CredentialAccess {
+  /** what the platform says the credential holds (scopes, "instance: role"); null: it does not say */
+  grants: string[] | null;
+  /** in words: "can add keys, cannot delete them" */
+  summary: string;
+  /** what the platform will refuse; environment: only in that environment (its remote id) */
+  refuses: { operation: RemoteOperation; environment?: string; reason: string }[];
+}
+
 export interface RemotePlatform {
   readonly provider: RemoteProvider;
   readonly capabilities: Capabilities;
-  /** proves the managing credential works; gives who it is (an email, an access key, a login) */
-  check(): Promise<{ identity: string }>;
+  /** proves the managing credential works; gives who it is (an email, an access key, a login),
+   * and what it may do where the platform shows it */
+  check(): Promise<{ identity: string; access?: CredentialAccess }>;
   listEnvironments(): Promise<RemoteEnvironment[]>;
   /** the keys the platform lists (per environment where keys live in environments) */
   listKeys(environmentRemoteId?: string | null): Promise<RemoteKey[]>;

@@ -159,7 +159,7 @@ export function loadKeyPair(session: VaultSession, id: string): { record: KeyRec
   return { record, key: { publicKey, comment, privateKey } };
 }
 
-/** The key's platform reads private keys without a passphrase (Encord's SDK). */
+/** The key's platform advises keys without a passphrase (Encord's docs): export warns. */
 function forPlainExport(session: VaultSession, record: KeyRecord): boolean {
   if (record.workspaceId === null) return false;
   const provider = session.getWorkspace(record.workspaceId).provider;
@@ -192,7 +192,8 @@ export interface ExportKeyPairResult {
 /**
  * Writes a key pair in a format (atomically, private keys 0600, public 0644, CONFLICT over an
  * existing file unless force) or returns it for '-'. Keys of an Encord workspace are exported
- * without a passphrase, and the result says why. Audited 'exported' with the target.
+ * with a passphrase only if asked, and the result warns that Encord's docs say to leave it
+ * blank. Audited 'exported' with the target.
  */
 export async function exportKeyPair(session: VaultSession, input: ExportKeyPairInput): Promise<ExportKeyPairResult> {
   const { record, key } = loadKeyPair(session, input.id);

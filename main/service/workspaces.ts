@@ -1,5 +1,6 @@
 // Workspace and environment use cases (audited), shared by IPC and the CLI.
 import type { Environment, Provider, VaultSession, Workspace } from '../vault/types';
+import { resolveEnvironment } from './identifiers';
 
 export interface EnvironmentView extends Environment {
   workspace: string;
@@ -49,7 +50,7 @@ export function addEnvironment(session: VaultSession, input: { workspace: string
 /** Removes an environment; its keys stay in the workspace without one. */
 export function removeEnvironment(session: VaultSession, idOrName: string, workspace?: string): Environment {
   return session.transaction(() => {
-    const env = session.getEnvironment(idOrName, workspace);
+    const env = resolveEnvironment(session, idOrName, workspace);
     session.removeEnvironment(env.id);
     session.audit({ action: 'environment_removed', workspaceId: env.workspaceId, detail: 'environment removed' });
     return env;

@@ -1,5 +1,6 @@
 // GitHub: connects with a token; its keys are the account's SSH public keys, registered by API
-// from a vault key pair; nothing can be edited or deactivated (docs/PLATFORMS.md).
+// from a vault key pair; nothing can be edited or deactivated. What the token may do is read
+// from X-OAuth-Scopes at connect (docs/PLATFORMS.md).
 import { KeyholdError } from '../../errors';
 import { GithubProvider } from '../../providers/github';
 import { hasStatus } from '../../providers/http';
@@ -21,9 +22,9 @@ export const github: PlatformService<'github'> = {
 
   async connect(session, ws, input, opts) {
     const token = need(input.token, 'The token');
-    const identity = (await new GithubProvider(token, httpOptions(ws, opts)).check()).identity;
+    const { identity, access } = await new GithubProvider(token, httpOptions(ws, opts)).check();
     const record = session.transaction(() => storeCredential(session, ws, token, { kind: 'api_key', name: 'GitHub token', meta: { type: 'token' } }));
-    return { record, identity };
+    return { record, identity, access };
   },
 
   syncScopes: () => [null],
@@ -60,11 +61,8 @@ export const github: PlatformService<'github'> = {
 
   async revoke(session, ws, key, opts) {
     if (!key.remoteId) throw new KeyholdError('USAGE', `Key ${key.id} is not registered on GitHub.`);
-    await githubFor(session, ws, opts)
-      .deleteKey(key.remoteId)
-      .catch((e: unknown) => {
-        if (!hasStatus(e, 404)) throw e;
-      });
+    // a 404 is believed only when a lookup shows the key gone (a token without admin:public_key gets 404 too)
+    await githubFor(session, ws, opts).deleteKey(key.remoteId);
   },
 
   // nothing to edit on GitHub: the name and description are the vault's

@@ -4,7 +4,7 @@
 // module for the rest, so no use case branches on a provider's name.
 import { KeyholdError } from '../../errors';
 import type { RegistrationGuide } from '../../providers/encord';
-import type { Capabilities, RemoteEnvironment, RemotePlatform, RemoteProvider } from '../../providers/types';
+import type { Capabilities, CredentialAccess, RemoteEnvironment, RemotePlatform, RemoteProvider } from '../../providers/types';
 import type { Environment, KeyKind, KeyRecord, VaultSession } from '../../vault/types';
 import type { RemoteOptions, RemoteWorkspace } from '../remote';
 import type { RotationStrategy } from '../rotation/journal';
@@ -68,7 +68,9 @@ export interface PlatformService<P extends RemoteProvider = RemoteProvider> {
   /** a client of the platform that signs in with the workspace's credential */
   client(session: VaultSession, ws: RemoteWorkspace, opts: RemoteOptions): RemotePlatform;
   /** checks what the user gave with a real call and stores the credential (not yet linked to the workspace) */
-  connect(session: VaultSession, ws: RemoteWorkspace, input: ConnectInput, opts: RemoteOptions): Promise<{ record: KeyRecord; identity: string }>;
+  connect(session: VaultSession, ws: RemoteWorkspace, input: ConnectInput, opts: RemoteOptions): Promise<{ record: KeyRecord; identity: string; access?: CredentialAccess }>;
+  /** what the credential may do, from the environments a sync listed (Syncano: roles) */
+  accessOf?(environments: RemoteEnvironment[]): CredentialAccess;
   /** after the workspace points at its new credential */
   afterConnect?(session: VaultSession, credential: KeyRecord): void;
   /** the key listings of a sync: an environment's remote id, or null for the account */

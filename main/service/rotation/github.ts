@@ -1,12 +1,16 @@
 // GitHub's rotation: registering{new key pair} -> (POST /user/keys) -> stored -> verify (GET the
 // new key) -> delete the old -> done. The new pair is generated before the journal entry is
-// written, so a resume registers the very same public key (or finds it registered).
+// written, so a resume registers the very same public key (or finds it registered). A token
+// without admin:public_key cannot delete the old key (GitHub answers 404 and keeps it): the
+// rotation then stops at old_kept, never recorded as rotated, until `key rotate` is run again
+// once the old key was removed by hand or a stronger token connected (docs/PLATFORMS.md).
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
 import { generateEd25519Async } from '../../keys/ed25519';
 import { fingerprint } from '../../keys/fingerprint';
 import { encodeOpenSshPrivateKey } from '../../keys/openssh-private';
 import { publicKeyLine } from '../../keys/public-key';
+import { GITHUB_KEYS_PAGE } from '../../providers/github';
 import { hasStatus, isTransient } from '../../providers/http';
 import { githubFor } from '../remote';
 import { readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
@@ -25,11 +29,11 @@ const GithubData = z.object({
 });
 type GithubData = z.output<typeof GithubData>;
 
-export const GITHUB_STEPS = ['registering', 'stored'] as const;
+export const GITHUB_STEPS = ['registering', 'stored', 'old_kept'] as const;
 type Step = (typeof GITHUB_STEPS)[number];
 export const GithubJournal = z.discriminatedUnion('step', [
   z.object({ provider: z.literal('github'), step: z.literal('registering'), data: GithubData }),
-  z.object({ provider: z.literal('github'), step: z.literal('stored'), data: GithubData.required({ newRemoteId: true }) }),
+  z.object({ provider: z.literal('github'), step: z.enum(['stored', 'old_kept']), data: GithubData.required({ newRemoteId: true }) }),
 ]);
 export type GithubJournal = z.output<typeof GithubJournal>;
 
@@ -66,17 +70,37 @@ async function verifyAndRetire(ctx: RotationContext, data: GithubData & { newRem
     throw new KeyholdError('REMOTE', 'GitHub: the new key vanished after registration; the old key was kept.', { status: 404 });
   }
   await ctx.hook('verified');
+  await retireOld(ctx, data);
+}
+
+/** Deletes the old key; GitHub refusing (a token without admin:public_key) parks the rotation. */
+async function retireOld(ctx: RotationContext, data: GithubData & { newRemoteId: string }): Promise<void> {
   try {
-    await github.deleteKey(data.oldRemoteId);
+    // deleteKey believes a 404 only once a lookup shows the key gone
+    await githubFor(ctx.session, ctx.ws, ctx.opts).deleteKey(data.oldRemoteId);
   } catch (e) {
-    if (!hasStatus(e, 404)) throw e;
+    if (isTransient(e) || !hasStatus(e, 404)) throw e;
+    const first = ctx.op.step !== ('old_kept' satisfies Step);
+    ctx.session.transaction(() => {
+      if (first) {
+        ctx.update('old_kept' satisfies Step, data);
+        ctx.session.audit({ action: 'registered', keyId: ctx.keyId, workspaceId: ctx.ws.id, detail: `rotation: new key ${data.newFingerprint} registered on GitHub; the old key ${data.oldRemoteId} is still registered (GitHub refused to delete it)` });
+      }
+    });
+    throw new KeyholdError(
+      'REMOTE',
+      `GitHub: the new key is registered and stored (key ${ctx.keyId} now uses it), but the old key ${data.oldRemoteId} is still registered and still works: ` +
+        `the token lacks the admin:public_key scope. Remove the old key by hand at ${GITHUB_KEYS_PAGE} or connect a token with admin:public_key, then run \`keyhold key rotate ${ctx.keyId}\` to finish. Not rotated yet.`,
+      { remote: { status: 404, reason: 'scope' } },
+    );
   }
   await ctx.hook('retired');
 }
 
 export const githubRotation: RotationStrategy = {
   provider: 'github',
-  waiting: [],
+  // the user removes the old key by hand (or connects a stronger token), then runs key rotate
+  waiting: ['old_kept' satisfies Step],
 
   async begin(session, key) {
     if (key.kind !== 'ssh_key_pair') return null;
@@ -104,7 +128,9 @@ export const githubRotation: RotationStrategy = {
         await register(ctx, entry.data);
         return false;
       case 'stored':
-        await verifyAndRetire(ctx, entry.data);
+      case 'old_kept':
+        if (entry.step === 'stored') await verifyAndRetire(ctx, entry.data);
+        else await retireOld(ctx, entry.data);
         await ctx.finish(`rotated: new key ${entry.data.newFingerprint} registered, old ${entry.data.oldFingerprint ?? ''} deleted`);
         await ctx.hook('recorded');
         return true;

@@ -433,7 +433,7 @@ function EncordForm(props: RemoteProps) {
           </fieldset>
         )}
         <div className="field"><label htmlFor="en-name">Title of the key</label><input id="en-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
-        <p className="hint small">Keyhold makes an ed25519 key pair without a passphrase: Encord cannot use protected keys.</p>
+        <p className="hint small">Keyhold makes an ed25519 key pair without a passphrase, as Encord's docs advise.</p>
         <ErrorNotice error={error} doing="create the key pair" />
         <SubmitFoot busy={busy} label="Generate key pair" onCancel={props.onClose} disabled={!name.trim()} />
       </form>
