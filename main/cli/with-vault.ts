@@ -16,7 +16,8 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);
   const password = await cli.masterPassword();
-  const session = await openWithKey(path, header, await unlockKey(header, password));
+  // no search haystacks: a one-shot command never searches with them
+  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, { warmSearch: false });
   try {
     return await fn(session);
   } finally {

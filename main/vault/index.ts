@@ -206,8 +206,10 @@ export async function openVault(path: string, password: string, timing: UnlockTi
 }
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
- * ownership of `vaultKey` (zeroed on lock or failure). */
-export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers): Promise<VaultStore> {
+ * ownership of `vaultKey` (zeroed on lock or failure). `warmSearch: false` skips building the
+ * search haystacks after the index is read (a one-shot CLI command would pay for them and never
+ * search). */
+export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers, options: { warmSearch?: boolean } = {}): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
@@ -224,7 +226,7 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
     const keys = Number(store.connection().prepare('SELECT count(*) FROM keys').pluck().get());
     const indexed = store.stats().keys;
     if (keys !== indexed) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${keys} keys stored but ${indexed} in the sealed index.`);
-    void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
+    if (options.warmSearch !== false) void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
     return store;
   } catch (e) {
     if (store) store.lock();
