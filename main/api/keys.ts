@@ -35,6 +35,8 @@ export const KeyView = z.object({
   expiresAt: z.string().nullable(),
   dueAt: z.string().nullable(),
   status: z.enum(KEY_STATUSES),
+  /** GitHub deploy keys: read-only access to the repository */
+  readOnly: z.boolean().optional(),
   /** key pairs: filled in by keys.get */
   publicKey: z.string().optional(),
   randomart: z.string().optional(),
@@ -127,7 +129,7 @@ export const KeyExportResult = z.object({
   mode: z.number().int(),
   replaced: z.boolean(),
   passphraseProtected: z.boolean(),
-  /** why the export differs from what was asked (Encord keys go out without a passphrase) */
+  /** a warning about the export (Encord: its docs say to leave the passphrase blank) */
   note: z.string().optional(),
 });
 export const KeyRandomart = z.object({ id: z.string(), fingerprint: z.string(), fingerprintLine: z.string(), randomart: z.string() });
@@ -146,6 +148,9 @@ export const KeyCreateInput = z
     role: z.string().max(64).optional(),
     /** Rancher 2 tokens: days to live (0: the server's default); the cluster is the environment */
     ttlDays: z.number().int().min(0).max(36_500).optional(),
+    /** GitHub deploy keys: read-only, and a repository OWNER/REPO the workspace does not have yet */
+    readOnly: z.boolean().optional(),
+    repository: z.string().min(3).max(140).optional(),
   })
   .strict();
 export const RegistrationGuideView = z.object({ url: z.string(), steps: z.array(z.string()), registered: z.boolean() });

@@ -16,9 +16,10 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);
   const password = await cli.masterPassword();
-  // the write counters this computer has seen are kept where the desktop app keeps them
+  // the write counters this computer has seen are kept where the desktop app keeps them; no
+  // search haystacks: a one-shot command never searches with them
   const seen = { dir: defaultDataDir(cli.streams.env), acceptRollback: Boolean(cli.globals().acceptRollback) };
-  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, seen);
+  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, { warmSearch: false, seen });
   try {
     return await fn(session);
   } finally {

@@ -213,15 +213,17 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     }
     checkResult(path, check.value);
     if (key.status === 'rejected') throw key.reason;
-    return await openWithKey(path, header, key.value, workers, seen);
+    return await openWithKey(path, header, key.value, workers, { seen });
   } finally {
     workers.close();
   }
 }
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
- * ownership of `vaultKey` (zeroed on lock or failure). */
-export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers, seen?: SeenRecords): Promise<VaultStore> {
+ * ownership of `vaultKey` (zeroed on lock or failure). `warmSearch: false` skips building the
+ * search haystacks after the index is read (a one-shot CLI command would pay for them and never
+ * search). `seen`: this computer's rollback records (rollback-record.ts). */
+export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers, options: { warmSearch?: boolean; seen?: SeenRecords } = {}): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
@@ -241,11 +243,11 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
     await store.loadIndex(workers ?? own);
     if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
     store.checkManifest();
-    if (seen) {
-      checkSeen(seen, header.vaultId, sealer, store.writeCounter);
-      store.seen = { vaultId: header.vaultId, records: seen };
+    if (options.seen) {
+      checkSeen(options.seen, header.vaultId, sealer, store.writeCounter);
+      store.seen = { vaultId: header.vaultId, records: options.seen };
     }
-    void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
+    if (options.warmSearch !== false) void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
     return store;
   } catch (e) {
     if (store) store.lock();

@@ -82,9 +82,10 @@ export function keysHandlers({ ctx, vault, remote, grants }: HandlerDeps): Handl
     },
     'keys.randomart': ({ id }) => keyPairRandomart(vault.session(), id),
 
-    'keys.create': async ({ workspaceId, environmentId, ...rest }) => {
+    'keys.create': async ({ workspaceId, environmentId, repository, ...rest }) => {
       const session = await remote.ready();
-      const created = await createRemoteKey(session, { workspace: workspaceId, ...(environmentId ? { env: environmentId } : {}), ...rest });
+      const env = environmentId ?? repository;
+      const created = await createRemoteKey(session, { workspace: workspaceId, ...(env ? { env } : {}), ...rest });
       return { key: keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
     },
     'keys.rotate': async ({ ids, concurrency }) => {

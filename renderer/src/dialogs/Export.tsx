@@ -81,7 +81,7 @@ function FileExport({ id, onClose }: { id: string; onClose(): void }) {
           <option value="pub">Public key line (.pub)</option>
           <option value="txt">Encord key file (.txt)</option>
         </select>
-        {format === 'txt' && <span className="hint">Written without a passphrase: Encord cannot use protected keys.</span>}
+        {format === 'txt' && <span className="hint">Encord's docs say to leave the passphrase blank (its SDK can still load a protected key).</span>}
       </div>
       <PathField id="ex-path" label="File" value={path} onChange={setPath} placeholder="/home/you/.ssh/id_ed25519"
         dialog={{ mode: 'save', title: 'Export the key to', defaultPath: format === 'pub' ? 'id_ed25519.pub' : format === 'txt' ? 'encord-key.txt' : format === 'pkcs8' ? 'id_ed25519.pem' : 'id_ed25519' }}
