@@ -7,6 +7,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // pure-JS dependencies are bundled: the `keyhold` CLI then loads one file per chunk, and only
+      // what is used of them (zod's unused locales, say), instead of hundreds of files at start-up;
+      // native modules stay external (their .node binaries are found beside their package)
+      externalizeDeps: { exclude: ['commander', 'zod'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'),
@@ -17,6 +21,8 @@ export default defineConfig({
         output: {
           // the CLI is the package's bin: it must be directly executable
           banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+          // zod in a chunk of its own, not in whichever chunk rolldown would share it with
+          codeSplitting: { groups: [{ name: 'zod', test: /node_modules[\\/]zod[\\/]/ }] },
         },
       },
     },

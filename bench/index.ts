@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { agentSuite } from './agent';
 import { cliSuite } from './cli';
+import { cliCompareSuite } from './cli-compare';
 import { importSuite } from './import';
 import { keysSuite } from './keys';
 import { rotationSuite } from './rotation';
@@ -13,7 +14,7 @@ import type { BenchSuite } from './suite';
 import { uiSuite } from './ui';
 import { vaultSuite } from './vault';
 
-const suites: BenchSuite[] = [vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite, importSuite, agentSuite];
+const suites: BenchSuite[] = [cliCompareSuite, vaultSuite, keysSuite, uiSuite, rotationSuite, cliSuite, importSuite, agentSuite];
 type Figures = Record<string, number | string>;
 
 /** Runs one suite in this process: figures as one JSON line on stdout, progress on stderr. */

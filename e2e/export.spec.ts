@@ -22,7 +22,7 @@ test('export a Rancher key pair to netrc (with preview), .env and a curl config'
     await detail.getByRole('button', { name: 'Export…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Export key' });
     await dialog.getByRole('tab', { name: 'netrc' }).click();
-    await dialog.getByLabel('netrc file').fill(netrc);
+    await app.pickFile(dialog.getByLabel('netrc file'), netrc);
     await dialog.getByRole('button', { name: 'Preview changes' }).click();
     const diff = dialog.getByTestId('netrc-diff');
     await expect(diff).toContainText('machine rancher.example.com');

@@ -3,7 +3,7 @@
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Locator, type Page } from '@playwright/test';
 import { appSocketFor, launchBridge, type BridgeApp } from './harness/bridge';
 import { chosenHarness, type HarnessName } from './harness/detect';
 import { launchElectron } from './harness/electron';
@@ -22,6 +22,10 @@ export interface KeyholdApp {
   screenshot(name: string): Promise<void>;
   /** the bridge's desktop stand-in (clipboard, system lock events); undefined under Electron */
   platform?: BridgeApp['platform'];
+  /** Puts `path` into a path field the way the user would: the bridge has no file dialogs (the
+   * path is typed); the desktop app takes only what its own dialog returned (docs/SECURITY.md),
+   * so there the native dialog is answered with `path` and "Choose…" clicked. */
+  pickFile(field: Locator, path: string): Promise<void>;
 }
 
 export const test = base.extend<{ app: KeyholdApp }>({
@@ -39,6 +43,15 @@ export const test = base.extend<{ app: KeyholdApp }>({
       vaultPath,
       appSocket: appSocketFor(vaultPath),
       platform: 'platform' in launched ? launched.platform : undefined,
+      pickFile: async (field, path) => {
+        if (!('app' in launched)) return field.fill(path);
+        await launched.app.evaluate(({ dialog }, p) => {
+          dialog.showSaveDialog = (async () => ({ canceled: false, filePath: p })) as unknown as typeof dialog.showSaveDialog;
+          dialog.showOpenDialog = (async () => ({ canceled: false, filePaths: [p] })) as unknown as typeof dialog.showOpenDialog;
+        }, path);
+        await field.locator('xpath=..').getByRole('button', { name: 'Choose…' }).click();
+        await expect(field).toHaveValue(path);
+      },
       screenshot: async (name) => {
         await launched.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
       },

@@ -41,7 +41,9 @@ test('Syncano: wrong password, connect, sync, an API key with flags explained, r
     await page.getByRole('button', { name: 'Actions for Syncano' }).click();
     await page.getByRole('button', { name: 'Sync now' }).click();
     const sync = page.getByRole('dialog', { name: 'Sync Syncano' });
-    await expect(sync.getByTestId('sync-result')).toContainText('2 environments');
+    await expect(sync.getByTestId('sync-result')).toContainText('3 environments');
+    // the instance shared read-only is reported with Syncano's words, not fatal
+    await expect(sync.getByTestId('sync-skipped')).toContainText(`${syncano.demo.readOnlyInstance}: Syncano: You do not have permission to perform this action.`);
     await sync.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(page.getByRole('button', { name: 'demo-instance' })).toBeVisible();
   });
@@ -115,7 +117,7 @@ test('Encord: a service-account key with guided registration, a failed check, th
     await expect(dialog).toContainText('stops working when you leave the workspace');
     await dialog.getByRole('radio', { name: /^Member/ }).check();
     await dialog.getByLabel('Title of the key').fill('annotation pipeline');
-    await expect(dialog).toContainText('Encord cannot use protected keys');
+    await expect(dialog).toContainText("without a passphrase, as Encord's docs advise");
     await expectAccessible(page, 'encord create');
     await dialog.getByRole('button', { name: 'Generate key pair' }).click();
   });
@@ -190,4 +192,67 @@ test('GitHub: register a public key with a title; a duplicate is refused with Gi
   await expect(err).toHaveAttribute('data-code', 'CONFLICT');
   await expect(err).toContainText('key is already in use');
   await app.screenshot('github-duplicate');
+});
+
+test('GitHub with a token lacking admin:public_key: the workspace says what it may do, revoke warns first, and the refusal keeps the key active', async ({ app }) => {
+  const { page } = app;
+  await createVaultFast(page);
+  await addWorkspace(app.page, /GitHub/, 'GitHub', github.url);
+  await page.getByRole('button', { name: 'Actions for GitHub' }).click();
+  await page.getByRole('button', { name: 'Connect…' }).click();
+  const connect = page.getByRole('dialog', { name: 'Connect GitHub' });
+  await connect.getByLabel('Token').fill(github.demo.addOnlyToken);
+  await connect.getByRole('button', { name: 'Connect' }).click();
+  await expect(connect).toHaveCount(0);
+
+  await page.getByRole('button', { name: /^GitHub GitHub/ }).click();
+  await expect(page.getByTestId('credential-access')).toContainText('can add keys, cannot delete them (needs admin:public_key)');
+  await page.getByRole('button', { name: 'New key' }).click();
+  await page.getByRole('button', { name: 'Create on GitHub…' }).click();
+  const dialog = page.getByRole('dialog', { name: /New GitHub key/ });
+  await dialog.getByLabel('Title').fill('kept laptop');
+  await dialog.getByRole('button', { name: 'Register on GitHub' }).click();
+  await expect(dialog).toHaveCount(0);
+  const detail = page.getByTestId('key-detail');
+  await expect(detail.getByRole('heading', { name: 'kept laptop' })).toBeVisible();
+
+  await detail.getByRole('button', { name: 'Revoke…' }).click();
+  const confirm = page.getByRole('dialog', { name: /Revoke/ });
+  await expect(confirm.getByTestId('access-warning')).toContainText('GitHub will refuse this: the token lacks the admin:public_key scope');
+  await expectAccessible(page, 'github revoke warning');
+  await confirm.getByRole('button', { name: 'Revoke' }).click();
+  const err = confirm.getByTestId('error');
+  await expect(err).toHaveAttribute('data-code', 'REMOTE');
+  await expect(err).toContainText('lacks the scope or role this needs');
+  await expect(err).toContainText('still registered and still works');
+  await expect(err).toContainText('https://github.com/settings/keys');
+  await app.screenshot('github-revoke-refused');
+  // the platform still has the key, and Keyhold still shows it active
+  expect([...github.state.keys.values()].some((k) => k.title === 'kept laptop')).toBe(true);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(detail).toContainText('Active');
+});
+
+test('Syncano with an instance shared read-only: sync reports it, the instance warns before creating', async ({ app }) => {
+  const { page } = app;
+  await createVaultFast(page);
+  await addWorkspace(app.page, /Syncano/, 'Syncano', syncano.url);
+  await page.getByRole('button', { name: 'Actions for Syncano' }).click();
+  await page.getByRole('button', { name: 'Connect…' }).click();
+  const connect = page.getByRole('dialog', { name: 'Connect Syncano' });
+  await connect.getByLabel('Email').fill(syncano.demo.email);
+  await connect.getByLabel('Password').fill(syncano.demo.password);
+  await connect.getByRole('button', { name: 'Connect' }).click();
+  await expect(connect).toHaveCount(0);
+  await page.getByRole('button', { name: 'Actions for Syncano' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const sync = page.getByRole('dialog', { name: 'Sync Syncano' });
+  await expect(sync.getByTestId('sync-skipped')).toContainText(syncano.demo.readOnlyInstance);
+  await sync.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByRole('button', { name: syncano.demo.readOnlyInstance })).toBeVisible();
+  await page.getByRole('button', { name: syncano.demo.readOnlyInstance }).click();
+  const banner = page.getByTestId('credential-access');
+  await expect(banner).toContainText(`${syncano.demo.readOnlyInstance}: read`);
+  await expect(banner).toContainText('will refuse to create or change keys here');
+  await expectAccessible(page, 'syncano read-only instance');
 });

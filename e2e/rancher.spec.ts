@@ -7,7 +7,8 @@ import { addWorkspace, createVaultFast, expectAccessible, invoke } from './flows
 
 let rancher: RancherEmulator;
 test.beforeAll(async () => {
-  rancher = await startRancher();
+  // transitions take time, as on a real server: create answers registering, revoke waits for inactive
+  rancher = await startRancher({ transitionMs: 30 });
 });
 test.afterAll(async () => {
   await rancher?.close();
@@ -168,5 +169,9 @@ test('connect, sync, create, deactivate/activate, rotate and fail well on Ranche
     await expect(confirm.getByTestId('state-effect')).toContainText('deactivate the key if it is still active, then delete it');
     await confirm.getByRole('button', { name: 'Revoke' }).click();
     await expect(detail.getByTestId('key-state')).toHaveText('Revoked');
+    // Keyhold said revoked only once Rancher showed the key removed
+    const remote = [...rancher.state.keys.values()].filter((k) => k.name === 'compose deploy');
+    expect(remote.length).toBeGreaterThan(0);
+    expect(remote.map((k) => k.state).filter((st) => st !== 'removed')).toEqual([]);
   });
 });

@@ -156,7 +156,7 @@ test('backup from settings, then restore it on a first run', async ({ app }) => 
       await expect(dialog.getByLabel('Backup file')).toHaveValue('');
       await app.screenshot('settings-backup-no-dialog');
     }
-    await dialog.getByLabel('Backup file').fill(backupFile);
+    await app.pickFile(dialog.getByLabel('Backup file'), backupFile);
     await dialog.getByLabel('Backup passphrase').fill('backup passphrase 1');
     await dialog.getByLabel('Passphrase again').fill('backup passphrase 1');
     await dialog.getByRole('button', { name: 'Write backup' }).click();
@@ -172,7 +172,7 @@ test('backup from settings, then restore it on a first run', async ({ app }) => 
     for (const suffix of ['-wal', '-shm']) rmSync(app.vaultPath + suffix, { force: true });
     await page.reload();
     await page.getByRole('button', { name: 'Restore from a backup' }).click();
-    await page.getByLabel('Backup file').fill(backupFile);
+    await app.pickFile(page.getByLabel('Backup file'), backupFile);
     await page.getByLabel('Backup passphrase').fill('not it');
     await page.getByLabel('New master password').fill('a brand new master password');
     await page.getByLabel('Type it again').fill('a brand new master password');

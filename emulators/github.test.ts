@@ -72,4 +72,22 @@ describe('GitHub emulator', () => {
     const c = await call('POST', '/user/keys', other.token, { key: sshEd25519('o') });
     expect((await call('DELETE', `/user/keys/${c.body.id}`, emu.demo.token)).status).toBe(404);
   });
+
+  it('scopes: X-OAuth-Scopes normalized; without admin:public_key DELETE is 404 and the key stays; a fine-grained token has no scope header', async () => {
+    const strong = await call('GET', '/user/keys', emu.demo.token);
+    expect(strong.headers.get('x-oauth-scopes')).toBe('admin:public_key');
+    const weak = await call('POST', '/user/keys', emu.demo.addOnlyToken, { key: sshEd25519('weak') });
+    expect(weak.status).toBe(201);
+    expect(weak.headers.get('x-oauth-scopes')).toBe('write:public_key, repo');
+    expect(weak.headers.get('x-accepted-oauth-scopes')).toBe('admin:public_key, write:public_key');
+    const refused = await call('DELETE', `/user/keys/${weak.body.id}`, emu.demo.addOnlyToken);
+    expect(refused).toMatchObject({ status: 404, body: { message: 'Not Found' } });
+    expect(refused.headers.get('x-accepted-oauth-scopes')).toBe('admin:public_key');
+    expect((await call('GET', `/user/keys/${weak.body.id}`, emu.demo.addOnlyToken)).status).toBe(200);
+    expect(emu.state.keys.has(weak.body.id)).toBe(true);
+    const fine = await call('DELETE', `/user/keys/${weak.body.id}`, emu.demo.fineGrainedToken);
+    expect(fine.status).toBe(204);
+    expect(fine.headers.get('x-oauth-scopes')).toBeNull();
+    expect(emu.state.keys.has(weak.body.id)).toBe(false);
+  });
 });

@@ -25,9 +25,9 @@ export async function startAll(faults: Partial<Faults> = {}): Promise<{ servers:
   return {
     servers: [syncano, rancher, github, encord, rancher2],
     info: [
-      { provider: 'syncano', url: syncano.url, credentials: { email: syncano.demo.email, password: syncano.demo.password } },
+      { provider: 'syncano', url: syncano.url, credentials: { email: syncano.demo.email, password: syncano.demo.password, readOnlyInstance: syncano.demo.readOnlyInstance } },
       { provider: 'rancher', url: rancher.url, credentials: { accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey, environmentId: rancher.demo.environmentId } },
-      { provider: 'github', url: github.url, credentials: { token: github.demo.token } },
+      { provider: 'github', url: github.url, credentials: { token: github.demo.token, addOnlyToken: github.demo.addOnlyToken, keysToken: github.demo.keysToken, repository: github.demo.repo } },
       { provider: 'encord', url: encord.url, credentials: { adminUrl: encord.adminUrl } },
       { provider: 'rancher2', url: rancher2.url, credentials: { token: rancher2.demo.token, clusterId: rancher2.demo.clusterId } },
     ],

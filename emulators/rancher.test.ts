@@ -69,12 +69,13 @@ describe('Rancher emulator', () => {
     expect((await call('GET', '/v2-beta/apikeys', { auth: basic(c.body!.publicValue, c.body!.secretValue) })).status).toBe(200);
   });
 
-  it('deactivate -> inactive (no longer authenticates) -> activate; delete only when inactive; 422 ActionNotAvailable', async () => {
+  it('deactivate -> inactive (no longer authenticates) -> activate; DELETE of an active key is 405; 422 ActionNotAvailable', async () => {
     const c = (await call('POST', '/v2-beta/apikeys', { body: { name: 'cycle' } })).body!;
     await settle();
     const del = await call('DELETE', `/v2-beta/apikeys/${c.id}`);
-    expect(del.status).toBe(422);
-    expect(del.body).toMatchObject({ type: 'error', status: 422, code: 'ActionNotAvailable', fieldName: 'action' });
+    expect(del.status).toBe(405);
+    expect(del.body).toMatchObject({ type: 'error', status: 405, code: 'Method not allowed', message: 'Method not allowed' });
+    expect((await call('GET', `/v2-beta/apikeys/${c.id}`)).body!.state).toBe('active');
     expect((await call('POST', `/v2-beta/apikeys/${c.id}?action=activate`)).body!.code).toBe('ActionNotAvailable');
     expect((await call('POST', `/v2-beta/apikeys/${c.id}?action=fly`)).body!.code).toBe('InvalidAction');
     const d = await call('POST', `/v2-beta/apikeys/${c.id}?action=deactivate`);
@@ -90,17 +91,22 @@ describe('Rancher emulator', () => {
     expect((await call('DELETE', `/v2-beta/apikeys/${c.id}`)).body!.state).toBe('removing');
     await settle();
     expect((await call('GET', `/v2-beta/apikeys/${c.id}`)).body!.state).toBe('removed');
+    // a removed key vanishes from the collection at once; ?_removed shows it
+    expect((await call('GET', '/v2-beta/apikeys')).body!.data.map((k: any) => k.id)).not.toContain(c.id);
+    expect((await call('GET', '/v2-beta/apikeys?_removed=true')).body!.data.map((k: any) => k.id)).toContain(c.id);
     await call('POST', `/v2-beta/apikeys/${c.id}?action=purge`);
     await settle();
     expect((await call('GET', `/v2-beta/apikeys/${c.id}`)).status).toBe(404);
   });
 
-  it('edits name and description only; too long is 422 MaxLengthExceeded; a taken publicValue is NotUnique', async () => {
+  it('edits name and description only; too long is 422 MaxLengthExceeded; a publicValue sent on create is dropped silently', async () => {
     const c = (await call('POST', '/v2-beta/apikeys', { body: { name: 'edit' } })).body!;
     const e = await call('PUT', `/v2-beta/apikeys/${c.id}`, { body: { name: 'edited', description: 'x', publicValue: 'AAAA' } });
     expect(e.body).toMatchObject({ name: 'edited', description: 'x', publicValue: c.publicValue });
     expect((await call('PUT', `/v2-beta/apikeys/${c.id}`, { body: { name: 'x'.repeat(300) } })).body).toMatchObject({ status: 422, code: 'MaxLengthExceeded', fieldName: 'name' });
-    expect((await call('POST', '/v2-beta/apikeys', { body: { name: 'dup', publicValue: c.publicValue } })).body).toMatchObject({ status: 422, code: 'NotUnique', fieldName: 'publicValue' });
+    const chosen = await call('POST', '/v2-beta/apikeys', { body: { name: 'dup', publicValue: c.publicValue } });
+    expect(chosen.status).toBe(201);
+    expect(chosen.body!.publicValue).not.toBe(c.publicValue);
   });
 
   it('environment keys live under /projects/<id>/apikeys and reach only their environment', async () => {
@@ -109,7 +115,8 @@ describe('Rancher emulator', () => {
     await settle();
     const envAuth = basic(c.body!.publicValue, c.body!.secretValue);
     expect((await call('GET', '/v2-beta/projects', { auth: envAuth })).body!.data.map((p: any) => p.id)).toEqual(['1a5']);
-    expect((await call('GET', '/v2-beta/projects/1a7/apikeys', { auth: envAuth })).status).toBe(404);
+    expect((await call('GET', '/v2-beta/projects/1a7/apikeys', { auth: envAuth })).body).toMatchObject({ status: 403, code: 'Forbidden' });
+    expect((await call('GET', '/v2-beta/projects/1a99/apikeys', { auth: envAuth })).body).toMatchObject({ status: 404, code: 'Not Found' });
     const list = await call('GET', '/v2-beta/projects/1a5/apikeys', { auth: envAuth });
     expect(list.body!.data.map((k: any) => k.id)).toContain(c.body!.id);
     expect((await call('GET', '/v2-beta/apikeys')).body!.data.map((k: any) => k.id)).not.toContain(c.body!.id);
@@ -128,5 +135,44 @@ describe('Rancher emulator', () => {
     }
     expect(new Set(seen).size).toBe(5);
     expect((await call('GET', '/v2-beta/projects/1a7/apikeys?name=page-1')).body!.data).toHaveLength(2);
+  });
+
+  it('state changes are asynchronous: registering -> activating -> active, deactivating -> inactive; DELETE is 405 until inactive, 409 while a process holds the key', async () => {
+    const slow = await startRancher({ transitionMs: 40 });
+    try {
+      const a = `Basic ${Buffer.from(`${slow.demo.accessKey}:${slow.demo.secretKey}`).toString('base64')}`;
+      const at = async (method: string, path: string) => {
+        const r = await fetch(`${slow.url}${path}`, { method, headers: { Authorization: a } });
+        return { status: r.status, body: (await r.json()) as Record<string, any>, headers: r.headers };
+      };
+      const created = await fetch(`${slow.url}/v2-beta/apikeys`, { method: 'POST', headers: { Authorization: a, 'Content-Type': 'application/json' }, body: '{"name":"slow"}' });
+      const c = (await created.json()) as Record<string, any>;
+      expect(c.state).toBe('registering');
+      const states = new Set<string>();
+      const until = async (want: string) => {
+        for (let i = 0; i < 200; i++) {
+          const s = (await at('GET', `/v2-beta/apikeys/${c.id}`)).body.state as string;
+          states.add(s);
+          if (s === want) return;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        throw new Error(`never ${want}`);
+      };
+      await until('active');
+      expect(states).toContain('activating');
+      const d = await at('POST', `/v2-beta/apikeys/${c.id}?action=deactivate`);
+      expect(d.body.state).toBe('deactivating');
+      expect(d.headers.get('x-api-account-id')).toBe('1a1');
+      expect((await at('DELETE', `/v2-beta/apikeys/${c.id}`)).body).toMatchObject({ status: 405, code: 'Method not allowed' });
+      await until('inactive');
+      slow.state.held.add(c.id);
+      expect((await at('DELETE', `/v2-beta/apikeys/${c.id}`)).body).toMatchObject({ status: 409, code: 'Conflict' });
+      slow.state.held.delete(c.id);
+      expect((await at('DELETE', `/v2-beta/apikeys/${c.id}`)).status).toBe(202);
+      expect((await at('GET', '/v2-beta/apikeys')).body.data.map((k: any) => k.id)).not.toContain(c.id);
+      await until('removed');
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -2,7 +2,10 @@
 // (only active keys authenticate), WWW-Authenticate unless X-API-No-Challenge, X-API-Schemas on
 // every answer, /v2-beta/schemas served from the captured schema file, account keys and
 // environment keys with their states, actions and transitions, the secret shown once,
-// collections with pagination and filters, and Rancher's error bodies.
+// collections with pagination and filters, and Rancher's error bodies. As on Cattle, state changes
+// are asynchronous (registering -> activating -> active; deactivating -> inactive), DELETE of an
+// active, activating or deactivating key is 405 and 409 while a process holds the key, and removed
+// keys vanish from collections at once (GET by id still shows them, state "removed").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isResponse, jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
@@ -25,14 +28,20 @@ export type ApiKeyState =
 export const ACTIONS = ['activate', 'deactivate', 'remove', 'purge'] as const;
 type Action = (typeof ACTIONS)[number];
 
-/** Which action each state allows, and the transitioning / final states it leads through. */
+/** Which action each state allows (process/defaults.properties), and the transitioning / final
+ * states it leads through. */
 const ALLOWED: Partial<Record<ApiKeyState, Action[]>> = {
-  requested: ['remove'],
-  registering: ['remove'],
+  requested: ['deactivate', 'remove'],
+  registering: ['activate', 'deactivate', 'remove'],
   active: ['deactivate'],
+  activating: ['deactivate'],
   inactive: ['activate', 'remove'],
   removed: ['purge'],
 };
+/** DELETE is refused outright in these states (AbstractObjectResourceManager.deleteInternal) */
+const NOT_DELETABLE: ReadonlySet<ApiKeyState> = new Set(['active', 'activating', 'deactivating']);
+/** a running process holds the key's lock in these states */
+const LOCKED: ReadonlySet<ApiKeyState> = new Set(['removing', 'purging']);
 const TRANSITION: Record<Action, [ApiKeyState, ApiKeyState]> = {
   activate: ['activating', 'active'],
   deactivate: ['deactivating', 'inactive'],
@@ -98,7 +107,14 @@ const UNAUTHORIZED = (challenge: boolean): EmuResponse => {
   if (challenge) e.headers = { 'WWW-Authenticate': 'Basic realm="Enter API access key and secret key as username and password"' };
   return e;
 };
-const NOT_FOUND = () => rancherError(404, 'NotFound', 'Not Found');
+// plain HTTP errors take code and message from the status text (api/messages.properties)
+const NOT_FOUND = () => rancherError(404, 'Not Found', 'Not Found');
+const FORBIDDEN = () => rancherError(403, 'Forbidden', 'Forbidden');
+const METHOD_NOT_ALLOWED = () => rancherError(405, 'Method not allowed', 'Method not allowed');
+const CONFLICT = (state: { conflicts: number }) => {
+  state.conflicts++;
+  return rancherError(409, 'Conflict', 'Conflict');
+};
 
 export class RancherState {
   keys = new Map<string, ApiKey>();
@@ -106,6 +122,10 @@ export class RancherState {
   accounts = new Map<string, Account>();
   /** ms a transitioning state lasts before it settles (registering, deactivating, ...) */
   transitionMs = 0;
+  /** ids of keys a running process holds (tests: every action and DELETE on them is 409) */
+  held = new Set<string>();
+  /** 409s answered so far (tests wait for one) */
+  conflicts = 0;
   private nextKey = 1;
   private nextProject = 10;
 
@@ -116,6 +136,7 @@ export class RancherState {
     }
     const key = this.createKey(seed.account.id, 'keyhold demo', 'account key for the demo', seed.accountKey);
     key.state = 'active';
+    key.generation++; // the seeded key skips registering: its pending transitions are void
     return { accessKey: key.publicValue, secretKey: key.secretValue, environmentId: seed.projects[0]?.id ?? '' };
   }
 
@@ -143,27 +164,33 @@ export class RancherState {
       generation: 0,
     };
     this.keys.set(key.id, key);
-    this.settle(key, 'active');
+    this.settle(key, 'activating', 'active');
     return key;
   }
 
-  /** Moves a transitioning key to its final state after transitionMs. */
-  settle(key: ApiKey, final: ApiKeyState): void {
+  /** Moves a transitioning key through `states`, one every transitionMs (a later action wins). */
+  settle(key: ApiKey, ...states: ApiKeyState[]): void {
     const generation = ++key.generation;
-    const done = () => {
-      if (key.generation !== generation) return;
-      key.state = final;
-      if (final === 'removed') key.removed = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      if (final === 'purged') this.keys.delete(key.id);
+    const step = (i: number) => {
+      const next = () => {
+        if (key.generation !== generation) return;
+        const state = states[i]!;
+        key.state = state;
+        if (state === 'removed') key.removed = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        if (state === 'purged') this.keys.delete(key.id);
+        if (i + 1 < states.length) step(i + 1);
+      };
+      if (this.transitionMs <= 0) setImmediate(next);
+      else setTimeout(next, this.transitionMs).unref();
     };
-    if (this.transitionMs <= 0) setImmediate(done);
-    else setTimeout(done, this.transitionMs).unref();
+    step(0);
   }
 
   /** Applies an action, or answers why it cannot run in this state. */
   act(key: ApiKey, action: string): EmuResponse | null {
     if (!(ACTIONS as readonly string[]).includes(action)) return rancherError(422, 'InvalidAction', `Invalid action ${action}`, 'action');
     const a = action as Action;
+    if (this.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT(this);
     if (!(ALLOWED[key.state] ?? []).includes(a)) return rancherError(422, 'ActionNotAvailable', `Action ${a} not available in state ${key.state}`, 'action');
     const [transitioning, final] = TRANSITION[a];
     key.state = transitioning;
@@ -342,13 +369,18 @@ function readNameDescription(body: unknown): { name?: string | null; description
 export function rancherHandler(state: RancherState) {
   const schemas = loadSchemas();
   return (req: EmuRequest): EmuResponse => {
-    const answer = route(state, schemas, req);
-    answer.headers = { ...(answer.headers ?? {}), 'X-API-Schemas': `${req.base}/v2-beta/schemas` };
+    const caller = authenticate(state, req);
+    const answer = route(state, schemas, req, caller);
+    answer.headers = {
+      ...(answer.headers ?? {}),
+      'X-API-Schemas': `${req.base}/v2-beta/schemas`,
+      ...(isResponse(caller) ? {} : { 'X-API-Account-Id': caller.accountId, 'X-API-User-Id': caller.key.accountId }),
+    };
     return answer;
   };
 }
 
-function route(state: RancherState, schemas: SchemaFile, req: EmuRequest): EmuResponse {
+function route(state: RancherState, schemas: SchemaFile, req: EmuRequest, caller: Caller | EmuResponse): EmuResponse {
   const { method } = req;
   const parts = req.path.split('/').filter(Boolean);
   if (parts[0] !== 'v2-beta') return NOT_FOUND();
@@ -356,14 +388,13 @@ function route(state: RancherState, schemas: SchemaFile, req: EmuRequest): EmuRe
 
   // the schemas are public, as on a real server
   if (rest[0] === 'schemas') {
-    if (method !== 'GET') return rancherError(405, 'MethodNotAllowed', 'Method not allowed');
+    if (method !== 'GET') return METHOD_NOT_ALLOWED();
     const data = rebase(schemas.data, req.base) as Record<string, unknown>[];
     if (rest.length === 1) return { status: 200, body: { type: 'collection', resourceType: 'schema', links: { self: `${req.base}/v2-beta/schemas` }, createTypes: {}, actions: {}, data, sortLinks: {}, pagination: null, sort: null, filters: {}, createDefaults: {} } };
     const found = data.find((s) => String(s.id).toLowerCase() === String(rest[1]).toLowerCase());
     return found && rest.length === 2 ? { status: 200, body: found } : NOT_FOUND();
   }
 
-  const caller = authenticate(state, req);
   if (isResponse(caller)) return caller;
   let body: unknown;
   try {
@@ -376,12 +407,13 @@ function route(state: RancherState, schemas: SchemaFile, req: EmuRequest): EmuRe
 
   if (rest[0] === 'projects') {
     if (rest.length === 1) {
-      if (method !== 'GET') return rancherError(405, 'MethodNotAllowed', 'Method not allowed');
+      if (method !== 'GET') return METHOD_NOT_ALLOWED();
       return collection(req, 'project', visibleProjects().map((p) => projectView(req.base, p)));
     }
+    if (!state.projects.has(String(rest[1]))) return NOT_FOUND();
     const project = visibleProjects().find((p) => p.id === rest[1]);
-    if (!project) return NOT_FOUND();
-    if (rest.length === 2) return method === 'GET' ? { status: 200, body: projectView(req.base, project) } : rancherError(405, 'MethodNotAllowed', 'Method not allowed');
+    if (!project) return FORBIDDEN(); // a project the key cannot access
+    if (rest.length === 2) return method === 'GET' ? { status: 200, body: projectView(req.base, project) } : METHOD_NOT_ALLOWED();
     if (rest[2] === 'apikeys') return apiKeys(state, req, caller, project.id, rest.slice(3), body);
     return NOT_FOUND();
   }
@@ -400,7 +432,11 @@ function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId
   const owner = projectId ?? caller.accountId;
   const ownKeys = () => [...state.keys.values()].filter((k) => k.accountId === owner && k.state !== 'purged');
   if (rest.length === 0) {
-    if (method === 'GET') return collection(req, 'apiKey', ownKeys().map((k) => keyView(req.base, k, projectId, false)), { type: 'apiKey' });
+    if (method === 'GET') {
+      // removed keys vanish from collections at once; ?_removed shows them
+      const listed = req.query.has('_removed') ? ownKeys() : ownKeys().filter((k) => k.state !== 'removed' && k.state !== 'removing');
+      return collection(req, 'apiKey', listed.map((k) => keyView(req.base, k, projectId, false)), { type: 'apiKey' });
+    }
     if (method === 'POST') {
       const input = readNameDescription(body);
       if (isResponse(input)) return input;
@@ -412,22 +448,18 @@ function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId
         if (!project || !project.members.includes(caller.accountId)) return rancherError(422, 'InvalidReference', 'Invalid reference', 'accountId');
         accountId = project.id;
       }
-      if (typeof b.publicValue === 'string') {
-        // clients may not choose an access key that is taken
-        if ([...state.keys.values()].some((k) => k.publicValue === b.publicValue)) return rancherError(422, 'NotUnique', 'publicValue is not unique', 'publicValue');
-        return rancherError(422, 'InvalidOption', 'publicValue cannot be set', 'publicValue');
-      }
+      // fields the caller may not set (publicValue, secretValue, state...) are dropped silently
       const key = state.createKey(accountId, input.name ?? null, input.description ?? null);
       // the only answer that carries the secret
       return { status: 201, body: keyView(req.base, key, projectId ?? (accountId !== caller.accountId ? accountId : null), true) };
     }
-    return rancherError(405, 'MethodNotAllowed', 'Method not allowed');
+    return METHOD_NOT_ALLOWED();
   }
   const key = ownKeys().find((k) => k.id === rest[0]);
   if (!key || rest.length > 1) return NOT_FOUND();
   const action = req.query.get('action');
   if (action !== null) {
-    if (method !== 'POST') return rancherError(405, 'MethodNotAllowed', 'Method not allowed');
+    if (method !== 'POST') return METHOD_NOT_ALLOWED();
     const refused = state.act(key, action);
     if (refused) return refused;
     return { status: 202, body: keyView(req.base, key, projectId, false) };
@@ -441,12 +473,14 @@ function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId
     return { status: 200, body: keyView(req.base, key, projectId, false) };
   }
   if (method === 'DELETE') {
-    // DELETE is the remove action: only from inactive (or requested / registering)
+    // DELETE is the remove action, refused outright while the key is (de)activating or active
+    if (state.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT(state);
+    if (NOT_DELETABLE.has(key.state)) return METHOD_NOT_ALLOWED();
     const refused = state.act(key, 'remove');
     if (refused) return refused;
     return { status: 202, body: keyView(req.base, key, projectId, false) };
   }
-  return rancherError(405, 'MethodNotAllowed', 'Method not allowed');
+  return METHOD_NOT_ALLOWED();
 }
 
 export interface RancherEmulator extends EmulatorServer {

@@ -28,8 +28,8 @@ describe('Syncano emulator', () => {
     expect(await call('POST', '/v1.1/account/auth/', { body: {} })).toMatchObject({ status: 400, body: { email: ['This field is required.'] } });
   });
 
-  it('a missing or unknown key is 403, never 401', async () => {
-    expect(await call('GET', '/v1.1/instances/')).toMatchObject({ status: 403, body: { detail: 'Authentication credentials were not provided.' } });
+  it('a missing key is the permission 403, an unknown one "No such API Key.", never 401', async () => {
+    expect(await call('GET', '/v1.1/instances/')).toMatchObject({ status: 403, body: { detail: 'You do not have permission to perform this action.' } });
     expect(await call('GET', '/v1.1/instances/', { key: 'f'.repeat(40) })).toMatchObject({ status: 403, body: { detail: 'No such API Key.' } });
   });
 
@@ -114,5 +114,44 @@ describe('Syncano emulator', () => {
     await expect(fetch(`${emu.url}/v1.1/account/`)).rejects.toThrow();
     expect((await fetch(`${emu.url}/v1.1/account/`, { headers: { 'X-API-KEY': accountKey } })).status).toBe(200);
     expect((await fetch(`${emu.url}/__faults`, { method: 'POST', body: JSON.stringify({ errorRate: -1 }) })).status).toBe(400);
+  });
+
+  it('lists an instance shared read-only with its role; every api_keys call there is 403, users can be read', async () => {
+    const list = await call('GET', '/v1.1/instances/', { key: accountKey });
+    const roles = Object.fromEntries(list.body!.objects.map((i: any) => [i.name, i.role]));
+    expect(roles).toMatchObject({ 'demo-instance': 'full', staging: 'full', 'partner-reports': 'read' });
+    const refused = { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+    expect(await call('GET', '/v1.1/instances/partner-reports/api_keys/', { key: accountKey })).toMatchObject(refused);
+    expect(await call('POST', '/v1.1/instances/partner-reports/api_keys/', { key: accountKey, body: {} })).toMatchObject(refused);
+    const theirs = [...emu.state.instances.get('partner-reports')!.apiKeys.keys()][0];
+    expect(await call('DELETE', `/v1.1/instances/partner-reports/api_keys/${theirs}/`, { key: accountKey })).toMatchObject(refused);
+    expect(emu.state.instances.get('partner-reports')!.apiKeys.has(theirs!)).toBe(true);
+    expect((await call('GET', '/v1.1/instances/partner-reports/users/', { key: accountKey })).status).toBe(200);
+  });
+
+  it('the instance is looked up before the key; the key travels in any documented form; an unknown user key is ignored; a user key cannot delete its user', async () => {
+    expect(await call('GET', '/v1.1/instances/nope-instance/api_keys/', { key: 'f'.repeat(40) })).toMatchObject({ status: 404, body: { detail: 'Instance was not found.' } });
+    for (const init of [{ headers: { Authorization: `Bearer ${accountKey}` } }, { headers: { Authorization: `anyword ${accountKey}` } }]) {
+      expect((await fetch(`${emu.url}/v1.1/account/`, init)).status).toBe(200);
+    }
+    expect((await fetch(`${emu.url}/v1.1/account/?apikey=${accountKey}`)).status).toBe(200);
+    expect((await fetch(`${emu.url}/v1.1/account/`, { headers: { Authorization: `a b ${accountKey}` } })).status).toBe(403);
+    const apiKey = emu.state.instances.get('demo-instance')!.apiKeys.values().next().value!.api_key;
+    const ignored = await call('GET', '/v1.1/instances/demo-instance/api_keys/', { key: apiKey, userKey: '0'.repeat(40) });
+    expect(ignored.status).toBe(200);
+    const bob = [...emu.state.instances.get('demo-instance')!.users.values()].find((u) => u.username === 'bob')!;
+    const plain = [...emu.state.instances.get('demo-instance')!.apiKeys.values()].find((k) => !k.ignore_acl)!.api_key;
+    expect(await call('DELETE', `/v1.1/instances/demo-instance/users/${bob.id}/`, { key: plain, userKey: bob.user_key })).toMatchObject({ status: 403, body: { detail: 'You do not have permission to perform this action.' } });
+    expect(emu.state.instances.get('demo-instance')!.users.has(bob.id)).toBe(true);
+  });
+
+  it('a full page always carries next, so the last page may be empty', async () => {
+    const inst = emu.state.instances.get('staging')!;
+    const n = inst.apiKeys.size;
+    const page = await call('GET', `/v1.1/instances/staging/api_keys/?page_size=${n}`, { key: accountKey });
+    expect(page.body!.objects).toHaveLength(n);
+    expect(page.body!.next).not.toBeNull();
+    const empty = await call('GET', page.body!.next, { key: accountKey });
+    expect(empty.body).toMatchObject({ objects: [], next: null });
   });
 });

@@ -1,6 +1,10 @@
 // Syncano API v1.1 emulator (PLATFORMS.md "Syncano"): account auth and account key reset,
 // instances, instance API keys with flags and reset_key, users with user keys and reset, the
 // user endpoint, Django-REST-style error bodies and statuses, {next, prev, objects} paging.
+// Instances shared with an account carry its role (full, write, read); api_keys needs full (or
+// the owner), so read and write get 403 on every api_keys call. The authenticator never refuses:
+// no key is the permission message, an unknown key "No such API Key.", an unknown user key is
+// ignored; the instance is looked up before the key.
 import { isResponse, jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
 
 const HEX = '0123456789abcdef';
@@ -42,10 +46,14 @@ interface User {
   user_key: string;
 }
 
+export type Role = 'full' | 'write' | 'read';
+
 interface Instance {
   name: string;
   description: string;
   ownerId: number;
+  /** other accounts it is shared with, and their role */
+  shares: Map<number, Role>;
   created_at: string;
   updated_at: string;
   metadata: Record<string, unknown>;
@@ -53,12 +61,21 @@ interface Instance {
   users: Map<number, User>;
 }
 
+interface InstanceSeed {
+  name: string;
+  description?: string;
+  apiKeys?: { description: string; flags?: Partial<Record<(typeof FLAGS)[number], boolean>> }[];
+  users?: { username: string; password: string }[];
+}
+
 export interface SyncanoSeed {
   email: string;
   password: string;
   first_name?: string;
   last_name?: string;
-  instances: { name: string; description?: string; apiKeys?: { description: string; flags?: Partial<Record<(typeof FLAGS)[number], boolean>> }[]; users?: { username: string; password: string }[] }[];
+  instances: InstanceSeed[];
+  /** instances another account owns and shares with this one, in a role */
+  shared?: { owner: string; instance: InstanceSeed; role: Role }[];
 }
 
 export const SYNCANO_DEMO: SyncanoSeed = {
@@ -81,13 +98,14 @@ export const SYNCANO_DEMO: SyncanoSeed = {
     },
     { name: 'staging', description: 'Staging', apiKeys: [{ description: 'signup', flags: { allow_user_create: true } }] },
   ],
+  // read-only: listed with role "read", its api_keys answer 403
+  shared: [{ owner: 'partner@keyhold.test', role: 'read', instance: { name: 'partner-reports', description: 'Shared by a partner, read-only', apiKeys: [{ description: 'partner key' }] } }],
 };
 
 const now = () => new Date().toISOString().replace(/Z$/, '000Z'); // microseconds, as Django prints them
 
 const detail = (status: number, text: string): EmuResponse => ({ status, body: { detail: text } });
 const NOT_FOUND = detail(404, 'Not found.');
-const NO_CREDENTIALS = detail(403, 'Authentication credentials were not provided.');
 const NO_SUCH_KEY = detail(403, 'No such API Key.');
 const FORBIDDEN = detail(403, 'You do not have permission to perform this action.');
 const INSTANCE_NOT_FOUND = detail(404, 'Instance was not found.');
@@ -114,16 +132,33 @@ export class SyncanoState {
       account_key: syncanoKey('account'),
     };
     this.accounts.push(account);
-    for (const i of seed.instances) {
-      const inst = this.addInstance(account, i.name, i.description ?? '');
-      for (const k of i.apiKeys ?? []) this.addApiKey(inst, { description: k.description, ...(k.flags ?? {}) });
-      for (const u of i.users ?? []) this.addUser(inst, u.username, u.password);
+    for (const i of seed.instances) this.seedInstance(account, i);
+    for (const sh of seed.shared ?? []) {
+      let owner = this.accounts.find((a) => a.email === sh.owner);
+      if (!owner) {
+        owner = { id: this.nextId++, email: sh.owner, password: randomFrom(HEX, 24), first_name: '', last_name: '', is_active: true, metadata: {}, account_key: syncanoKey('account') };
+        this.accounts.push(owner);
+      }
+      this.seedInstance(owner, sh.instance).shares.set(account.id, sh.role);
     }
     return account;
   }
 
+  private seedInstance(owner: Account, i: InstanceSeed): Instance {
+    const inst = this.addInstance(owner, i.name, i.description ?? '');
+    for (const k of i.apiKeys ?? []) this.addApiKey(inst, { description: k.description, ...(k.flags ?? {}) });
+    for (const u of i.users ?? []) this.addUser(inst, u.username, u.password);
+    return inst;
+  }
+
+  /** The account's role on an instance: its own are "full"; null when it has no access. */
+  roleOf(account: Account, inst: Instance): Role | null {
+    if (inst.ownerId === account.id) return 'full';
+    return inst.shares.get(account.id) ?? null;
+  }
+
   addInstance(owner: Account, name: string, description: string): Instance {
-    const inst: Instance = { name, description, ownerId: owner.id, created_at: now(), updated_at: now(), metadata: {}, apiKeys: new Map(), users: new Map() };
+    const inst: Instance = { name, description, ownerId: owner.id, shares: new Map(), created_at: now(), updated_at: now(), metadata: {}, apiKeys: new Map(), users: new Map() };
     this.instances.set(name, inst);
     return inst;
   }
@@ -151,17 +186,34 @@ export class SyncanoState {
   }
 }
 
-function keyOf(req: EmuRequest): string | undefined {
-  const header = req.headers['x-api-key'];
-  if (typeof header === 'string' && header) return header;
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && /^token\s+/i.test(auth)) return auth.replace(/^token\s+/i, '').trim();
-  return req.query.get('api_key') ?? undefined;
+function bodyField(body: unknown, name: string): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const v = (body as Record<string, unknown>)[name];
+  return typeof v === 'string' && v ? v : undefined;
 }
 
-function authenticate(state: SyncanoState, req: EmuRequest): Caller | EmuResponse {
-  const key = keyOf(req);
-  if (!key) return NO_CREDENTIALS;
+/** X-API-KEY, ?api_key=, ?apikey=, `Authorization: <any word> <key>` (exactly two words), or _api_key in the body. */
+function keyOf(req: EmuRequest, body: unknown): string | undefined {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header;
+  const fromQuery = req.query.get('api_key') || req.query.get('apikey');
+  if (fromQuery) return fromQuery;
+  const auth = req.headers.authorization;
+  const words = typeof auth === 'string' ? auth.trim().split(/\s+/) : [];
+  if (words.length === 2) return words[1];
+  return bodyField(body, '_api_key');
+}
+
+function userKeyOf(req: EmuRequest, body: unknown): string | undefined {
+  const header = req.headers['x-user-key'];
+  if (typeof header === 'string' && header) return header;
+  return req.query.get('user_key') || req.query.get('userkey') || bodyField(body, '_user_key');
+}
+
+function authenticate(state: SyncanoState, req: EmuRequest, body: unknown): Caller | EmuResponse {
+  const key = keyOf(req, body);
+  // the authenticator never refuses: no key reaches the permission check
+  if (!key) return FORBIDDEN;
   const account = state.accounts.find((a) => a.account_key === key);
   if (account) {
     if (!account.is_active) return FORBIDDEN;
@@ -170,12 +222,9 @@ function authenticate(state: SyncanoState, req: EmuRequest): Caller | EmuRespons
   for (const instance of state.instances.values()) {
     for (const apiKey of instance.apiKeys.values()) {
       if (apiKey.api_key !== key) continue;
-      const userKey = req.headers['x-user-key'];
-      let user: User | null = null;
-      if (typeof userKey === 'string' && userKey) {
-        user = [...instance.users.values()].find((u) => u.user_key === userKey) ?? null;
-        if (!user) return detail(403, 'No such User Key.');
-      }
+      const userKey = userKeyOf(req, body);
+      // an unknown user key is ignored silently, as if none were sent
+      const user = userKey ? ([...instance.users.values()].find((u) => u.user_key === userKey) ?? null) : null;
       return { kind: 'api', instance, apiKey, user };
     }
   }
@@ -187,7 +236,7 @@ function accountView(a: Account, withKey: boolean) {
   return withKey ? { ...view, account_key: a.account_key } : view;
 }
 
-function instanceView(i: Instance, state: SyncanoState) {
+function instanceView(i: Instance, state: SyncanoState, role: Role) {
   const owner = state.accounts.find((a) => a.id === i.ownerId);
   const self = `/v1.1/instances/${i.name}/`;
   return {
@@ -196,7 +245,7 @@ function instanceView(i: Instance, state: SyncanoState) {
     owner: owner ? accountView(owner, false) : null,
     created_at: i.created_at,
     updated_at: i.updated_at,
-    role: 'full',
+    role,
     location: 'us1',
     metadata: i.metadata,
     links: { self, api_keys: `${self}api_keys/`, users: `${self}users/` },
@@ -234,7 +283,8 @@ function paginate<T extends { id: number }>(req: EmuRequest, items: T[], view: (
   const link = (dir: number, pk: number) => `${req.path}?direction=${dir}&last_pk=${pk}&page_size=${pageSize}`;
   const last = window[window.length - 1];
   const first = window[0];
-  const next = last && sorted.some((t) => t.id > last.id) ? link(1, last.id) : null;
+  // set whenever the page is full (apps/core/pagination.py): the last page may be an empty one
+  const next = last && (window.length === pageSize || sorted.some((t) => t.id > last.id)) ? link(1, last.id) : null;
   const prev = first && sorted.some((t) => t.id < first.id) ? link(0, first.id) : null;
   return { status: 200, body: { next, prev, objects: window.map(view) } };
 }
@@ -289,7 +339,9 @@ export function syncanoHandler(state: SyncanoState) {
       return { status: 200, body: accountView(account, true) };
     }
 
-    const caller = authenticate(state, req);
+    // the instance comes first: unknown is 404 whatever the key (apps/instances/mixins.py)
+    if (parts[0] === 'instances' && parts.length > 1 && !state.instances.has(decodeURIComponent(parts[1] ?? ''))) return INSTANCE_NOT_FOUND;
+    const caller = authenticate(state, req, body);
     if (isResponse(caller)) return caller;
 
     if (parts[0] === 'account') {
@@ -315,10 +367,11 @@ export function syncanoHandler(state: SyncanoState) {
     if (parts[0] !== 'instances') return NOT_FOUND;
     if (parts.length === 1) {
       if (method === 'GET') {
-        const visible = caller.kind === 'account' ? [...state.instances.values()].filter((i) => i.ownerId === caller.account.id) : [caller.instance];
+        // owned and shared instances, each with the caller's role
+        const visible = caller.kind === 'account' ? [...state.instances.values()].flatMap((i) => (state.roleOf(caller.account, i) ? [i] : [])) : [caller.instance];
         // instances page by name; give them a stable numeric order for the cursor
         const indexed = visible.map((inst, idx) => ({ id: idx + 1, inst }));
-        return paginate(req, indexed, (x) => instanceView(x.inst, state));
+        return paginate(req, indexed, (x) => instanceView(x.inst, state, caller.kind === 'account' ? (state.roleOf(caller.account, x.inst) ?? 'read') : 'full'));
       }
       if (method === 'POST') {
         if (caller.kind !== 'account') return FORBIDDEN;
@@ -326,24 +379,29 @@ export function syncanoHandler(state: SyncanoState) {
         if (typeof b.name !== 'string' || !/^[a-z0-9][a-z0-9-]{4,63}$/i.test(b.name)) return { status: 400, body: { name: ['Enter a valid name (5-64 letters, digits or hyphens).'] } };
         if (state.instances.has(b.name)) return { status: 400, body: { name: ['Instance with this name already exists.'] } };
         const inst = state.addInstance(caller.account, b.name, typeof b.description === 'string' ? b.description : '');
-        return { status: 201, body: instanceView(inst, state) };
+        return { status: 201, body: instanceView(inst, state, 'full') };
       }
       return notAllowed(method);
     }
 
     const inst = state.instances.get(decodeURIComponent(parts[1] ?? ''));
     if (!inst) return INSTANCE_NOT_FOUND;
-    if (caller.kind === 'account' && inst.ownerId !== caller.account.id) return INSTANCE_NOT_FOUND;
+    const role = caller.kind === 'account' ? state.roleOf(caller.account, inst) : 'full';
+    if (!role) return FORBIDDEN;
     if (caller.kind === 'api' && caller.instance !== inst) return NO_SUCH_KEY; // a key is looked up within its instance
     const rest = parts.slice(2);
 
     if (rest.length === 0) {
-      if (method === 'GET') return { status: 200, body: instanceView(inst, state) };
+      if (method === 'GET') return { status: 200, body: instanceView(inst, state, role) };
       return caller.kind === 'account' ? notAllowed(method) : FORBIDDEN;
     }
 
-    if (rest[0] === 'api_keys') return apiKeys(state, req, caller, inst, rest.slice(1), body);
-    if (rest[0] === 'users') return users(state, req, caller, inst, rest.slice(1), body);
+    // api_keys needs role full (or owner): read and write get 403 on every call, the list too
+    if (rest[0] === 'api_keys') return role === 'full' ? apiKeys(state, req, caller, inst, rest.slice(1), body) : FORBIDDEN;
+    if (rest[0] === 'users') {
+      if (role === 'read' && req.method !== 'GET') return FORBIDDEN;
+      return users(state, req, caller, inst, rest.slice(1), body);
+    }
     if (rest[0] === 'user') return userEndpoint(req, caller, inst, rest.slice(1), body);
     return NOT_FOUND;
   };
@@ -430,6 +488,8 @@ function users(state: SyncanoState, req: EmuRequest, caller: Caller, inst: Insta
       return { status: 200, body: userView(inst, user) };
     }
     if (method === 'DELETE') {
+      // a user key may read, update and reset its own user, never delete it
+      if (caller.kind === 'api' && !full) return FORBIDDEN;
       inst.users.delete(user.id);
       return { status: 204 };
     }
@@ -472,7 +532,8 @@ function userEndpoint(req: EmuRequest, caller: Caller, inst: Instance, rest: str
 
 export interface SyncanoEmulator extends EmulatorServer {
   state: SyncanoState;
-  demo: { email: string; password: string };
+  /** readOnlyInstance: shared with the demo account in role read (its api_keys answer 403) */
+  demo: { email: string; password: string; readOnlyInstance: string };
 }
 
 export async function startSyncano(options: StartOptions & { seed?: SyncanoSeed } = {}): Promise<SyncanoEmulator> {
@@ -480,5 +541,5 @@ export async function startSyncano(options: StartOptions & { seed?: SyncanoSeed 
   const seed = options.seed ?? SYNCANO_DEMO;
   state.seed(seed);
   const server = await startEmulator('syncano', syncanoHandler(state), { faultBody: (_s, message) => ({ detail: message }), ...options });
-  return Object.assign(server, { state, demo: { email: seed.email, password: seed.password } });
+  return Object.assign(server, { state, demo: { email: seed.email, password: seed.password, readOnlyInstance: seed.shared?.find((x) => x.role !== 'full')?.instance.name ?? '' } });
 }

@@ -70,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
         win.focus();
       }
     };
-    const ctx = { vaultPath: resolveVaultPath(undefined), harness: 'electron' as const, platform, emit, agent: {} };
+    const ctx = { vaultPath: resolveVaultPath(undefined), configDir: app.getPath('userData'), harness: 'electron' as const, platform, emit, agent: {} };
     const vault = new VaultManager(ctx);
     const approvals = createBridgeApprovals(ctx);
     // the CLI's way in while the app is open (docs/SECURITY.md "The CLI through the running app")

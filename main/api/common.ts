@@ -42,3 +42,7 @@ export const Removed = z.object({ removed: z.string() });
 export const ProviderName = z.enum(PROVIDERS);
 export const KeyKindName = z.enum(KEY_KINDS);
 export const KeyStateName = z.enum(KEY_STATES);
+
+/** The token main's file dialog gave with a path (main/ipc/file-grants.ts): in the desktop app a
+ * path to read or write must come with it. */
+export const FileToken = z.string().min(1).max(100);

@@ -10,9 +10,17 @@ export type Provider = (typeof PROVIDERS)[number];
 
 // kinds and states are appended only: the vault's key index stores them by position. login and
 // note: credentials moved in from other managers (login: the login as public part, the URL in
-// meta.url; note: the text as its secret).
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token', 'login', 'note'] as const;
+// meta.url; note: the text as its secret). deploy_key and signing_key: GitHub's key pairs of a
+// repository and of commit signing.
+export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token', 'login', 'note', 'deploy_key', 'signing_key'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
+
+/** Kinds whose secret is an OpenSSH private key and whose public part its public line: a plain
+ * key pair, a GitHub repository deploy key, a GitHub SSH signing key. */
+export const KEY_PAIR_KINDS = ['ssh_key_pair', 'deploy_key', 'signing_key'] as const satisfies readonly KeyKind[];
+export function isKeyPairKind(kind: string): boolean {
+  return (KEY_PAIR_KINDS as readonly string[]).includes(kind);
+}
 
 /** expired: the platform says the key's time to live ran out (Rancher 2 tokens) */
 export const KEY_STATES = ['active', 'inactive', 'revoked', 'expired'] as const;

@@ -1,6 +1,6 @@
 // export.*: the export dialog: preview first, then write netrc, .env or a curl config.
 import { z } from 'zod';
-import { def, Id, type NamespaceChannels } from './common';
+import { def, FileToken, Id, type NamespaceChannels } from './common';
 import { EXPORT_FORMATS } from './constants';
 
 const ExportPath = z.string().min(1).max(4096);
@@ -11,17 +11,18 @@ export const ExportFormat = z.enum(EXPORT_FORMATS);
 /** netrc: path defaults to ~/.netrc; host to the workspace URL's host; login is for keys that
  * have only a secret. Paths over IPC must be absolute. */
 export const ExportNetrcInput = z
-  .object({ keyIds: ExportKeyIds, path: ExportPath.optional(), host: z.string().min(1).max(253).optional(), login: z.string().min(1).max(1024).optional() })
+  .object({ keyIds: ExportKeyIds, path: ExportPath.optional(), token: FileToken.optional(), host: z.string().min(1).max(253).optional(), login: z.string().min(1).max(1024).optional() })
   .strict();
 export const ExportDotenvInput = z
-  .object({ keyIds: ExportKeyIds, path: ExportPath, prefix: EnvPrefix.optional(), names: EnvNames.optional(), force: z.boolean().optional() })
+  .object({ keyIds: ExportKeyIds, path: ExportPath, token: FileToken.optional(), prefix: EnvPrefix.optional(), names: EnvNames.optional(), force: z.boolean().optional() })
   .strict();
-export const ExportCurlInput = z.object({ keyId: Id, path: ExportPath, login: z.string().min(1).max(1024).optional(), force: z.boolean().optional() }).strict();
+export const ExportCurlInput = z.object({ keyId: Id, path: ExportPath, token: FileToken.optional(), login: z.string().min(1).max(1024).optional(), force: z.boolean().optional() }).strict();
 export const ExportPreviewInput = z
   .object({
     format: ExportFormat,
     keyIds: ExportKeyIds,
     path: ExportPath.optional(),
+    token: FileToken.optional(),
     host: z.string().min(1).max(253).optional(),
     login: z.string().min(1).max(1024).optional(),
     prefix: EnvPrefix.optional(),

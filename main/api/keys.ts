@@ -2,7 +2,7 @@
 // and keys on their platform (create, rotate, activate, deactivate, revoke, check).
 import { z } from 'zod';
 import { AuditEventView } from './audit';
-import { def, ErrorShape, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
+import { def, ErrorShape, FileToken, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
 import { AGE_SOURCES, KEY_EXPORT_FORMATS, KEY_SORT_FIELDS, KEY_STATUSES, SYNCANO_FLAGS } from './constants';
 
 /** A key as the UI and `key list/show --json` see it: never the secret. */
@@ -35,6 +35,8 @@ export const KeyView = z.object({
   expiresAt: z.string().nullable(),
   dueAt: z.string().nullable(),
   status: z.enum(KEY_STATUSES),
+  /** GitHub deploy keys: read-only access to the repository */
+  readOnly: z.boolean().optional(),
   /** key pairs: filled in by keys.get */
   publicKey: z.string().optional(),
   randomart: z.string().optional(),
@@ -105,6 +107,7 @@ export const KeyImportInput = z
     name: KeyPairName,
     description: z.string().max(65536).optional(),
     path: z.string().min(1).max(4096).optional(),
+    token: FileToken.optional(),
     content: z.string().min(1).max(512 * 1024).optional(),
     encoding: z.enum(['text', 'base64']).optional(),
     passphrase: z.string().max(4096).optional(),
@@ -117,7 +120,7 @@ export const KeyImportInput = z
 export const KeyExportFormat = z.enum(KEY_EXPORT_FORMATS);
 /** Export to an absolute path (the file never passes through the renderer). */
 export const KeyExportInput = z
-  .object({ id: Id, format: KeyExportFormat, path: z.string().min(1).max(4096), passphrase: z.string().max(4096).optional(), force: z.boolean().optional() })
+  .object({ id: Id, format: KeyExportFormat, path: z.string().min(1).max(4096), token: FileToken.optional(), passphrase: z.string().max(4096).optional(), force: z.boolean().optional() })
   .strict();
 export const KeyExportResult = z.object({
   id: z.string(),
@@ -126,7 +129,7 @@ export const KeyExportResult = z.object({
   mode: z.number().int(),
   replaced: z.boolean(),
   passphraseProtected: z.boolean(),
-  /** why the export differs from what was asked (Encord keys go out without a passphrase) */
+  /** a warning about the export (Encord: its docs say to leave the passphrase blank) */
   note: z.string().optional(),
 });
 export const KeyRandomart = z.object({ id: z.string(), fingerprint: z.string(), fingerprintLine: z.string(), randomart: z.string() });
@@ -145,6 +148,9 @@ export const KeyCreateInput = z
     role: z.string().max(64).optional(),
     /** Rancher 2 tokens: days to live (0: the server's default); the cluster is the environment */
     ttlDays: z.number().int().min(0).max(36_500).optional(),
+    /** GitHub deploy keys: read-only, and a repository OWNER/REPO the workspace does not have yet */
+    readOnly: z.boolean().optional(),
+    repository: z.string().min(3).max(140).optional(),
   })
   .strict();
 export const RegistrationGuideView = z.object({ url: z.string(), steps: z.array(z.string()), registered: z.boolean() });

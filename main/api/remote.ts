@@ -18,7 +18,14 @@ export const RemoteCapabilities = z.record(
     environments: z.boolean(),
   }),
 );
-export const PendingRotationView = z.object({ id: z.string(), keyId: z.string().nullable(), step: z.string(), createdAt: z.string() });
+export const PendingRotationView = z.object({
+  id: z.string(),
+  keyId: z.string().nullable(),
+  step: z.string(),
+  createdAt: z.string(),
+  /** the step waits for the user (e.g. GitHub kept the old key): resuming does not end it, `key rotate` does */
+  waiting: z.boolean().optional(),
+});
 
 export const remoteChannels = {
   'remote.capabilities': def(Empty, RemoteCapabilities, []),

@@ -1,6 +1,6 @@
 // vault.*: the vault file itself: create, unlock, lock, settings, KDF, backup and restore.
 import { z } from 'zod';
-import { def, Empty, Password, type NamespaceChannels, type NamespaceEvents } from './common';
+import { def, Empty, FileToken, Password, type NamespaceChannels, type NamespaceEvents } from './common';
 import { LOCK_REASONS, THEMES, VAULT_STATES } from './constants';
 
 export const VaultState = z.enum(VAULT_STATES);
@@ -20,8 +20,10 @@ const KdfChoice = z.object({
   parallelism: z.number().int().min(1).max(255),
 });
 export const VaultCreateInput = z.object({ password: Password, kdf: KdfChoice.optional() }).strict();
-export const VaultUnlockInput = z.object({ password: Password }).strict();
-export const VaultChangePasswordInput = z.object({ currentPassword: Password, newPassword: Password }).strict();
+/** acceptRollback: open a file older than one this computer has opened (a restored copy). */
+export const VaultUnlockInput = z.object({ password: Password, acceptRollback: z.boolean().optional() }).strict();
+/** rekey: a new vault key and every value re-sealed (passwd --rekey), not only a new wrap. */
+export const VaultChangePasswordInput = z.object({ currentPassword: Password, newPassword: Password, rekey: z.boolean().optional() }).strict();
 export const VaultInfo = z.object({
   path: z.string(),
   formatVersion: z.number().int(),
@@ -43,10 +45,10 @@ export const VaultSettingsPatch = VaultSettings.partial().strict();
 export const VaultKdf = z.object({ kdf: KdfInfo, floor: z.object({ memoryKiB: z.number(), iterations: z.number() }) });
 export const VaultKdfMeasureInput = KdfChoice.strict();
 export const VaultKdfSetInput = z.object({ password: Password, kdf: KdfChoice }).strict();
-export const VaultBackupInput = z.object({ path: z.string().min(1), passphrase: Password, force: z.boolean().optional() }).strict();
+export const VaultBackupInput = z.object({ path: z.string().min(1), token: FileToken.optional(), passphrase: Password, force: z.boolean().optional() }).strict();
 export const VaultBackupOutput = z.object({ path: z.string(), bytes: z.number().int(), keys: z.number().int() });
 /** Restores a backup file as the app's vault (which must not exist yet), under a new master password. */
-export const VaultRestoreInput = z.object({ file: z.string().min(1), passphrase: Password, password: Password }).strict();
+export const VaultRestoreInput = z.object({ file: z.string().min(1), token: FileToken.optional(), passphrase: Password, password: Password }).strict();
 export const VaultRestoreOutput = z.object({ path: z.string(), workspaces: z.number().int(), environments: z.number().int(), keys: z.number().int() });
 
 export const vaultChannels = {

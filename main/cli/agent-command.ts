@@ -14,7 +14,7 @@ import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
-import { cliVaultPath } from './with-vault';
+import { cliSeenRecords, cliVaultPath } from './with-vault';
 
 /** `key edit`'s agent flags (registered with the other edit flags in remote-commands.ts). */
 export interface AgentEditOptions {
@@ -63,7 +63,7 @@ export const agentCommand: CommandModule = (program: Command, cli: Cli) => {
       const path = cliVaultPath(cli);
       const header = inspectVaultFile(path);
       const password = await cli.masterPassword();
-      let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password));
+      let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password), undefined, { seen: cliSeenRecords(cli) });
       const place: SocketPlace | undefined = o.socket
         ? { path: resolve(o.socket), cleanup: () => rm(resolve(o.socket!), { force: true }) }
         : undefined;

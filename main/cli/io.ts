@@ -31,6 +31,8 @@ export interface GlobalOptions {
   vault?: string;
   json?: boolean;
   passwordStdin?: boolean;
+  /** open a vault file older than one this computer has seen (a restored copy; docs/CLI.md) */
+  acceptRollback?: boolean;
 }
 
 /**

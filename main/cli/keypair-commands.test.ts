@@ -137,14 +137,15 @@ describe('keyhold gen / import / export', () => {
     expect((await runKeyhold(['export', 'no-such-key', '--format', 'pub', '--out', '-'], { env })).code).toBe(3);
   });
 
-  it('export of a key in an Encord workspace drops the passphrase and says why', async () => {
+  it('export of a key in an Encord workspace keeps the passphrase asked for and warns that Encord says to leave it blank', async () => {
     const gen = (await runKeyhold(['--json', 'gen', 'ed25519', '--name', 'enc-key', '--workspace', 'enc'], { env })).json<GenJson>();
     const out = join(tmp.dir, 'encord.txt');
-    const run = await runKeyhold(['export', gen.id, '--format', 'txt', '--out', out, '--passphrase-stdin'], { env, stdin: 'ignored\n' });
+    const run = await runKeyhold(['export', gen.id, '--format', 'txt', '--out', out, '--passphrase-stdin'], { env, stdin: 'kept\n' });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/Encord cannot use passphrase-protected keys/);
-    expect(sshKeygen(['-y', '-P', '', '-f', out]).trim()).toBe(gen.publicKey);
-    const json = await runKeyhold(['--json', 'export', gen.id, '--format', 'openssh', '--out', `${out}.2`, '--passphrase-stdin'], { env, stdin: 'x\n' });
-    expect(json.json<{ note: string; passphraseProtected: boolean }>()).toMatchObject({ passphraseProtected: false, note: expect.stringMatching(/Encord/) });
+    expect(run.stderr).toMatch(/Encord's docs say to leave it blank/);
+    expect(sshKeygen(['-y', '-P', 'kept', '-f', out]).trim()).toBe(gen.publicKey);
+    const plain = await runKeyhold(['--json', 'export', gen.id, '--format', 'openssh', '--out', `${out}.2`], { env });
+    expect(plain.json<{ note?: string; passphraseProtected: boolean }>()).toEqual(expect.objectContaining({ passphraseProtected: false }));
+    expect(sshKeygen(['-y', '-P', '', '-f', `${out}.2`]).trim()).toBe(gen.publicKey);
   });
 });

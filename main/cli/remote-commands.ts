@@ -21,7 +21,7 @@ import type { CommandModule } from './program';
 import { withVault } from './with-vault';
 import { workspaceGroup } from './workspace-commands';
 
-const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair', 'token'] as const;
+const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair', 'token', 'deploy_key', 'signing_key'] as const;
 
 /** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
  * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
@@ -92,7 +92,13 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .argument('<workspace>', 'name or id')
     .action(async (w: string) => {
       const r = await withRemote(cli, (session) => syncWorkspace(session, w));
-      cli.print(r, `Synced ${r.workspace}: ${r.environments.added} environment(s) and ${r.keys.added} key(s) added, ${r.keys.updated} updated, ${r.keys.missing} gone remotely (kept locally)`);
+      cli.print(r, () =>
+        [
+          `Synced ${r.workspace}: ${r.environments.added} environment(s) and ${r.keys.added} key(s) added, ${r.keys.updated} updated, ${r.keys.missing} gone remotely (kept locally)`,
+          // the environments the credential may not read: left as they were, and why
+          ...r.skipped.map((s) => `Could not read ${s.name}: ${s.reason}; its keys were left as they were`),
+        ].join('\n'),
+      );
     });
 
   const key = keyGroup(program);
@@ -100,7 +106,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .command('create')
     .description('create a key on the platform (or register a public key) and store it')
     .requiredOption('--workspace <workspace>', 'name or id')
-    .option('--env <env>', 'environment (Syncano instance, Rancher environment)')
+    .option('--env <env>', 'environment (Syncano instance, Rancher environment, GitHub repository OWNER/REPO)')
     .addOption(new Option('--kind <kind>', 'what to create').choices(CREATE_KINDS).makeOptionMandatory())
     .requiredOption('--name <name>', 'its name')
     .option('--description <text>', 'its description')
@@ -109,7 +115,8 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--role <role>', 'Encord: Admin, Member or user')
     .option('--ttl <days>', 'Rancher 2 tokens: days to live (0: the server default; the server cuts it to its max)')
     .option('--cluster <id>', 'Rancher 2 tokens: scope the token to this cluster')
-    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string; ttl?: string; cluster?: string }) => {
+    .option('--read-only', 'GitHub deploy keys: read access only (chosen now: GitHub keys cannot be changed)')
+    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string; ttl?: string; cluster?: string; readOnly?: boolean }) => {
       const out = await withRemote(cli, async (session) => {
         const created = await createRemoteKey(session, {
           workspace: o.workspace,
@@ -122,6 +129,7 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
           ...(o.role ? { role: o.role } : {}),
           ...(o.ttl !== undefined ? { ttlDays: days(o.ttl) } : {}),
           ...(o.cluster ? { cluster: o.cluster } : {}),
+          ...(o.readOnly ? { readOnly: true } : {}),
         });
         return { ...keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
       });

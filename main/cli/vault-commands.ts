@@ -5,7 +5,7 @@ import { KeyholdError } from '../errors';
 import { listAuditEvents, verifyAuditTrail } from '../service/audit';
 import { restoreBackup, writeBackup } from '../service/backup';
 import { KDF_FLOOR, defaultParallelism } from '../vault/crypto';
-import { changeMasterPassword, createVault, normalizeKdf, type CreateVaultOptions } from '../vault';
+import { changeMasterPassword, createVault, rekeyVault, normalizeKdf, type CreateVaultOptions } from '../vault';
 import type { AuditEvent, KdfParams, VaultStats } from '../vault/types';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
@@ -111,14 +111,16 @@ export const vaultCommands: CommandModule = (program: Command, cli: Cli) => {
 
   program
     .command('passwd')
-    .description('change the master password (rewraps the vault key)')
+    .description('change the master password (rewraps the vault key; --rekey: a new vault key, every value re-sealed)')
     .option('--new-password-stdin', 'read the new master password from the next line of standard input')
-    .action(async (o: { newPasswordStdin?: boolean }) => {
+    .option('--rekey', 'also replace the vault key and re-seal every value (an old copy of the file and the old password then reveal nothing written later)')
+    .action(async (o: { newPasswordStdin?: boolean; rekey?: boolean }) => {
       await withVault(cli, async (session) => {
         const next = await cli.secret(o.newPasswordStdin, 'new master password');
-        await changeMasterPassword(session, next);
+        if (o.rekey) await rekeyVault(session, next);
+        else await changeMasterPassword(session, next);
       });
-      cli.print({ changed: true }, 'The master password was changed.');
+      cli.print(o.rekey ? { changed: true, rekeyed: true } : { changed: true }, o.rekey ? 'The master password was changed and every value re-sealed under a new vault key.' : 'The master password was changed.');
     });
 
   program

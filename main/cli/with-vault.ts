@@ -1,12 +1,17 @@
 // The CLI is stateless: each command opens the vault with the master password, runs, and locks
 // (or, run through the desktop app's socket, uses the app's unlocked vault: main/bridge).
-import { resolveVaultPath } from '../service/paths';
-import { inspectVaultFile, openWithKey, unlockKey } from '../vault';
+import { defaultDataDir, resolveVaultPath } from '../service/paths';
+import { inspectVaultFile, openWithKey, unlockKey, type SeenRecords } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { Cli } from './io';
 
 export function cliVaultPath(cli: Cli): string {
   return cli.path(resolveVaultPath(cli.globals().vault, cli.streams.env));
+}
+
+/** This computer's rollback records, in the desktop app's folder (docs/CLI.md "An older copy"). */
+export function cliSeenRecords(cli: Cli): SeenRecords {
+  return { dir: defaultDataDir(cli.streams.env), acceptRollback: Boolean(cli.globals().acceptRollback) };
 }
 
 export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | Promise<T>): Promise<T> {
@@ -16,7 +21,9 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);
   const password = await cli.masterPassword();
-  const session = await openWithKey(path, header, await unlockKey(header, password));
+  // the write counters this computer has seen are kept where the desktop app keeps them; no
+  // search haystacks: a one-shot command never searches with them
+  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, { warmSearch: false, seen: cliSeenRecords(cli) });
   try {
     return await fn(session);
   } finally {

@@ -1,14 +1,20 @@
-// `keyhold workspace add|list|rm` and `keyhold env add|list|rm` (CLI.md). W and E are a name or an id.
+// `keyhold workspace add|list|rm` and `keyhold env add|list|rm` (CLI.md). W is a name or an id; E
+// also the platform's own id (main/service/identifiers.ts).
 import { Option, type Command } from 'commander';
+import type { CredentialAccess } from '../providers/types';
+import { workspaceAccess } from '../service/connect';
 import { addEnvironment, addWorkspace, listEnvironmentViews, removeEnvironment, removeWorkspace, type EnvironmentView } from '../service/workspaces';
 import { PROVIDERS, type Provider, type Workspace } from '../vault/types';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
 import { withVault } from './with-vault';
 
-function workspacesText(list: Workspace[]): string {
+type WorkspaceLine = Workspace & { access: CredentialAccess | null };
+
+function workspacesText(list: WorkspaceLine[]): string {
   if (list.length === 0) return 'No workspaces.';
-  return list.map((w) => `${w.id}  ${w.provider.padEnd(8)} ${w.name}${w.url ? `  (${w.url})` : ''}`).join('\n');
+  // what each credential may do, as its platform showed it
+  return list.map((w) => `${w.id}  ${w.provider.padEnd(8)} ${w.name}${w.url ? `  (${w.url})` : ''}${w.access ? `\n    credential: ${w.access.summary}` : ''}`).join('\n');
 }
 
 function environmentsText(list: EnvironmentView[]): string {
@@ -35,7 +41,7 @@ export const workspaceCommands: CommandModule = (program: Command, cli: Cli) => 
   ws.command('list')
     .description('list workspaces')
     .action(async () => {
-      const list = await withVault(cli, (s) => s.listWorkspaces());
+      const list = await withVault(cli, (s) => s.listWorkspaces().map((w): WorkspaceLine => ({ ...w, access: workspaceAccess(s, w) })));
       cli.print(list, () => workspacesText(list));
     });
   ws.command('rm')

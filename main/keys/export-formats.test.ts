@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyholdError } from '../errors';
 import { generateEd25519 } from './ed25519';
-import { ENCORD_NO_PASSPHRASE_NOTE, renderExport, type ExportableKey } from './export-formats';
+import { ENCORD_PASSPHRASE_WARNING, renderExport, type ExportableKey } from './export-formats';
 import { makeTempDir, sshKeygen, writeKeyFile, keygen } from './openssh-tools.testkit';
 import { parseKeyFile } from './parse-key-file';
 import { publicKeyLine } from './public-key';
@@ -56,23 +56,24 @@ describe('export formats', () => {
 
   it("txt (Encord's download form) is the unprotected OpenSSH private key, with the reason if a passphrase was asked", async () => {
     const key = exportable();
-    const txt = await renderExport(key, 'txt', { passphrase: 'ignored' });
+    const txt = await renderExport(key, 'txt');
     expect(txt.passphraseProtected).toBe(false);
-    expect(txt.note).toBe(ENCORD_NO_PASSPHRASE_NOTE);
+    expect(txt.note).toBeUndefined();
     expect(txt.text).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
     const path = writeKeyFile(tmp.dir, 'encord.txt', txt.text);
     // no passphrase needed: ssh-keygen -y with an empty -P opens it
     expect(sshKeygen(['-y', '-P', '', '-f', path]).trim()).toBe(publicKeyLine(key.publicKey, key.comment));
   });
 
-  it('a key meant for Encord is exported without a passphrase in any private format, saying why', async () => {
+  it('a key meant for Encord is protected when a passphrase is asked for (its SDK loads protected keys), with the warning that Encord says to leave it blank', async () => {
     const key = exportable();
-    for (const format of ['openssh', 'pkcs8'] as const) {
-      const out = await renderExport(key, format, { passphrase: 'pw', forEncord: true });
-      expect(out.passphraseProtected).toBe(false);
-      expect(out.note).toMatch(/Encord cannot use passphrase-protected keys/);
-      expect((await parseKeyFile(out.text)).privateKey?.body.equals(key.privateKey!.body)).toBe(true);
+    for (const [format, opts] of [['openssh', { forEncord: true }], ['pkcs8', { forEncord: true }], ['txt', {}]] as const) {
+      const out = await renderExport(key, format, { passphrase: 'pw', ...opts });
+      expect(out.passphraseProtected).toBe(true);
+      expect(out.note).toBe(ENCORD_PASSPHRASE_WARNING);
+      expect((await parseKeyFile(out.text, { passphrase: 'pw' })).privateKey?.body.equals(key.privateKey!.body)).toBe(true);
     }
+    expect((await renderExport(key, 'openssh', { forEncord: true })).note).toBeUndefined();
   });
 
   it('RSA keys export as openssh, pkcs8 and pub but not as Encord txt', async () => {

@@ -1,6 +1,7 @@
 // What `export` writes, by format: the OpenSSH private key file (optionally passphrase-protected),
-// PKCS#8 PEM, the public key line, and Encord's download form (a .txt holding the unprotected
-// OpenSSH private key: Encord's SDK loads only unencrypted ed25519 OpenSSH keys).
+// PKCS#8 PEM, the public key line, and Encord's download form (a .txt holding the OpenSSH
+// private key). Encord's SDK loads passphrase-protected keys too, though Encord's docs say to
+// leave the passphrase blank: a passphrase asked for is honoured, with that warning.
 import type { KEY_EXPORT_FORMATS } from '../api/constants';
 import { KeyholdError } from '../errors';
 import { encodeOpenSshPrivateKeyAsync } from './openssh-private';
@@ -11,8 +12,8 @@ import { publicKeyLine, type SshPublicKey } from './public-key';
 export { KEY_EXPORT_FORMATS as EXPORT_FORMATS } from '../api/constants';
 export type ExportFormat = (typeof KEY_EXPORT_FORMATS)[number];
 
-export const ENCORD_NO_PASSPHRASE_NOTE =
-  'Exported without a passphrase: Encord cannot use passphrase-protected keys (its SDK loads only unprotected ed25519 private keys).';
+export const ENCORD_PASSPHRASE_WARNING =
+  "Protected with the passphrase as asked, though Encord's docs say to leave it blank: give the passphrase to Encord's SDK (create_with_ssh_private_key(password=...)) when it loads the key.";
 
 export interface ExportableKey {
   publicKey: SshPublicKey;
@@ -31,7 +32,7 @@ export interface RenderedExport {
 
 export interface RenderOptions {
   passphrase?: string;
-  /** the key is meant for Encord: never protect it with a passphrase */
+  /** the key is meant for Encord: a passphrase is honoured with a warning */
   forEncord?: boolean;
 }
 
@@ -43,10 +44,9 @@ export async function renderExport(key: ExportableKey, format: ExportFormat, opt
   if (format === 'txt' && priv.publicKey.type !== 'ssh-ed25519') {
     throw new KeyholdError('INVALID_INPUT', `Encord's key form holds ed25519 keys only; this is an ${priv.publicKey.algorithm} key.`);
   }
-  // Encord's .txt form, and any key of an Encord workspace, go out unprotected: say so if asked otherwise
-  const dropPassphrase = format === 'txt' || Boolean(options.forEncord);
-  const passphrase = dropPassphrase ? undefined : options.passphrase || undefined;
-  const note = dropPassphrase ? ENCORD_NO_PASSPHRASE_NOTE : undefined;
+  const passphrase = options.passphrase || undefined;
+  // Encord's .txt form, and any key of an Encord workspace: protected only if asked, with a warning
+  const note = passphrase && (format === 'txt' || options.forEncord) ? ENCORD_PASSPHRASE_WARNING : undefined;
   const text = format === 'pkcs8' ? encodePkcs8(priv, passphrase) : await encodeOpenSshPrivateKeyAsync(priv, passphrase ? { passphrase } : {});
   return { text, isPrivate: true, passphraseProtected: Boolean(passphrase), ...(note ? { note } : {}) };
 }

@@ -48,4 +48,32 @@ describe('GithubProvider against the emulator', () => {
     for (let i = 0; i < 101; i++) await p.registerKey(`k${i}`, sshLine(`k${i}`));
     expect((await p.listKeys()).length).toBe(before + 101);
   });
+
+  it('says at connect what the token may do, from X-OAuth-Scopes; a fine-grained token is unknown', async () => {
+    const strong = await new GithubProvider(emu.demo.token, { baseUrl: emu.url }).check();
+    expect(strong.access).toMatchObject({ grants: ['admin:public_key'], summary: 'can list, add and delete keys', refuses: [] });
+    const weak = await new GithubProvider(emu.demo.addOnlyToken, { baseUrl: emu.url }).check();
+    expect(weak.access.summary).toBe('can add keys, cannot delete them (needs admin:public_key)');
+    expect(weak.access.refuses.map((r) => r.operation)).toEqual(['revoke', 'rotate']);
+    expect(weak.identity).toContain('cannot delete them');
+    const fine = await new GithubProvider(emu.demo.fineGrainedToken, { baseUrl: emu.url }).check();
+    expect(fine.access).toMatchObject({ grants: null, refuses: [] });
+    expect(fine.access.summary).toMatch(/does not say/);
+  });
+
+  it('a 404 on DELETE is not believed: with a token lacking admin:public_key the key is still there, and it is REMOTE naming the scope', async () => {
+    const weak = new GithubProvider(emu.demo.addOnlyToken, { baseUrl: emu.url });
+    const k = await weak.registerKey('kept', sshLine('kept'));
+    const e = await failure(weak.deleteKey(String(k.id)));
+    expect(e).toMatchObject({ code: 'REMOTE', status: 404, remote: { status: 404, reason: 'scope' } });
+    expect(e.message).toMatch(/still registered and still works; the token lacks the admin:public_key scope/);
+    expect(e.message).toContain('https://github.com/settings/keys');
+    // the platform still holds it
+    expect(emu.state.keys.has(k.id)).toBe(true);
+    // a token with the scope deletes it, and the platform shows it gone
+    await new GithubProvider(emu.demo.token, { baseUrl: emu.url }).deleteKey(String(k.id));
+    expect(emu.state.keys.has(k.id)).toBe(false);
+    // gone already (removed by hand): the weak token's 404 is now the truth
+    await weak.deleteKey(String(k.id));
+  });
 });

@@ -1,8 +1,10 @@
 // Rancher 1.x API v2-beta (PLATFORMS.md): HTTP Basic with an account API key pair, projects as
 // environments, account keys (/v2-beta/apikeys) and environment keys
 // (/v2-beta/projects/<id>/apikeys): create (the secret is in that answer only), edit, activate,
-// deactivate, delete (only when inactive). Actions move through transitioning states; the
-// provider waits for them to settle and reconciles with a read instead of resending.
+// deactivate, delete (only when inactive). Actions move through transitioning states, answered
+// before they finish; the provider waits for the state it needs (polling with backoff, bounded)
+// and reconciles with a read instead of resending. DELETE is 405 while the key is active,
+// activating or deactivating and 409 while a process holds it; a removed key vanishes from lists.
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import { HttpClient, hasStatus, isTransient, type PlatformError } from './http';
@@ -43,7 +45,10 @@ export interface RancherKeyRef {
 }
 
 const SETTLED = new Set(['active', 'inactive', 'removed', 'purged']);
+const GONE = new Set(['removed', 'purged']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** how long the provider waits for Rancher to finish a transition */
+export const RANCHER_WAIT_MS = 15_000;
 
 export function basicAuth(accessKey: string, secretKey: string): string {
   return `Basic ${Buffer.from(`${accessKey}:${secretKey}`).toString('base64')}`;
@@ -137,8 +142,8 @@ export class RancherProvider implements RemotePlatform {
     return (await this.http.request({ method: 'PUT', path: this.keyPath(ref), body: input, schema: RancherKey })).data;
   }
 
-  /** Waits while the key is transitioning (registering, deactivating, ...); bounded. */
-  async settle(ref: RancherKeyRef, timeoutMs = 10_000): Promise<RancherKey | null> {
+  /** Waits while the key is transitioning (registering, deactivating, ...); bounded. Null: 404. */
+  async settle(ref: RancherKeyRef, timeoutMs = RANCHER_WAIT_MS): Promise<RancherKey | null> {
     const until = Date.now() + timeoutMs;
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       let key: RancherKey;
@@ -166,7 +171,8 @@ export class RancherProvider implements RemotePlatform {
         const res = await this.http.request({ method: 'POST', path: this.keyPath(ref), query: { action }, schema: RancherKey });
         if (res.data.state === target || (!wait && res.data.state === moving)) return res.data;
       } catch (e) {
-        if (!isTransient(e) && !hasStatus(e, 422)) throw e;
+        if (!isTransient(e) && !hasStatus(e, 422, 409)) throw e;
+        if (hasStatus(e, 409)) await sleep(50 * 2 ** attempt); // a process holds the key: give it time
       }
       const now = await this.settle(ref);
       if (!now) throw new KeyholdError('NOT_FOUND', `Rancher: key ${ref.id} no longer exists.`, { status: 404 });
@@ -189,34 +195,56 @@ export class RancherProvider implements RemotePlatform {
     return (await this.http.request({ method: 'POST', path: this.keyPath(ref), query: { action }, schema: RancherKey })).data;
   }
 
+  /** Waits until a new key is active (create answers "registering"); REMOTE if it is not. */
+  async waitActive(ref: RancherKeyRef, timeoutMs = RANCHER_WAIT_MS): Promise<RancherKey> {
+    const key = await this.settle(ref, timeoutMs);
+    if (!key) throw new KeyholdError('REMOTE', `Rancher: key ${ref.id} vanished before it became active.`, { status: 404 });
+    if (key.state !== 'active') throw new KeyholdError('REMOTE', `Rancher: key ${ref.id} is ${key.state}, not active.`);
+    return key;
+  }
+
   /**
-   * Deletes a key. Rancher refuses while it is active (422 ActionNotAvailable); with
-   * `deactivateFirst` it deactivates it first, as the UI does on request. Gone already is done.
+   * Deletes a key and shows that it is gone. Rancher refuses DELETE while the key is active,
+   * activating or deactivating (405) and while a process holds it (409); with
+   * `deactivateFirst` it deactivates and waits for "inactive" first. After the DELETE, the key is
+   * read back until it is removed and looked for in the list: still there is REMOTE.
    */
-  async deleteKey(ref: RancherKeyRef, options: { deactivateFirst?: boolean } = {}): Promise<void> {
-    if (options.deactivateFirst) {
+  async deleteKey(ref: RancherKeyRef, options: { deactivateFirst?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const until = Date.now() + (options.timeoutMs ?? RANCHER_WAIT_MS);
+    const first = await this.settle(ref, options.timeoutMs);
+    if (!first || GONE.has(first.state)) return;
+    if (options.deactivateFirst && first.state !== 'inactive') {
       try {
-        // no need to wait for "inactive": a DELETE still refused while deactivating waits below
-        await this.ensure(ref, 'deactivate', 'inactive', false);
+        await this.ensure(ref, 'deactivate', 'inactive');
       } catch (e) {
         if (e instanceof KeyholdError && (e.code === 'NOT_FOUND' || /is removed/.test(e.message))) return;
         throw e;
       }
     }
-    for (let attempt = 0; attempt < 4; attempt++) {
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       try {
         await this.http.request({ method: 'DELETE', path: this.keyPath(ref), schema: z.unknown() });
-        return;
+        break;
       } catch (e) {
         if (hasStatus(e, 404)) return;
-        if (!hasStatus(e, 422)) throw e;
-        const now = await this.settle(ref);
-        if (!now || now.state === 'removed' || now.state === 'purged') return;
-        if (now.state === 'active') throw e; // the platform's own refusal: deactivate first
-        // settled to inactive: the next DELETE goes through
+        if (!hasStatus(e, 405, 409, 422) || Date.now() > until) throw e;
+        const now = await this.settle(ref, Math.max(0, until - Date.now()));
+        if (!now || GONE.has(now.state)) return;
+        // the platform's own refusal: an active key must be deactivated first
+        if (now.state === 'active' && hasStatus(e, 405, 422)) throw e;
+        // 409: a process holds the key; 405 while it was still deactivating: wait and try again
+        await sleep(delay);
       }
     }
-    throw new KeyholdError('REMOTE', `Rancher: key ${ref.id} could not be deleted.`);
+    await this.confirmGone(ref);
+  }
+
+  /** The truth check after a delete: GET shows it removed (or 404) and the list no longer has it. */
+  private async confirmGone(ref: RancherKeyRef): Promise<void> {
+    const after = await this.settle(ref);
+    if (after && !GONE.has(after.state)) throw new KeyholdError('REMOTE', `Rancher accepted the delete of key ${ref.id}, yet still shows it ${after.state}.`);
+    const listed = after ? await this.findByPublicValue(ref.projectId, after.publicValue) : null;
+    if (listed && listed.id === ref.id && !GONE.has(listed.state)) throw new KeyholdError('REMOTE', `Rancher still lists key ${ref.id} (${listed.state}) after deleting it.`);
   }
 
   /** A real call with a key pair: does it authenticate? (a new key may still be registering) */

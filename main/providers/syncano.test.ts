@@ -25,7 +25,11 @@ describe('SyncanoProvider against the emulator', () => {
     const p = new SyncanoProvider(accountKey, opts());
     expect(await p.check()).toEqual({ identity: emu.demo.email });
     const envs = await p.listEnvironments();
-    expect(envs.map((e) => e.remoteId)).toEqual(['demo-instance', 'staging']);
+    expect(envs.map((e) => [e.remoteId, e.role])).toEqual([
+      ['demo-instance', 'full'],
+      ['staging', 'full'],
+      ['partner-reports', 'read'],
+    ]);
     const keys = await p.listKeys('demo-instance');
     expect(keys.filter((k) => k.kind === 'api_key').map((k) => k.flags.ignore_acl)).toEqual([false, true]);
     expect(keys.filter((k) => k.kind === 'user_key').map((k) => k.name)).toEqual(['alice', 'bob']);
@@ -80,6 +84,37 @@ describe('SyncanoProvider against the emulator', () => {
   it('waits out a 429 with Retry-After and survives 500s on reads', async () => {
     const p = new SyncanoProvider(accountKey, opts());
     emu.setFaults({ queue: ['rate429', 'error500'], retryAfterSeconds: 1 });
-    expect((await p.listEnvironments()).length).toBe(2);
+    expect((await p.listEnvironments()).length).toBe(3);
+  });
+
+  it('an instance shared read-only answers 403 with the permission wording to every API key call, and nothing changes there', async () => {
+    const p = new SyncanoProvider(accountKey, opts());
+    const inst = emu.state.instances.get(emu.demo.readOnlyInstance)!;
+    const before = [...inst.apiKeys.keys()];
+    const permission = { code: 'REMOTE', status: 403, message: 'Syncano: You do not have permission to perform this action. (HTTP 403)', remote: { status: 403, reason: 'scope' } };
+    expect(await failure(p.listKeys(emu.demo.readOnlyInstance))).toMatchObject(permission);
+    expect(await failure(p.createApiKey(emu.demo.readOnlyInstance, { description: 'x' }))).toMatchObject(permission);
+    expect(await failure(p.deleteApiKey(emu.demo.readOnlyInstance, String(before[0])))).toMatchObject(permission);
+    expect([...inst.apiKeys.keys()]).toEqual(before);
+    // an unknown key has its own wording
+    expect(await failure(new SyncanoProvider('1'.repeat(40), opts()).listKeys('demo-instance'))).toMatchObject({ status: 403, message: 'Syncano: No such API Key. (HTTP 403)' });
+  });
+
+  it('an unknown user key beside a valid API key is ignored, not refused', async () => {
+    const p = new SyncanoProvider(accountKey, opts());
+    const apiKey = (await p.listApiKeys('demo-instance'))[0]!.api_key;
+    // the API key alone works; a bogus user key changes nothing about that
+    await p.checkApiKey('demo-instance', apiKey);
+    const res = await fetch(`${emu.url}/v1.1/instances/demo-instance/api_keys/`, { headers: { 'X-API-KEY': apiKey, 'X-USER-KEY': '2'.repeat(40) } });
+    expect(res.status).toBe(200);
+  });
+
+  it('a page that is full carries next: the provider follows it to the empty last page and reads every key once', async () => {
+    const p = new SyncanoProvider(accountKey, opts());
+    const inst = emu.state.instances.get('staging')!;
+    while (inst.apiKeys.size % 100 !== 0) await p.createApiKey('staging', { description: 'fill' });
+    const listed = await p.listApiKeys('staging');
+    expect(listed.length).toBe(inst.apiKeys.size);
+    expect(new Set(listed.map((k) => k.id)).size).toBe(listed.length);
   });
 });

@@ -1,10 +1,12 @@
 // Syncano API v1.1 (PLATFORMS.md): login for the Account Key, instances as environments, instance
 // API keys with their flags (list, create, edit, reset_key, delete), users' keys (list, reset),
 // account key reset. The key travels as X-API-KEY. Errors are {"detail"} or {field: [msg]}.
+// Instances shared with the account carry a role; api_keys needs role full (or the owner), so
+// an instance in role write or read answers 403 to every API key call.
 import { z } from 'zod';
 import type { SyncanoFlag } from '../api/constants';
 import { HttpClient, type PlatformError } from './http';
-import { CAPABILITIES, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
+import { CAPABILITIES, type CredentialAccess, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
 
 export const SYNCANO_URL = 'https://api.syncano.io';
 export { SYNCANO_FLAGS, type SyncanoFlag } from '../api/constants';
@@ -13,7 +15,7 @@ const Key40 = z.string().regex(/^[0-9a-f]{40}$/i);
 
 const Account = z.object({ id: z.number(), email: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), is_active: z.boolean().optional() });
 const AccountWithKey = Account.extend({ account_key: Key40 });
-const Instance = z.object({ name: z.string(), description: z.string().nullish() });
+const Instance = z.object({ name: z.string(), description: z.string().nullish(), role: z.string().nullish() });
 export const SyncanoApiKey = z.object({
   id: z.number(),
   description: z.string().nullish(),
@@ -88,7 +90,7 @@ export class SyncanoProvider implements RemotePlatform {
 
   async listEnvironments(): Promise<RemoteEnvironment[]> {
     const items = await this.all('/v1.1/instances/', Instance);
-    return items.map((i) => ({ remoteId: i.name, name: i.name, description: i.description ?? '' }));
+    return items.map((i) => ({ remoteId: i.name, name: i.name, description: i.description ?? '', ...(i.role ? { role: i.role } : {}) }));
   }
 
   async listKeys(instance?: string | null): Promise<RemoteKey[]> {
@@ -164,6 +166,22 @@ export class SyncanoProvider implements RemotePlatform {
     const path = userKey ? `/v1.1/instances/${enc(instance)}/user/` : `/v1.1/instances/${enc(instance)}/api_keys/`;
     await http.request({ method: 'GET', path, schema: z.unknown() });
   }
+}
+
+/** API keys need role full (or owner) on the instance (apps/apikeys/models.py). */
+export const SYNCANO_KEYS_ROLE = 'full';
+
+/** What the account key may do, from its role on each instance (GET /v1.1/instances/). */
+export function syncanoAccess(instances: RemoteEnvironment[]): CredentialAccess {
+  const limited = instances.filter((i) => i.role && i.role !== SYNCANO_KEYS_ROLE);
+  const refuses: CredentialAccess['refuses'] = limited.flatMap((i) =>
+    (['list', 'create', 'edit', 'revoke', 'rotate'] as const).map((operation) => ({ operation, environment: i.remoteId, reason: `your role on instance ${i.name} is ${i.role}; API keys need role full` })),
+  );
+  const full = instances.length - limited.length;
+  const summary = limited.length
+    ? `can manage API keys in ${full} instance(s); cannot read or change them in ${limited.map((i) => `${i.name} (role ${i.role})`).join(', ')}`
+    : `can manage API keys in all ${instances.length} instance(s)`;
+  return { grants: instances.map((i) => `${i.name}: ${i.role ?? 'full'}`), summary, refuses };
 }
 
 export function apiKeyToRemote(instance: string, k: SyncanoApiKey): RemoteKey {

@@ -3,7 +3,7 @@
 // Platform-specific operations (Rancher's activate, Syncano's reset_key, ...) are methods of
 // each provider; the service asks the capabilities before it calls them.
 
-import { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
+import { REMOTE_PROVIDERS, type KeyKind, type RemoteProvider } from '../api/constants';
 
 export { REMOTE_PROVIDERS, type RemoteProvider } from '../api/constants';
 
@@ -12,7 +12,7 @@ export function isRemoteProvider(p: string): p is RemoteProvider {
 }
 
 /** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
-export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair' | 'token';
+export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair' | 'token' | 'deploy_key' | 'signing_key';
 
 export interface Capabilities {
   /** what `workspace connect` needs */
@@ -38,7 +38,7 @@ export interface Capabilities {
   selfHosted: boolean;
   /** keys carry on/off flags (Syncano API key flags) */
   flags: boolean;
-  /** the platform's SDK reads a private key without a passphrase (export drops it) */
+  /** the platform's docs advise an unprotected private key (export warns when one is protected) */
   plainKeyExport: boolean;
 }
 
@@ -88,9 +88,10 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     flags: false,
     plainKeyExport: true,
   },
+  // deploy keys live in repositories (OWNER/REPO environments); signing keys are the user's
   github: {
     connect: 'token',
-    create: ['ssh_key_pair'],
+    create: ['ssh_key_pair', 'deploy_key', 'signing_key'],
     reset: false,
     activate: false,
     deactivate: false,
@@ -98,7 +99,7 @@ export const CAPABILITIES: Record<RemoteProvider, Capabilities> = {
     edit: false,
     registration: 'api',
     signedRequests: false,
-    environments: false,
+    environments: true,
     selfHosted: false,
     flags: false,
     plainKeyExport: false,
@@ -127,6 +128,8 @@ export interface RemoteEnvironment {
   remoteId: string;
   name: string;
   description: string;
+  /** the credential's role there, where the platform says (Syncano: full, write, read) */
+  role?: string;
 }
 
 export interface RemoteKey {
@@ -151,11 +154,30 @@ export interface RemoteKey {
   meta: Record<string, string>;
 }
 
+/** Operations a platform may refuse to a credential that lacks a scope or a role. */
+export const REMOTE_OPERATIONS = ['list', 'create', 'edit', 'revoke', 'rotate'] as const;
+export type RemoteOperation = (typeof REMOTE_OPERATIONS)[number];
+
+/**
+ * What the managing credential may do, as the platform itself shows it (GitHub's X-OAuth-Scopes,
+ * Syncano's role per instance): what the UI shows and warns with before an action it will refuse.
+ */
+export interface CredentialAccess {
+  /** what the platform says the credential holds (scopes, "instance: role"); null: it does not say */
+  grants: string[] | null;
+  /** in words: "can add keys, cannot delete them" */
+  summary: string;
+  /** what the platform will refuse; environment: only in that environment (its remote id) */
+  /** kinds: a refusal only for these kinds of key */
+  refuses: { operation: RemoteOperation; environment?: string; reason: string; kinds?: KeyKind[] }[];
+}
+
 export interface RemotePlatform {
   readonly provider: RemoteProvider;
   readonly capabilities: Capabilities;
-  /** proves the managing credential works; gives who it is (an email, an access key, a login) */
-  check(): Promise<{ identity: string }>;
+  /** proves the managing credential works; gives who it is (an email, an access key, a login),
+   * and what it may do where the platform shows it */
+  check(): Promise<{ identity: string; access?: CredentialAccess }>;
   listEnvironments(): Promise<RemoteEnvironment[]>;
   /** the keys the platform lists (per environment where keys live in environments) */
   listKeys(environmentRemoteId?: string | null): Promise<RemoteKey[]>;

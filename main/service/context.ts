@@ -7,6 +7,9 @@ export type { Harness };
 /** What every use case gets: where the vault is, the desktop services, and an event sink. */
 export interface ServiceContext {
   vaultPath: string;
+  /** the app's config folder (paths.ts defaultDataDir): this computer's rollback records; none in
+   * tests that do not ask for them */
+  configDir?: string;
   harness: Harness;
   platform: Platform;
   /** run the desktop SSH agent (docs/SECURITY.md), at this socket or the default place; absent: none */

@@ -10,6 +10,7 @@
 // - .env: NAME=secret; an access key pair gives NAME_ACCESS_KEY and NAME_SECRET_KEY. Names come
 //   from the key's name (upper snake case) with the prefix, or are given per key (taken as is).
 // - Revoked keys and ssh key pairs (exported as key files, `keyhold export`) are refused.
+import { isKeyPairKind } from '../api/constants';
 import { isAbsolute, resolve } from 'node:path';
 import { KeyholdError } from '../errors';
 import { readExisting, writeFileAtomic } from '../export/atomic-file';
@@ -27,7 +28,7 @@ interface Exportable {
 /** The key and its secret, refusing what cannot be exported this way. */
 function exportable(session: VaultSession, id: string, how: string): Exportable {
   const record = session.getKey(id);
-  if (record.kind === 'ssh_key_pair') {
+  if (isKeyPairKind(record.kind)) {
     throw new KeyholdError('INVALID_INPUT', `Key ${record.name} is an ssh key pair: write it as a key file (keyhold export) rather than as ${how}.`);
   }
   if (record.state === 'revoked') throw new KeyholdError('INVALID_INPUT', `Key ${record.name} is revoked; its secret no longer works.`);

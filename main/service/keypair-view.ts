@@ -2,10 +2,11 @@
 // picture (computed from the stored public part; nothing secret is read).
 import { randomart } from '../keys/fingerprint';
 import { parsePublicKeyLine } from '../keys/public-key';
+import { isKeyPairKind } from '../api/constants';
 import type { KeyRecord } from '../vault/types';
 
 export function keyPairDetails(record: Pick<KeyRecord, 'kind' | 'publicPart'>): { publicKey?: string; randomart?: string } {
-  if (record.kind !== 'ssh_key_pair' || !record.publicPart) return {};
+  if (!isKeyPairKind(record.kind) || !record.publicPart) return {};
   try {
     return { publicKey: record.publicPart, randomart: randomart(parsePublicKeyLine(record.publicPart).key) };
   } catch {

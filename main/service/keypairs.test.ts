@@ -152,14 +152,14 @@ describe('export', () => {
     expect(auditText()).not.toContain(secretBody(before).slice(40, 80));
   });
 
-  it('exports a key of an Encord workspace without a passphrase and says why', async () => {
+  it('exports a key of an Encord workspace with the passphrase asked for (its SDK loads it), warning that Encord says to leave it blank', async () => {
     const ws = session.addWorkspace({ name: 'encord ws', provider: 'encord' });
     const rec = await generateKeyPair(session, { name: 'enc', workspaceId: ws.id });
     const out = join(tmp.dir, `encord-${rec.id}.txt`);
-    const res = await exportKeyPair(session, { id: rec.id, format: 'openssh', out, passphrase: 'would be ignored' });
-    expect(res.passphraseProtected).toBe(false);
-    expect(res.note).toMatch(/Encord cannot use passphrase-protected keys/);
-    expect(sshKeygen(['-y', '-P', '', '-f', out]).trim()).toBe(rec.publicPart);
+    const res = await exportKeyPair(session, { id: rec.id, format: 'openssh', out, passphrase: 'kept as asked' });
+    expect(res.passphraseProtected).toBe(true);
+    expect(res.note).toMatch(/Encord's docs say to leave it blank/);
+    expect(sshKeygen(['-y', '-P', 'kept as asked', '-f', out]).trim()).toBe(rec.publicPart);
     const txt = await exportKeyPair(session, { id: rec.id, format: 'txt', out: '-' });
     expect(txt.content).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
   });

@@ -4,6 +4,7 @@
 // OpenSSH private key text; its public part the OpenSSH public line.
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
+import { isKeyPairKind } from '../api/constants';
 import { KeyholdError, systemErrorCode } from '../errors';
 import { writeFileAtomic } from '../export/atomic-file';
 import { generateEd25519Async, signEd25519 } from '../keys/ed25519';
@@ -138,7 +139,7 @@ export async function importKeyPair(session: VaultSession, input: ImportKeyPairI
 /** The key pair of a record: its private key when one is stored, its public key always. */
 export function loadKeyPair(session: VaultSession, id: string): { record: KeyRecord; key: ExportableKey } {
   const record = session.getKey(id);
-  if (record.kind !== 'ssh_key_pair') throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is a ${record.kind}, not a key pair.`);
+  if (!isKeyPairKind(record.kind)) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is a ${record.kind}, not a key pair.`);
   if (!record.publicPart) throw new KeyholdError('INTEGRITY', `Key pair ${record.id} has no public key stored.`);
   const { key: publicKey, comment } = parsePublicKeyLine(record.publicPart);
   let privateKey: SshPrivateKey | null = null;
@@ -159,7 +160,7 @@ export function loadKeyPair(session: VaultSession, id: string): { record: KeyRec
   return { record, key: { publicKey, comment, privateKey } };
 }
 
-/** The key's platform reads private keys without a passphrase (Encord's SDK). */
+/** The key's platform advises keys without a passphrase (Encord's docs): export warns. */
 function forPlainExport(session: VaultSession, record: KeyRecord): boolean {
   if (record.workspaceId === null) return false;
   const provider = session.getWorkspace(record.workspaceId).provider;
@@ -192,7 +193,8 @@ export interface ExportKeyPairResult {
 /**
  * Writes a key pair in a format (atomically, private keys 0600, public 0644, CONFLICT over an
  * existing file unless force) or returns it for '-'. Keys of an Encord workspace are exported
- * without a passphrase, and the result says why. Audited 'exported' with the target.
+ * with a passphrase only if asked, and the result warns that Encord's docs say to leave it
+ * blank. Audited 'exported' with the target.
  */
 export async function exportKeyPair(session: VaultSession, input: ExportKeyPairInput): Promise<ExportKeyPairResult> {
   const { record, key } = loadKeyPair(session, input.id);
@@ -225,7 +227,7 @@ export interface KeyPairArt {
 
 export function keyPairRandomart(session: VaultSession, id: string): KeyPairArt {
   const record = session.getKey(id);
-  if (record.kind !== 'ssh_key_pair' || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
+  if (!isKeyPairKind(record.kind) || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
   const { key, comment } = parsePublicKeyLine(record.publicPart);
   return { id: record.id, fingerprint: fingerprint(key), fingerprintLine: fingerprintLine(key, comment), randomart: randomart(key) };
 }
@@ -243,6 +245,6 @@ export function signWithKey(session: VaultSession, keyId: string, bytes: Uint8Ar
 /** The raw ed25519 public key in hex (Encord's key id). */
 export function publicKeyHex(session: VaultSession, keyId: string): string {
   const record = session.getKey(keyId);
-  if (record.kind !== 'ssh_key_pair' || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
+  if (!isKeyPairKind(record.kind) || !record.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${record.id} is not a key pair.`);
   return ed25519PublicBytes(parsePublicKeyLine(record.publicPart).key).toString('hex');
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { KeyholdError } from '../errors';
 import type { Clipboard } from '../platform/types';
 import { agentFields } from './agent-settings';
+import { resolveEnvironment, resolveWorkspace } from './identifiers';
 import { keyPairDetails } from './keypair-view';
 import type { AuditEvent, Environment, KeyKind, KeyQuery, KeyRecord, KeyState, KeyVersion, NewKey, Policy, Provider, VaultSession, Workspace } from '../vault/types';
 import { AGE_META, isoOrNull, type AgeSource } from './ages/key-dates';
@@ -40,6 +41,8 @@ export interface KeyView {
   /** null without a policy (and for a token without an expiry) */
   dueAt: string | null;
   status: KeyStatus;
+  /** GitHub deploy keys: read-only access to the repository */
+  readOnly?: boolean;
   /** key pairs: filled by the key-pair domain */
   publicKey?: string;
   randomart?: string;
@@ -94,6 +97,7 @@ export function keyView(session: VaultSession, record: KeyRecord, names: Names =
     updatedAt: record.updatedAt,
     rotatedAt: record.rotatedAt,
     ...ageFields(record, names),
+    ...(record.kind === 'deploy_key' ? { readOnly: record.meta.readOnly === 'true' } : {}),
   };
 }
 
@@ -107,12 +111,12 @@ export function keyDetail(session: VaultSession, record: KeyRecord, names?: Name
   return { ...keyView(session, record, names), ...keyPairDetails(record), ...agentFields(record) };
 }
 
-/** W or E given by the user as a name or an id. */
+/** W or E given by the user as a name, an id, or (E) the platform's own id (./identifiers). */
 export function resolveScope(session: VaultSession, scope: { workspace?: string; env?: string }): { workspaceId?: string; environmentId?: string } {
   const out: { workspaceId?: string; environmentId?: string } = {};
-  if (scope.workspace !== undefined) out.workspaceId = session.getWorkspace(scope.workspace).id;
+  if (scope.workspace !== undefined) out.workspaceId = resolveWorkspace(session, scope.workspace).id;
   if (scope.env !== undefined) {
-    const env = session.getEnvironment(scope.env, out.workspaceId);
+    const env = resolveEnvironment(session, scope.env, out.workspaceId);
     out.environmentId = env.id;
     out.workspaceId ??= env.workspaceId;
   }

@@ -52,7 +52,7 @@ describe('migrate (service)', () => {
     expect(r.created).toEqual({ workspaces: ['KeePassXC'], environments: ['KeePassXC/Team 0', 'KeePassXC/Team 1'] });
     const ws = session.getWorkspace('KeePassXC');
     expect(ws.provider).toBe('local');
-    expect(session.listEnvironments(ws.id).map((e) => e.name)).toEqual(['Team 0', 'Team 1']);
+    expect(session.listEnvironments(ws.id).map((e) => e.name).sort()).toEqual(['Team 0', 'Team 1']); // created in the same millisecond: no order between them
     const logins = session.listKeys({ kind: 'login', sort: 'name' }).items;
     expect(logins).toHaveLength(6);
     for (let i = 0; i < 6; i++) {

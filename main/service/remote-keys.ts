@@ -7,22 +7,34 @@ import { KeyholdError } from '../errors';
 import { hasStatus } from '../providers/http';
 import { isRemoteProvider } from '../providers/types';
 import type { KeyRecord, VaultSession } from '../vault/types';
+import { resolveEnvironment } from './identifiers';
 import { platformOf, type CreateRemoteKeyInput, type CreateRemoteKeyResult, type RemoteEditInput } from './platforms';
-import { keyWorkspace, remoteWorkspace, type RemoteOptions } from './remote';
+import { explainRefusal } from './platforms/credential';
+import { environmentRemoteId, keyWorkspace, remoteWorkspace, type RemoteOptions, type RemoteWorkspace } from './remote';
+
+/** Runs a platform call; a 403 for want of a role says which (from the credential's recorded access). */
+async function refusalsExplained<T>(session: VaultSession, ws: RemoteWorkspace, operation: 'create' | 'edit' | 'revoke', environment: string | null, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw explainRefusal(e, ws.credentialKeyId ? session.getKey(ws.credentialKeyId) : null, operation, environment);
+  }
+}
 
 export type { CreateRemoteKeyInput, CreateRemoteKeyResult, RemoteEditInput };
 
 export async function createRemoteKey(session: VaultSession, input: CreateRemoteKeyInput, opts: RemoteOptions = {}): Promise<CreateRemoteKeyResult> {
   const ws = remoteWorkspace(session, input.workspace);
-  const env = input.env !== undefined ? session.getEnvironment(input.env, ws.id) : null;
   const platform = platformOf(ws);
+  const env = input.env === undefined ? null : platform.environmentFor ? platform.environmentFor(session, ws, input.env) : resolveEnvironment(session, input.env, ws.id);
   const caps = platform.capabilities;
   if (!caps.create.some((k) => k === input.kind)) {
     throw new KeyholdError('USAGE', `${ws.provider} keys of kind ${input.kind} cannot be created here (it can create: ${caps.create.join(', ')}).`);
   }
   if (input.flags?.length && !caps.flags) throw new KeyholdError('USAGE', 'Flags are Syncano API key flags.');
   if ((input.ttlDays !== undefined || input.cluster !== undefined) && !caps.ttl) throw new KeyholdError('USAGE', '--ttl and --cluster are for Rancher 2 tokens.');
-  return platform.create(session, ws, env, input, opts);
+  if (input.readOnly !== undefined && input.kind !== 'deploy_key') throw new KeyholdError('USAGE', '--read-only is for GitHub deploy keys.');
+  return refusalsExplained(session, ws, 'create', env ? (env.remoteId ?? env.name) : null, () => platform.create(session, ws, env, input, opts));
 }
 
 /** A real call with the key's stored secret: does it work? (Encord: records the registration) */
@@ -56,7 +68,7 @@ export async function revokeRemoteKey(session: VaultSession, id: string, opts: R
   const key = session.getKey(id);
   const ws = keyWorkspace(session, key);
   if (key.id === ws.credentialKeyId) throw new KeyholdError('CONFLICT', `Key ${key.id} manages workspace ${ws.name}: connect another credential before revoking it.`);
-  await platformOf(ws).revoke(session, ws, key, opts);
+  await refusalsExplained(session, ws, 'revoke', environmentRemoteId(session, key), () => platformOf(ws).revoke(session, ws, key, opts));
   return session.transaction(() => {
     const rec = session.updateKey(key.id, { state: 'revoked' });
     session.audit({ action: 'revoked', keyId: key.id, workspaceId: ws.id, detail: `deleted on ${ws.provider}; the local record is kept` });
@@ -76,7 +88,7 @@ export async function editRemoteKey(session: VaultSession, id: string, input: Re
   const remote = ws && isRemoteProvider(ws.provider) && key.remoteId ? keyWorkspace(session, key) : null;
   const platform = remote ? platformOf(remote) : null;
   if (input.flags !== undefined && !platform?.capabilities.flags) throw new KeyholdError('USAGE', 'Flags are Syncano API key flags.');
-  const flags = remote && platform ? (await platform.edit(session, remote, key, input, opts)).flags : undefined;
+  const flags = remote && platform ? (await refusalsExplained(session, remote, 'edit', environmentRemoteId(session, key), () => platform.edit(session, remote, key, input, opts))).flags : undefined;
   return session.transaction(() => {
     const rec = session.updateKey(key.id, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}), ...(flags ? { flags } : {}) });
     const changed = [input.name !== undefined && 'name', input.description !== undefined && 'description', flags && 'flags'].filter(Boolean).join(', ');

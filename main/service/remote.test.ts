@@ -46,7 +46,8 @@ describe('Syncano workspace', () => {
     expect(session.getWorkspace(ws.id).credentialKeyId).toBeNull();
     expect(session.listKeys().total).toBe(0);
     const res = await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
-    expect(res.identity).toBe(syncano.demo.email);
+    expect(res.identity).toBe(`${syncano.demo.email} (can manage API keys in 2 instance(s); cannot read or change them in partner-reports (role read))`);
+    expect(res.access?.grants).toEqual(['demo-instance: full', 'staging: full', 'partner-reports: read']);
     const cred = session.getKey(res.credentialKeyId);
     expect(cred.kind).toBe('account_key');
     expect(session.readSecret(cred.id)).toBe(syncano.state.accounts[0]!.account_key);
@@ -56,7 +57,7 @@ describe('Syncano workspace', () => {
     session.addWorkspace({ name: 'sy', provider: 'syncano', url: syncano.url });
     await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
     const first = await syncWorkspace(session, 'sy', opts);
-    expect(first.environments.added).toBe(2);
+    expect(first.environments.added).toBe(3);
     const apiKeys = session.listKeys({ kind: 'api_key' }).items;
     expect(apiKeys.length).toBeGreaterThanOrEqual(3);
     const backend = apiKeys.find((k) => k.flags.ignore_acl)!;
@@ -69,7 +70,7 @@ describe('Syncano workspace', () => {
     inst.apiKeys.delete(Number(backend.remoteId));
     const third = await syncWorkspace(session, 'sy', opts);
     expect(third.keys.missing).toBe(1);
-    expect(session.getKey(backend.id).remoteMissing).toBe(true);
+    expect(session.getKey(backend.id)).toMatchObject({ remoteMissing: true, state: 'revoked' });
     expect(session.readSecret(backend.id)).toBe(secret);
   });
 

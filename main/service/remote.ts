@@ -57,8 +57,10 @@ export function rancher2For(session: VaultSession, ws: Workspace, opts: RemoteOp
   return new Rancher2Provider(http.baseUrl!, session.readSecret(credentialOf(session, ws).id), http);
 }
 
+/** GitHub: the workspace's environments with a platform id are its repositories (OWNER/REPO). */
 export function githubFor(session: VaultSession, ws: Workspace, opts: RemoteOptions = {}): GithubProvider {
-  return new GithubProvider(session.readSecret(credentialOf(session, ws).id), httpOptions(ws, opts));
+  const repositories = session.listEnvironments(ws.id).flatMap((e) => (e.remoteId ? [e.remoteId] : []));
+  return new GithubProvider(session.readSecret(credentialOf(session, ws).id), httpOptions(ws, opts), repositories);
 }
 
 /** Encord signs with a key pair of the vault; the private key stays in the vault's process. */

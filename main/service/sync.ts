@@ -1,19 +1,35 @@
 // `sync W`: pull the platform's environments and keys into the vault. It adds what is new,
 // refreshes names, states, flags and public parts, stores a secret the platform hands out when
 // it changed (as a new version: the old one is kept), and marks keys that vanished remotely with
-// remoteMissing. It never deletes a local key or secret.
+// remoteMissing (and no longer active: the platform does not have them). It never deletes a local
+// key or secret. A scope the credential may not read (403: a Syncano instance shared read-only, a
+// Rancher environment out of reach) is skipped and reported with the platform's reason; the sync
+// goes on with the others and leaves that scope's keys as they were.
+import { KeyholdError } from '../errors';
+import { hasStatus } from '../providers/http';
 import { keyBody } from '../providers/github';
 import type { RemoteEnvironment, RemoteKey } from '../providers/types';
 import type { Environment, KeyRecord, VaultSession } from '../vault/types';
 import { AGE_META, withPlatformDates } from './ages/key-dates';
 import { platformOf } from './platforms';
+import { recordAccess } from './platforms/credential';
 import { remoteWorkspace, type RemoteOptions } from './remote';
 import { ROTATION } from './rotation/journal';
+
+export interface SkippedScope {
+  /** the platform's id of the environment (null: the account) */
+  environment: string | null;
+  name: string;
+  /** the platform's own words */
+  reason: string;
+}
 
 export interface SyncResult {
   workspace: string;
   environments: { total: number; added: number };
   keys: { total: number; added: number; updated: number; missing: number };
+  /** scopes the credential could not read; their keys were left as they were */
+  skipped: SkippedScope[];
 }
 
 /** Where a sync is, in real work units: the environments listing (one call), the key listings
@@ -52,9 +68,17 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
   }
   const keyScopes = service.syncScopes(remoteEnvs);
   const remoteKeys: RemoteKey[] = [];
+  const skipped: SkippedScope[] = [];
   for (const [i, scope] of keyScopes.entries()) {
     progress('keys', i, keyScopes.length);
-    remoteKeys.push(...(await platform.listKeys(scope)));
+    try {
+      remoteKeys.push(...(await platform.listKeys(scope)));
+    } catch (e) {
+      // 403 (GitHub: 404): no access here (a role without API keys); the other scopes still sync
+      if (!(hasStatus(e, 403) || (service.hidesWith404 && hasStatus(e, 404))) || scope === null) throw e;
+      const env = remoteEnvs.find((r) => r.remoteId === scope);
+      skipped.push({ environment: scope, name: env?.name ?? scope, reason: `${e instanceof KeyholdError ? e.message : 'forbidden'}${env?.role ? ` (your role: ${env.role})` : ''}` });
+    }
   }
   if (keyScopes.length > 0) progress('keys', keyScopes.length, keyScopes.length);
   progress('saving', 0, 1);
@@ -75,6 +99,7 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     const local = session.listKeys({ workspaceId: ws.id }).items.filter((k) => k.remoteId);
     const envById = new Map(envs.map((e) => [e.id, e]));
     const envOf = (k: KeyRecord) => (k.environmentId ? (envById.get(k.environmentId) ?? null) : null);
+    const scopeOf = (k: KeyRecord) => (service.scopeOf ? service.scopeOf(k, envOf(k)?.remoteId ?? null) : envOf(k)?.remoteId) ?? '';
     const localKey = (k: KeyRecord) => `${k.kind}|${envOf(k)?.remoteId ?? ''}|${k.remoteId}`;
     const locals = new Map(local.map((k) => [localKey(k), k]));
     const seen = new Set<string>();
@@ -122,20 +147,25 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     }
 
     let missing = 0;
-    const listedScopes = new Set(keyScopes.map((s) => s ?? ''));
+    const unread = new Set(skipped.map((s) => s.environment ?? ''));
+    const listedScopes = new Set(keyScopes.map((s) => s ?? '').filter((s) => !unread.has(s)));
     for (const k of local) {
       // a key revoked from here is gone on purpose; the credential of a platform that does not list it is not missing
       if (seen.has(localKey(k)) || k.remoteMissing || k.state === 'revoked' || rotating.has(k.id) || (k.id === ws.credentialKeyId && !service.listsCredential)) continue;
-      if (!listedScopes.has(envOf(k)?.remoteId ?? '')) continue; // a scope we did not list (a platform that lists no keys lists no scope)
-      session.updateKey(k.id, { remoteMissing: true });
+      if (!listedScopes.has(scopeOf(k))) continue; // a scope we did not list (a platform that lists no keys lists no scope)
+      // the platform no longer has it: it cannot be active there
+      session.updateKey(k.id, { remoteMissing: true, state: 'revoked' });
       session.audit({ action: 'synced', keyId: k.id, workspaceId: ws.id, detail: `gone from ${ws.provider}; the local secret is kept` });
       missing++;
     }
-    session.audit({ action: 'synced', workspaceId: ws.id, detail: `sync: ${envAdded} environments and ${added} keys added, ${updated} updated, ${missing} missing remotely` });
+    if (service.accessOf && ws.credentialKeyId) recordAccess(session, session.getKey(ws.credentialKeyId), service.accessOf(remoteEnvs));
+    const unreadText = skipped.length ? `; could not read ${skipped.map((s) => s.name).join(', ')}` : '';
+    session.audit({ action: 'synced', workspaceId: ws.id, detail: `sync: ${envAdded} environments and ${added} keys added, ${updated} updated, ${missing} missing remotely${unreadText}` });
     return {
       workspace: ws.name,
       environments: { total: byRemote.size, added: envAdded },
       keys: { total: remoteKeys.length, added, updated, missing },
+      skipped,
     };
   });
   progress('saving', 1, 1);

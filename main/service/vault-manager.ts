@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { LockReason, VaultStateName as VaultState } from '../api/constants';
 import { KeyholdError } from '../errors';
-import { createVault, openVault, type CreateVaultOptions } from '../vault';
+import { createVault, openVault, type CreateVaultOptions, type SeenRecords } from '../vault';
 import type { VaultSession } from '../vault/types';
 import type { ServiceContext } from './context';
 import { autoLockMinutes } from './vault-settings';
@@ -35,15 +35,20 @@ export class VaultManager {
 
   async create(password: string, options: CreateVaultOptions = {}): Promise<VaultSession> {
     if (this.current) throw new KeyholdError('CONFLICT', 'A vault is already open.');
-    return this.adopt(createVault(this.ctx.vaultPath, password, options));
+    return this.adopt(createVault(this.ctx.vaultPath, password, { ...options, seen: this.seen() }));
   }
 
-  async unlock(password: string): Promise<VaultSession> {
+  async unlock(password: string, options: { acceptRollback?: boolean } = {}): Promise<VaultSession> {
     if (this.current) {
       this.activity();
       return this.current;
     }
-    return this.adopt(openVault(this.ctx.vaultPath, password));
+    return this.adopt(openVault(this.ctx.vaultPath, password, {}, this.seen(options.acceptRollback)));
+  }
+
+  /** This computer's rollback records (rollback-record.ts), when the app has a config folder. */
+  private seen(acceptRollback = false): SeenRecords | undefined {
+    return this.ctx.configDir === undefined ? undefined : { dir: this.ctx.configDir, acceptRollback };
   }
 
   private async adopt(opening: Promise<VaultSession>): Promise<VaultSession> {

@@ -1,5 +1,7 @@
 // Workspace and environment use cases (audited), shared by IPC and the CLI.
+import { checkRepository } from '../providers/github-targets';
 import type { Environment, Provider, VaultSession, Workspace } from '../vault/types';
+import { resolveEnvironment } from './identifiers';
 
 export interface EnvironmentView extends Environment {
   workspace: string;
@@ -40,7 +42,9 @@ export function listEnvironmentViews(session: VaultSession, workspace?: string):
 export function addEnvironment(session: VaultSession, input: { workspace: string; name: string; remoteId?: string | null }): EnvironmentView {
   return session.transaction(() => {
     const ws = session.getWorkspace(input.workspace);
-    const env = session.addEnvironment({ workspaceId: ws.id, name: input.name, remoteId: input.remoteId ?? null });
+    // a GitHub environment is a repository: its platform id is OWNER/REPO (docs/PLATFORMS.md)
+    const remoteId = input.remoteId ?? (ws.provider === 'github' ? checkRepository(input.name) : null);
+    const env = session.addEnvironment({ workspaceId: ws.id, name: input.name, remoteId });
     session.audit({ action: 'environment_added', workspaceId: ws.id, detail: 'environment added' });
     return { ...env, workspace: ws.name };
   });
@@ -49,7 +53,7 @@ export function addEnvironment(session: VaultSession, input: { workspace: string
 /** Removes an environment; its keys stay in the workspace without one. */
 export function removeEnvironment(session: VaultSession, idOrName: string, workspace?: string): Environment {
   return session.transaction(() => {
-    const env = session.getEnvironment(idOrName, workspace);
+    const env = resolveEnvironment(session, idOrName, workspace);
     session.removeEnvironment(env.id);
     session.audit({ action: 'environment_removed', workspaceId: env.workspaceId, detail: 'environment removed' });
     return env;

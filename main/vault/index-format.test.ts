@@ -131,6 +131,7 @@ describe('the packed key index', () => {
     const vid = `${ids[0]}/1`;
     db.prepare('UPDATE key_versions SET data = ? WHERE key_id = ? AND version = 1').run(sealer.sealJson('key_versions.data', vid, { publicPart: versionsBefore[0]!.publicPart, remoteId: versionsBefore[0]!.remoteId }), ids[0]);
     db.prepare('UPDATE header SET format_version = 1 WHERE id = 1').run();
+    db.exec('DROP TABLE manifest'); // format 1 had none (migration 3)
     s.lock();
     const again = await openVault(copy, TEST_PASSWORD);
     try {

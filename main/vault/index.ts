@@ -8,22 +8,28 @@ import Database from 'better-sqlite3';
 import { KeyholdError } from '../errors';
 import { KDF_FLOOR, Sealer, calibrateKdf, deriveKey, newVaultKey, unwrapKey, warmSealingInBackground, wrapKey, type StoredKdf } from './crypto';
 import { openBackup, sealBackup } from './backup';
+import { measure, refuseLoweredFormat, writeManifest } from './manifest';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
 import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
+import { rekey } from './rekey';
+import { checkSeen, type SeenRecords } from './rollback-record';
 import { mapSqliteError } from './sqlite-errors';
 import type { KdfParams, VaultSession } from './types';
 import { VaultWorkers } from './vault-workers';
 
 export type { VaultSession } from './types';
 export { VaultStore } from './session';
+export { ROLLBACK_MESSAGE, type SeenRecords } from './rollback-record';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 export interface CreateVaultOptions {
   /** explicit Argon2id parameters (tests, `init --kdf-*`); default: calibrated to ~500 ms */
   kdf?: Omit<KdfParams, 'algorithm'> & { algorithm?: 'argon2id' };
+  /** where this computer records the write counters it has seen (rollback-record.ts) */
+  seen?: SeenRecords;
 }
 
 interface CreateInternal {
@@ -87,6 +93,12 @@ async function createStore(path: string, password: string, options: CreateVaultO
       db.pragma('foreign_keys = ON');
       migrate(db, 0, null);
       insertHeader(db, vaultId, kdf, wrapKey(vaultKey, kek));
+      const first = new Sealer(Buffer.from(vaultKey));
+      try {
+        writeManifest(db, first, measure(db, 0));
+      } finally {
+        first.zero();
+      }
     } finally {
       db.close();
     }
@@ -103,6 +115,8 @@ async function createStore(path: string, password: string, options: CreateVaultO
     rmSync(`${tmp}-shm`, { force: true });
   }
   const store = new VaultStore({ db: openDb(path, false), path, sealer: new Sealer(vaultKey), kdf: kdfParams });
+  store.checkManifest();
+  store.seen = options.seen ? { vaultId, records: options.seen } : undefined;
   if (internal.auditCreated !== false) store.audit({ action: 'vault_created' });
   return store;
 }
@@ -181,7 +195,7 @@ export interface UnlockTiming {
  * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
  * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
  */
-export async function openVault(path: string, password: string, timing: UnlockTiming = {}): Promise<VaultSession> {
+export async function openVault(path: string, password: string, timing: UnlockTiming = {}, seen?: SeenRecords): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
   const header = inspectVaultFile(path, { quickCheck: false });
   const workers = new VaultWorkers(2).start();
@@ -199,32 +213,41 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     }
     checkResult(path, check.value);
     if (key.status === 'rejected') throw key.reason;
-    return await openWithKey(path, header, key.value, workers);
+    return await openWithKey(path, header, key.value, workers, { seen });
   } finally {
     workers.close();
   }
 }
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
- * ownership of `vaultKey` (zeroed on lock or failure). */
-export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers): Promise<VaultStore> {
+ * ownership of `vaultKey` (zeroed on lock or failure). `warmSearch: false` skips building the
+ * search haystacks after the index is read (a one-shot CLI command would pay for them and never
+ * search). `seen`: this computer's rollback records (rollback-record.ts). */
+export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers, options: { warmSearch?: boolean; seen?: SeenRecords } = {}): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
   try {
     const db = openDb(path, false);
     try {
-      if (header.formatVersion < FORMAT_VERSION) migrate(db, header.formatVersion, sealer);
+      if (header.formatVersion < FORMAT_VERSION) {
+        // checked before any step runs (each commits): the file must stay as it was
+        refuseLoweredFormat(db, header.formatVersion);
+        migrate(db, header.formatVersion, sealer);
+      }
       store = new VaultStore({ db, path, sealer, kdf: { algorithm: 'argon2id', memoryKiB: header.kdf.memoryKiB, iterations: header.kdf.iterations, parallelism: header.kdf.parallelism } });
     } catch (e) {
       db.close();
       throw e;
     }
     await store.loadIndex(workers ?? own);
-    const keys = Number(store.connection().prepare('SELECT count(*) FROM keys').pluck().get());
-    const indexed = store.stats().keys;
-    if (keys !== indexed) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${keys} keys stored but ${indexed} in the sealed index.`);
-    void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
+    if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
+    store.checkManifest();
+    if (options.seen) {
+      checkSeen(options.seen, header.vaultId, sealer, store.writeCounter);
+      store.seen = { vaultId: header.vaultId, records: options.seen };
+    }
+    if (options.warmSearch !== false) void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
     return store;
   } catch (e) {
     if (store) store.lock();
@@ -258,6 +281,18 @@ export async function changeMasterPassword(session: VaultSession, newPassword: s
   } finally {
     kek.fill(0);
   }
+}
+
+/**
+ * passwd --rekey: a new random vault key under `newPassword`, every sealed value re-sealed in one
+ * transaction (rekey.ts), so an old copy of the file and the old password reveal nothing written
+ * after it.
+ */
+export async function rekeyVault(session: VaultSession, newPassword: string): Promise<void> {
+  checkPassword(newPassword, 'new master password');
+  const store = asStore(session);
+  await rekey(store, newPassword, store.kdfParams);
+  store.audit({ action: 'password_changed', detail: 'new vault key: every value re-sealed (passwd --rekey)' });
 }
 
 /** The whole vault as an encrypted backup file's bytes, sealed under `passphrase` (its own salt;

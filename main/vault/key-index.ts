@@ -13,6 +13,7 @@
 import { KeyholdError } from '../errors';
 import { fromTuple, type KeyTuple as Tuple } from './key-tuple';
 import { F_ENV, F_NAME, F_WS, PackedSegment, SEP, sortByName } from './packed-segment';
+import { TextDictionary } from './text-dictionary';
 import type { KeyPage, KeyQuery } from './types';
 
 export const SEGMENT_SIZE = 512;
@@ -105,6 +106,8 @@ export class KeyIndex {
   private maxSeg = -1;
   /** seg -> rev of the stored copy this memory reflects */
   readonly revs = new Map<number, number>();
+  /** the distinct descriptions, searched once per query for every segment */
+  private readonly descriptions = new TextDictionary();
 
   get size(): number {
     let n = 0;
@@ -149,7 +152,8 @@ export class KeyIndex {
     const s = new Segment(seg, content);
     if (this.segOf) {
       for (const id of s.ids()) {
-        if (this.segOf.has(id)) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a key appears twice in the index.`);
+        if (this.segOf.has(id))
+          throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a key appears twice in the index.`);
         this.segOf.set(id, seg);
       }
     }
@@ -226,7 +230,7 @@ export class KeyIndex {
   /** Builds one segment's search haystack (after unlock, in the background). */
   warmSearch(seg: number): void {
     const s = this.segments.get(seg);
-    if (s && s.size > 0) s.view().warmSearch();
+    if (s && s.size > 0) s.view().warmSearch(this.descriptions);
   }
 
   query(q: KeyQuery, workspaceOfProvider?: (provider: string) => Set<string>): KeyPage {
@@ -234,7 +238,12 @@ export class KeyIndex {
     const desc = q.order === 'desc';
     const needle = (q.search ?? '').trim().toLowerCase().replaceAll(SEP, '');
     const wsAllowed = q.provider && workspaceOfProvider ? workspaceOfProvider(q.provider) : undefined;
-    const filtered = q.workspaceId !== undefined || q.environmentId !== undefined || q.kind !== undefined || q.state !== undefined || wsAllowed !== undefined;
+    const filtered =
+      q.workspaceId !== undefined ||
+      q.environmentId !== undefined ||
+      q.kind !== undefined ||
+      q.state !== undefined ||
+      wsAllowed !== undefined;
     const keep = (p: PackedSegment, i: number): boolean => {
       if (q.kind !== undefined && p.kind(i) !== q.kind) return false;
       if (q.state !== undefined && p.state(i) !== q.state) return false;
@@ -254,11 +263,18 @@ export class KeyIndex {
     const cap = sort === 'name' ? Math.min(Number.MAX_SAFE_INTEGER, offset + limit) : Number.MAX_SAFE_INTEGER;
     const runs: Run[] = [];
     let total = 0;
+    const descHits = needle ? this.descriptions.hits(needle) : null;
     for (const seg of this.segmentIds()) {
       const s = this.segments.get(seg)!;
       if (s.size === 0) continue;
       const p = s.view();
-      const { count, idx } = p.search(needle, filtered ? keep : null, desc && sort === 'name' ? Number.MAX_SAFE_INTEGER : cap);
+      const { count, idx } = p.search(
+        needle,
+        filtered ? keep : null,
+        desc && sort === 'name' ? Number.MAX_SAFE_INTEGER : cap,
+        this.descriptions,
+        descHits,
+      );
       if (count === 0) continue;
       total += count;
       if (desc && sort === 'name' && idx.length > cap) idx.splice(0, idx.length - cap);
@@ -306,7 +322,8 @@ export class KeyIndex {
       const all: Array<{ p: PackedSegment; i: number; v: string | number | null; name: string }> = [];
       for (const r of runs) {
         for (const i of r.idx) {
-          const v = sort === 'createdAt' ? r.p.time(i, 0) : sort === 'rotatedAt' ? r.p.time(i, 2) : sort === 'kind' ? r.p.kind(i) : r.p.state(i);
+          const v =
+            sort === 'createdAt' ? r.p.time(i, 0) : sort === 'rotatedAt' ? r.p.time(i, 2) : sort === 'kind' ? r.p.kind(i) : r.p.state(i);
           all.push({ p: r.p, i, v, name: r.p.str(i, F_NAME)! });
         }
       }
@@ -325,6 +342,7 @@ export class KeyIndex {
   /** Drops every decrypted value. */
   clear(): void {
     this.segments.clear();
+    this.descriptions.clear();
     this.segOf = null;
     this.maxSeg = -1;
     this.revs.clear();

@@ -6,6 +6,7 @@
 // lower-cased head of it.
 import { KeyholdError } from '../errors';
 import type { KeyTuple as Tuple } from './key-tuple';
+import type { TextDictionary } from './text-dictionary';
 import { KEY_KINDS, KEY_STATES } from './types';
 
 export const SEP = '\u0000';
@@ -45,6 +46,8 @@ function damaged(seg: number, what = 'is not valid'): KeyholdError {
 export class PackedSegment {
   private hay: string | null = null;
   private hayStarts: Int32Array | null = null;
+  /** each record's description, as an id in the index's dictionary */
+  private descIds: Int32Array | null = null;
   /** how often each ASCII character occurs in the haystack (search starts from the rarest) */
   private freq: Uint32Array | null = null;
   private lower: Array<string | undefined> = [];
@@ -124,7 +127,19 @@ export class PackedSegment {
     fixed.writeUInt32LE(n, 1);
     for (let i = 0; i < n; i++) {
       const t = sorted[i]!;
-      const fields: Array<string | null> = [t[4], t[5], t[10], t[11], t[0], t[1], t[2], t[7], t[9], JSON.stringify(t[8]), JSON.stringify(t[12])];
+      const fields: Array<string | null> = [
+        t[4],
+        t[5],
+        t[10],
+        t[11],
+        t[0],
+        t[1],
+        t[2],
+        t[7],
+        t[9],
+        JSON.stringify(t[8]),
+        JSON.stringify(t[12]),
+      ];
       for (let f = 0; f < FIELDS; f++) {
         const v = fields[f]!;
         len[i * FIELDS + f] = v === null ? -1 : v.length;
@@ -227,38 +242,41 @@ export class PackedSegment {
     return out;
   }
 
-  /** Builds the lower-cased haystack now (after unlock, in the background) rather than at the first search. */
-  warmSearch(): void {
+  /**
+   * Builds the search haystack now (after unlock, in the background) rather than at the first
+   * search: each record's lower-cased name, public part and fingerprint; its description goes to
+   * the index's dictionary (text-dictionary.ts) and the record keeps that description's id.
+   */
+  warmSearch(dict: TextDictionary): void {
     if (this.hay !== null) return;
     const head = this.text.slice(0, this.headEnd);
-    const lower = head.toLowerCase();
+    const lowerAll = head.toLowerCase();
+    const same = lowerAll.length === head.length; // else lower-case piece by piece so that offsets hold
+    const low = (from: number, to: number) => (same ? lowerAll.slice(from, to) : head.slice(from, to).toLowerCase());
     const starts = new Int32Array(this.n + 1);
-    if (lower.length === head.length) {
-      for (let i = 0; i < this.n; i++) starts[i] = this.off[i * FIELDS]!;
-      starts[this.n] = this.headEnd;
-      this.hay = lower;
-    } else {
-      // toLowerCase changed some lengths: lower-case record by record so that offsets hold
-      const parts: string[] = [];
-      let at = 0;
-      for (let i = 0; i < this.n; i++) {
-        const from = this.off[i * FIELDS]!;
-        const to = i + 1 < this.n ? this.off[(i + 1) * FIELDS]! : this.headEnd;
-        const rec = head.slice(from, to).toLowerCase();
-        starts[i] = at;
-        at += rec.length;
-        parts.push(rec);
-      }
-      starts[this.n] = at;
-      this.hay = parts.join('');
+    const descIds = new Int32Array(this.n);
+    const parts: string[] = [];
+    let at = 0;
+    for (let i = 0; i < this.n; i++) {
+      const o = i * FIELDS;
+      const end = i + 1 < this.n ? this.off[o + FIELDS]! : this.headEnd;
+      const name = low(this.off[o + F_NAME]!, this.off[o + F_DESC]!); // name and its '\n'
+      const rest = low(this.off[o + F_PUB]!, end); // public part '\n' fingerprint '\0'
+      starts[i] = at;
+      at += name.length + rest.length;
+      parts.push(name, rest);
+      descIds[i] = dict.id(low(this.off[o + F_DESC]!, this.off[o + F_DESC]! + Math.max(0, this.len[o + F_DESC]!)));
     }
-    this.hayStarts = starts;
+    starts[this.n] = at;
+    const hay = parts.join('');
     const freq = new Uint32Array(128);
-    const hay = this.hay;
     for (let j = 0; j < hay.length; j++) {
       const c = hay.charCodeAt(j);
       if (c < 128) freq[c]!++;
     }
+    this.hay = hay;
+    this.hayStarts = starts;
+    this.descIds = descIds;
     this.freq = freq;
   }
 
@@ -266,8 +284,15 @@ export class PackedSegment {
    * The keys (in name order) whose name, description, public part or fingerprint contains `needle`
    * (lower-cased; '' = every key) and that `keep` accepts: their count, and the positions of the
    * first `cap` of them (a page never needs more: this keeps search free of big arrays).
+   * `descHits` is `dict.hits(needle)`, computed once per query for every segment.
    */
-  search(needle: string, keep: ((p: PackedSegment, i: number) => boolean) | null, cap: number): { count: number; idx: number[] } {
+  search(
+    needle: string,
+    keep: ((p: PackedSegment, i: number) => boolean) | null,
+    cap: number,
+    dict: TextDictionary,
+    descHits: Uint8Array | null,
+  ): { count: number; idx: number[] } {
     const idx: number[] = [];
     let count = 0;
     if (!needle) {
@@ -277,9 +302,12 @@ export class PackedSegment {
       }
       return { count, idx };
     }
-    this.warmSearch();
+    this.warmSearch(dict);
+    const hits = descHits && descHits.length >= dict.size ? descHits : dict.hits(needle);
     const hay = this.hay!;
     const starts = this.hayStarts!;
+    const descIds = this.descIds!;
+    const found = scratch(this.n);
     // indexOf finds a needle's first character with memchr and then compares: 'a' or 'e' stop it
     // every few bytes, 'q' or '-' almost never. So look for the needle from its rarest character
     // on, and check the characters before it at each hit.
@@ -301,13 +329,25 @@ export class PackedSegment {
       // hits come in increasing order: walk the record starts forward instead of searching (a
       // match never spans two records: they end with '\0', which no needle holds)
       while (starts[rec + 1]! <= at) rec++;
-      if (!keep || keep(this, rec)) {
-        if (count++ < cap) idx.push(rec);
-      }
+      found[rec] = 1;
       pos = hay.indexOf(sub, starts[rec + 1]! + k);
+    }
+    for (let i = 0; i < this.n; i++) {
+      if (found[i] === 0 && hits[descIds[i]!] !== 1) continue;
+      if (keep && !keep(this, i)) continue;
+      if (count++ < cap) idx.push(i);
     }
     return { count, idx };
   }
+}
+
+/** A zeroed scratch array of at least `n` bytes, shared by every search (one runs at a time). */
+let scratchBytes = new Uint8Array(1024);
+function scratch(n: number): Uint8Array {
+  if (scratchBytes.length < n) scratchBytes = new Uint8Array(n);
+  const s = scratchBytes.subarray(0, n);
+  s.fill(0);
+  return s;
 }
 
 export function sortByName(tuples: Tuple[]): Tuple[] {

@@ -249,9 +249,21 @@ describe('audit trail', () => {
       const copy = `${path}.${what.replace(/ /g, '-')}`;
       writeFileSync(copy, original);
       tamper(copy, attack);
-      const s = await openVault(copy, TEST_PASSWORD);
-      expect(() => s.verifyAudit(), what).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
-      s.lock();
+      // a cut tail is refused at unlock already (the sealed manifest holds the chain's head)
+      const outcome = await openVault(copy, TEST_PASSWORD).then(
+        (s) => {
+          try {
+            s.verifyAudit();
+            return 'intact';
+          } catch (e) {
+            return (e as { code?: string }).code;
+          } finally {
+            s.lock();
+          }
+        },
+        (e: { code?: string }) => e.code,
+      );
+      expect(outcome, what).toBe('INTEGRITY');
     }
   });
 });

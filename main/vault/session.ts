@@ -8,6 +8,7 @@ import { dumpVault, loadVault, type VaultDump } from './dump';
 import { fromTuple } from './key-tuple';
 import { FORMAT_VERSION } from './schema';
 import { Connection } from './store/connection';
+import { raiseSeen, rekeyedSeen, type SeenRecords } from './rollback-record';
 import { loadIndex, warmSearch } from './store/index-loader';
 import { count } from './store/tx';
 import * as audit from './tables/audit';
@@ -54,6 +55,8 @@ export class VaultStore implements VaultSession {
   readonly path: string;
   private readonly c: Connection;
   private kdf: KdfParams;
+  /** this computer's record of the highest write counter (rollback-record.ts), raised at lock */
+  seen: { vaultId: string; records: SeenRecords } | undefined;
   /** set when the vault locks, by whoever wants to know (the VaultManager) */
   onLock: (() => void) | undefined;
 
@@ -70,6 +73,16 @@ export class VaultStore implements VaultSession {
   /** Reads every index segment (on `workers` when given). */
   loadIndex(workers?: VaultWorkers): Promise<void> {
     return loadIndex(this.c, workers);
+  }
+
+  /** Checks the whole file against its sealed manifest (unlock; INTEGRITY if anything disagrees). */
+  checkManifest(): void {
+    this.c.read(() => this.c.checkManifest());
+  }
+
+  /** The write counter of the last commit seen (the rollback record keeps the highest). */
+  get writeCounter(): number {
+    return this.c.writeCounter;
   }
 
   /** Builds the search haystacks in slices after unlock. */
@@ -102,6 +115,18 @@ export class VaultStore implements VaultSession {
   /** The raw connection for vault-level operations (passwd, migrations, tests) in main/vault only. */
   connection(): Database {
     return this.c.conn;
+  }
+
+  /** passwd --rekey (rekey.ts): every sealed value moves to `next` in one transaction. */
+  rekeyConnection(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void): void {
+    this.c.rekey(next, reseal, (old) => {
+      if (!this.seen) return;
+      try {
+        rekeyedSeen(this.seen.records, this.seen.vaultId, old, next, this.c.writeCounter);
+      } catch {
+        /* the config folder is not writable: the rekey itself is done */
+      }
+    });
   }
 
   sealerForVault(): Sealer {
@@ -274,6 +299,13 @@ export class VaultStore implements VaultSession {
   lock(): void {
     if (this.c.isLocked) return;
     try {
+      if (this.seen) {
+        try {
+          raiseSeen(this.seen.records, this.seen.vaultId, this.c.sealer, this.c.writeCounter);
+        } catch {
+          /* the config folder is not writable: the lock must still happen */
+        }
+      }
       this.c.close();
     } finally {
       this.onLock?.();

@@ -3,6 +3,7 @@ import type { BridgeApprovals } from '../../service/app-bridge';
 import type { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import type { VaultManager } from '../../service/vault-manager';
+import type { FileGrants } from '../file-grants';
 import type { RemoteSession } from './remote-session';
 
 export interface HandlerDeps {
@@ -12,6 +13,8 @@ export interface HandlerDeps {
   remote: RemoteSession;
   /** the CLI callers waiting for the user's answer */
   approvals: BridgeApprovals;
+  /** paths main's file dialogs returned (export, backup, restore, key files) */
+  grants: FileGrants;
   /** the SSH agent the app runs while open */
   agent: DesktopAgent;
 }

@@ -6,6 +6,7 @@ import { createMemoryPlatform } from '../../platform/memory';
 import type { Dialogs, Platform } from '../../platform/types';
 import { FLOOR_KDF, tempDir } from '../../vault/test-vault.testkit';
 import type { ServiceContext } from '../../service/context';
+import { FileGrants } from '../file-grants';
 import { desktopHandlers } from './desktop';
 import { remoteSession } from './remote-session';
 import { vaultHandlers } from './vault';
@@ -66,22 +67,22 @@ describe('desktop.openExternal', () => {
 describe('desktop.openFile / desktop.saveFile', () => {
   it('answer null without a desktop (the CLI and the e2e bridge)', async () => {
     const t = setup();
-    expect(await t.invoke('desktop.openFile', { title: 'Restore from' })).toEqual({ ok: true, value: { path: null } });
-    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb' })).toEqual({ ok: true, value: { path: null } });
+    expect(await t.invoke('desktop.openFile', { title: 'Restore from' })).toEqual({ ok: true, value: { path: null, token: null } });
+    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb' })).toEqual({ ok: true, value: { path: null, token: null } });
   });
 
   it('answer null when the user cancels the dialog', async () => {
     const { platform } = scriptedDesktop(null);
     const t = setup(platform);
-    expect(await t.invoke('desktop.openFile', { title: 'Import key file' })).toEqual({ ok: true, value: { path: null } });
-    expect(await t.invoke('desktop.saveFile', { title: 'Export to' })).toEqual({ ok: true, value: { path: null } });
+    expect(await t.invoke('desktop.openFile', { title: 'Import key file' })).toEqual({ ok: true, value: { path: null, token: null } });
+    expect(await t.invoke('desktop.saveFile', { title: 'Export to' })).toEqual({ ok: true, value: { path: null, token: null } });
   });
 
   it('pass title, default name and filters to the dialog and answer the chosen path', async () => {
     const { platform, asked } = scriptedDesktop('/home/admin/backup.khb');
     const t = setup(platform);
     const filters = [{ name: 'Keyhold backup', extensions: ['khb'] }];
-    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb', filters })).toEqual({ ok: true, value: { path: '/home/admin/backup.khb' } });
+    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb', filters })).toEqual({ ok: true, value: { path: '/home/admin/backup.khb', token: expect.any(String) } });
     expect(asked).toEqual([{ title: 'Back up to', defaultPath: 'keyhold.khb', filters }]);
   });
 
@@ -98,7 +99,7 @@ describe('desktop.openFile / desktop.saveFile', () => {
   it('are what the desktop namespace serves; vault.activity is the vault namespace\'s', () => {
     const ctx: ServiceContext = { vaultPath: '/x', harness: 'cli', platform: createMemoryPlatform(), emit: () => undefined };
     const vault = new VaultManager(ctx);
-    const deps = { ctx, vault, remote: remoteSession(ctx, vault), approvals: createBridgeApprovals(ctx), agent: new DesktopAgent(ctx, vault) };
+    const deps = { ctx, vault, remote: remoteSession(ctx, vault), approvals: createBridgeApprovals(ctx), agent: new DesktopAgent(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.peek()) };
     expect(Object.keys(desktopHandlers(deps)).sort()).toEqual(['desktop.openExternal', 'desktop.openFile', 'desktop.saveFile']);
     expect(Object.keys(vaultHandlers(deps))).toContain('vault.activity');
   });

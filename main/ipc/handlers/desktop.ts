@@ -5,11 +5,13 @@ import { externalUrl } from '../../service/external-url';
 import type { HandlersFor } from '../router';
 import type { HandlerDeps } from './deps';
 
-export function desktopHandlers({ ctx }: HandlerDeps): HandlersFor<'desktop'> {
+export function desktopHandlers({ ctx, grants }: HandlerDeps): HandlersFor<'desktop'> {
   const { dialogs } = ctx.platform;
+  // the chosen path with its capability (file-grants.ts): only such a path is read or written
+  const chosen = (path: string | null, purpose: 'open' | 'save') => ({ path, token: path === null ? null : grants.grant(path, purpose) });
   return {
-    'desktop.openFile': async (input) => ({ path: await dialogs.showOpenFile(input) }),
-    'desktop.saveFile': async (input) => ({ path: await dialogs.showSaveFile(input) }),
+    'desktop.openFile': async (input) => chosen(await dialogs.showOpenFile(input), 'open'),
+    'desktop.saveFile': async (input) => chosen(await dialogs.showSaveFile(input), 'save'),
     'desktop.openExternal': async ({ url }) => {
       await ctx.platform.openExternal(externalUrl(url));
       return { opened: true as const };

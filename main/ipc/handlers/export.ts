@@ -6,11 +6,13 @@ import type { HandlerDeps } from './deps';
 
 const absolute = (path: string | undefined) => (path === undefined ? undefined : targetPath(path, { requireAbsolute: true }));
 
-export function exportHandlers({ vault }: HandlerDeps): HandlersFor<'export'> {
+export function exportHandlers({ vault, grants }: HandlerDeps): HandlersFor<'export'> {
+  // every export writes the file it names: a save dialog's token (file-grants.ts)
+  const chosen = (input: { path?: string; token?: string }) => absolute(grants.path(input, 'save'));
   return {
-    'export.preview': (input) => previewExport(vault.session(), { ...input, path: absolute(input.path) }),
-    'export.netrc': (input) => exportNetrc(vault.session(), { ...input, path: absolute(input.path) }),
-    'export.dotenv': (input) => exportDotenvFile(vault.session(), { ...input, path: absolute(input.path)! }),
-    'export.curl': (input) => exportCurlConfig(vault.session(), { ...input, path: absolute(input.path)! }),
+    'export.preview': ({ token, ...input }) => previewExport(vault.session(), { ...input, path: chosen({ ...input, token }) }),
+    'export.netrc': ({ token, ...input }) => exportNetrc(vault.session(), { ...input, path: chosen({ ...input, token }) }),
+    'export.dotenv': ({ token, ...input }) => exportDotenvFile(vault.session(), { ...input, path: chosen({ ...input, token })! }),
+    'export.curl': ({ token, ...input }) => exportCurlConfig(vault.session(), { ...input, path: chosen({ ...input, token })! }),
   };
 }

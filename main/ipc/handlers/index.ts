@@ -5,6 +5,7 @@ import { createBridgeApprovals, type BridgeApprovals } from '../../service/app-b
 import { DesktopAgent } from '../../service/agent-desktop';
 import type { ServiceContext } from '../../service/context';
 import { VaultManager } from '../../service/vault-manager';
+import { FileGrants } from '../file-grants';
 import type { Handlers } from '../router';
 import { agentHandlers } from './agent';
 import { appHandlers } from './app';
@@ -28,7 +29,7 @@ export function createHandlers(
   vault: VaultManager = new VaultManager(ctx),
   approvals: BridgeApprovals = createBridgeApprovals(ctx),
 ): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), approvals, agent: new DesktopAgent(ctx, vault) };
+  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), approvals, agent: new DesktopAgent(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.peek()) };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),

@@ -12,7 +12,7 @@ import { readSettings } from '../../service/vault-settings';
 import type { HandlersFor } from '../router';
 import type { HandlerDeps } from './deps';
 
-export function keysHandlers({ ctx, vault, remote }: HandlerDeps): HandlersFor<'keys'> {
+export function keysHandlers({ ctx, vault, remote, grants }: HandlerDeps): HandlersFor<'keys'> {
   return {
     'keys.list': (query) => listKeyViews(vault.session(), query),
     'keys.get': ({ id }) => {
@@ -46,9 +46,10 @@ export function keysHandlers({ ctx, vault, remote }: HandlerDeps): HandlersFor<'
     'keys.import': async (input) => {
       const s = vault.session();
       let content: string | Buffer;
-      if (input.path !== undefined) {
-        if (!isAbsolute(input.path)) throw new KeyholdError('INVALID_INPUT', 'Give the key file as an absolute path.');
-        content = readKeyFile(input.path);
+      const path = grants.path(input, 'open');
+      if (path !== undefined) {
+        if (!isAbsolute(path)) throw new KeyholdError('INVALID_INPUT', 'Give the key file as an absolute path.');
+        content = readKeyFile(path);
       } else {
         const text = input.content ?? '';
         content = input.encoding === 'base64' ? decodeStrictBase64(text, 'key file (base64)') : text;
@@ -58,15 +59,16 @@ export function keysHandlers({ ctx, vault, remote }: HandlerDeps): HandlersFor<'
         content,
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.passphrase ? { passphrase: input.passphrase } : {}),
-        ...(input.path ? { origin: input.path } : input.fileName ? { origin: input.fileName } : {}),
+        ...(path ? { origin: path } : input.fileName ? { origin: input.fileName } : {}),
         workspaceId: input.workspaceId ?? null,
         environmentId: input.environmentId ?? null,
       });
       return keyDetail(s, rec);
     },
-    'keys.export': async (input) => {
-      if (!isAbsolute(input.path)) throw new KeyholdError('INVALID_INPUT', 'Give the export file as an absolute path.');
-      const res = await exportKeyPair(vault.session(), { ...input, out: input.path });
+    'keys.export': async ({ token, ...input }) => {
+      const path = grants.path({ path: input.path, token }, 'save')!;
+      if (!isAbsolute(path)) throw new KeyholdError('INVALID_INPUT', 'Give the export file as an absolute path.');
+      const res = await exportKeyPair(vault.session(), { ...input, out: path });
       if (res.path === null || res.mode === null) throw new Error('file export without a path');
       return {
         id: res.id,
@@ -80,9 +82,10 @@ export function keysHandlers({ ctx, vault, remote }: HandlerDeps): HandlersFor<'
     },
     'keys.randomart': ({ id }) => keyPairRandomart(vault.session(), id),
 
-    'keys.create': async ({ workspaceId, environmentId, ...rest }) => {
+    'keys.create': async ({ workspaceId, environmentId, repository, ...rest }) => {
       const session = await remote.ready();
-      const created = await createRemoteKey(session, { workspace: workspaceId, ...(environmentId ? { env: environmentId } : {}), ...rest });
+      const env = environmentId ?? repository;
+      const created = await createRemoteKey(session, { workspace: workspaceId, ...(env ? { env } : {}), ...rest });
       return { key: keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
     },
     'keys.rotate': async ({ ids, concurrency }) => {

@@ -3,7 +3,7 @@
 import { KeyholdError } from '../../errors';
 import { restoreBackup, writeBackup } from '../../service/backup';
 import { readSettings, writeSettings } from '../../service/vault-settings';
-import { changeMasterPassword, inspectVaultFile, unlockKey } from '../../vault';
+import { changeMasterPassword, inspectVaultFile, rekeyVault, unlockKey } from '../../vault';
 import { KDF_FLOOR, timeKdf } from '../../vault/crypto';
 import type { VaultSession } from '../../vault/types';
 import type { HandlersFor } from '../router';
@@ -16,15 +16,15 @@ async function confirmMasterPassword(session: VaultSession, password: string): P
   key.fill(0);
 }
 
-export function vaultHandlers({ vault, agent }: HandlerDeps): HandlersFor<'vault'> {
+export function vaultHandlers({ vault, agent, grants }: HandlerDeps): HandlersFor<'vault'> {
   return {
     'vault.status': () => vault.status(),
     'vault.create': async ({ password, kdf }) => {
       await vault.create(password, kdf ? { kdf } : {});
       return vault.status();
     },
-    'vault.unlock': async ({ password }) => {
-      await vault.unlock(password);
+    'vault.unlock': async ({ password, acceptRollback }) => {
+      await vault.unlock(password, { acceptRollback });
       return vault.status();
     },
     'vault.lock': () => {
@@ -32,10 +32,11 @@ export function vaultHandlers({ vault, agent }: HandlerDeps): HandlersFor<'vault
       return vault.status();
     },
     'vault.info': () => vault.session().stats(),
-    'vault.changePassword': async ({ currentPassword, newPassword }) => {
+    'vault.changePassword': async ({ currentPassword, newPassword, rekey }) => {
       const session = vault.session();
       await confirmMasterPassword(session, currentPassword);
-      await changeMasterPassword(session, newPassword);
+      if (rekey) await rekeyVault(session, newPassword);
+      else await changeMasterPassword(session, newPassword);
       return { changed: true as const };
     },
     'vault.settings.get': () => readSettings(vault.session()),
@@ -55,10 +56,10 @@ export function vaultHandlers({ vault, agent }: HandlerDeps): HandlersFor<'vault
       await changeMasterPassword(session, password, params, 'kdf_upgraded');
       return { kdf: session.stats().kdf, ms: performance.now() - t0 };
     },
-    'vault.backup': ({ path, passphrase, force }) => writeBackup(vault.session(), path, passphrase, { force }),
-    'vault.restore': async ({ file, passphrase, password }) => {
+    'vault.backup': ({ path, token, passphrase, force }) => writeBackup(vault.session(), grants.path({ path, token }, 'save')!, passphrase, { force }),
+    'vault.restore': async ({ file, token, passphrase, password }) => {
       if (vault.status().state !== 'absent') throw new KeyholdError('CONFLICT', 'A vault already exists here: restore goes into a new vault file.');
-      const session = await restoreBackup(file, passphrase, vault.path, password);
+      const session = await restoreBackup(grants.path({ path: file, token }, 'open')!, passphrase, vault.path, password);
       const stats = session.stats();
       session.lock();
       await vault.unlock(password);

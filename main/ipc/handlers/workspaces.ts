@@ -1,5 +1,5 @@
 // workspaces.*: accounts on a platform, connecting them and syncing their keys.
-import { connectWorkspace } from '../../service/connect';
+import { connectWorkspace, workspaceAccess } from '../../service/connect';
 import { syncWorkspace } from '../../service/sync';
 import { addWorkspace, removeWorkspace, updateWorkspace } from '../../service/workspaces';
 import type { HandlersFor } from '../router';
@@ -7,7 +7,11 @@ import type { HandlerDeps } from './deps';
 
 export function workspacesHandlers({ ctx, vault, remote }: HandlerDeps): HandlersFor<'workspaces'> {
   return {
-    'workspaces.list': () => vault.session().listWorkspaces(),
+    'workspaces.list': () => {
+      const session = vault.session();
+      // with what each credential may do, so the UI can warn before an action the platform refuses
+      return session.listWorkspaces().map((w) => ({ ...w, access: workspaceAccess(session, w) }));
+    },
     'workspaces.add': (input) => addWorkspace(vault.session(), input),
     'workspaces.update': ({ id, ...patch }) => updateWorkspace(vault.session(), id, patch),
     'workspaces.remove': ({ id }) => ({ removed: removeWorkspace(vault.session(), id).id }),

@@ -40,13 +40,22 @@ export const rancher: PlatformService<'rancher'> = {
   syncScopes: (environments) => [null, ...environments.map((e) => e.remoteId)],
 
   async create(session, ws, env, input, opts) {
-    const created = await rancherFor(session, ws, opts).createKey({ projectId: env ? (env.remoteId ?? env.name) : null, name: input.name, description: input.description ?? '' });
+    const provider = rancherFor(session, ws, opts);
+    const projectId = env ? (env.remoteId ?? env.name) : null;
+    const created = await provider.createKey({ projectId, name: input.name, description: input.description ?? '' });
     // shown once: into the vault before anything else can fail
     const key = session.transaction(() => {
       const k = session.addKey({ workspaceId: ws.id, environmentId: env?.id ?? null, kind: 'access_key_pair', name: input.name, description: input.description ?? '', remoteId: created.key.id, publicPart: created.key.publicValue, secret: created.secret });
       session.audit({ action: 'created', keyId: k.id, workspaceId: ws.id, detail: `${env ? 'environment' : 'account'} API key created on Rancher` });
       return k;
     });
+    // Rancher answers "registering": the key is reported created once Rancher shows it active
+    try {
+      await provider.waitActive({ id: created.key.id, projectId });
+    } catch (e) {
+      if (!(e instanceof KeyholdError)) throw e;
+      throw new KeyholdError('REMOTE', `${e.message} The key is stored as ${key.id}; run \`keyhold key check ${key.id}\` once Rancher shows it active.`, e.status !== undefined ? { status: e.status } : {});
+    }
     return { key };
   },
 
@@ -65,6 +74,7 @@ export const rancher: PlatformService<'rancher'> = {
   },
 
   async revoke(session, ws, key, opts) {
+    // deactivate, wait until inactive, DELETE, then read back: it must be removed and unlisted
     await rancherFor(session, ws, opts).deleteKey(rancherRef(session, key), { deactivateFirst: true });
   },
 

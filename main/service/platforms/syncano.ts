@@ -3,7 +3,7 @@
 // rotated by resetting it, and only API keys can be deleted (docs/PLATFORMS.md).
 import { KeyholdError } from '../../errors';
 import { hasStatus } from '../../providers/http';
-import { SYNCANO_FLAGS, SyncanoProvider, syncanoFlags, syncanoLogin, type SyncanoFlag } from '../../providers/syncano';
+import { SYNCANO_FLAGS, SyncanoProvider, syncanoAccess, syncanoFlags, syncanoLogin, type SyncanoFlag } from '../../providers/syncano';
 import { CAPABILITIES } from '../../providers/types';
 import { environmentRemoteId, httpOptions, syncanoFor } from '../remote';
 import { settleAfterLogin, syncanoRotation } from '../rotation/syncano';
@@ -37,10 +37,15 @@ export const syncano: PlatformService<'syncano'> = {
     const http = httpOptions(ws, opts);
     const email = need(input.email, 'An email (--email)');
     const login = await syncanoLogin(email, need(input.password, 'The password'), http);
-    const identity = (await new SyncanoProvider(login.accountKey, http).check()).identity;
+    const provider = new SyncanoProvider(login.accountKey, http);
+    const identity = (await provider.check()).identity;
+    // the role on each instance (shared ones may be write or read: no API keys there)
+    const access = syncanoAccess(await provider.listEnvironments());
     const record = session.transaction(() => storeCredential(session, ws, login.accountKey, { kind: 'account_key', name: `Syncano account key (${login.email})`, meta: { email: login.email } }));
-    return { record, identity };
+    return { record, identity: `${identity} (${access.summary})`, access };
   },
+
+  accessOf: syncanoAccess,
 
   // a reset whose answer was lost left the account key unknown: this login fetched it
   afterConnect: (session, credential) => settleAfterLogin(session, credential.id),

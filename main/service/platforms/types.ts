@@ -4,7 +4,7 @@
 // module for the rest, so no use case branches on a provider's name.
 import { KeyholdError } from '../../errors';
 import type { RegistrationGuide } from '../../providers/encord';
-import type { Capabilities, RemoteEnvironment, RemotePlatform, RemoteProvider } from '../../providers/types';
+import type { Capabilities, CredentialAccess, RemoteEnvironment, RemotePlatform, RemoteProvider } from '../../providers/types';
 import type { Environment, KeyKind, KeyRecord, VaultSession } from '../../vault/types';
 import type { RemoteOptions, RemoteWorkspace } from '../remote';
 import type { RotationStrategy } from '../rotation/journal';
@@ -39,6 +39,8 @@ export interface CreateRemoteKeyInput {
   ttlDays?: number;
   /** Rancher 2 tokens: scope to this cluster (its id; or give the cluster as env) */
   cluster?: string;
+  /** GitHub deploy keys: read-only (chosen at create: keys are immutable) */
+  readOnly?: boolean;
 }
 
 export interface CreateRemoteKeyResult {
@@ -68,11 +70,19 @@ export interface PlatformService<P extends RemoteProvider = RemoteProvider> {
   /** a client of the platform that signs in with the workspace's credential */
   client(session: VaultSession, ws: RemoteWorkspace, opts: RemoteOptions): RemotePlatform;
   /** checks what the user gave with a real call and stores the credential (not yet linked to the workspace) */
-  connect(session: VaultSession, ws: RemoteWorkspace, input: ConnectInput, opts: RemoteOptions): Promise<{ record: KeyRecord; identity: string }>;
+  connect(session: VaultSession, ws: RemoteWorkspace, input: ConnectInput, opts: RemoteOptions): Promise<{ record: KeyRecord; identity: string; access?: CredentialAccess }>;
+  /** what the credential may do, from the environments a sync listed (Syncano: roles) */
+  accessOf?(environments: RemoteEnvironment[]): CredentialAccess;
   /** after the workspace points at its new credential */
   afterConnect?(session: VaultSession, credential: KeyRecord): void;
   /** the key listings of a sync: an environment's remote id, or null for the account */
   syncScopes(environments: RemoteEnvironment[]): (string | null)[];
+  /** the sync scope a vault key is listed in, where it is not its environment's (GitHub signing keys) */
+  scopeOf?(key: KeyRecord, environmentRemoteId: string | null): string | null;
+  /** the platform answers 404 for a scope the credential may not read (GitHub): a sync skips it */
+  hidesWith404?: boolean;
+  /** the environment `key create --env` names; null: one the platform module adds itself */
+  environmentFor?(session: VaultSession, ws: RemoteWorkspace, ref: string): Environment | null;
   /** the platform lists the workspace's own credential among its keys */
   readonly listsCredential: boolean;
   /** creates (or registers) a key on the platform and stores it, audited */

@@ -193,6 +193,6 @@ export function rotationSummary(results: RotationResult[]): { rotated: number; f
 }
 
 /** What is waiting in the journal (for the UI and `key rotate` output). */
-export function pendingRotations(session: VaultSession): { id: string; keyId: string | null; step: string; createdAt: string }[] {
-  return session.listPending(ROTATION).map((op) => ({ id: op.id, keyId: op.keyId, step: op.step, createdAt: op.createdAt }));
+export function pendingRotations(session: VaultSession): { id: string; keyId: string | null; step: string; createdAt: string; waiting: boolean }[] {
+  return session.listPending(ROTATION).map((op) => ({ id: op.id, keyId: op.keyId, step: op.step, createdAt: op.createdAt, waiting: WAITING.has(op.step) }));
 }

@@ -1,6 +1,6 @@
 // Rancher's rotation: creating -> (POST new key) -> stored{new secret} (the shown-once secret and
 // the new version are written in one transaction) -> verify with the new pair -> retire the old
-// (deactivate + delete) -> done. A new pair that does not authenticate is rolled back
+// (deactivate, wait until inactive, delete, read back removed) -> done. A new pair that does not authenticate is rolled back
 // (rolling_back): the old pair becomes current again and the new key is deleted.
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
@@ -122,12 +122,20 @@ export const rancherRotation: RotationStrategy = {
       }
       case 'stored': {
         const data = entry.data;
-        try {
-          await manager(ctx).checkKeyPair(data.newPublic, data.newSecret, { waitMs: 5_000 });
-        } catch (e) {
-          if (!hasStatus(e, 401)) throw e;
+        // Rancher answers a create with "registering": the new key is used once it shows active
+        const settled = await manager(ctx).settle({ id: data.newRemoteId, projectId: data.projectId });
+        let works = settled?.state === 'active';
+        if (works) {
+          try {
+            await manager(ctx).checkKeyPair(data.newPublic, data.newSecret, { waitMs: 5_000 });
+          } catch (e) {
+            if (!hasStatus(e, 401)) throw e;
+            works = false;
+          }
+        }
+        if (!works) {
           await rollback(ctx, entry);
-          throw new KeyholdError('REMOTE', 'Rancher: the new key did not authenticate; the old key was kept.', { status: 401 });
+          throw new KeyholdError('REMOTE', `Rancher: the new key ${settled ? `is ${settled.state} and ` : ''}did not authenticate; the old key was kept.`);
         }
         await ctx.hook('verified');
         // the manager's credential is read now: if this key manages the workspace, it is the new one

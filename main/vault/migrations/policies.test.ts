@@ -10,7 +10,7 @@ describe('migration 3: rotation policies', () => {
     const key = session.addKey({ workspaceId: ws.id, kind: 'api_key', name: 'k', secret: 's' });
     session.lock();
     tamper(path, (db) => {
-      db.exec('DROP TABLE policies');
+      db.exec('DROP TABLE policies; DROP TABLE manifest'); // format 2 had neither
       db.prepare('UPDATE header SET format_version = 2').run();
     });
     const s = await openVault(path, TEST_PASSWORD);

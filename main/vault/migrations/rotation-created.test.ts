@@ -12,7 +12,10 @@ describe('migration 2: a rotation journalled at the retired step "created"', () 
     const op = session.addPending({ type: 'rotation', keyId: key.id, step: 'created', data });
     const other = session.addPending({ type: 'rotation', keyId: key.id, step: 'creating', data: { provider: 'rancher' } });
     session.lock();
-    tamper(path, (db) => db.prepare('UPDATE header SET format_version = 1').run());
+    tamper(path, (db) => {
+      db.prepare('UPDATE header SET format_version = 1').run();
+      db.exec('DROP TABLE manifest'); // format 1 had none (migration 3)
+    });
 
     const s = await openVault(path, TEST_PASSWORD);
     try {

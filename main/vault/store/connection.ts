@@ -9,16 +9,18 @@ import { z } from 'zod';
 import { KeyholdError } from '../../errors';
 import type { Sealer } from '../crypto';
 import { KeyIndex } from '../key-index';
+import { checkManifest, segmentRowsHash, sha256, writeManifest, type Manifest } from '../manifest';
 import type { KeyTuple } from '../key-tuple';
 import { mapSqliteError } from '../sqlite-errors';
 import { VaultWorkers } from '../vault-workers';
 import { SEGMENT_LABEL, loadSegmentRow, SegmentRow } from './index-loader';
-import { row, type ReadTx, type WriteTx } from './tx';
+import { CountRow, row, type ReadTx, type WriteTx } from './tx';
 
 /** SQLite's default: pages in the WAL before a commit checkpoints */
 const WAL_AUTOCHECKPOINT = 1000;
 
 const RevRow = z.object({ seg: z.number(), rev: z.number() });
+const HeadRow = z.object({ audit_head_seq: z.number(), audit_head_hash: z.instanceof(Buffer).nullable() });
 
 function walBytes(path: string): number {
   try {
@@ -45,6 +47,8 @@ export class Connection {
   /** the index changes since the innermost open savepoint began (null outside savepoints) */
   private undo: Undo[] | null = null;
   private checkpointer: VaultWorkers | null = null;
+  /** the sealed manifest as of the last commit (null until checkManifest at unlock) */
+  private manifest: Manifest | null = null;
   private checkpointing = false;
   readonly reader: ReadTx;
   private readonly writer: WriteTx;
@@ -52,12 +56,11 @@ export class Connection {
   constructor(
     db: Database,
     readonly path: string,
-    readonly sealer: Sealer,
+    private current: Sealer,
   ) {
     this.db = db;
     const stmt = (sql: string) => this.statement(sql);
     const base = {
-      sealer,
       index: this.index,
       get: (sql: string, ...p: unknown[]) => stmt(sql).get(...p),
       all: (sql: string, ...p: unknown[]) => stmt(sql).all(...p),
@@ -73,6 +76,41 @@ export class Connection {
       removeTuple: (id: string) => this.removeTuple(id),
       segmentForNew: () => this.index.segmentForNew(),
     } as unknown as WriteTx;
+    // the sealer in use (passwd --rekey replaces it)
+    for (const tx of [this.reader, this.writer]) Object.defineProperty(tx, 'sealer', { get: () => this.current, enumerable: true });
+  }
+
+  get sealer(): Sealer {
+    return this.current;
+  }
+
+  /**
+   * passwd --rekey, in one write transaction: `reseal` moves every sealed row to `next` (it gets
+   * the old sealer), then the index segments and the manifest are sealed under `next` at commit.
+   * The old sealer is zeroed once the commit is through; on failure `next` is.
+   */
+  rekey(next: Sealer, reseal: (db: Database, old: Sealer, next: Sealer) => void, committed: (old: Sealer) => void): void {
+    const old = this.current;
+    try {
+      this.write(() => {
+        reseal(this.conn, old, next);
+        this.current = next;
+        // each segment decoded and marked: sealed again under `next` at commit
+        for (const seg of this.index.segmentIds()) for (const t of this.index.segmentTuples(seg)) this.putTuple(t, seg);
+      });
+    } catch (e) {
+      this.current = old;
+      next.zero();
+      // the rollback left the file as it was: the index again as it is on disk, under the old key
+      for (const seg of this.index.segmentIds()) this.index.dropSegment(seg);
+      for (const seg of this.reader.column('SELECT seg FROM index_segments')) this.reloadSegment(Number(seg));
+      throw e;
+    }
+    try {
+      committed(old);
+    } finally {
+      old.zero();
+    }
   }
 
   get isLocked(): boolean {
@@ -80,7 +118,7 @@ export class Connection {
   }
 
   get conn(): Database {
-    if (!this.db || this.sealer.isZeroed) throw new KeyholdError('LOCKED', 'The vault is locked.');
+    if (!this.db || this.current.isZeroed) throw new KeyholdError('LOCKED', 'The vault is locked.');
     return this.db;
   }
 
@@ -108,7 +146,6 @@ export class Connection {
   private sync(): void {
     const v = this.readDataVersion();
     if (v === this.dataVersion) return;
-    this.dataVersion = v;
     const stored = new Map<number, number>();
     for (const r of this.reader.all('SELECT seg, rev FROM index_segments')) {
       const { seg, rev } = row(RevRow, r, 'index_segments');
@@ -116,6 +153,55 @@ export class Connection {
     }
     for (const seg of this.index.segmentIds()) if (!stored.has(seg)) this.index.dropSegment(seg);
     for (const [seg, rev] of stored) if (this.index.revs.get(seg) !== rev) this.reloadSegment(seg);
+    if (this.manifest) {
+      // another process wrote: the whole file must still agree with its manifest, and the
+      // manifest cannot have gone back (a file replaced under us by an older copy)
+      const before = this.manifest.counter;
+      const m = this.checkManifest();
+      if (m.counter < before) throw new KeyholdError('INTEGRITY', 'The vault file was replaced by an older copy while it was open.');
+    }
+    // only once everything agreed: a failed check fails every call until the vault is locked
+    this.dataVersion = v;
+  }
+
+  /** Checks the whole file against its sealed manifest (INTEGRITY if anything disagrees) and keeps
+   * it as the base of the next write. Reads only. */
+  checkManifest(): Manifest {
+    const vaultId = String(this.statement('SELECT vault_id FROM header WHERE id = 1', true).get());
+    const m = checkManifest(this.conn, this.sealer, vaultId);
+    if (m.keys !== this.index.size) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${m.keys} keys sealed but ${this.index.size} in the index.`);
+    this.manifest = m;
+    return m;
+  }
+
+  /** The write counter of the last commit this connection saw. */
+  get writeCounter(): number {
+    if (!this.manifest) throw new Error('no manifest loaded');
+    return this.manifest.counter;
+  }
+
+  /** The manifest after this transaction's changes, sealed into its row (inside the transaction). */
+  private nextManifest(changed: Map<number, string | null>): Manifest {
+    const cur = this.manifest;
+    if (!cur) throw new Error('write before the manifest was checked');
+    const segments = new Map(cur.segments);
+    for (const [seg, dataHash] of changed) {
+      if (dataHash === null) segments.delete(seg);
+      else segments.set(seg, { rev: this.index.revs.get(seg)!, data: dataHash, rows: segmentRowsHash(this.conn, seg) });
+    }
+    const head = row(HeadRow, this.reader.get('SELECT audit_head_seq, audit_head_hash FROM header WHERE id = 1'), 'header');
+    const next: Manifest = {
+      vaultId: cur.vaultId,
+      counter: cur.counter + 1,
+      keys: this.index.size,
+      workspaces: row(CountRow, this.reader.get('SELECT count(*) AS n FROM workspaces'), 'workspaces').n,
+      environments: row(CountRow, this.reader.get('SELECT count(*) AS n FROM environments'), 'environments').n,
+      auditSeq: head.audit_head_seq,
+      auditHash: head.audit_head_hash ? head.audit_head_hash.toString('hex') : null,
+      segments,
+    };
+    writeManifest(this.conn, this.sealer, next);
+    return next;
   }
 
   /** One segment again as it is on disk. */
@@ -157,14 +243,17 @@ export class Connection {
     const dirty = new Set<number>();
     this.dirty = dirty;
     try {
-      return db
+      let next: Manifest | null = null;
+      const r = db
         .transaction(() => {
           this.sync();
           const r = fn(this.writer);
-          this.flush(dirty);
+          next = this.nextManifest(this.flush(dirty));
           return r;
         })
         .immediate();
+      this.manifest = next;
+      return r;
     } catch (e) {
       // the transaction rolled back: put the touched segments back as they are on disk
       try {
@@ -241,27 +330,28 @@ export class Connection {
     if (seg !== undefined) this.touch(seg);
   }
 
-  private flush(dirty: Set<number>): void {
+  /** Seals the dirty segments into their rows; returns each one's sealed hash (null: deleted). */
+  private flush(dirty: Set<number>): Map<number, string | null> {
+    const changed = new Map<number, string | null>();
     for (const seg of dirty) {
       const plain = this.index.encodeSegment(seg);
       if (plain === null) {
         this.writer.run('DELETE FROM index_segments WHERE seg = ?', seg);
         this.index.dropSegment(seg);
+        changed.set(seg, null);
         continue;
       }
       const rev = (this.index.revs.get(seg) ?? 0) + 1;
       // deflated before sealing: a fraction of the bytes for secretbox to open at unlock
       const packed = deflateRawSync(plain, { level: 6 });
       plain.fill(0);
-      this.writer.run(
-        'INSERT INTO index_segments (seg, rev, data) VALUES (?, ?, ?) ON CONFLICT(seg) DO UPDATE SET rev = excluded.rev, data = excluded.data',
-        seg,
-        rev,
-        this.sealer.sealBytes(SEGMENT_LABEL, String(seg), packed),
-      );
+      const sealed = this.sealer.sealBytes(SEGMENT_LABEL, String(seg), packed);
+      this.writer.run('INSERT INTO index_segments (seg, rev, data) VALUES (?, ?, ?) ON CONFLICT(seg) DO UPDATE SET rev = excluded.rev, data = excluded.data', seg, rev, sealed);
       packed.fill(0);
       this.index.revs.set(seg, rev);
+      changed.set(seg, sha256(sealed));
     }
+    return changed;
   }
 
   /** A PASSIVE checkpoint on a worker's own connection, one at a time (bulk writes). */
@@ -283,6 +373,7 @@ export class Connection {
     if (this.db === null) return;
     this.sealer.zero();
     this.index.clear();
+    this.manifest = null;
     this.checkpointer?.close();
     this.checkpointer = null;
     this.statements.clear();

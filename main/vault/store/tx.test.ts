@@ -3,7 +3,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Sealer, newVaultKey } from '../crypto';
 import { migrate } from '../schema';
-import { tempDir } from '../test-vault.testkit';
+import { insertHeader } from '../header';
+import { measure, writeManifest } from '../manifest';
+import { FLOOR_KDF, tempDir } from '../test-vault.testkit';
 import { Connection } from './connection';
 import type { ReadTx, WriteTx } from './tx';
 
@@ -11,7 +13,12 @@ function connection(): Connection {
   const path = join(tempDir(), 'tx.sqlite');
   const db = new Database(path);
   migrate(db, 0, null);
-  return new Connection(db, path, new Sealer(newVaultKey()));
+  const sealer = new Sealer(newVaultKey());
+  insertHeader(db, 'test-vault', { ...FLOOR_KDF, algorithm: 'argon2id', salt: 'AAAAAAAAAAAAAAAAAAAAAA==' }, Buffer.alloc(72));
+  writeManifest(db, sealer, measure(db, 0));
+  const c = new Connection(db, path, sealer);
+  c.checkManifest();
+  return c;
 }
 
 describe('read and write transactions', () => {

@@ -17,7 +17,8 @@ function seqBytes(seq: number): Buffer {
   return b;
 }
 
-function chainHash(sealer: Sealer, prev: Buffer | null, seq: number, at: string, data: Buffer): Buffer {
+/** The chain's hash of one event (passwd --rekey recomputes the chain under the new key). */
+export function chainHash(sealer: Sealer, prev: Buffer | null, seq: number, at: string, data: Buffer): Buffer {
   return sealer.mac('audit', prev ?? Buffer.alloc(32), seqBytes(seq), Buffer.from(at), data);
 }
 

@@ -7,11 +7,11 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import nacl from 'tweetnacl';
 import { openBound } from '../secretbox';
-import { type Job, type OpenedSegment, type Reply, WorkerData } from './protocol';
+import { type Job, type OpenedSegment, type Reply, parseWorkerData } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('the vault worker runs only as a worker thread');
-const { nativeBinding } = WorkerData.parse(workerData);
+const { nativeBinding } = parseWorkerData(workerData);
 const binding = nativeBinding ? { nativeBinding } : {};
 
 function openSegment(key: Uint8Array, seg: number, box: Uint8Array): OpenedSegment {

@@ -7,7 +7,8 @@ export interface PathFieldProps {
   id: string;
   label: string;
   value: string;
-  onChange(value: string): void;
+  /** `token`: the path came from main's dialog (typing clears it) */
+  onChange(value: string, token?: string): void;
   dialog: FileDialogSpec;
   placeholder?: string;
   hint?: ReactNode;
@@ -21,8 +22,8 @@ export function PathField({ id, label, value, onChange, dialog, placeholder, hin
   const choose = async () => {
     setError(false);
     try {
-      const path = await chooseFile(dialog);
-      if (path) onChange(path);
+      const chosen = await chooseFile(dialog);
+      if (chosen) onChange(chosen.path, chosen.token);
       else setNoDialog(!(await hasNativeDialogs()));
     } catch {
       setError(true);

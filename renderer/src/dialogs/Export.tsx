@@ -6,6 +6,7 @@ import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SubmitFoot } from '../components/FormFoot';
 import { PathField } from '../components/PathField';
+import { withToken } from '../lib/desktop';
 import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
 import { plural } from '../lib/format';
@@ -49,18 +50,23 @@ const SECRET_FILE_HINT = 'Written atomically with mode 0600.';
 /** The target file of a written export, its overwrite choice and the write action: the part every
  * file-writing tab has. */
 function useFileTarget() {
-  const [path, setPath] = useState('');
+  const [path, setPathOnly] = useState('');
+  const [token, setToken] = useState<string>();
   const [force, setForce] = useState(false);
-  return { path, setPath, target: path.trim(), force, setForce, action: useAction() };
+  const setPath = (value: string, chosen?: string) => {
+    setPathOnly(value);
+    setToken(chosen);
+  };
+  return { path, setPath, target: path.trim(), token, grant: withToken(token), force, setForce, action: useAction() };
 }
 
 function FileExport({ id, onClose }: { id: string; onClose(): void }) {
   const toast = useToast();
   const [format, setFormat] = useState('openssh');
   const [passphrase, setPassphrase] = useState('');
-  const { path, setPath, target, force, setForce, action } = useFileTarget();
+  const { path, setPath, target, grant, force, setForce, action } = useFileTarget();
   const submit = action.submit(async () => {
-    const r = await call('keys.export', { id, format: format as 'openssh', path: target, ...(passphrase && format === 'openssh' ? { passphrase } : {}), force });
+    const r = await call('keys.export', { id, format: format as 'openssh', path: target, ...grant, ...(passphrase && format === 'openssh' ? { passphrase } : {}), force });
     setPassphrase('');
     toast(`Written to ${r.path} (mode ${r.mode.toString(8)}).${r.note ? ` ${r.note}` : ''}`);
     onClose();
@@ -75,7 +81,7 @@ function FileExport({ id, onClose }: { id: string; onClose(): void }) {
           <option value="pub">Public key line (.pub)</option>
           <option value="txt">Encord key file (.txt)</option>
         </select>
-        {format === 'txt' && <span className="hint">Written without a passphrase: Encord cannot use protected keys.</span>}
+        {format === 'txt' && <span className="hint">Encord's docs say to leave the passphrase blank (its SDK can still load a protected key).</span>}
       </div>
       <PathField id="ex-path" label="File" value={path} onChange={setPath} placeholder="/home/you/.ssh/id_ed25519"
         dialog={{ mode: 'save', title: 'Export the key to', defaultPath: format === 'pub' ? 'id_ed25519.pub' : format === 'txt' ? 'encord-key.txt' : format === 'pkcs8' ? 'id_ed25519.pem' : 'id_ed25519' }}
@@ -107,10 +113,11 @@ function DiffView({ diff }: { diff: string }) {
 function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
   const toast = useToast();
   const [path, setPath] = useState('');
+  const [token, setToken] = useState<string>();
   const [host, setHost] = useState('');
   const [preview, setPreview] = useState<ExportPreviewOut>();
   const { busy, error, submit } = useAction();
-  const input = { keyIds: ids, ...(path.trim() ? { path: path.trim() } : {}), ...(host.trim() ? { host: host.trim() } : {}) };
+  const input = { keyIds: ids, ...(path.trim() ? { path: path.trim(), ...withToken(token) } : {}), ...(host.trim() ? { host: host.trim() } : {}) };
   const onSubmit = submit(async () => {
     // the first submit shows what would change; the second writes it
     if (!preview) return setPreview(await call('export.preview', { format: 'netrc', ...input }));
@@ -123,7 +130,7 @@ function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
       <p className="muted">Adds or updates a <code>machine … login … password …</code> entry per key, keeping every other entry, comment and macro of the file exactly as it is. The previous file is kept as a backup.</p>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <div className="spacer" style={{ flex: 2 }}>
-          <PathField id="nr-path" label="netrc file" value={path} onChange={(v) => { setPath(v); setPreview(undefined); }} placeholder="~/.netrc (default)" dialog={{ mode: 'save', title: 'Merge into the netrc file', defaultPath: '.netrc' }} />
+          <PathField id="nr-path" label="netrc file" value={path} onChange={(v, t) => { setPath(v); setToken(t); setPreview(undefined); }} placeholder="~/.netrc (default)" dialog={{ mode: 'save', title: 'Merge into the netrc file', defaultPath: '.netrc' }} />
         </div>
         <div className="field spacer">
           <label htmlFor="nr-host">Machine (optional)</label>
@@ -146,14 +153,14 @@ function NetrcExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
   );
 }
 
-const dotenvInput = (keyIds: string[], path: string, prefix: string, force: boolean) => ({ keyIds, path, ...(prefix.trim() ? { prefix: prefix.trim() } : {}), force });
+const dotenvInput = (keyIds: string[], path: string, grant: { token?: string }, prefix: string, force: boolean) => ({ keyIds, path, ...grant, ...(prefix.trim() ? { prefix: prefix.trim() } : {}), force });
 
 function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
   const toast = useToast();
   const [prefix, setPrefix] = useState('');
-  const { path, setPath, target, force, setForce, action } = useFileTarget();
+  const { path, setPath, target, token, grant, force, setForce, action } = useFileTarget();
   const [preview, setPreview] = useState<ExportPreviewOut>();
-  const input = dotenvInput(ids, target, prefix, force);
+  const input = dotenvInput(ids, target, grant, prefix, force);
   useEffect(() => {
     if (!target.startsWith('/')) {
       setPreview(undefined);
@@ -161,7 +168,7 @@ function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
     }
     let stale = false;
     const t = setTimeout(() => {
-      call('export.preview', { format: 'dotenv', ...dotenvInput(ids, target, prefix, force) })
+      call('export.preview', { format: 'dotenv', ...dotenvInput(ids, target, withToken(token), prefix, force) })
         .then((p) => !stale && setPreview(p))
         .catch(() => !stale && setPreview(undefined));
     }, 200);
@@ -169,7 +176,7 @@ function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
       stale = true;
       clearTimeout(t);
     };
-  }, [ids, target, prefix, force]);
+  }, [ids, target, token, prefix, force]);
   const submit = action.submit(async () => {
     const r = await call('export.dotenv', input);
     toast(`Written to ${r.path}: ${r.names.join(', ')}.`);
@@ -194,9 +201,9 @@ function DotenvExport({ ids, onClose }: { ids: string[]; onClose(): void }) {
 
 function CurlExport({ id, onClose }: { id: string; onClose(): void }) {
   const toast = useToast();
-  const { path, setPath, target, force, setForce, action } = useFileTarget();
+  const { path, setPath, target, grant, force, setForce, action } = useFileTarget();
   const submit = action.submit(async () => {
-    const r = await call('export.curl', { keyId: id, path: target, force });
+    const r = await call('export.curl', { keyId: id, path: target, ...grant, force });
     toast(`Written to ${r.path}. Use it with curl -K ${r.path}`);
     onClose();
   });

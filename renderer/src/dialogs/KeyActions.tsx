@@ -1,10 +1,13 @@
 // Confirmations that say what will happen, locally and on the platform.
 import { useEffect, useState } from 'react';
 import { call } from '../api';
+import { AccessWarning } from '../components/AccessWarning';
 import { ConfirmDialog } from '../components/Dialog';
+import { PLATFORM_LABELS, type ProviderName } from '../components/icons';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { plural } from '../lib/format';
 import { useAction } from '../lib/hooks';
+import { refusalFor } from '../lib/access';
 import type { WorkspaceRow } from '../lib/model';
 import { stateActionEffect } from '../lib/platforms';
 
@@ -43,14 +46,17 @@ export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: 
   const { busy, error, run } = useAction();
   const [provider, setProvider] = useState('local');
   const [name, setName] = useState<string>();
+  const [refusal, setRefusal] = useState<string | null>(null);
   useEffect(() => {
     call('keys.get', { id: ids[0]! })
       .then((d) => {
         if (ids.length === 1) setName(d.name);
         setProvider(d.provider ?? workspaces.get(d.workspaceId ?? '')?.provider ?? 'local');
+        // what the platform showed of the credential: warn before it refuses
+        if (action === 'revoke') setRefusal(refusalFor(workspaces.get(d.workspaceId ?? ''), 'revoke', d.environment, d.kind));
       })
       .catch(() => undefined);
-  }, [ids, workspaces]);
+  }, [ids, workspaces, action]);
   const confirm = () =>
     void run(async () => {
       for (const id of ids) await call(`keys.${action}`, { id });
@@ -67,6 +73,7 @@ export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: 
       error={<ErrorNotice error={error} doing={`${action} the key`} />}
     >
       <p data-testid="state-effect">{stateActionEffect(provider, action)}</p>
+      <AccessWarning platform={PLATFORM_LABELS[provider as ProviderName] ?? provider} reason={refusal} consequence="If you go on, the key stays on the platform and keeps working, and Keyhold keeps it as it is." />
     </ConfirmDialog>
   );
 }

@@ -7,16 +7,18 @@ import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { FormFoot, SubmitFoot } from '../components/FormFoot';
 import { PLATFORM_LABELS, type ProviderName } from '../components/icons';
+import { RadioCards } from '../components/RadioCards';
 import { useToast } from '../components/Toasts';
-import { copyText } from '../lib/clipboard';
-import { baseName, chooseFile, useNativeDialogs } from '../lib/desktop';
-import { explain, isCode } from '../lib/errors';
+import { baseName, chooseFile, useNativeDialogs, withToken } from '../lib/desktop';
+import { isCode } from '../lib/errors';
 import { useAction } from '../lib/hooks';
 import { KIND_OPTIONS } from '../lib/format';
 import { isEncryptedKey, nameFromFile, readKeyFile } from '../lib/keyFiles';
-import type { EnvironmentRow, KeyRow, WorkspaceRow } from '../lib/model';
-import type { EncordHolder, EncordRole, SyncanoFlag } from '../../../main/api';
-import { ENCORD_HOLDERS, ENCORD_ROLE_INFO, ENCORD_ROLES, FLAG_INFO, RANCHER_SCOPES, SYNCANO_FLAGS } from '../lib/platforms';
+import type { EnvironmentRow, WorkspaceRow } from '../lib/model';
+import type { SyncanoFlag } from '../../../main/api';
+import { FLAG_INFO, RANCHER_SCOPES, SYNCANO_FLAGS } from '../lib/platforms';
+import { EncordKeyForm } from './EncordKeyForm';
+import { GithubKeyForm } from './GithubKeyForm';
 import { Rancher2TokenForm } from './Rancher2TokenForm';
 
 export type NewKeyMode = 'remote' | 'generate' | 'import' | 'existing';
@@ -48,8 +50,8 @@ export function NewKeyDialog(props: NewKeyProps) {
       {mode === 'existing' && <ExistingForm {...props} />}
       {mode === 'remote' && workspace?.provider === 'syncano' && <SyncanoForm {...props} workspace={workspace} />}
       {mode === 'remote' && workspace?.provider === 'rancher' && <RancherForm {...props} workspace={workspace} />}
-      {mode === 'remote' && workspace?.provider === 'encord' && <EncordForm {...props} workspace={workspace} />}
-      {mode === 'remote' && workspace?.provider === 'github' && <GithubForm {...props} workspace={workspace} />}
+      {mode === 'remote' && workspace?.provider === 'encord' && <EncordKeyForm {...props} workspace={workspace} />}
+      {mode === 'remote' && workspace?.provider === 'github' && <GithubKeyForm {...props} workspace={workspace} />}
       {mode === 'remote' && workspace?.provider === 'rancher2' && <Rancher2TokenForm {...props} workspace={workspace} />}
     </Dialog>
   );
@@ -116,6 +118,7 @@ function ImportForm(props: NewKeyProps) {
   const [encoding, setEncoding] = useState<'text' | 'base64'>('text');
   /** a file chosen in the native dialog: main reads it, the key never passes through here */
   const [keyPath, setKeyPath] = useState('');
+  const [keyToken, setKeyToken] = useState<string>();
   const native = useNativeDialogs();
   const [fileName, setFileName] = useState('');
   const [name, setName] = useState('');
@@ -131,7 +134,8 @@ function ImportForm(props: NewKeyProps) {
   const encrypted = asked || (text && encoding === 'text' ? isEncryptedKey(text) : false);
   const hintId = useId();
 
-  const chosen = (file: { name: string; text?: { content: string; encoding: 'text' | 'base64' }; path?: string }) => {
+  const chosen = (file: { name: string; text?: { content: string; encoding: 'text' | 'base64' }; path?: string; token?: string }) => {
+    setKeyToken(file.token);
     setText(file.text?.content ?? '');
     setEncoding(file.text?.encoding ?? 'text');
     setKeyPath(file.path ?? '');
@@ -155,8 +159,8 @@ function ImportForm(props: NewKeyProps) {
     if (!native) return fileInput.current?.click();
     setReadError(undefined);
     try {
-      const path = await chooseFile({ mode: 'open', title: 'Import a key file', filters: [{ name: 'Key files', extensions: ['*'] }] });
-      if (path) chosen({ name: baseName(path), path });
+      const file = await chooseFile({ mode: 'open', title: 'Import a key file', filters: [{ name: 'Key files', extensions: ['*'] }] });
+      if (file) chosen({ name: baseName(file.path), path: file.path, token: file.token });
     } catch {
       setReadError('The file dialog did not open.');
     }
@@ -174,7 +178,7 @@ function ImportForm(props: NewKeyProps) {
   const submit = action(async () => {
     setWrongPassphrase(false);
     try {
-      const source = keyPath ? { path: keyPath } : { content: text, encoding };
+      const source = keyPath ? { path: keyPath, ...withToken(keyToken) } : { content: text, encoding };
       const r = await call('keys.import', { ...source, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
       setPassphrase('');
       created(props, r);
@@ -260,23 +264,6 @@ function ExistingForm(props: NewKeyProps) {
 }
 
 type RemoteProps = NewKeyProps & { workspace: WorkspaceRow };
-
-/** A choice between kinds of key, each card saying what it is and why one would pick it. */
-function RadioCards<T extends string>({ legend, name, choices, value, onChange }: { legend: string; name: string; choices: Record<T, { what: string; why: string }>; value: T; onChange(v: NoInfer<T>): void }) {
-  return (
-    <fieldset>
-      <legend>{legend}</legend>
-      <div className="radio-cards">
-        {(Object.keys(choices) as T[]).map((c) => (
-          <label key={c} className="radio-card">
-            <input type="radio" name={name} value={c} checked={value === c} onChange={() => onChange(c)} />
-            <span><span className="what" style={{ display: 'block' }}>{choices[c].what}</span><span className="why">{choices[c].why}</span></span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
 
 function EnvironmentPicker({ environments, workspace, value, onChange, label }: { environments: EnvironmentRow[]; workspace: WorkspaceRow; value: string; onChange(v: string): void; label: string }) {
   const envs = environments.filter((e) => e.workspaceId === workspace.id);
@@ -372,151 +359,6 @@ function RancherForm(props: RemoteProps) {
       <div className="field"><label htmlFor="ra-desc">Description</label><input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
       <ErrorNotice error={error} doing="create the API key" />
       <SubmitFoot busy={busy} label={`Create ${scope} API key`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
-    </form>
-  );
-}
-
-function EncordForm(props: RemoteProps) {
-  const toast = useToast();
-  const [holder, setHolder] = useState<EncordHolder>('service_account');
-  const [role, setRole] = useState<EncordRole>('Member');
-  const [name, setName] = useState('');
-  const { busy, error, run, submit: action } = useAction();
-  const [key, setKey] = useState<{ id: string; publicKey: string; url: string; steps: string[] }>();
-  const [checked, setChecked] = useState<'ok' | 'failed' | null>(null);
-  const [checkDetail, setCheckDetail] = useState('');
-  const page = holder === 'service_account' ? 'Workspace Settings → Service Accounts → your service account → New API key' : 'User settings → API keys → New Key';
-
-  const generate = action(async () => {
-    const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: name.trim(), role: holder === 'user' ? 'user' : role });
-    setKey({ id: r.key.id, publicKey: r.key.publicKey ?? r.key.public ?? '', url: r.registration?.url ?? '', steps: r.registration?.steps ?? [] });
-    if (r.registration?.registered) setChecked('ok');
-    props.onCreated(r.key.id);
-  });
-  const copyPublic = async () => {
-    if (!key) return;
-    toast((await copyText(key.publicKey)) ? 'Public key copied.' : 'Could not use the clipboard; select the key and copy it.');
-  };
-  const check = (id: string) =>
-    run(async () => {
-      try {
-        const r = await call('keys.check', { id });
-        setChecked(r.works ? 'ok' : 'failed');
-        setCheckDetail(r.detail);
-      } catch (err) {
-        setChecked('failed');
-        throw err;
-      }
-    });
-  const openEncord = async (url: string) => {
-    try {
-      await call('desktop.openExternal', { url });
-    } catch (err) {
-      toast(explain(err, 'open Encord in your browser').title);
-    }
-  };
-
-  if (!key)
-    return (
-      <form onSubmit={generate}>
-        <RadioCards legend="Who holds the key" name="encord-holder" choices={ENCORD_HOLDERS} value={holder} onChange={setHolder} />
-        {holder === 'service_account' && (
-          <fieldset>
-            <legend>Role of the service account</legend>
-            {ENCORD_ROLES.map((r) => (
-              <label key={r} className="check">
-                <input type="radio" name="encord-role" value={r} checked={role === r} onChange={() => setRole(r)} />
-                <span><span className="what">{r}</span> <span className="why">— {ENCORD_ROLE_INFO[r]}</span></span>
-              </label>
-            ))}
-            <p className="hint small">The role is applied in Encord (Service Accounts page); Keyhold records it with the key.</p>
-          </fieldset>
-        )}
-        <div className="field"><label htmlFor="en-name">Title of the key</label><input id="en-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
-        <p className="hint small">Keyhold makes an ed25519 key pair without a passphrase: Encord cannot use protected keys.</p>
-        <ErrorNotice error={error} doing="create the key pair" />
-        <SubmitFoot busy={busy} label="Generate key pair" onCancel={props.onClose} disabled={!name.trim()} />
-      </form>
-    );
-
-  return (
-    <div data-testid="encord-guide">
-      <p>The key pair is in your vault. Encord has no API for adding keys, so register its public key in Encord's web app:</p>
-      <ol className="steps">
-        <li>
-          Copy the public key.
-          <p className="public-box" data-testid="encord-public-key">{key.publicKey}</p>
-          <button type="button" className="btn small" onClick={copyPublic}>Copy public key</button>
-        </li>
-        <li>
-          In Encord, open <strong>{page}</strong>, give it the title “{name}”, paste the public key and click <strong>Add API key</strong>.
-          {key.url && (
-            <>
-              {' '}The page: <span className="mono">{key.url}</span>
-              <span className="row" style={{ marginTop: 6 }}>
-                <button type="button" className="btn small primary" onClick={() => void openEncord(key.url)} data-testid="open-encord">Open Encord</button>
-                <button type="button" className="btn small" onClick={() => void copyText(key.url).then((ok) => toast(ok ? 'Address copied.' : 'Could not use the clipboard.'))}>Copy address</button>
-              </span>
-            </>
-          )}
-        </li>
-        {holder === 'service_account' && <li>Back on the Service Accounts page, give the service account the <strong>{role}</strong> role.</li>}
-        <li>
-          Then let Keyhold check it: it signs a request with the new key and asks Encord for your projects.
-          <div className="row" style={{ marginTop: 6 }}>
-            <button type="button" className="btn primary small" onClick={() => void check(key.id)} disabled={busy}>{busy ? 'Checking…' : 'Check registration'}</button>
-            {checked === 'ok' && <span className="badge state-active" role="status" data-testid="encord-check-ok">Registered: Encord accepted a signed request</span>}
-          </div>
-        </li>
-      </ol>
-      {checked === 'failed' && (
-        <div className="notice warn" role="alert" data-testid="encord-check-failed">
-          <span className="title">Encord does not accept this key yet.</span>
-          {checkDetail && <span className="platform-message">{checkDetail}</span>}
-          If you have just added it, wait a moment and check again. Encord refuses a public key that is already registered elsewhere.
-        </div>
-      )}
-      <ErrorNotice error={error} doing="check the registration" />
-      <FormFoot>
-        <button type="button" className="btn primary" onClick={props.onClose}>{checked === 'ok' ? 'Done' : 'Finish later'}</button>
-      </FormFoot>
-    </div>
-  );
-}
-
-function GithubForm(props: RemoteProps) {
-  const [title, setTitle] = useState('');
-  const [source, setSource] = useState<'new' | 'existing'>('new');
-  const [keyId, setKeyId] = useState('');
-  const [pairs, setPairs] = useState<KeyRow[]>([]);
-  const { busy, error, submit: action } = useAction();
-  useEffect(() => {
-    call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(() => undefined);
-  }, []);
-  const submit = action(async () => {
-    const r = await call('keys.create', { workspaceId: props.workspace.id, kind: 'ssh_key_pair', name: title.trim(), ...(source === 'existing' ? { keyId } : {}) });
-    created(props, r.key);
-  });
-  return (
-    <form onSubmit={submit}>
-      <p className="muted">Registers an SSH public key on your GitHub account (Settings → SSH keys).</p>
-      <div className="field"><label htmlFor="gh-title">Title</label><input id="gh-title" className="input" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Work laptop" /></div>
-      <fieldset>
-        <legend>Key</legend>
-        <label className="check"><input type="radio" name="gh-source" checked={source === 'new'} onChange={() => setSource('new')} /><span>Generate a new ed25519 key pair</span></label>
-        <label className="check"><input type="radio" name="gh-source" checked={source === 'existing'} onChange={() => setSource('existing')} disabled={pairs.length === 0} /><span>Use a key pair from the vault</span></label>
-        {source === 'existing' && (
-          <div className="field">
-            <label htmlFor="gh-key">Key pair</label>
-            <select id="gh-key" className="input" value={keyId} onChange={(e) => setKeyId(e.target.value)}>
-              <option value="">Choose…</option>
-              {pairs.map((k) => <option key={k.id} value={k.id}>{k.name} — {k.fingerprint}</option>)}
-            </select>
-          </div>
-        )}
-      </fieldset>
-      <ErrorNotice error={error} doing="register the key on GitHub" />
-      <SubmitFoot busy={busy} label="Register on GitHub" onCancel={props.onClose} disabled={!title.trim() || (source === 'existing' && !keyId)} />
     </form>
   );
 }

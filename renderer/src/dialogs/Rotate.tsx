@@ -2,28 +2,35 @@
 // a per-key report that says what failed and what the journal does about it.
 import { useEffect, useState } from 'react';
 import { ApiCallError, call, onEvent } from '../api';
+import { AccessWarning } from '../components/AccessWarning';
 import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ProgressBar } from '../components/ProgressBar';
+import { refusalFor } from '../lib/access';
 import { explain } from '../lib/errors';
 import { plural } from '../lib/format';
-import type { RotateOut } from '../lib/model';
+import type { RotateOut, WorkspaceRow } from '../lib/model';
 
 type Phase = { kind: 'confirm' } | { kind: 'running'; done: number; total: number } | { kind: 'done'; results: RotateOut['results'] } | { kind: 'error'; error: unknown };
 
-export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void }) {
+export function RotateDialog({ ids, workspaces, onClose }: { ids: string[]; workspaces?: Map<string, WorkspaceRow>; onClose(): void }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'confirm' });
   const [names, setNames] = useState<Map<string, string>>(new Map());
+  /** keys whose platform will refuse part of the rotation, with why */
+  const [refusals, setRefusals] = useState<{ name: string; reason: string }[]>([]);
 
   useEffect(() => {
     let stop = false;
-    void Promise.all(ids.slice(0, 200).map((id) => call('keys.get', { id }).then((d) => [id, d.name] as const).catch(() => [id, id] as const))).then((pairs) => {
-      if (!stop) setNames(new Map(pairs));
+    const details = ids.slice(0, 200).map((id) => call('keys.get', { id }).then((d) => ({ id, name: d.name, reason: refusalFor(workspaces?.get(d.workspaceId ?? ''), 'rotate', d.environment, d.kind) })).catch(() => ({ id, name: id, reason: null })));
+    void Promise.all(details).then((all) => {
+      if (stop) return;
+      setNames(new Map(all.map((d) => [d.id, d.name] as const)));
+      setRefusals(all.flatMap((d) => (d.reason ? [{ name: d.name, reason: d.reason }] : [])));
     });
     return () => {
       stop = true;
     };
-  }, [ids]);
+  }, [ids, workspaces]);
 
   const start = async () => {
     setPhase({ kind: 'running', done: 0, total: ids.length });
@@ -58,6 +65,13 @@ export function RotateDialog({ ids, onClose }: { ids: string[]; onClose(): void 
         <>
           <p>For each key, Keyhold asks the platform for a new secret, stores it in your vault, checks that it works with a real call, and only then retires the old one.</p>
           <p className="muted">If anything fails on the way, the old secret stays stored and working; an interrupted rotation resumes (or rolls back) the next time the vault is unlocked.</p>
+          {refusals.length > 0 && (
+            <AccessWarning
+              platform="The platform"
+              reason={refusals.length === 1 ? `${refusals[0]!.name}: ${refusals[0]!.reason}` : `${plural(refusals.length, 'key')}: ${refusals[0]!.reason}`}
+              consequence="Such a key is not recorded as rotated: the old one stays on the platform, and Keyhold says what is left to do."
+            />
+          )}
         </>
       )}
       {phase.kind === 'running' && (

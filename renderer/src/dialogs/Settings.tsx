@@ -8,7 +8,7 @@ import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
 import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
-import { BACKUP_FILTERS } from '../lib/desktop';
+import { BACKUP_FILTERS, withToken } from '../lib/desktop';
 import { useAction } from '../lib/hooks';
 import type { KdfOut, SettingsOut } from '../lib/model';
 import { THEMES, currentTheme, setTheme, type Theme } from '../lib/theme';
@@ -170,13 +170,15 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
+  const [rekey, setRekey] = useState(false);
   const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
   const submit = action(async () => {
-    await call('vault.changePassword', { currentPassword: current, newPassword: next });
+    await call('vault.changePassword', rekey ? { currentPassword: current, newPassword: next, rekey } : { currentPassword: current, newPassword: next });
     setCurrent('');
     setNext('');
     setAgain('');
-    toast('Master password changed.');
+    setRekey(false);
+    toast(rekey ? 'Master password changed and every value re-sealed under a new vault key.' : 'Master password changed.');
   });
   return (
     <form className="settings-section" onSubmit={submit} aria-label="Change master password">
@@ -187,6 +189,13 @@ function ChangePassword() {
         {wrong && <span className="error" role="alert">That is not the current master password.</span>}
       </div>
       <NewPasswordFields ids={['cp-new', 'cp-again']} labels={['New password', 'New password again']} value={next} onChange={setNext} again={again} onAgainChange={setAgain} mismatchText="The two new passwords are not the same." />
+      <p className="muted small" data-testid="passwd-note">
+        A new password rewraps the same vault key: the old password no longer opens this file, but it still opens any copy made before (a backup, a synced or stolen copy), and a copy of the old file with the old password gives the key that also opens what you write later.
+      </p>
+      <label className="row small" style={{ gap: 6, marginBottom: 10 }}>
+        <input type="checkbox" data-testid="passwd-rekey" checked={rekey} onChange={(e) => setRekey(e.target.checked)} />
+        Also replace the vault key and re-seal every value, so an old copy and the old password reveal nothing written from now on (takes longer on a large vault).
+      </label>
       <ErrorNotice error={error} doing="change the password" />
       <button type="submit" className="btn primary" disabled={busy || !current || next.length < 8 || next !== again}>Change password</button>
     </form>
@@ -196,11 +205,12 @@ function ChangePassword() {
 function Backup() {
   const toast = useToast();
   const [path, setPath] = useState('');
+  const [token, setToken] = useState<string>();
   const [pass, setPass] = useState('');
   const [pass2, setPass2] = useState('');
   const { busy, error, submit } = useAction();
   const backup = submit(async () => {
-    const r = await call('vault.backup', { path: path.trim(), passphrase: pass });
+    const r = await call('vault.backup', { path: path.trim(), ...withToken(token), passphrase: pass });
     setPass('');
     setPass2('');
     toast(`Backup written to ${r.path}.`);
@@ -210,7 +220,7 @@ function Backup() {
       <form className="settings-section" onSubmit={backup} aria-label="Write a backup">
         <h3>Write a backup</h3>
         <p className="muted small">One file with everything in the vault, sealed under its own passphrase (Argon2id). Keep it somewhere other than this computer.</p>
-        <PathField id="bk-path" label="Backup file" value={path} onChange={setPath} placeholder="/media/usb/keyhold-backup.khb" dialog={{ mode: 'save', title: 'Write the backup to', defaultPath: 'keyhold-backup.khb', filters: BACKUP_FILTERS }} />
+        <PathField id="bk-path" label="Backup file" value={path} onChange={(v, t) => { setPath(v); setToken(t); }} placeholder="/media/usb/keyhold-backup.khb" dialog={{ mode: 'save', title: 'Write the backup to', defaultPath: 'keyhold-backup.khb', filters: BACKUP_FILTERS }} />
         <div className="row" style={{ alignItems: 'flex-start' }}>
           <div className="field spacer"><label htmlFor="bk-pass">Backup passphrase</label><input id="bk-pass" className="input" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} /></div>
           <div className="field spacer"><label htmlFor="bk-pass2">Passphrase again</label><input id="bk-pass2" className="input" type="password" autoComplete="new-password" value={pass2} onChange={(e) => setPass2(e.target.value)} aria-invalid={pass2.length > 0 && pass !== pass2} /></div>

@@ -249,6 +249,19 @@ export function SyncDialog({ workspace, onClose }: { workspace: WorkspaceRow; on
           {result.keys.missing > 0 && ` ${result.keys.missing} keys were not found on the platform: their stored secrets are kept, marked “gone remotely”.`}
         </div>
       )}
+      {result && result.skipped.length > 0 && (
+        <div className="notice warn" role="status" data-testid="sync-skipped">
+          <span className="title">Some environments could not be read; their keys were left as they were.</span>
+          <ul>
+            {result.skipped.map((s) => (
+              <li key={s.environment ?? ''}>
+                {s.name}: <span className="platform-message">{s.reason}</span>
+              </li>
+            ))}
+          </ul>
+          Ask the owner for a role that may manage API keys there, or leave it: the other environments are up to date.
+        </div>
+      )}
       <ErrorNotice error={error} doing="sync" />
     </Dialog>
   );

@@ -35,12 +35,22 @@ export interface FileFilter {
 
 export type FileDialogSpec = { mode: 'open'; title: string; filters?: FileFilter[] } | { mode: 'save'; title: string; defaultPath?: string; filters?: FileFilter[] };
 
-/** Shows main's file dialog; the chosen absolute path, or null (cancelled, or no desktop). */
-export async function chooseFile(spec: FileDialogSpec): Promise<string | null> {
+/** A file main's dialog returned: its path, and the token main wants back with it (main reads or
+ * writes only files its own dialog returned: docs/SECURITY.md). */
+export interface ChosenFile {
+  path: string;
+  token: string;
+}
+
+/** Shows main's file dialog; the chosen file, or null (cancelled, or no desktop). */
+export async function chooseFile(spec: FileDialogSpec): Promise<ChosenFile | null> {
   const { mode, ...options } = spec;
   const r = mode === 'open' ? await call('desktop.openFile', options) : await call('desktop.saveFile', options);
-  return r.path;
+  return r.path !== null && r.token !== null ? { path: r.path, token: r.token } : null;
 }
+
+/** The token to send with a path, when it came from the dialog (a typed path has none). */
+export const withToken = (token: string | undefined) => (token ? { token } : {});
 
 /** The last part of a path, for a default name. */
 export const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;

@@ -16,10 +16,14 @@ function remoteAdvice(reason: RemoteFailureReason | undefined, doing: string | u
     case 'rate_limited':
       return 'The platform is limiting how fast Keyhold may call it. Wait a minute and try again.';
     case 'auth':
-    case 'scope':
       return doing?.startsWith('connect')
         ? 'The platform did not accept these credentials. Check them and try again.'
         : 'The platform refused the stored credential. Reconnect the workspace with a valid one.';
+    case 'scope':
+      // a credential without the right scope or role: nothing was recorded as done
+      return doing?.startsWith('connect')
+        ? 'The platform did not accept these credentials. Check them and try again.'
+        : 'The platform refused the stored credential: it lacks the scope or role this needs. Nothing was recorded as done; the key keeps its state. The message below says what to do.';
     case 'server':
       return 'The platform failed on its side. Try again later; nothing was changed in your vault.';
     case 'unreachable':

@@ -9,6 +9,8 @@ const KIND_LABELS: Record<KeyKind, string> = {
   token: 'API token',
   login: 'Login',
   note: 'Secure note',
+  deploy_key: 'Deploy key',
+  signing_key: 'SSH signing key',
 };
 
 export function kindLabel(kind: string): string {

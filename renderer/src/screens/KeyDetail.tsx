@@ -8,6 +8,7 @@ import { useToast } from '../components/Toasts';
 import type { StateAction } from '../dialogs/KeyActions';
 import { FLAG_INFO, SYNCANO_FLAGS } from '../lib/platforms';
 import type { SyncanoFlag } from '../../../main/api';
+import { isKeyPairKind } from '../../../main/api/constants';
 import { ageSourceLabel, formatDate, formatDateTime, kindLabel, stateLabel, ttlText } from '../lib/format';
 import { KeyAgent } from './KeyAgent';
 import { useAction, useCountdown } from '../lib/hooks';
@@ -207,6 +208,7 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
           <dd>{ws ? <span className="row"><PlatformIcon provider={ws.provider as ProviderName} /> {ws.name} <span className="muted">({PLATFORM_LABELS[ws.provider as ProviderName]})</span></span> : <span className="muted">None</span>}</dd>
           {env && (<><dt>Environment</dt><dd>{env.name}</dd></>)}
           {key.remoteId && (<><dt>Remote id</dt><dd className="mono">{key.remoteId}</dd></>)}
+          {key.readOnly !== undefined && (<><dt>Repository access</dt><dd data-testid="deploy-access">{key.readOnly ? 'Read-only' : 'Read and write'}</dd></>)}
           {key.role && (<><dt>{ws?.provider === 'encord' ? 'Role / holder' : 'Role'}</dt><dd>{key.role}</dd></>)}
           <dt>Created</dt>
           <dd>{formatDateTime(key.createdAt)}</dd>
@@ -241,13 +243,13 @@ export function KeyDetail({ id, capabilities, revision, workspaces, environments
 
       {(publicText || key.fingerprint) && (
         <section aria-label="Public part">
-          <h3>{key.kind === 'ssh_key_pair' ? 'Public key' : key.kind === 'access_key_pair' ? 'Access key' : 'Public part'}</h3>
+          <h3>{isKeyPairKind(key.kind) ? 'Public key' : key.kind === 'access_key_pair' ? 'Access key' : 'Public part'}</h3>
           {publicText && <p className="public-box" data-testid="public-part">{publicText}</p>}
           {key.fingerprint && <p className="mono small wrap-anywhere" data-testid="fingerprint">{key.fingerprint}</p>}
           {key.randomart && <pre className="randomart" aria-label={`Randomart of ${key.fingerprint ?? 'the key'}`} data-testid="randomart">{key.randomart}</pre>}
           {publicText && (
             <div className="row" style={{ marginTop: 8 }}>
-              <button type="button" className="btn small" onClick={() => void copyPublic(publicText)}>Copy {key.kind === 'ssh_key_pair' ? 'public key' : 'public part'}</button>
+              <button type="button" className="btn small" onClick={() => void copyPublic(publicText)}>Copy {isKeyPairKind(key.kind) ? 'public key' : 'public part'}</button>
             </div>
           )}
         </section>

@@ -17,6 +17,7 @@ import { AddEnvironmentDialog, AddWorkspaceDialog, ConnectDialog, RemoveWorkspac
 import { useActivityPing } from '../lib/activity';
 import { KIND_OPTIONS, plural } from '../lib/format';
 import { setTheme } from '../lib/theme';
+import { accessLine, refusalFor } from '../lib/access';
 import { useKeyPages } from '../lib/keyPages';
 import type { AttentionOut, Capabilities, EnvironmentRow, KeyQueryIn, SortField, WorkspaceRow } from '../lib/model';
 import { AttentionScreen } from './Attention';
@@ -86,7 +87,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   const [resumeError, setResumeError] = useState<unknown>();
   const loadPending = useCallback(() => {
     call('remote.pending', {})
-      .then((p) => setPending(p.length))
+      // a rotation waiting for the user (the platform kept the old key) is not interrupted: `Rotate` ends it
+      .then((p) => setPending(p.filter((op) => !op.waiting).length))
       .catch(() => undefined);
   }, []);
   useEffect(() => {
@@ -179,6 +181,9 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   const title = scopeEnvironment ? `${scopeWorkspace?.name ?? ''} / ${scopeEnvironment.name}` : scopeWorkspace ? scopeWorkspace.name : 'All keys';
   const canCreateRemote = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local' && (scopeWorkspace.credentialKeyId !== null || scopeWorkspace.provider === 'encord');
   const needsConnect = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local' && !canCreateRemote;
+  // what the platform showed the workspace's credential may do, and a refusal to expect here
+  const access = scopeWorkspace?.access ?? null;
+  const createRefusal = scopeEnvironment ? refusalFor(scopeWorkspace, 'create', scopeEnvironment.remoteId ?? scopeEnvironment.name) : null;
 
   const emptyText = filtersOn ? (
     <>
@@ -295,6 +300,14 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
             </div>
           )}
           <ErrorNotice error={resumeError} doing="resume the interrupted rotations" />
+          {access && scopeWorkspace && (
+            <div className={`notice banner${createRefusal ? ' warn' : ''}`} role="status" data-testid="credential-access">
+              <span className="spacer">
+                <strong>What the {PLATFORM_LABELS[scopeWorkspace.provider]} credential may do:</strong> {accessLine(access)}.
+                {createRefusal && ` ${PLATFORM_LABELS[scopeWorkspace.provider]} will refuse to create or change keys here: ${createRefusal}.`}
+              </span>
+            </div>
+          )}
           <KeyTable
             pages={pages}
             active={active}
@@ -358,7 +371,7 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
         />
       )}
       {dialog?.type === 'delete' && <DeleteKeysDialog ids={dialog.ids} onClose={closeDialog} onDone={() => { closeDialog(); if (openId && dialog.ids.includes(openId)) setOpenId(null); setSelected(new Set()); changed(); }} />}
-      {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} onClose={() => { closeDialog(); changed(); loadPending(); }} />}
+      {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} workspaces={wsById} onClose={() => { closeDialog(); changed(); loadPending(); }} />}
       {dialog?.type === 'state' && <StateChangeDialog ids={dialog.ids} action={dialog.action} workspaces={wsById} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
       {dialog?.type === 'export' && <ExportDialog ids={dialog.ids} onClose={closeDialog} />}
       {dialog?.type === 'import' && <ImportDialog workspaces={workspaces} onClose={closeDialog} onImported={changed} />}

@@ -7,7 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
 import { StrengthMeter } from '../components/StrengthMeter';
-import { BACKUP_FILTERS } from '../lib/desktop';
+import { BACKUP_FILTERS, withToken } from '../lib/desktop';
 import { isCode } from '../lib/errors';
 import { useAction } from '../lib/hooks';
 import { estimateStrength } from '../lib/strength';
@@ -107,12 +107,13 @@ function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onR
 
 function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { onRestored(): void; onBack(): void }) {
   const [file, setFile] = useState('');
+  const [token, setToken] = useState<string>();
   const [passphrase, setPassphrase] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const { busy, error, wrong, setWrong, submit: action } = useAction({ inline: 'WRONG_PASSWORD' });
   const submit = action(async () => {
-    await call('vault.restore', { file: file.trim(), passphrase, password });
+    await call('vault.restore', { file: file.trim(), ...withToken(token), passphrase, password });
     setPassphrase('');
     setPassword('');
     setConfirm('');
@@ -124,7 +125,7 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
       <h1>Restore from a backup</h1>
       <p className="lead">Keyhold makes a new vault on this computer from a backup file, under a master password you choose now.</p>
       <form onSubmit={submit} noValidate aria-label="Restore vault">
-        <PathField id="rs-file" label="Backup file" value={file} onChange={setFile} placeholder="/media/usb/keyhold-backup.khb" autoFocus dialog={{ mode: 'open', title: 'Restore from the backup', filters: BACKUP_FILTERS }} />
+        <PathField id="rs-file" label="Backup file" value={file} onChange={(v, t) => { setFile(v); setToken(t); }} placeholder="/media/usb/keyhold-backup.khb" autoFocus dialog={{ mode: 'open', title: 'Restore from the backup', filters: BACKUP_FILTERS }} />
         <div className="field">
           <label htmlFor="rs-pass">Backup passphrase</label>
           <input id="rs-pass" className="input" type="password" autoComplete="off" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrong(false); }} aria-invalid={wrong} />
@@ -150,6 +151,8 @@ const LOCK_REASONS: Record<string, string> = {
 
 export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { reason?: string }) {
   const [password, setPassword] = useState('');
+  // the file is older than one this computer has opened: the user may open it on purpose
+  const [rolledBack, setRolledBack] = useState(false);
   const { busy, error, wrong, setWrong, run } = useAction({ inline: 'WRONG_PASSWORD' });
   const errorId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -157,20 +160,25 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
     if (!busy) input.current?.focus();
   }, [busy]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const unlock = (acceptRollback: boolean) => {
     if (!password || busy) return;
     void run(async () => {
       try {
-        await call('vault.unlock', { password });
+        await call('vault.unlock', acceptRollback ? { password, acceptRollback } : { password });
       } catch (err) {
         if (isCode(err, 'WRONG_PASSWORD')) setPassword('');
+        setRolledBack(isCode(err, 'INTEGRITY') && err instanceof Error && err.message.includes('--accept-rollback'));
         throw err;
       }
+      setRolledBack(false);
       performance.mark('keyhold:unlock-answer');
       setPassword('');
       onUnlocked();
     });
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    unlock(false);
   };
 
   return (
@@ -185,6 +193,11 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
           {wrong && <span id={errorId} className="error" role="alert" data-testid="wrong-password">That password does not open this vault. Check Caps Lock and try again.</span>}
         </div>
         <ErrorNotice error={error} doing="unlock the vault" />
+        {rolledBack && (
+          <button type="button" className="btn danger" data-testid="accept-rollback" disabled={!password || busy} onClick={() => unlock(true)} style={{ width: '100%', marginBottom: 8 }}>
+            I restored this older copy on purpose: open it
+          </button>
+        )}
         <button type="submit" className="btn primary" disabled={!password || busy} style={{ width: '100%' }}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
