@@ -9,6 +9,7 @@ import { createMemoryPlatform } from '../../main/platform/memory';
 import { createHandlers } from '../../main/ipc/handlers';
 import { createBridgeApprovals, startDesktopBridge } from '../../main/service/app-bridge';
 import { VaultManager } from '../../main/service/vault-manager';
+import { eagerCommands } from './cli-commands';
 import { CHROMIUM, CHROMIUM_ARGS } from './detect';
 import { serveRenderer } from './static-server';
 
@@ -49,7 +50,7 @@ export async function launchBridge(vaultPath: string, root: string): Promise<Bri
   const ctx = { vaultPath, harness: 'bridge' as const, platform, emit, agent: { socketPath: join(dirname(vaultPath), 'agent.sock') } };
   const vault = new VaultManager(ctx);
   const approvals = createBridgeApprovals(ctx);
-  const cliBridge = await startDesktopBridge({ vault, approvals, socketPath: appSocketFor(vaultPath) });
+  const cliBridge = await startDesktopBridge({ vault, approvals, socketPath: appSocketFor(vaultPath), modules: eagerCommands });
   const router = createRouter(createHandlers(ctx, vault, approvals));
   await page.exposeFunction('__keyholdInvoke', (channel: string, input: unknown) => router.invoke(channel, input));
   await page.addInitScript(INIT_SCRIPT);

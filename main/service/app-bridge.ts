@@ -9,6 +9,7 @@ import type { BridgeApprovalRequest } from '../api/bridge';
 import { maskedCommandLine } from '../bridge/command-line';
 import { startAppBridge, type AppBridge, type Approval, type ApprovalRequest } from '../bridge/server';
 import { appSocketPath } from '../bridge/socket-path';
+import type { CommandModule } from '../cli/program';
 import type { ServiceContext } from './context';
 import type { VaultManager } from './vault-manager';
 
@@ -72,16 +73,18 @@ export interface DesktopBridgeOptions {
   approvals: BridgeApprovals;
   /** default: where the CLI looks (main/bridge/socket-path.ts) */
   socketPath?: string;
+  /** default: the CLI's registry (main/cli/commands.ts) */
+  modules?: readonly CommandModule[];
 }
 
 /** Starts the socket for the app's lifetime; close() on quit. Grants end at every lock (the
  * server clears them on the next unlock and never serves a locked vault); open questions are
  * refused at the lock itself. */
-export async function startDesktopBridge({ vault, approvals, socketPath = appSocketPath() }: DesktopBridgeOptions): Promise<AppBridge> {
+export async function startDesktopBridge({ vault, approvals, socketPath = appSocketPath(), modules }: DesktopBridgeOptions): Promise<AppBridge> {
   const offLock = vault.onLock(() => approvals.refuseAll('locked'));
   let bridge: AppBridge;
   try {
-    bridge = await startAppBridge({ socketPath, vault, approve: (r) => approvals.approve(r) });
+    bridge = await startAppBridge({ socketPath, vault, approve: (r) => approvals.approve(r), ...(modules ? { modules } : {}) });
   } catch (e) {
     offLock();
     throw e;
