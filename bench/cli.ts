@@ -25,7 +25,15 @@ const ROOT = join(__dirname, '..');
 /** The CLI and its vault worker bundled into `dir` (natives stay in node_modules: NODE_PATH). */
 function bundleCli(dir: string): string {
   const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
-  const common = ['--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:better-sqlite3', '--external:@node-rs/argon2', '--log-level=error'];
+  const common = [
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    '--target=node20',
+    '--external:better-sqlite3',
+    '--external:@node-rs/argon2',
+    '--log-level=error',
+  ];
   execFileSync(esbuild, [join(ROOT, 'main', 'cli.ts'), ...common, `--outfile=${join(dir, 'cli.js')}`]);
   execFileSync(esbuild, [join(ROOT, 'main', 'vault', 'worker', 'entry.ts'), ...common, `--outfile=${join(dir, 'vault-worker.js')}`]);
   return join(dir, 'cli.js');
@@ -66,7 +74,10 @@ function xmlEscape(s: string): string {
 function keepassXml(entries: Array<{ name: string; secret: string }>): string {
   const uuid = () => randomBytes(16).toString('base64');
   const body = entries
-    .map((e) => `<Entry><UUID>${uuid()}</UUID><String><Key>Title</Key><Value>${xmlEscape(e.name)}</Value></String><String><Key>Password</Key><Value>${xmlEscape(e.secret)}</Value></String></Entry>`)
+    .map(
+      (e) =>
+        `<Entry><UUID>${uuid()}</UUID><String><Key>Title</Key><Value>${xmlEscape(e.name)}</Value></String><String><Key>Password</Key><Value>${xmlEscape(e.secret)}</Value></String></Entry>`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<KeePassFile><Meta><Generator>keyhold bench</Generator></Meta><Root><Group><UUID>${uuid()}</UUID><Name>Root</Name>${body}</Group></Root></KeePassFile>\n`;
 }
@@ -101,14 +112,21 @@ export const cliSuite: BenchSuite = {
         const start = await median('process start (keyhold --version)', log, () => timed(node, [...startArgs], base));
         const [, listArgs] = keyhold(['key', 'list']);
         const app = await median('keyhold key list through the app', log, () => timed(node, [...listArgs], base));
-        const kdf = await median('keyhold key list with the KDF', log, () => timed(node, [...listArgs], { ...base, KEYHOLD_NO_APP: '1', KEYHOLD_PASSWORD: BENCH_PASSWORD }));
+        const kdf = await median('keyhold key list with the KDF', log, () =>
+          timed(node, [...listArgs], { ...base, KEYHOLD_NO_APP: '1', KEYHOLD_PASSWORD: BENCH_PASSWORD }),
+        );
 
         const xml = join(dir, 'export.xml');
         writeFileSync(xml, keepassXml(inputs.map((k, i) => ({ name: k.name, secret: k.secret ?? `s${i}` }))));
         const kdbx = join(dir, 'bench.kdbx');
         // the same decryption time as Keyhold's calibration aims at
-        execFileSync('keepassxc-cli', ['import', '-q', '-p', '-t', '500', xml, kdbx], { input: `${BENCH_PASSWORD}\n${BENCH_PASSWORD}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
-        const kpx = await median('keepassxc-cli ls', log, () => timed('keepassxc-cli', ['ls', '-q', kdbx], process.env, `${BENCH_PASSWORD}\n`));
+        execFileSync('keepassxc-cli', ['import', '-q', '-p', '-t', '500', xml, kdbx], {
+          input: `${BENCH_PASSWORD}\n${BENCH_PASSWORD}\n`,
+          stdio: ['pipe', 'ignore', 'ignore'],
+        });
+        const kpx = await median('keepassxc-cli ls', log, () =>
+          timed('keepassxc-cli', ['ls', '-q', kdbx], process.env, `${BENCH_PASSWORD}\n`),
+        );
 
         return {
           'cli.keys': KEYS,

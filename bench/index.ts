@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     const figures = await runIsolated(suite, log);
     for (const [k, v] of Object.entries(figures)) {
       all[k] = v;
-      log(`  ${k.padEnd(34)} ${typeof v === 'number' ? Number(v.toFixed(3)) : v}${suite.targets?.[k] ? `   (target: ${suite.targets[k]})` : ''}`);
+      log(
+        `  ${k.padEnd(34)} ${typeof v === 'number' ? Number(v.toFixed(3)) : v}${suite.targets?.[k] ? `   (target: ${suite.targets[k]})` : ''}`,
+      );
     }
   }
   if (json) process.stdout.write(`${JSON.stringify(all)}\n`);

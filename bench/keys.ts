@@ -30,7 +30,8 @@ export const keysSuite: BenchSuite = {
     try {
       // the KDF floor: unlocking is not what is measured here
       const session = await createVault(join(dir, 'bench.keyhold'), BENCH_PASSWORD, { kdf: FLOOR_KDF });
-      const inputs = (run: number) => Array.from({ length: BATCH }, (_, i) => ({ name: `bench-${run}-${i}`, comment: `bench${i}@keyhold` }));
+      const inputs = (run: number) =>
+        Array.from({ length: BATCH }, (_, i) => ({ name: `bench-${run}-${i}`, comment: `bench${i}@keyhold` }));
       await generateKeyPairs(session, inputs(-1).slice(0, 50)); // warm-up
       const vaultRates: number[] = [];
       for (let run = 0; run < BATCH_RUNS; run++) {

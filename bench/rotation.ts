@@ -23,7 +23,10 @@ const ROOT = resolve(__dirname, '..');
 const EmulatorLine = z.object({ provider: z.string(), url: z.string(), credentials: z.record(z.string(), z.string()) });
 
 async function startEmulators(): Promise<{ child: ChildProcess; url: string; accessKey: string; secretKey: string }> {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'emulators', 'index.ts'), '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'emulators', 'index.ts'), '--json'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const parsed = EmulatorLine.safeParse(JSON.parse(line));
@@ -41,9 +44,11 @@ const basic = (a: string, s: string) => `Basic ${Buffer.from(`${a}:${s}`).toStri
 
 async function pool<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 const Created = z.object({ id: z.string(), name: z.string(), publicValue: z.string(), secretValue: z.string() });
@@ -63,12 +68,28 @@ export const rotationSuite: BenchSuite = {
       const env = session.getEnvironment('Default', session.getWorkspace('bench').id);
       // the keys exist on the platform and in the vault before the clock starts
       const created: z.output<typeof Created>[] = [];
-      await pool(Array.from({ length: KEYS }, (_, i) => i), 32, async (i) => {
-        const res = await fetch(`${emu.url}/v2-beta/projects/1a5/apikeys`, { method: 'POST', headers: { Authorization: basic(emu.accessKey, emu.secretKey), 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'apikey', name: `bench-${i}` }) });
-        created.push(Created.parse(await res.json()));
-      });
+      await pool(
+        Array.from({ length: KEYS }, (_, i) => i),
+        32,
+        async (i) => {
+          const res = await fetch(`${emu.url}/v2-beta/projects/1a5/apikeys`, {
+            method: 'POST',
+            headers: { Authorization: basic(emu.accessKey, emu.secretKey), 'Content-Type': 'application/json' },
+            body: JSON.stringify({ type: 'apikey', name: `bench-${i}` }),
+          });
+          created.push(Created.parse(await res.json()));
+        },
+      );
       const keys = session.addKeys(
-        created.map((k) => ({ workspaceId: env.workspaceId, environmentId: env.id, kind: 'access_key_pair' as const, name: k.name, remoteId: k.id, publicPart: k.publicValue, secret: k.secretValue })),
+        created.map((k) => ({
+          workspaceId: env.workspaceId,
+          environmentId: env.id,
+          kind: 'access_key_pair' as const,
+          name: k.name,
+          remoteId: k.id,
+          publicPart: k.publicValue,
+          secret: k.secretValue,
+        })),
       );
       await setFaults({ latencyMs: 50, errorRate: 0.05 });
       log(`  ${KEYS} keys ready; rotating...`);
@@ -96,7 +117,9 @@ export const rotationSuite: BenchSuite = {
       // lost: the stored pair does not authenticate; retired: the old pair no longer does
       let lost = 0;
       let oldStillWorking = 0;
-      const works = async (a: string, s: string) => (await fetch(`${emu.url}/v2-beta/apikeys?limit=1`, { headers: { Authorization: basic(a, s), 'X-API-No-Challenge': 'true' } })).status === 200;
+      const works = async (a: string, s: string) =>
+        (await fetch(`${emu.url}/v2-beta/apikeys?limit=1`, { headers: { Authorization: basic(a, s), 'X-API-No-Challenge': 'true' } }))
+          .status === 200;
       await pool(keys, 32, async (k) => {
         const now = session.getKey(k.id);
         if (!now.publicPart || !(await works(now.publicPart, session.readSecret(k.id)))) lost++;

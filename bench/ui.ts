@@ -47,7 +47,8 @@ export const uiSuite: BenchSuite = {
     ui_search_long_tasks: '0',
   },
   async run(log) {
-    if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first.');
+    if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html')))
+      throw new Error('out/renderer is missing: run `npx electron-vite build` first.');
     const dir = mkdtempSync(join(tmpdir(), 'keyhold-bench-ui-'));
     const vaultPath = join(dir, 'bench.keyhold');
     try {
@@ -64,7 +65,9 @@ export const uiSuite: BenchSuite = {
           await page.evaluate(() => performance.clearMarks());
           await page.getByLabel('Master password', { exact: true }).fill(BENCH_PASSWORD);
           await page.getByRole('button', { name: 'Unlock' }).click();
-          await page.waitForFunction(() => performance.getEntriesByName('keyhold:first-rows-painted').length > 0, undefined, { timeout: 60_000 });
+          await page.waitForFunction(() => performance.getEntriesByName('keyhold:first-rows-painted').length > 0, undefined, {
+            timeout: 60_000,
+          });
           const ms = await page.evaluate(() => {
             const answer = performance.getEntriesByName('keyhold:unlock-answer').pop();
             const painted = performance.getEntriesByName('keyhold:first-rows-painted').pop();
@@ -97,7 +100,9 @@ export const uiSuite: BenchSuite = {
           } satisfies FrameReport;
         });
         const after = await page.getByTestId('key-count').textContent();
-        log(`  typed "billing-de": ${report.frames} frames, max gap ${report.maxGapMs.toFixed(1)} ms, ${report.over25} gaps > 25 ms (a frame missed), ${report.longTasks} long tasks (longest ${report.longestTaskMs.toFixed(1)} ms); table shows ${after}`);
+        log(
+          `  typed "billing-de": ${report.frames} frames, max gap ${report.maxGapMs.toFixed(1)} ms, ${report.over25} gaps > 25 ms (a frame missed), ${report.longTasks} long tasks (longest ${report.longestTaskMs.toFixed(1)} ms); table shows ${after}`,
+        );
         return {
           ui_keys: KEYS,
           ui_first_paint_ms: percentile(paints, 50),

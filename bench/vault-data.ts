@@ -6,7 +6,23 @@ import type { KdfParams, NewKey } from '../main/vault/types';
 export const BENCH_PASSWORD = 'bench master password';
 export const FLOOR_KDF: KdfParams = { algorithm: 'argon2id', ...KDF_FLOOR, parallelism: 4 };
 
-const SERVICES = ['billing', 'search', 'ingest', 'auth', 'reports', 'mailer', 'cdn', 'backup', 'metrics', 'payments', 'gateway', 'scheduler', 'storage', 'webhooks', 'analytics'];
+const SERVICES = [
+  'billing',
+  'search',
+  'ingest',
+  'auth',
+  'reports',
+  'mailer',
+  'cdn',
+  'backup',
+  'metrics',
+  'payments',
+  'gateway',
+  'scheduler',
+  'storage',
+  'webhooks',
+  'analytics',
+];
 const ROLES = ['deploy', 'read-only', 'admin', 'ci', 'sync', 'monitoring', 'migration', 'support'];
 const TEAMS = ['platform team', 'data team', 'web team', 'mobile team', 'security team', 'ops on-call'];
 const KINDS = ['api_key', 'account_key', 'user_key', 'access_key_pair', 'ssh_key_pair'] as const;
@@ -39,7 +55,11 @@ export function benchKeys(count: number, workspaceIds: string[], seed = 42): New
     const service = pick(SERVICES);
     const role = pick(ROLES);
     const pub =
-      kind === 'access_key_pair' ? str(r, 20, 'ABCDEF0123456789') : kind === 'ssh_key_pair' ? `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${str(r, 43)} ${role}@${service}` : null;
+      kind === 'access_key_pair'
+        ? str(r, 20, 'ABCDEF0123456789')
+        : kind === 'ssh_key_pair'
+          ? `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${str(r, 43)} ${role}@${service}`
+          : null;
     out.push({
       workspaceId: pick(workspaceIds),
       kind,
@@ -47,7 +67,8 @@ export function benchKeys(count: number, workspaceIds: string[], seed = 42): New
       description: `${role} key for ${service}, owned by the ${pick(TEAMS)}`,
       publicPart: pub,
       fingerprint: kind === 'ssh_key_pair' ? `SHA256:${str(r, 43)}` : null,
-      secret: kind === 'ssh_key_pair' ? `-----BEGIN OPENSSH PRIVATE KEY-----\n${str(r, 300)}\n-----END OPENSSH PRIVATE KEY-----\n` : str(r, 40),
+      secret:
+        kind === 'ssh_key_pair' ? `-----BEGIN OPENSSH PRIVATE KEY-----\n${str(r, 300)}\n-----END OPENSSH PRIVATE KEY-----\n` : str(r, 40),
     });
   }
   return out;

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const workspaces = ['Syncano prod', 'Rancher staging', 'Encord research', 'GitHub org', 'Local'].map((name, i) =>
     session.addWorkspace({ name, provider: (['syncano', 'rancher', 'encord', 'github', 'local'] as const)[i]! }),
   );
-  const inputs = benchKeys(count, workspaces.map((w) => w.id));
+  const inputs = benchKeys(
+    count,
+    workspaces.map((w) => w.id),
+  );
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   await new Promise<void>((r) => setTimeout(r, 20)); // let the monitor's timer start first
@@ -26,7 +29,9 @@ async function main(): Promise<void> {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   h.disable();
   session.lock();
-  process.stdout.write(`${JSON.stringify({ insert_keys_per_s: count / seconds, insert_keys_per_cpu_s: count / cpuSeconds, insert_max_delay_ms: h.max / 1e6 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ insert_keys_per_s: count / seconds, insert_keys_per_cpu_s: count / cpuSeconds, insert_max_delay_ms: h.max / 1e6 })}\n`,
+  );
 }
 
 main().catch((e: unknown) => {

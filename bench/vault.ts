@@ -87,7 +87,9 @@ export const vaultSuite: BenchSuite = {
       const kdf = await calibrateKdf();
       const kdfMs = await timeKdf(kdf);
       log(`  calibrated: m=${kdf.memoryKiB / 1024} MiB, t=${kdf.iterations}, p=${kdf.parallelism}; search hits ${hits}`);
-      log(`  event-loop delay max: insert ${fill.insert_max_delay_ms.toFixed(1)} ms, unlock ${unlockDelay.toFixed(1)} ms, search ${searchDelay.toFixed(1)} ms`);
+      log(
+        `  event-loop delay max: insert ${fill.insert_max_delay_ms.toFixed(1)} ms, unlock ${unlockDelay.toFixed(1)} ms, search ${searchDelay.toFixed(1)} ms`,
+      );
       return {
         unlock_ms: unlockMs,
         unlock_cpu_ms: unlockCpuMs,

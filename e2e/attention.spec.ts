@@ -38,7 +38,12 @@ test('the attention view, the policy form and rotating what is due', async ({ ap
     const env = envs.find((e) => e.name === 'Default')!;
     const made = new Set<string>();
     for (const name of ['deploy', 'backup', 'monitoring']) {
-      const out = await invoke<{ key: { remoteId: string } }>(page, 'keys.create', { workspaceId: ra.id, environmentId: env.id, kind: 'access_key_pair', name });
+      const out = await invoke<{ key: { remoteId: string } }>(page, 'keys.create', {
+        workspaceId: ra.id,
+        environmentId: env.id,
+        kind: 'access_key_pair',
+        name,
+      });
       made.add(out.key.remoteId);
     }
     const old = new Date(Date.now() - 120 * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -47,10 +52,15 @@ test('the attention view, the policy form and rotating what is due', async ({ ap
 
     const gh = await invoke<{ id: string }>(page, 'workspaces.add', { name: 'GitHub', provider: 'github', url: github.url });
     await invoke(page, 'workspaces.connect', { workspaceId: gh.id, token: github.demo.token });
-    github.state.addKey(github.demo.login, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl', 'old laptop', {
-      createdAt: new Date(Date.now() - 400 * DAY),
-      lastUsed: new Date(Date.now() - 200 * DAY),
-    });
+    github.state.addKey(
+      github.demo.login,
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+      'old laptop',
+      {
+        createdAt: new Date(Date.now() - 400 * DAY),
+        lastUsed: new Date(Date.now() - 200 * DAY),
+      },
+    );
     await invoke(page, 'workspaces.sync', { id: gh.id });
     await page.reload();
   });

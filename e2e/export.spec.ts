@@ -5,13 +5,24 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { createVaultFast, expectAccessible, invoke } from './flows';
 
-const EXISTING_NETRC = '# my machines\nmachine old.example.org\n  login bob\n  password hunter2\n\ndefault login anonymous password guest\n';
+const EXISTING_NETRC =
+  '# my machines\nmachine old.example.org\n  login bob\n  password hunter2\n\ndefault login anonymous password guest\n';
 
 test('export a Rancher key pair to netrc (with preview), .env and a curl config', async ({ app }) => {
   const { page } = app;
   await createVaultFast(page);
-  const ws = await invoke<{ id: string }>(page, 'workspaces.add', { name: 'Rancher prod', provider: 'rancher', url: 'https://rancher.example.com/v2-beta' });
-  await invoke(page, 'keys.add', { workspaceId: ws.id, kind: 'access_key_pair', name: 'ci deploy', publicPart: 'AB12CD34EF56AB12CD34', secret: 'secret-of-the-ci-deploy-key-0123456789' });
+  const ws = await invoke<{ id: string }>(page, 'workspaces.add', {
+    name: 'Rancher prod',
+    provider: 'rancher',
+    url: 'https://rancher.example.com/v2-beta',
+  });
+  await invoke(page, 'keys.add', {
+    workspaceId: ws.id,
+    kind: 'access_key_pair',
+    name: 'ci deploy',
+    publicPart: 'AB12CD34EF56AB12CD34',
+    secret: 'secret-of-the-ci-deploy-key-0123456789',
+  });
   await page.reload();
   await page.getByTestId('key-row').first().click();
   const detail = page.getByTestId('key-detail');

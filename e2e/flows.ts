@@ -9,7 +9,10 @@ export const FLOOR_KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 
 /** Creates the vault through the channel with the floor KDF, then reloads into the main screen. */
 export async function createVaultFast(page: Page, password = PASSWORD): Promise<void> {
-  const result = await page.evaluate(([pw, kdf]) => window.keyhold.invoke('vault.create', { password: pw, kdf }), [password, FLOOR_KDF] as const);
+  const result = await page.evaluate(([pw, kdf]) => window.keyhold.invoke('vault.create', { password: pw, kdf }), [
+    password,
+    FLOOR_KDF,
+  ] as const);
   expect(result).toMatchObject({ ok: true });
   await page.reload();
   await expect(page.getByRole('grid', { name: 'Keys' })).toBeVisible();
@@ -27,7 +30,13 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${label}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${label}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
   expect(bad).toEqual([]);
 }
 

@@ -43,7 +43,9 @@ test('generate, inspect, reveal (auto-hides), copy, edit, export and delete an e
     await page.clock.fastForward('00:31');
     await expect(detail.getByTestId('secret-value')).toHaveCount(0);
     await expect(page.getByText('-----BEGIN OPENSSH PRIVATE KEY-----')).toHaveCount(0);
-    const history = await invoke<{ events: { action: string }[] }>(page, 'keys.history', { id: await page.getByTestId('key-row').getAttribute('data-key-id') });
+    const history = await invoke<{ events: { action: string }[] }>(page, 'keys.history', {
+      id: await page.getByTestId('key-row').getAttribute('data-key-id'),
+    });
     expect(history.events.map((e) => e.action)).toContain('revealed');
   });
 
@@ -150,7 +152,9 @@ test('import key files: picker with passphrase (wrong, then right), drag-and-dro
     await page.getByRole('button', { name: 'New key' }).click();
     await page.getByRole('button', { name: 'Import key file…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import key file' });
-    await dialog.getByLabel('Key file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('these are not the keys you are looking for\n') });
+    await dialog
+      .getByLabel('Key file')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('these are not the keys you are looking for\n') });
     await dialog.getByRole('button', { name: 'Import' }).click();
     await expect(dialog.getByTestId('error')).toHaveAttribute('data-code', 'INVALID_INPUT');
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -23,7 +23,7 @@ test('Syncano: wrong password, connect, sync, an API key with flags explained, r
   await createVaultFast(page);
   await addWorkspace(app.page, /Syncano/, 'Syncano', syncano.url);
 
-  await test.step('connect: a wrong password is refused with Syncano\'s own words', async () => {
+  await test.step("connect: a wrong password is refused with Syncano's own words", async () => {
     await page.getByRole('button', { name: 'Actions for Syncano' }).click();
     await page.getByRole('button', { name: 'Connect…' }).click();
     const connect = page.getByRole('dialog', { name: 'Connect Syncano' });
@@ -43,7 +43,9 @@ test('Syncano: wrong password, connect, sync, an API key with flags explained, r
     const sync = page.getByRole('dialog', { name: 'Sync Syncano' });
     await expect(sync.getByTestId('sync-result')).toContainText('3 environments');
     // the instance shared read-only is reported with Syncano's words, not fatal
-    await expect(sync.getByTestId('sync-skipped')).toContainText(`${syncano.demo.readOnlyInstance}: Syncano: You do not have permission to perform this action.`);
+    await expect(sync.getByTestId('sync-skipped')).toContainText(
+      `${syncano.demo.readOnlyInstance}: Syncano: You do not have permission to perform this action.`,
+    );
     await sync.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(page.getByRole('button', { name: 'demo-instance' })).toBeVisible();
   });
@@ -140,7 +142,11 @@ test('Encord: a service-account key with guided registration, a failed check, th
   });
 
   await test.step('after the user registers it in Encord, the signed check passes', async () => {
-    const res = await fetch(encord.adminUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ publicKey, title: 'annotation pipeline', holder: 'service_account', role: 'Member' }) });
+    const res = await fetch(encord.adminUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ publicKey, title: 'annotation pipeline', holder: 'service_account', role: 'Member' }),
+    });
     expect(res.status).toBe(201);
     await dialog.getByRole('button', { name: 'Check registration' }).click();
     await expect(dialog.getByTestId('encord-check-ok')).toBeVisible();
@@ -160,7 +166,7 @@ test('Encord: a service-account key with guided registration, a failed check, th
   });
 });
 
-test('GitHub: register a public key with a title; a duplicate is refused with GitHub\'s message', async ({ app }) => {
+test("GitHub: register a public key with a title; a duplicate is refused with GitHub's message", async ({ app }) => {
   const { page } = app;
   await createVaultFast(page);
   await addWorkspace(app.page, /GitHub/, 'GitHub', github.url);
@@ -186,7 +192,9 @@ test('GitHub: register a public key with a title; a duplicate is refused with Gi
   dialog = page.getByRole('dialog', { name: /New GitHub key/ });
   await dialog.getByLabel('Title').fill('same key again');
   await dialog.getByRole('radio', { name: 'Use a key pair from the vault' }).check();
-  await dialog.getByLabel('Key pair', { exact: true }).selectOption({ label: (await dialog.getByLabel('Key pair', { exact: true }).locator('option').nth(1).textContent()) ?? '' });
+  await dialog
+    .getByLabel('Key pair', { exact: true })
+    .selectOption({ label: (await dialog.getByLabel('Key pair', { exact: true }).locator('option').nth(1).textContent()) ?? '' });
   await dialog.getByRole('button', { name: 'Register on GitHub' }).click();
   const err = dialog.getByTestId('error');
   await expect(err).toHaveAttribute('data-code', 'CONFLICT');
@@ -194,7 +202,9 @@ test('GitHub: register a public key with a title; a duplicate is refused with Gi
   await app.screenshot('github-duplicate');
 });
 
-test('GitHub with a token lacking admin:public_key: the workspace says what it may do, revoke warns first, and the refusal keeps the key active', async ({ app }) => {
+test('GitHub with a token lacking admin:public_key: the workspace says what it may do, revoke warns first, and the refusal keeps the key active', async ({
+  app,
+}) => {
   const { page } = app;
   await createVaultFast(page);
   await addWorkspace(app.page, /GitHub/, 'GitHub', github.url);

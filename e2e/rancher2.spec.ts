@@ -39,7 +39,11 @@ test('Rancher 2: connect with a token, sync, create a token with a TTL and a clu
     await expect(sync.getByTestId('sync-result')).toContainText('2 environments');
     await sync.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(page.getByRole('button', { name: 'production' })).toBeVisible();
-    await page.getByTestId('workspace-item').filter({ hasText: 'Rancher 2 lab' }).getByRole('button', { name: /^Rancher 2 lab/ }).click();
+    await page
+      .getByTestId('workspace-item')
+      .filter({ hasText: 'Rancher 2 lab' })
+      .getByRole('button', { name: /^Rancher 2 lab/ })
+      .click();
     const expired = page.getByRole('row').filter({ hasText: 'old pipeline' });
     await expect(expired).toContainText('Expired');
     await expect(page.getByRole('row').filter({ hasText: 'ci deploy' }).getByTestId('key-expiry')).toBeVisible();

@@ -13,14 +13,28 @@ function keyPair() {
   return { hex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), privateKey };
 }
 
-async function signed(method: string, target: string, key: { hex: string; privateKey: KeyObject }, opts: { body?: string; created?: number; tamper?: boolean } = {}) {
+async function signed(
+  method: string,
+  target: string,
+  key: { hex: string; privateKey: KeyObject },
+  opts: { body?: string; created?: number; tamper?: boolean } = {},
+) {
   const body = opts.body ?? '';
   const digest = `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
   const created = opts.created ?? Math.floor(Date.now() / 1000) - 30;
   const params = `("@method" "@request-target" "content-digest");created=${created};keyid="${key.hex}";alg="ed25519"`;
-  const base = [`"@method": ${method}`, `"@request-target": ${opts.tamper ? `${target}x` : target}`, `"content-digest": ${digest}`, `"@signature-params": ${params}`].join('\n');
+  const base = [
+    `"@method": ${method}`,
+    `"@request-target": ${opts.tamper ? `${target}x` : target}`,
+    `"content-digest": ${digest}`,
+    `"@signature-params": ${params}`,
+  ].join('\n');
   const sig = sign(null, Buffer.from(base), key.privateKey).toString('base64');
-  const res = await fetch(`${emu.url}${target}`, { method, headers: { 'Content-Digest': digest, 'Signature-Input': `encord-sig=${params}`, Signature: `encord-sig=:${sig}:` }, body: method === 'GET' ? undefined : body });
+  const res = await fetch(`${emu.url}${target}`, {
+    method,
+    headers: { 'Content-Digest': digest, 'Signature-Input': `encord-sig=${params}`, Signature: `encord-sig=:${sig}:` },
+    body: method === 'GET' ? undefined : body,
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -30,7 +44,7 @@ async function register(publicKey: string) {
 }
 
 describe('Encord emulator', () => {
-  it('accepts a registered key\'s signed request and pages projects', async () => {
+  it("accepts a registered key's signed request and pages projects", async () => {
     const k = keyPair();
     expect((await register(k.hex)).status).toBe(201);
     const first = await signed('GET', '/v2/public/projects?pageSize=2', k);
@@ -54,7 +68,12 @@ describe('Encord emulator', () => {
   it('refuses a duplicate public key, given as hex or as an ssh-ed25519 line', async () => {
     const k = keyPair();
     expect((await register(k.hex)).status).toBe(201);
-    const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from('ssh-ed25519'), Buffer.from([0, 0, 0, 32]), Buffer.from(k.hex, 'hex')]);
+    const blob = Buffer.concat([
+      Buffer.from([0, 0, 0, 11]),
+      Buffer.from('ssh-ed25519'),
+      Buffer.from([0, 0, 0, 32]),
+      Buffer.from(k.hex, 'hex'),
+    ]);
     const dup = await register(`ssh-ed25519 ${blob.toString('base64')} me`);
     expect(dup.status).toBe(409);
     expect(dup.body.message).toMatch(/already registered/);

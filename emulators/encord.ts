@@ -37,7 +37,14 @@ export class EncordState {
   seedProjects(workspace: string, count: number): void {
     for (let i = 1; i <= count; i++) {
       const at = new Date(Date.UTC(2026, 0, i)).toISOString();
-      this.projects.push({ projectHash: globalThis.crypto.randomUUID(), title: `Project ${i}`, description: `Demo project ${i}`, createdAt: at, lastEditedAt: at, workspace });
+      this.projects.push({
+        projectHash: globalThis.crypto.randomUUID(),
+        title: `Project ${i}`,
+        description: `Demo project ${i}`,
+        createdAt: at,
+        lastEditedAt: at,
+        workspace,
+      });
     }
   }
 }
@@ -52,7 +59,13 @@ export function rawPublicKey(input: string): Buffer | null {
   if (!m) return null;
   const blob = Buffer.from(m[1]!, 'base64');
   // string "ssh-ed25519" then string key(32)
-  if (blob.length !== 4 + 11 + 4 + 32 || blob.readUInt32BE(0) !== 11 || blob.subarray(4, 15).toString() !== 'ssh-ed25519' || blob.readUInt32BE(15) !== 32) return null;
+  if (
+    blob.length !== 4 + 11 + 4 + 32 ||
+    blob.readUInt32BE(0) !== 11 ||
+    blob.subarray(4, 15).toString() !== 'ssh-ed25519' ||
+    blob.readUInt32BE(15) !== 32
+  )
+    return null;
   return blob.subarray(19);
 }
 
@@ -67,7 +80,8 @@ export function verifySignedRequest(state: EncordState, req: EmuRequest, target:
   const digest = req.headers['content-digest'];
   const input = req.headers['signature-input'];
   const signature = req.headers.signature;
-  if (typeof digest !== 'string' || typeof input !== 'string' || typeof signature !== 'string') return message(401, 'Request is not signed.');
+  if (typeof digest !== 'string' || typeof input !== 'string' || typeof signature !== 'string')
+    return message(401, 'Request is not signed.');
   const expectedDigest = `sha-256=:${createHash('sha256').update(req.raw).digest('base64')}:`;
   if (digest !== expectedDigest) return message(401, 'Content-Digest does not match the body.');
   const m = SIG_INPUT.exec(input);
@@ -79,7 +93,12 @@ export function verifySignedRequest(state: EncordState, req: EmuRequest, target:
   const sig = /^encord-sig=:([A-Za-z0-9+/=]+):$/.exec(signature);
   if (!sig) return message(401, 'Malformed Signature.');
   const params = input.slice('encord-sig='.length);
-  const base = [`"@method": ${req.method}`, `"@request-target": ${target}`, `"content-digest": ${digest}`, `"@signature-params": ${params}`].join('\n');
+  const base = [
+    `"@method": ${req.method}`,
+    `"@request-target": ${target}`,
+    `"content-digest": ${digest}`,
+    `"@signature-params": ${params}`,
+  ].join('\n');
   const ok = verify(null, Buffer.from(base), publicKeyObject(Buffer.from(key.keyId, 'hex')), Buffer.from(sig[1]!, 'base64'));
   if (!ok) return message(401, 'Invalid signature.');
   state.uses.set(key.keyId, (state.uses.get(key.keyId) ?? 0) + 1);
@@ -102,7 +121,14 @@ function admin(state: EncordState, req: EmuRequest, workspace: string): EmuRespo
     if (state.keys.has(keyId)) return message(409, 'This public key is already registered.');
     const holder = b.holder === 'user' ? 'user' : 'service_account';
     const role = b.role === 'Member' ? 'Member' : 'Admin';
-    const key: RegisteredKey = { keyId, title: typeof b.title === 'string' ? b.title : '', holder, role, workspace, createdAt: new Date().toISOString() };
+    const key: RegisteredKey = {
+      keyId,
+      title: typeof b.title === 'string' ? b.title : '',
+      holder,
+      role,
+      workspace,
+      createdAt: new Date().toISOString(),
+    };
     state.keys.set(keyId, key);
     return { status: 201, body: key };
   }
@@ -121,7 +147,8 @@ export function encordHandler(state: EncordState, workspace: string) {
     if (req.path === '/v2/public/projects' || req.path === '/v2/public/projects/') {
       if (req.method !== 'GET') return message(405, 'Method not allowed.');
       const sizeParam = Number(req.query.get('pageSize') ?? '100');
-      if (!Number.isInteger(sizeParam) || sizeParam < 1 || sizeParam > 1000) return { status: 400, body: { detail: 'pageSize must be between 1 and 1000.' } };
+      if (!Number.isInteger(sizeParam) || sizeParam < 1 || sizeParam > 1000)
+        return { status: 400, body: { detail: 'pageSize must be between 1 and 1000.' } };
       const token = req.query.get('pageToken');
       const start = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
       if (!Number.isInteger(start) || start < 0) return { status: 400, body: { detail: 'Invalid pageToken.' } };
@@ -143,6 +170,9 @@ export interface EncordEmulator extends EmulatorServer {
 export async function startEncord(options: StartOptions & { projects?: number } = {}): Promise<EncordEmulator> {
   const state = new EncordState();
   state.seedProjects('demo-workspace', options.projects ?? 3);
-  const server = await startEmulator('encord', encordHandler(state, 'demo-workspace'), { faultBody: (_s, text) => ({ message: text }), ...options });
+  const server = await startEmulator('encord', encordHandler(state, 'demo-workspace'), {
+    faultBody: (_s, text) => ({ message: text }),
+    ...options,
+  });
   return Object.assign(server, { state, adminUrl: `${server.url}${ADMIN_PATH}` });
 }

@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const fresh = (comment: string) => `${demoPublicKey(generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))} ${comment}`;
+const fresh = (comment: string) =>
+  `${demoPublicKey(generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))} ${comment}`;
 
 interface Answer {
   status: number;
@@ -20,10 +21,19 @@ interface Answer {
 }
 
 async function call(method: string, path: string, token: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, { method, headers: { Authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   const parsed: unknown = text ? JSON.parse(text) : null;
-  return { status: res.status, body: (Array.isArray(parsed) ? {} : (parsed ?? {})) as Answer['body'], list: Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [], headers: res.headers };
+  return {
+    status: res.status,
+    body: (Array.isArray(parsed) ? {} : (parsed ?? {})) as Answer['body'],
+    list: Array.isArray(parsed) ? (parsed as Record<string, unknown>[]) : [],
+    headers: res.headers,
+  };
 }
 
 const repoKeys = '/repos/keyhold-demo/app/keys';
@@ -32,7 +42,16 @@ describe('GitHub emulator: deploy keys', () => {
   it('is seeded with keyhold-demo/app and one read-only deploy key', async () => {
     const listed = await call('GET', repoKeys, emu.demo.keysToken);
     expect(listed.status).toBe(200);
-    expect(listed.list).toEqual([expect.objectContaining({ title: 'CI deploy', read_only: true, added_by: 'keyhold-demo', last_used: null, enabled: true, verified: true })]);
+    expect(listed.list).toEqual([
+      expect.objectContaining({
+        title: 'CI deploy',
+        read_only: true,
+        added_by: 'keyhold-demo',
+        last_used: null,
+        enabled: true,
+        verified: true,
+      }),
+    ]);
   });
 
   it('creates with read_only, a Location header and the DeployKey fields; gets, deletes; no PATCH', async () => {
@@ -41,7 +60,18 @@ describe('GitHub emulator: deploy keys', () => {
     expect(c.status).toBe(201);
     const id = c.body.id as number;
     expect(c.headers.get('location')).toBe(`${emu.url}${repoKeys}/${id}`);
-    expect(c.body).toEqual({ id, key: line.split(' ').slice(0, 2).join(' '), url: `${emu.url}${repoKeys}/${id}`, title: 'runner', verified: true, created_at: expect.any(String), read_only: true, added_by: 'keyhold-demo', last_used: null, enabled: true });
+    expect(c.body).toEqual({
+      id,
+      key: line.split(' ').slice(0, 2).join(' '),
+      url: `${emu.url}${repoKeys}/${id}`,
+      title: 'runner',
+      verified: true,
+      created_at: expect.any(String),
+      read_only: true,
+      added_by: 'keyhold-demo',
+      last_used: null,
+      enabled: true,
+    });
     expect((await call('GET', `${repoKeys}/${id}`, emu.demo.keysToken)).body.title).toBe('runner');
     expect((await call('PATCH', `${repoKeys}/${id}`, emu.demo.keysToken, { read_only: false })).status).toBe(404);
     expect((await call('DELETE', `${repoKeys}/${id}`, emu.demo.keysToken)).status).toBe(204);
@@ -54,10 +84,15 @@ describe('GitHub emulator: deploy keys', () => {
     expect((await call('POST', '/user/keys', emu.demo.keysToken, { key: line })).status).toBe(201);
     const dup = await call('POST', repoKeys, emu.demo.keysToken, { key: line });
     expect(dup.status).toBe(422);
-    expect(dup.body).toMatchObject({ message: 'Validation Failed', errors: [{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is already in use' }] });
+    expect(dup.body).toMatchObject({
+      message: 'Validation Failed',
+      errors: [{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is already in use' }],
+    });
     const second = fresh('deploy');
     expect((await call('POST', repoKeys, emu.demo.keysToken, { key: second })).status).toBe(201);
-    expect((await call('POST', '/repos/keyhold-demo/other/keys', emu.demo.keysToken, { key: second })).body.errors![0]!.message).toBe('key is already in use');
+    expect((await call('POST', '/repos/keyhold-demo/other/keys', emu.demo.keysToken, { key: second })).body.errors![0]!.message).toBe(
+      'key is already in use',
+    );
     expect((await call('POST', '/user/keys', emu.demo.keysToken, { key: second })).body.errors![0]!.message).toBe('key is already in use');
     const bad = await call('POST', repoKeys, emu.demo.keysToken, { key: 'ssh-ed25519 AAAAnotakey' });
     expect(bad.status).toBe(422);
@@ -96,7 +131,10 @@ describe('GitHub emulator: SSH signing keys', () => {
     const c = await call('POST', '/user/ssh_signing_keys', emu.demo.keysToken, { title: 'signer', key: line });
     expect(c.status).toBe(201);
     expect(Object.keys(c.body).sort()).toEqual(['created_at', 'id', 'key', 'title']);
-    expect((await call('POST', '/user/ssh_signing_keys', emu.demo.keysToken, { key: line })).body.errors![0]).toMatchObject({ resource: 'SshSigningKey', message: 'key is already in use' });
+    expect((await call('POST', '/user/ssh_signing_keys', emu.demo.keysToken, { key: line })).body.errors![0]).toMatchObject({
+      resource: 'SshSigningKey',
+      message: 'key is already in use',
+    });
     expect((await call('GET', '/user/ssh_signing_keys', emu.demo.keysToken)).list.map((k) => k.id)).toContain(c.body.id);
     expect((await call('GET', `/user/ssh_signing_keys/${String(c.body.id)}`, emu.demo.keysToken)).body.title).toBe('signer');
     expect((await call('DELETE', `/user/ssh_signing_keys/${String(c.body.id)}`, emu.demo.keysToken)).status).toBe(204);

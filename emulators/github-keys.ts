@@ -84,7 +84,10 @@ function repoLevel(t: KeyToken, repo: Repository): number {
 
 /** "ssh-ed25519 AAAA... comment" -> "ssh-ed25519 AAAA..." when the blob names the same type. */
 export function normalizeKey(text: string, allowSecurityKeys = true): string | null {
-  const m = /^(ssh-ed25519|ssh-rsa|ssh-dss|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+([A-Za-z0-9+/]+={0,2})(\s.*)?$/.exec(text.trim());
+  const m =
+    /^(ssh-ed25519|ssh-rsa|ssh-dss|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com)\s+([A-Za-z0-9+/]+={0,2})(\s.*)?$/.exec(
+      text.trim(),
+    );
   if (!m || (!allowSecurityKeys && m[1]!.startsWith('sk-'))) return null;
   const blob = Buffer.from(m[2]!, 'base64');
   if (blob.length < 4) return null;
@@ -97,7 +100,8 @@ export function validationFailed(errors: Record<string, unknown>[], docs: string
   return { status: 422, body: { message: 'Validation Failed', errors, documentation_url: docs } };
 }
 
-export const inUse = (resource: string, docs: string) => validationFailed([{ resource, code: 'custom', field: 'key', message: 'key is already in use' }], docs);
+export const inUse = (resource: string, docs: string) =>
+  validationFailed([{ resource, code: 'custom', field: 'key', message: 'key is already in use' }], docs);
 
 /** A page of `all` with GitHub's Link header (rel prev/first/next/last). */
 export function paged<T>(req: EmuRequest, all: T[], view: (t: T) => unknown): EmuResponse {
@@ -108,7 +112,11 @@ export function paged<T>(req: EmuRequest, all: T[], view: (t: T) => unknown): Em
   const links: string[] = [];
   if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
   if (page < lastPage) links.push(link(page + 1, 'next'), link(lastPage, 'last'));
-  return { status: 200, headers: links.length ? { Link: links.join(', ') } : {}, body: all.slice((page - 1) * perPage, page * perPage).map(view) };
+  return {
+    status: 200,
+    headers: links.length ? { Link: links.join(', ') } : {},
+    body: all.slice((page - 1) * perPage, page * perPage).map(view),
+  };
 }
 
 type Body = { ok: true; value: Record<string, unknown> } | { ok: false; answer: EmuResponse };
@@ -141,7 +149,8 @@ export function deployKeyRoute(store: KeyStore, req: EmuRequest, token: KeyToken
   const repo = store.repos.get(`${parts[1]}/${parts[2]}`.toLowerCase());
   const level = repo ? repoLevel(token, repo) : 0;
   // an app token is told it lacks the permission; a user token cannot see the repository at all
-  const refuse = (need: number) => (level >= need ? null : token.app ? gh(403, 'Resource not accessible by integration', docs) : notFound());
+  const refuse = (need: number) =>
+    level >= need ? null : token.app ? gh(403, 'Resource not accessible by integration', docs) : notFound();
   if (!repo || parts.length > 5) return notFound();
   const own = () => [...store.deployKeys.values()].filter((k) => k.repo === repo.fullName).sort((a, b) => a.id - b.id);
   if (parts.length === 4) {
@@ -152,18 +161,43 @@ export function deployKeyRoute(store: KeyStore, req: EmuRequest, token: KeyToken
     const body = readBody(req, docs);
     if (!body.ok) return body.answer;
     const b = body.value;
-    if (typeof b.key !== 'string' || !b.key.trim()) return validationFailed([{ resource: 'PublicKey', code: 'missing_field', field: 'key' }], docs);
+    if (typeof b.key !== 'string' || !b.key.trim())
+      return validationFailed([{ resource: 'PublicKey', code: 'missing_field', field: 'key' }], docs);
     const key = normalizeKey(b.key);
-    if (!key) return validationFailed([{ resource: 'PublicKey', code: 'custom', field: 'key', message: "key is invalid. It must begin with 'ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ecdsa-sha2-nistp256@openssh.com', or 'sk-ssh-ed25519@openssh.com'. Check that you're copying the public half of the key" }], docs);
-    if (b.read_only !== undefined && typeof b.read_only !== 'boolean') return validationFailed([{ resource: 'PublicKey', code: 'invalid', field: 'read_only' }], docs);
+    if (!key)
+      return validationFailed(
+        [
+          {
+            resource: 'PublicKey',
+            code: 'custom',
+            field: 'key',
+            message:
+              "key is invalid. It must begin with 'ssh-ed25519', 'ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ecdsa-sha2-nistp256@openssh.com', or 'sk-ssh-ed25519@openssh.com'. Check that you're copying the public half of the key",
+          },
+        ],
+        docs,
+      );
+    if (b.read_only !== undefined && typeof b.read_only !== 'boolean')
+      return validationFailed([{ resource: 'PublicKey', code: 'invalid', field: 'read_only' }], docs);
     if (store.authKeyInUse(key)) return inUse('PublicKey', docs);
-    const k: RepoKey = { id: store.nextKeyId(), repo: repo.fullName, key, title: typeof b.title === 'string' ? b.title : '', read_only: b.read_only === true, created_at: now(), added_by: token.login, last_used: null, enabled: true };
+    const k: RepoKey = {
+      id: store.nextKeyId(),
+      repo: repo.fullName,
+      key,
+      title: typeof b.title === 'string' ? b.title : '',
+      read_only: b.read_only === true,
+      created_at: now(),
+      added_by: token.login,
+      last_used: null,
+      enabled: true,
+    };
     store.deployKeys.set(k.id, k);
     return { status: 201, headers: { Location: `${req.base}/repos/${repo.fullName}/keys/${k.id}` }, body: deployView(req.base, k) };
   }
   const id = Number(parts[4]);
   const k = Number.isInteger(id) ? store.deployKeys.get(id) : undefined;
-  if (req.method === 'GET') return refuse(1) ?? (k && k.repo === repo.fullName ? { status: 200, body: deployView(req.base, k) } : notFound());
+  if (req.method === 'GET')
+    return refuse(1) ?? (k && k.repo === repo.fullName ? { status: 200, body: deployView(req.base, k) } : notFound());
   if (req.method === 'DELETE') {
     const refused = refuse(2);
     if (refused) return refused; // the key stays, and still works
@@ -185,17 +219,40 @@ export function signingKeyRoute(store: KeyStore, req: EmuRequest, token: KeyToke
   if (parts.length === 2) {
     if (req.method === 'GET') {
       if (level < 1) return notFound();
-      return paged(req, [...store.signingKeys.values()].filter((k) => k.owner === token.login).sort((a, b) => a.id - b.id), signingView);
+      return paged(
+        req,
+        [...store.signingKeys.values()].filter((k) => k.owner === token.login).sort((a, b) => a.id - b.id),
+        signingView,
+      );
     }
     if (req.method !== 'POST' || level < 2) return notFound();
     const body = readBody(req, docs);
     if (!body.ok) return body.answer;
     const b = body.value;
-    if (typeof b.key !== 'string' || !b.key.trim()) return validationFailed([{ resource: 'SshSigningKey', code: 'missing_field', field: 'key' }], docs);
+    if (typeof b.key !== 'string' || !b.key.trim())
+      return validationFailed([{ resource: 'SshSigningKey', code: 'missing_field', field: 'key' }], docs);
     const key = normalizeKey(b.key);
-    if (!key) return validationFailed([{ resource: 'SshSigningKey', code: 'custom', field: 'key', message: "key is invalid. It must begin with 'ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ssh-ed25519@openssh.com' or 'sk-ecdsa-sha2-nistp256@openssh.com'" }], docs);
+    if (!key)
+      return validationFailed(
+        [
+          {
+            resource: 'SshSigningKey',
+            code: 'custom',
+            field: 'key',
+            message:
+              "key is invalid. It must begin with 'ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'sk-ssh-ed25519@openssh.com' or 'sk-ecdsa-sha2-nistp256@openssh.com'",
+          },
+        ],
+        docs,
+      );
     if ([...store.signingKeys.values()].some((k) => k.key === key)) return inUse('SshSigningKey', docs);
-    const k: SigningKey = { id: store.nextKeyId(), owner: token.login, key, title: typeof b.title === 'string' ? b.title : '', created_at: now() };
+    const k: SigningKey = {
+      id: store.nextKeyId(),
+      owner: token.login,
+      key,
+      title: typeof b.title === 'string' ? b.title : '',
+      created_at: now(),
+    };
     store.signingKeys.set(k.id, k);
     return { status: 201, body: signingView(k) };
   }

@@ -23,7 +23,11 @@ function sshEd25519(comment: string): string {
 async function call(method: string, path: string, token: string | null, body?: unknown) {
   const headers: Record<string, string> = {};
   if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as any) : null, headers: res.headers };
 }
@@ -38,14 +42,21 @@ describe('GitHub emulator', () => {
     const line = sshEd25519('me@host');
     const c = await call('POST', '/user/keys', emu.demo.token, { title: 'laptop', key: line });
     expect(c.status).toBe(201);
-    expect(c.body).toMatchObject({ title: 'laptop', key: line.split(' ').slice(0, 2).join(' '), verified: true, read_only: false, last_used: null, url: `${emu.url}/user/keys/${c.body.id}` });
+    expect(c.body).toMatchObject({
+      title: 'laptop',
+      key: line.split(' ').slice(0, 2).join(' '),
+      verified: true,
+      read_only: false,
+      last_used: null,
+      url: `${emu.url}/user/keys/${c.body.id}`,
+    });
     expect((await call('GET', `/user/keys/${c.body.id}`, emu.demo.token)).body.id).toBe(c.body.id);
     expect((await call('GET', '/user/keys', emu.demo.token)).body.map((k: any) => k.id)).toContain(c.body.id);
     expect((await call('DELETE', `/user/keys/${c.body.id}`, emu.demo.token)).status).toBe(204);
     expect((await call('GET', `/user/keys/${c.body.id}`, emu.demo.token)).status).toBe(404);
   });
 
-  it('a key in use on any account is 422 with GitHub\'s exact body', async () => {
+  it("a key in use on any account is 422 with GitHub's exact body", async () => {
     const line = sshEd25519('a');
     await call('POST', '/user/keys', emu.demo.token, { key: line });
     const other = emu.state.users.find((u) => u.login === 'someone-else')!;
@@ -56,7 +67,9 @@ describe('GitHub emulator', () => {
       errors: [{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is already in use' }],
       documentation_url: expect.any(String),
     });
-    expect((await call('POST', '/user/keys', emu.demo.token, { key: 'ssh-ed25519 AAAAnotakey' })).body.errors[0].message).toMatch(/key is invalid/);
+    expect((await call('POST', '/user/keys', emu.demo.token, { key: 'ssh-ed25519 AAAAnotakey' })).body.errors[0].message).toMatch(
+      /key is invalid/,
+    );
   });
 
   it('pages the list with a Link header', async () => {
@@ -67,7 +80,7 @@ describe('GitHub emulator', () => {
     expect((await call('GET', next, emu.demo.token)).body).toHaveLength(2);
   });
 
-  it('another user\'s key is 404', async () => {
+  it("another user's key is 404", async () => {
     const other = emu.state.users.find((u) => u.login === 'someone-else')!;
     const c = await call('POST', '/user/keys', other.token, { key: sshEd25519('o') });
     expect((await call('DELETE', `/user/keys/${c.body.id}`, emu.demo.token)).status).toBe(404);

@@ -6,7 +6,19 @@
 // a token cannot reach (so DELETE without admin:public_key is 404 and the key stays); list with
 // Link-header paging, create / get / delete, and the exact 422 body for a key already in use.
 import { generateKeyPairSync } from 'node:crypto';
-import { acceptedScopes, demoPublicKey, deployKeyRoute, normalizeKey, now, signingKeyRoute, type KeyStore, type KeyToken, type RepoKey, type Repository, type SigningKey } from './github-keys';
+import {
+  acceptedScopes,
+  demoPublicKey,
+  deployKeyRoute,
+  normalizeKey,
+  now,
+  signingKeyRoute,
+  type KeyStore,
+  type KeyToken,
+  type RepoKey,
+  type Repository,
+  type SigningKey,
+} from './github-keys';
 import { jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
 
 export { normalizeKey };
@@ -75,7 +87,14 @@ export class GithubState implements KeyStore {
       login,
       token: `${prefix}${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 36)}`,
       scopes: fine ? null : normalized(scopes),
-      ...(fine ? { ...(scopes.fineGrained ? { permission: scopes.fineGrained } : {}), ...(scopes.administration ? { administration: scopes.administration } : {}), ...(scopes.signing ? { signing: scopes.signing } : {}), ...(scopes.app ? { app: true } : {}) } : {}),
+      ...(fine
+        ? {
+            ...(scopes.fineGrained ? { permission: scopes.fineGrained } : {}),
+            ...(scopes.administration ? { administration: scopes.administration } : {}),
+            ...(scopes.signing ? { signing: scopes.signing } : {}),
+            ...(scopes.app ? { app: true } : {}),
+          }
+        : {}),
     };
     this.users.push(user);
     return user;
@@ -84,7 +103,14 @@ export class GithubState implements KeyStore {
   /** `at`: a seeded key's creation time (tests of key ages); now by default */
   addKey(owner: string, key: string, title: string, at: { createdAt?: Date; lastUsed?: Date } = {}): PublicKey {
     const iso = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
-    const k: PublicKey = { id: this.nextId++, owner, key, title, created_at: iso(at.createdAt ?? new Date()), last_used: at.lastUsed ? iso(at.lastUsed) : null };
+    const k: PublicKey = {
+      id: this.nextId++,
+      owner,
+      key,
+      title,
+      created_at: iso(at.createdAt ?? new Date()),
+      last_used: at.lastUsed ? iso(at.lastUsed) : null,
+    };
     this.keys.set(k.id, k);
     return k;
   }
@@ -97,7 +123,17 @@ export class GithubState implements KeyStore {
   }
 
   addDeployKey(repo: string, key: string, title: string, readOnly: boolean, addedBy: string): RepoKey {
-    const k: RepoKey = { id: this.nextId++, repo, key, title, read_only: readOnly, created_at: now(), added_by: addedBy, last_used: null, enabled: true };
+    const k: RepoKey = {
+      id: this.nextId++,
+      repo,
+      key,
+      title,
+      read_only: readOnly,
+      created_at: now(),
+      added_by: addedBy,
+      last_used: null,
+      enabled: true,
+    };
     this.deployKeys.set(k.id, k);
     return k;
   }
@@ -111,15 +147,34 @@ export class GithubState implements KeyStore {
   }
 }
 
-const gh = (status: number, message: string, extra: Record<string, unknown> = {}): EmuResponse => ({ status, body: { message, ...extra, documentation_url: DOCS } });
+const gh = (status: number, message: string, extra: Record<string, unknown> = {}): EmuResponse => ({
+  status,
+  body: { message, ...extra, documentation_url: DOCS },
+});
 const NOT_FOUND = () => gh(404, 'Not Found');
 
 function view(base: string, k: PublicKey) {
-  return { id: k.id, key: k.key, url: `${base}/user/keys/${k.id}`, title: k.title, created_at: k.created_at, verified: true, read_only: false, last_used: k.last_used ?? null };
+  return {
+    id: k.id,
+    key: k.key,
+    url: `${base}/user/keys/${k.id}`,
+    title: k.title,
+    created_at: k.created_at,
+    verified: true,
+    read_only: false,
+    last_used: k.last_used ?? null,
+  };
 }
 
 function validationFailed(errors: Record<string, unknown>[]): EmuResponse {
-  return { status: 422, body: { message: 'Validation Failed', errors, documentation_url: 'https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user' } };
+  return {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors,
+      documentation_url: 'https://docs.github.com/rest/users/keys#create-a-public-ssh-key-for-the-authenticated-user',
+    },
+  };
 }
 
 export function githubHandler(state: GithubState) {
@@ -133,7 +188,13 @@ export function githubHandler(state: GithubState) {
     // classic tokens only: a fine-grained token's answers carry no scope headers
     const parts = req.path.split('/').filter(Boolean);
     const others = parts[0] === 'repos' || (parts[0] === 'user' && parts[1] === 'ssh_signing_keys');
-    const scopeHeaders: Record<string, string> = user.scopes === null ? {} : { 'X-OAuth-Scopes': user.scopes.join(', '), 'X-Accepted-OAuth-Scopes': others ? acceptedScopes(parts, req.method) : accepted(req.method) };
+    const scopeHeaders: Record<string, string> =
+      user.scopes === null
+        ? {}
+        : {
+            'X-OAuth-Scopes': user.scopes.join(', '),
+            'X-Accepted-OAuth-Scopes': others ? acceptedScopes(parts, req.method) : accepted(req.method),
+          };
     answer.headers = { ...scopeHeaders, ...(answer.headers ?? {}) };
     return answer;
   };
@@ -148,7 +209,13 @@ function accepted(method: string): string {
 
 function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuResponse {
   const parts = req.path.split('/').filter(Boolean);
-  const token: KeyToken = { login: user.login, scopes: user.scopes, ...(user.administration ? { administration: user.administration } : {}), ...(user.signing ? { signing: user.signing } : {}), ...(user.app ? { app: true } : {}) };
+  const token: KeyToken = {
+    login: user.login,
+    scopes: user.scopes,
+    ...(user.administration ? { administration: user.administration } : {}),
+    ...(user.signing ? { signing: user.signing } : {}),
+    ...(user.app ? { app: true } : {}),
+  };
   if (parts[0] === 'repos' && parts[3] === 'keys') return deployKeyRoute(state, req, token, parts);
   if (parts[0] === 'user' && parts[1] === 'ssh_signing_keys') return signingKeyRoute(state, req, token, parts);
   if (parts[0] !== 'user' || parts[1] !== 'keys' || parts.length > 3) return NOT_FOUND();
@@ -169,7 +236,11 @@ function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuRespon
       const links: string[] = [];
       if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
       if (page < lastPage) links.push(link(page + 1, 'next'), link(lastPage, 'last'));
-      return { status: 200, headers: links.length ? { Link: links.join(', ') } : {}, body: all.slice((page - 1) * perPage, page * perPage).map((k) => view(req.base, k)) };
+      return {
+        status: 200,
+        headers: links.length ? { Link: links.join(', ') } : {},
+        body: all.slice((page - 1) * perPage, page * perPage).map((k) => view(req.base, k)),
+      };
     }
     if (req.method === 'POST') {
       if (!canWrite) return NOT_FOUND(); // GitHub hides what a token may not touch
@@ -180,9 +251,18 @@ function route(state: GithubState, req: EmuRequest, user: GithubUser): EmuRespon
         return gh(400, 'Problems parsing JSON');
       }
       const body = (typeof b === 'object' && b !== null ? b : {}) as Record<string, unknown>;
-      if (typeof body.key !== 'string' || !body.key.trim()) return validationFailed([{ resource: 'PublicKey', code: 'missing_field', field: 'key' }]);
+      if (typeof body.key !== 'string' || !body.key.trim())
+        return validationFailed([{ resource: 'PublicKey', code: 'missing_field', field: 'key' }]);
       const key = normalizeKey(body.key);
-      if (!key) return validationFailed([{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is invalid. You must supply a key in OpenSSH public key format' }]);
+      if (!key)
+        return validationFailed([
+          {
+            resource: 'PublicKey',
+            code: 'custom',
+            field: 'key',
+            message: 'key is invalid. You must supply a key in OpenSSH public key format',
+          },
+        ]);
       if (state.authKeyInUse(key)) {
         return validationFailed([{ resource: 'PublicKey', code: 'custom', field: 'key', message: 'key is already in use' }]);
       }
@@ -212,7 +292,16 @@ export interface GithubEmulator extends EmulatorServer {
    * signingAddOnlyToken: write:ssh_signing_key (DELETE of a signing key is 404, the key stays);
    * appToken: a GitHub App token with "Administration: read" (creating a deploy key is 403);
    * repo: keyhold-demo/app, administered by the demo user, with one deploy key */
-  demo: { login: string; token: string; addOnlyToken: string; fineGrainedToken: string; keysToken: string; signingAddOnlyToken: string; appToken: string; repo: string };
+  demo: {
+    login: string;
+    token: string;
+    addOnlyToken: string;
+    fineGrainedToken: string;
+    keysToken: string;
+    signingAddOnlyToken: string;
+    appToken: string;
+    repo: string;
+  };
 }
 
 export async function startGithub(options: StartOptions = {}): Promise<GithubEmulator> {
@@ -228,6 +317,21 @@ export async function startGithub(options: StartOptions = {}): Promise<GithubEmu
   state.addRepo('someone-else/private', ['someone-else']);
   const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   state.addDeployKey(repo, demoPublicKey(raw), 'CI deploy', true, 'keyhold-demo');
-  const server = await startEmulator('github', githubHandler(state), { faultBody: (_s, message) => ({ message, documentation_url: DOCS }), ...options });
-  return Object.assign(server, { state, demo: { login: user.login, token: user.token, addOnlyToken: addOnly.token, fineGrainedToken: fine.token, keysToken: keys.token, signingAddOnlyToken: signingAddOnly.token, appToken: app.token, repo } });
+  const server = await startEmulator('github', githubHandler(state), {
+    faultBody: (_s, message) => ({ message, documentation_url: DOCS }),
+    ...options,
+  });
+  return Object.assign(server, {
+    state,
+    demo: {
+      login: user.login,
+      token: user.token,
+      addOnlyToken: addOnly.token,
+      fineGrainedToken: fine.token,
+      keysToken: keys.token,
+      signingAddOnlyToken: signingAddOnly.token,
+      appToken: app.token,
+      repo,
+    },
+  });
 }

@@ -25,9 +25,26 @@ export async function startAll(faults: Partial<Faults> = {}): Promise<{ servers:
   return {
     servers: [syncano, rancher, github, encord, rancher2],
     info: [
-      { provider: 'syncano', url: syncano.url, credentials: { email: syncano.demo.email, password: syncano.demo.password, readOnlyInstance: syncano.demo.readOnlyInstance } },
-      { provider: 'rancher', url: rancher.url, credentials: { accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey, environmentId: rancher.demo.environmentId } },
-      { provider: 'github', url: github.url, credentials: { token: github.demo.token, addOnlyToken: github.demo.addOnlyToken, keysToken: github.demo.keysToken, repository: github.demo.repo } },
+      {
+        provider: 'syncano',
+        url: syncano.url,
+        credentials: { email: syncano.demo.email, password: syncano.demo.password, readOnlyInstance: syncano.demo.readOnlyInstance },
+      },
+      {
+        provider: 'rancher',
+        url: rancher.url,
+        credentials: { accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey, environmentId: rancher.demo.environmentId },
+      },
+      {
+        provider: 'github',
+        url: github.url,
+        credentials: {
+          token: github.demo.token,
+          addOnlyToken: github.demo.addOnlyToken,
+          keysToken: github.demo.keysToken,
+          repository: github.demo.repo,
+        },
+      },
       { provider: 'encord', url: encord.url, credentials: { adminUrl: encord.adminUrl } },
       { provider: 'rancher2', url: rancher2.url, credentials: { token: rancher2.demo.token, clusterId: rancher2.demo.clusterId } },
     ],
@@ -45,7 +62,13 @@ function flag(args: string[], name: string): number | undefined {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const faults: Partial<Faults> = {};
-  const knobs = { '--latency': 'latencyMs', '--error-rate': 'errorRate', '--rate-limit-rate': 'rateLimitRate', '--retry-after': 'retryAfterSeconds', '--drop-rate': 'dropRate' } as const;
+  const knobs = {
+    '--latency': 'latencyMs',
+    '--error-rate': 'errorRate',
+    '--rate-limit-rate': 'rateLimitRate',
+    '--retry-after': 'retryAfterSeconds',
+    '--drop-rate': 'dropRate',
+  } as const;
   for (const [name, key] of Object.entries(knobs)) {
     const v = flag(args, name);
     if (v !== undefined) faults[key] = v;
@@ -53,10 +76,17 @@ async function main(): Promise<void> {
   const { servers, info } = await startAll(faults);
   for (const i of info) {
     if (args.includes('--json')) process.stdout.write(`${JSON.stringify(i)}\n`);
-    else process.stdout.write(`${i.provider.padEnd(8)} ${i.url}  ${Object.entries(i.credentials).map(([k, v]) => `${k}=${v}`).join('  ')}\n`);
+    else
+      process.stdout.write(
+        `${i.provider.padEnd(8)} ${i.url}  ${Object.entries(i.credentials)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('  ')}\n`,
+      );
   }
   if (!args.includes('--json')) {
-    process.stdout.write('Demo credentials above. Faults at runtime: curl -X POST <url>/__faults -d \'{"latencyMs":50,"errorRate":0.05}\'. Ctrl-C to stop.\n');
+    process.stdout.write(
+      'Demo credentials above. Faults at runtime: curl -X POST <url>/__faults -d \'{"latencyMs":50,"errorRate":0.05}\'. Ctrl-C to stop.\n',
+    );
   }
   const stop = () => {
     void Promise.all(servers.map((s) => s.close())).then(() => process.exit(0));

@@ -15,7 +15,11 @@ async function call(method: string, path: string, opts: { auth?: string | null; 
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(opts.headers ?? {}) };
   const a = opts.auth === undefined ? auth : opts.auth;
   if (a) headers.Authorization = a;
-  const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : null, headers: res.headers };
 }
@@ -29,7 +33,10 @@ describe('Rancher emulator', () => {
     expect(r.headers.get('www-authenticate')).toBe('Basic realm="Enter API access key and secret key as username and password"');
     expect(r.body).toMatchObject({ type: 'error', status: 401, code: 'Unauthorized' });
     expect(r.headers.get('x-api-schemas')).toBe(`${emu.url}/v2-beta/schemas`);
-    const quiet = await call('GET', '/v2-beta/apikeys', { auth: basic(emu.demo.accessKey, 'wrong'), headers: { 'X-API-No-Challenge': 'true' } });
+    const quiet = await call('GET', '/v2-beta/apikeys', {
+      auth: basic(emu.demo.accessKey, 'wrong'),
+      headers: { 'X-API-No-Challenge': 'true' },
+    });
     expect(quiet.status).toBe(401);
     expect(quiet.headers.get('www-authenticate')).toBeNull();
   });
@@ -59,7 +66,14 @@ describe('Rancher emulator', () => {
   it('creates an account key: secret only in the create answer, registering then active; publicValue 20 upper hex', async () => {
     const c = await call('POST', '/v2-beta/apikeys', { body: { type: 'apikey', name: 'ci', description: 'for CI' } });
     expect(c.status).toBe(201);
-    expect(c.body).toMatchObject({ type: 'apiKey', kind: 'apiKey', name: 'ci', description: 'for CI', state: 'registering', accountId: '1a1' });
+    expect(c.body).toMatchObject({
+      type: 'apiKey',
+      kind: 'apiKey',
+      name: 'ci',
+      description: 'for CI',
+      state: 'registering',
+      accountId: '1a1',
+    });
     expect(c.body!.publicValue).toMatch(/^[0-9A-F]{20}$/);
     expect(c.body!.secretValue).toHaveLength(40);
     await settle();
@@ -81,7 +95,10 @@ describe('Rancher emulator', () => {
     const d = await call('POST', `/v2-beta/apikeys/${c.id}?action=deactivate`);
     expect(d.body!.state).toBe('deactivating');
     await settle();
-    expect((await call('GET', `/v2-beta/apikeys/${c.id}`)).body).toMatchObject({ state: 'inactive', actions: { activate: expect.any(String), remove: expect.any(String) } });
+    expect((await call('GET', `/v2-beta/apikeys/${c.id}`)).body).toMatchObject({
+      state: 'inactive',
+      actions: { activate: expect.any(String), remove: expect.any(String) },
+    });
     expect((await call('GET', '/v2-beta/apikeys', { auth: basic(c.publicValue, c.secretValue) })).status).toBe(401);
     await call('POST', `/v2-beta/apikeys/${c.id}?action=activate`);
     await settle();
@@ -103,7 +120,11 @@ describe('Rancher emulator', () => {
     const c = (await call('POST', '/v2-beta/apikeys', { body: { name: 'edit' } })).body!;
     const e = await call('PUT', `/v2-beta/apikeys/${c.id}`, { body: { name: 'edited', description: 'x', publicValue: 'AAAA' } });
     expect(e.body).toMatchObject({ name: 'edited', description: 'x', publicValue: c.publicValue });
-    expect((await call('PUT', `/v2-beta/apikeys/${c.id}`, { body: { name: 'x'.repeat(300) } })).body).toMatchObject({ status: 422, code: 'MaxLengthExceeded', fieldName: 'name' });
+    expect((await call('PUT', `/v2-beta/apikeys/${c.id}`, { body: { name: 'x'.repeat(300) } })).body).toMatchObject({
+      status: 422,
+      code: 'MaxLengthExceeded',
+      fieldName: 'name',
+    });
     const chosen = await call('POST', '/v2-beta/apikeys', { body: { name: 'dup', publicValue: c.publicValue } });
     expect(chosen.status).toBe(201);
     expect(chosen.body!.publicValue).not.toBe(c.publicValue);
@@ -145,7 +166,11 @@ describe('Rancher emulator', () => {
         const r = await fetch(`${slow.url}${path}`, { method, headers: { Authorization: a } });
         return { status: r.status, body: (await r.json()) as Record<string, any>, headers: r.headers };
       };
-      const created = await fetch(`${slow.url}/v2-beta/apikeys`, { method: 'POST', headers: { Authorization: a, 'Content-Type': 'application/json' }, body: '{"name":"slow"}' });
+      const created = await fetch(`${slow.url}/v2-beta/apikeys`, {
+        method: 'POST',
+        headers: { Authorization: a, 'Content-Type': 'application/json' },
+        body: '{"name":"slow"}',
+      });
       const c = (await created.json()) as Record<string, any>;
       expect(c.state).toBe('registering');
       const states = new Set<string>();

@@ -8,22 +8,22 @@
 // keys vanish from collections at once (GET by id still shows them, state "removed").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isResponse, jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
+import {
+  isResponse,
+  jsonBody,
+  randomFrom,
+  startEmulator,
+  type EmuRequest,
+  type EmuResponse,
+  type EmulatorServer,
+  type StartOptions,
+} from './server';
 
 const SCHEMA_FILE = join(__dirname, 'data', 'rancher-v2beta-schemas.json');
 const CAPTURED_HOST = 'http://rancher.example:8080';
 
 export type ApiKeyState =
-  | 'requested'
-  | 'registering'
-  | 'active'
-  | 'deactivating'
-  | 'inactive'
-  | 'activating'
-  | 'removing'
-  | 'removed'
-  | 'purging'
-  | 'purged';
+  'requested' | 'registering' | 'active' | 'deactivating' | 'inactive' | 'activating' | 'removing' | 'removed' | 'purging' | 'purged';
 
 export const ACTIONS = ['activate', 'deactivate', 'remove', 'purge'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -97,7 +97,17 @@ export const RANCHER_DEMO: RancherSeed = {
 const uuid = () => globalThis.crypto.randomUUID();
 
 function rancherError(status: number, code: string, message: string, fieldName?: string): EmuResponse {
-  const body: Record<string, unknown> = { id: uuid(), type: 'error', links: {}, actions: {}, status, code, message, detail: null, baseType: 'error' };
+  const body: Record<string, unknown> = {
+    id: uuid(),
+    type: 'error',
+    links: {},
+    actions: {},
+    status,
+    code,
+    message,
+    detail: null,
+    baseType: 'error',
+  };
   if (fieldName) body.fieldName = fieldName;
   return { status, body };
 }
@@ -132,7 +142,14 @@ export class RancherState {
   seed(seed: RancherSeed): { accessKey: string; secretKey: string; environmentId: string } {
     this.accounts.set(seed.account.id, { id: seed.account.id, name: seed.account.name });
     for (const p of seed.projects) {
-      this.projects.set(p.id, { id: p.id, name: p.name, description: p.description ?? '', members: [seed.account.id], created: new Date().toISOString(), uuid: uuid() });
+      this.projects.set(p.id, {
+        id: p.id,
+        name: p.name,
+        description: p.description ?? '',
+        members: [seed.account.id],
+        created: new Date().toISOString(),
+        uuid: uuid(),
+      });
     }
     const key = this.createKey(seed.account.id, 'keyhold demo', 'account key for the demo', seed.accountKey);
     key.state = 'active';
@@ -148,7 +165,13 @@ export class RancherState {
   }
 
   /** `at`: a seeded key's creation time (tests of key ages); now by default */
-  createKey(accountId: string, name: string | null, description: string | null, fixed?: { publicValue: string; secretValue: string }, at = new Date()): ApiKey {
+  createKey(
+    accountId: string,
+    name: string | null,
+    description: string | null,
+    fixed?: { publicValue: string; secretValue: string },
+    at = new Date(),
+  ): ApiKey {
     const key: ApiKey = {
       id: `1c${this.nextKey++}`,
       accountId,
@@ -191,7 +214,8 @@ export class RancherState {
     if (!(ACTIONS as readonly string[]).includes(action)) return rancherError(422, 'InvalidAction', `Invalid action ${action}`, 'action');
     const a = action as Action;
     if (this.held.has(key.id) || LOCKED.has(key.state)) return CONFLICT(this);
-    if (!(ALLOWED[key.state] ?? []).includes(a)) return rancherError(422, 'ActionNotAvailable', `Action ${a} not available in state ${key.state}`, 'action');
+    if (!(ALLOWED[key.state] ?? []).includes(a))
+      return rancherError(422, 'ActionNotAvailable', `Action ${a} not available in state ${key.state}`, 'action');
     const [transitioning, final] = TRANSITION[a];
     key.state = transitioning;
     this.settle(key, final);
@@ -228,7 +252,9 @@ function keyView(base: string, key: ApiKey, projectId: string | null, showSecret
   const self = keyBase(base, key, projectId);
   const actions: Record<string, string> = {};
   for (const a of ALLOWED[key.state] ?? []) actions[a] = `${self}/?action=${a}`;
-  const transitioning = ['registering', 'deactivating', 'activating', 'removing', 'purging', 'requested'].includes(key.state) ? 'yes' : 'no';
+  const transitioning = ['registering', 'deactivating', 'activating', 'removing', 'purging', 'requested'].includes(key.state)
+    ? 'yes'
+    : 'no';
   return {
     id: key.id,
     type: 'apiKey',
@@ -279,7 +305,12 @@ function projectView(base: string, p: Project) {
 const FILTERS = ['name', 'state', 'publicValue', 'accountId', 'kind', 'description', 'id', 'uuid'] as const;
 
 /** A Rancher collection: filters, sort, order, limit and marker paging. */
-function collection<T extends Record<string, unknown>>(req: EmuRequest, resourceType: string, items: T[], createDefaults?: Record<string, unknown>): EmuResponse {
+function collection<T extends Record<string, unknown>>(
+  req: EmuRequest,
+  resourceType: string,
+  items: T[],
+  createDefaults?: Record<string, unknown>,
+): EmuResponse {
   let rows = items;
   const filters: Record<string, { modifier: string; value: string }[]> = {};
   for (const f of FILTERS) {
@@ -343,7 +374,8 @@ interface SchemaFile {
 
 function loadSchemas(): SchemaFile {
   const parsed: unknown = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as SchemaFile).data)) throw new Error('rancher emulator: bad schema file');
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as SchemaFile).data))
+    throw new Error('rancher emulator: bad schema file');
   return parsed as SchemaFile;
 }
 
@@ -353,10 +385,14 @@ function rebase(value: unknown, base: string): unknown {
 
 function readNameDescription(body: unknown): { name?: string | null; description?: string | null } | EmuResponse {
   if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return rancherError(422, 'InvalidBodyContent', 'Invalid body content');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return rancherError(422, 'InvalidBodyContent', 'Invalid body content');
   const b = body as Record<string, unknown>;
   const out: { name?: string | null; description?: string | null } = {};
-  for (const [field, max] of [['name', 255], ['description', 1024]] as const) {
+  for (const [field, max] of [
+    ['name', 255],
+    ['description', 1024],
+  ] as const) {
     const v = b[field];
     if (v === undefined) continue;
     if (v !== null && typeof v !== 'string') return rancherError(422, 'InvalidFormat', `Invalid format for ${field}`, field);
@@ -390,7 +426,23 @@ function route(state: RancherState, schemas: SchemaFile, req: EmuRequest, caller
   if (rest[0] === 'schemas') {
     if (method !== 'GET') return METHOD_NOT_ALLOWED();
     const data = rebase(schemas.data, req.base) as Record<string, unknown>[];
-    if (rest.length === 1) return { status: 200, body: { type: 'collection', resourceType: 'schema', links: { self: `${req.base}/v2-beta/schemas` }, createTypes: {}, actions: {}, data, sortLinks: {}, pagination: null, sort: null, filters: {}, createDefaults: {} } };
+    if (rest.length === 1)
+      return {
+        status: 200,
+        body: {
+          type: 'collection',
+          resourceType: 'schema',
+          links: { self: `${req.base}/v2-beta/schemas` },
+          createTypes: {},
+          actions: {},
+          data,
+          sortLinks: {},
+          pagination: null,
+          sort: null,
+          filters: {},
+          createDefaults: {},
+        },
+      };
     const found = data.find((s) => String(s.id).toLowerCase() === String(rest[1]).toLowerCase());
     return found && rest.length === 2 ? { status: 200, body: found } : NOT_FOUND();
   }
@@ -403,12 +455,17 @@ function route(state: RancherState, schemas: SchemaFile, req: EmuRequest, caller
     return rancherError(422, 'InvalidBodyContent', 'Invalid body content');
   }
 
-  const visibleProjects = () => [...state.projects.values()].filter((p) => p.members.includes(caller.accountId) || p.id === caller.accountId);
+  const visibleProjects = () =>
+    [...state.projects.values()].filter((p) => p.members.includes(caller.accountId) || p.id === caller.accountId);
 
   if (rest[0] === 'projects') {
     if (rest.length === 1) {
       if (method !== 'GET') return METHOD_NOT_ALLOWED();
-      return collection(req, 'project', visibleProjects().map((p) => projectView(req.base, p)));
+      return collection(
+        req,
+        'project',
+        visibleProjects().map((p) => projectView(req.base, p)),
+      );
     }
     if (!state.projects.has(String(rest[1]))) return NOT_FOUND();
     const project = visibleProjects().find((p) => p.id === rest[1]);
@@ -421,13 +478,31 @@ function route(state: RancherState, schemas: SchemaFile, req: EmuRequest, caller
   if (rest[0] === 'accounts' && rest.length === 2 && method === 'GET') {
     const acct = state.accounts.get(String(rest[1]));
     if (!acct || acct.id !== caller.accountId) return NOT_FOUND();
-    return { status: 200, body: { id: acct.id, type: 'account', name: acct.name, kind: 'admin', state: 'active', links: { self: `${req.base}/v2-beta/accounts/${acct.id}` }, actions: {} } };
+    return {
+      status: 200,
+      body: {
+        id: acct.id,
+        type: 'account',
+        name: acct.name,
+        kind: 'admin',
+        state: 'active',
+        links: { self: `${req.base}/v2-beta/accounts/${acct.id}` },
+        actions: {},
+      },
+    };
   }
   return NOT_FOUND();
 }
 
 /** Account keys (/v2-beta/apikeys: the caller's account) or environment keys (/projects/<id>/apikeys). */
-function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId: string | null, rest: string[], body: unknown): EmuResponse {
+function apiKeys(
+  state: RancherState,
+  req: EmuRequest,
+  caller: Caller,
+  projectId: string | null,
+  rest: string[],
+  body: unknown,
+): EmuResponse {
   const { method } = req;
   const owner = projectId ?? caller.accountId;
   const ownKeys = () => [...state.keys.values()].filter((k) => k.accountId === owner && k.state !== 'purged');
@@ -435,7 +510,12 @@ function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId
     if (method === 'GET') {
       // removed keys vanish from collections at once; ?_removed shows them
       const listed = req.query.has('_removed') ? ownKeys() : ownKeys().filter((k) => k.state !== 'removed' && k.state !== 'removing');
-      return collection(req, 'apiKey', listed.map((k) => keyView(req.base, k, projectId, false)), { type: 'apiKey' });
+      return collection(
+        req,
+        'apiKey',
+        listed.map((k) => keyView(req.base, k, projectId, false)),
+        { type: 'apiKey' },
+      );
     }
     if (method === 'POST') {
       const input = readNameDescription(body);
@@ -445,7 +525,8 @@ function apiKeys(state: RancherState, req: EmuRequest, caller: Caller, projectId
       // POST /v2-beta/apikeys may name a project the caller belongs to: an environment key
       if (projectId === null && typeof b.accountId === 'string' && b.accountId !== caller.accountId) {
         const project = state.projects.get(b.accountId);
-        if (!project || !project.members.includes(caller.accountId)) return rancherError(422, 'InvalidReference', 'Invalid reference', 'accountId');
+        if (!project || !project.members.includes(caller.accountId))
+          return rancherError(422, 'InvalidReference', 'Invalid reference', 'accountId');
         accountId = project.id;
       }
       // fields the caller may not set (publicValue, secretValue, state...) are dropped silently
@@ -494,7 +575,14 @@ export async function startRancher(options: StartOptions & { seed?: RancherSeed;
   const demo = state.seed(options.seed ?? RANCHER_DEMO);
   // the seeded key skips registering
   const server = await startEmulator('rancher', rancherHandler(state), {
-    faultBody: (status, message) => ({ id: uuid(), type: 'error', status, code: status === 429 ? 'TooManyRequests' : 'ServerError', message, detail: null }),
+    faultBody: (status, message) => ({
+      id: uuid(),
+      type: 'error',
+      status,
+      code: status === 429 ? 'TooManyRequests' : 'ServerError',
+      message,
+      detail: null,
+    }),
     ...options,
   });
   return Object.assign(server, { state, demo });

@@ -67,7 +67,10 @@ describe('Rancher 2 emulator', () => {
   it('PUT is 404 "no store found"; a disabled token gets 401; lastUsedAt follows use', async () => {
     const created = await call('POST', '/v3/tokens', { body: { description: 'x' } });
     const name = created.body!.name as string;
-    expect(await call('PUT', `/v3/tokens/${name}`, { body: { enabled: false } })).toMatchObject({ status: 404, body: { code: 'NotFound', message: 'no store found', status: 404 } });
+    expect(await call('PUT', `/v3/tokens/${name}`, { body: { enabled: false } })).toMatchObject({
+      status: 404,
+      body: { code: 'NotFound', message: 'no store found', status: 404 },
+    });
     expect((await call('GET', `/v3/tokens/${name}`)).body!.lastUsedAt).toBeUndefined();
     await call('GET', '/v3/clusters', { auth: `Bearer ${created.body!.token}` });
     expect((await call('GET', `/v3/tokens/${name}`)).body!.lastUsedAt).toMatch(/Z$/);
@@ -90,7 +93,10 @@ describe('Rancher 2 emulator', () => {
     expect((await call('DELETE', `/v3/tokens/${created.body!.name}`)).body).toMatchObject({ status: 404, code: 'NotFound' });
     const session = emu.demo.session.split(':')[0]!;
     const refused = await call('DELETE', `/v3/tokens/${session}`, { auth: `Bearer ${emu.demo.session}` });
-    expect(refused).toEqual({ status: 400, body: { type: 'error', status: 400, code: 'ServerError', message: 'Cannot delete token for current session. Use logout instead' } });
+    expect(refused).toEqual({
+      status: 400,
+      body: { type: 'error', status: 400, code: 'ServerError', message: 'Cannot delete token for current session. Use logout instead' },
+    });
     const self = await call('POST', '/v3/tokens', { body: {} });
     expect((await call('DELETE', `/v3/tokens/${self.body!.name}`, { auth: `Bearer ${self.body!.token}` })).status).toBe(204);
   });

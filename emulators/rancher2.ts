@@ -80,9 +80,13 @@ export class Rancher2State {
   }
 
   /** Creates a token and returns its bearer value (the only time the secret exists in the clear). */
-  createToken(userId: string, input: { description?: string; ttl?: number; clusterId?: string; kind?: Rancher2Token['kind']; createdMs?: number; clamp?: boolean }): { token: Rancher2Token; bearer: string } {
+  createToken(
+    userId: string,
+    input: { description?: string; ttl?: number; clusterId?: string; kind?: Rancher2Token['kind']; createdMs?: number; clamp?: boolean },
+  ): { token: Rancher2Token; bearer: string } {
     let name: string;
-    do name = input.kind === 'kubeconfig' ? `kubeconfig-${userId}-${randomFrom(NAME_ALPHABET, 5)}` : `token-${randomFrom(NAME_ALPHABET, 5)}`;
+    do
+      name = input.kind === 'kubeconfig' ? `kubeconfig-${userId}-${randomFrom(NAME_ALPHABET, 5)}` : `token-${randomFrom(NAME_ALPHABET, 5)}`;
     while (this.tokens.has(name));
     const secret = randomFrom(SECRET_ALPHABET, 54);
     const token: Rancher2Token = {
@@ -146,7 +150,9 @@ function view(state: Rancher2State, base: string, t: Rancher2Token, caller: Ranc
     providerInfo: {},
     created: rfc3339(t.createdMs),
     uuid: t.uuid,
-    labels: t.kind ? { 'authn.management.cattle.io/kind': t.kind, 'authn.management.cattle.io/token-userId': t.userId } : { 'authn.management.cattle.io/token-userId': t.userId },
+    labels: t.kind
+      ? { 'authn.management.cattle.io/kind': t.kind, 'authn.management.cattle.io/token-userId': t.userId }
+      : { 'authn.management.cattle.io/token-userId': t.userId },
     annotations: {},
     links: { self: `${base}/v3/tokens/${t.name}`, remove: `${base}/v3/tokens/${t.name}` },
   };
@@ -184,15 +190,34 @@ export function rancher2Handler(state: Rancher2State) {
       if (caller.clusterId && caller.clusterId !== parts[2]) return UNAUTHORIZED;
       if (!state.clusters.has(parts[2])) return NOT_FOUND('cluster not found');
       caller.lastUsedMs = state.now();
-      if (req.method === 'GET' && parts.length === 4 && parts[3] === 'version') return { status: 200, body: { major: '1', minor: '30', gitVersion: 'v1.30.4+k3s1', platform: 'linux/amd64' } };
-      return { status: 404, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 } };
+      if (req.method === 'GET' && parts.length === 4 && parts[3] === 'version')
+        return { status: 200, body: { major: '1', minor: '30', gitVersion: 'v1.30.4+k3s1', platform: 'linux/amd64' } };
+      return {
+        status: 404,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          message: 'the server could not find the requested resource',
+          reason: 'NotFound',
+          code: 404,
+        },
+      };
     }
     // "clusterID does not match": a scoped token gets the same 401 everywhere else
     if (caller.clusterId) return UNAUTHORIZED;
     caller.lastUsedMs = state.now();
     if (parts[0] !== 'v3') return NOT_FOUND('not found');
     if (parts[1] === 'clusters' && parts.length === 2 && req.method === 'GET') {
-      const data = [...state.clusters.values()].map((c) => ({ type: 'cluster', baseType: 'cluster', id: c.id, name: c.name, description: c.description, state: 'active', links: { self: `${req.base}/v3/clusters/${c.id}` } }));
+      const data = [...state.clusters.values()].map((c) => ({
+        type: 'cluster',
+        baseType: 'cluster',
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        state: 'active',
+        links: { self: `${req.base}/v3/clusters/${c.id}` },
+      }));
       return { status: 200, body: { type: 'collection', resourceType: 'cluster', links: { self: `${req.base}/v3/clusters` }, data } };
     }
     if (parts[1] !== 'tokens' || parts.length > 3) return NOT_FOUND('not found');
@@ -202,7 +227,10 @@ export function rancher2Handler(state: Rancher2State) {
     };
     if (parts.length === 2) {
       if (req.method === 'GET') {
-        const data = [...state.tokens.values()].filter((t) => t.userId === caller.userId).sort((a, b) => a.createdMs - b.createdMs).map((t) => view(state, req.base, t, caller));
+        const data = [...state.tokens.values()]
+          .filter((t) => t.userId === caller.userId)
+          .sort((a, b) => a.createdMs - b.createdMs)
+          .map((t) => view(state, req.base, t, caller));
         return { status: 200, body: { type: 'collection', resourceType: 'token', links: { self: `${req.base}/v3/tokens` }, data } };
       }
       if (req.method === 'POST' && req.query.get('action') === 'logout') {
@@ -217,9 +245,12 @@ export function rancher2Handler(state: Rancher2State) {
           return normanError(422, 'InvalidBodyContent', 'Failed to parse body: invalid JSON');
         }
         const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-        if (b.ttl !== undefined && (typeof b.ttl !== 'number' || !Number.isInteger(b.ttl) || b.ttl < 0)) return normanError(422, 'InvalidBodyContent', 'ttl must be a whole number of milliseconds');
-        if (b.description !== undefined && typeof b.description !== 'string') return normanError(422, 'InvalidBodyContent', 'description must be a string');
-        if (b.clusterId !== undefined && b.clusterId !== null && typeof b.clusterId !== 'string') return normanError(422, 'InvalidBodyContent', 'clusterId must be a string');
+        if (b.ttl !== undefined && (typeof b.ttl !== 'number' || !Number.isInteger(b.ttl) || b.ttl < 0))
+          return normanError(422, 'InvalidBodyContent', 'ttl must be a whole number of milliseconds');
+        if (b.description !== undefined && typeof b.description !== 'string')
+          return normanError(422, 'InvalidBodyContent', 'description must be a string');
+        if (b.clusterId !== undefined && b.clusterId !== null && typeof b.clusterId !== 'string')
+          return normanError(422, 'InvalidBodyContent', 'clusterId must be a string');
         // only description, ttl and clusterId are read; the rest is ignored silently
         const { token, bearer: value } = state.createToken(caller.userId, {
           description: typeof b.description === 'string' ? b.description : '',
@@ -235,7 +266,8 @@ export function rancher2Handler(state: Rancher2State) {
     if (!target) return NOT_FOUND(`tokens.management.cattle.io "${parts[2]}" not found`);
     if (req.method === 'GET') return { status: 200, body: view(state, req.base, target, caller) };
     if (req.method === 'DELETE') {
-      if (target.kind === 'session' && target.name === caller.name) return normanError(400, 'ServerError', 'Cannot delete token for current session. Use logout instead');
+      if (target.kind === 'session' && target.name === caller.name)
+        return normanError(400, 'ServerError', 'Cannot delete token for current session. Use logout instead');
       state.tokens.delete(target.name);
       return { status: 204 };
     }

@@ -210,10 +210,18 @@ export async function startEmulator(name: string, handler: EmuHandler, options: 
           case 'error500':
             return send(res, { status: 500, body: faultBody(500, 'Internal Server Error') });
           case 'error503':
-            return send(res, { status: 503, headers: { 'Retry-After': String(faults.retryAfterSeconds) }, body: faultBody(503, 'Service Unavailable') });
+            return send(res, {
+              status: 503,
+              headers: { 'Retry-After': String(faults.retryAfterSeconds) },
+              body: faultBody(503, 'Service Unavailable'),
+            });
           case 'rate429':
           case 'rate':
-            return send(res, { status: 429, headers: { 'Retry-After': String(faults.retryAfterSeconds) }, body: faultBody(429, 'Request was throttled.') });
+            return send(res, {
+              status: 429,
+              headers: { 'Retry-After': String(faults.retryAfterSeconds) },
+              body: faultBody(429, 'Request was throttled.'),
+            });
           case 'malformed':
             return send(res, { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"truncated": [1, 2' });
           case 'huge':

@@ -23,14 +23,29 @@ describe('Syncano emulator', () => {
     expect(ok.status).toBe(200);
     expect(ok.body!.account_key).toMatch(/^[0-9a-f]{39}[02468ace]$/);
     accountKey = ok.body!.account_key;
-    expect(await call('POST', '/v1.1/account/auth/', { body: { email: 'nobody@x.test', password: 'x' } })).toMatchObject({ status: 401, body: { detail: 'Invalid email.' } });
-    expect(await call('POST', '/v1.1/account/auth/', { body: { email: 'admin@keyhold.test', password: 'x' } })).toMatchObject({ status: 401, body: { detail: 'Invalid password.' } });
-    expect(await call('POST', '/v1.1/account/auth/', { body: {} })).toMatchObject({ status: 400, body: { email: ['This field is required.'] } });
+    expect(await call('POST', '/v1.1/account/auth/', { body: { email: 'nobody@x.test', password: 'x' } })).toMatchObject({
+      status: 401,
+      body: { detail: 'Invalid email.' },
+    });
+    expect(await call('POST', '/v1.1/account/auth/', { body: { email: 'admin@keyhold.test', password: 'x' } })).toMatchObject({
+      status: 401,
+      body: { detail: 'Invalid password.' },
+    });
+    expect(await call('POST', '/v1.1/account/auth/', { body: {} })).toMatchObject({
+      status: 400,
+      body: { email: ['This field is required.'] },
+    });
   });
 
   it('a missing key is the permission 403, an unknown one "No such API Key.", never 401', async () => {
-    expect(await call('GET', '/v1.1/instances/')).toMatchObject({ status: 403, body: { detail: 'You do not have permission to perform this action.' } });
-    expect(await call('GET', '/v1.1/instances/', { key: 'f'.repeat(40) })).toMatchObject({ status: 403, body: { detail: 'No such API Key.' } });
+    expect(await call('GET', '/v1.1/instances/')).toMatchObject({
+      status: 403,
+      body: { detail: 'You do not have permission to perform this action.' },
+    });
+    expect(await call('GET', '/v1.1/instances/', { key: 'f'.repeat(40) })).toMatchObject({
+      status: 403,
+      body: { detail: 'No such API Key.' },
+    });
   });
 
   it('accepts the key as X-API-KEY, Authorization: token and ?api_key=', async () => {
@@ -42,13 +57,26 @@ describe('Syncano emulator', () => {
   });
 
   it('creates, edits, resets and deletes API keys with flags; instance keys are odd, seen only by themselves', async () => {
-    const created = await call('POST', '/v1.1/instances/demo-instance/api_keys/', { key: accountKey, body: { description: 'ci', ignore_acl: true } });
+    const created = await call('POST', '/v1.1/instances/demo-instance/api_keys/', {
+      key: accountKey,
+      body: { description: 'ci', ignore_acl: true },
+    });
     expect(created.status).toBe(201);
     const k = created.body!;
     expect(k.api_key).toMatch(/^[0-9a-f]{39}[13579bdf]$/);
-    expect(k).toMatchObject({ description: 'ci', ignore_acl: true, allow_user_create: false, links: { self: `/v1.1/instances/demo-instance/api_keys/${k.id}/`, reset_key: `/v1.1/instances/demo-instance/api_keys/${k.id}/reset_key/` } });
+    expect(k).toMatchObject({
+      description: 'ci',
+      ignore_acl: true,
+      allow_user_create: false,
+      links: {
+        self: `/v1.1/instances/demo-instance/api_keys/${k.id}/`,
+        reset_key: `/v1.1/instances/demo-instance/api_keys/${k.id}/reset_key/`,
+      },
+    });
     expect(k.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
-    expect(await call('PATCH', `/v1.1/instances/demo-instance/api_keys/${k.id}/`, { key: accountKey, body: { allow_anonymous_read: 'yes' } })).toMatchObject({ status: 400, body: { allow_anonymous_read: ['Must be a valid boolean.'] } });
+    expect(
+      await call('PATCH', `/v1.1/instances/demo-instance/api_keys/${k.id}/`, { key: accountKey, body: { allow_anonymous_read: 'yes' } }),
+    ).toMatchObject({ status: 400, body: { allow_anonymous_read: ['Must be a valid boolean.'] } });
     const reset = await call('POST', `/v1.1/instances/demo-instance/api_keys/${k.id}/reset_key/`, { key: accountKey });
     expect(reset.status).toBe(200);
     expect(reset.body!.api_key).not.toBe(k.api_key);
@@ -58,14 +86,20 @@ describe('Syncano emulator', () => {
     expect(own.body!.objects.map((o: any) => o.id)).toEqual([k.id]);
     const other = own.body!.objects[0].id === 1 ? 2 : [...emu.state.instances.get('demo-instance')!.apiKeys.keys()][0];
     expect((await call('GET', `/v1.1/instances/demo-instance/api_keys/${other}/`, { key: reset.body!.api_key })).status).toBe(404);
-    expect(await call('POST', `/v1.1/instances/demo-instance/api_keys/`, { key: reset.body!.api_key })).toMatchObject({ status: 403, body: { detail: 'You do not have permission to perform this action.' } });
-    expect((await call('POST', `/v1.1/instances/demo-instance/api_keys/${k.id}/reset_key/`, { key: reset.body!.api_key })).status).toBe(403);
+    expect(await call('POST', `/v1.1/instances/demo-instance/api_keys/`, { key: reset.body!.api_key })).toMatchObject({
+      status: 403,
+      body: { detail: 'You do not have permission to perform this action.' },
+    });
+    expect((await call('POST', `/v1.1/instances/demo-instance/api_keys/${k.id}/reset_key/`, { key: reset.body!.api_key })).status).toBe(
+      403,
+    );
     expect((await call('DELETE', `/v1.1/instances/demo-instance/api_keys/${k.id}/`, { key: accountKey })).status).toBe(204);
     expect((await call('GET', `/v1.1/instances/demo-instance/api_keys/${k.id}/`, { key: accountKey })).status).toBe(404);
   });
 
   it('pages lists with next/prev and at most 100 per page', async () => {
-    for (let i = 0; i < 4; i++) await call('POST', '/v1.1/instances/staging/api_keys/', { key: accountKey, body: { description: `p${i}` } });
+    for (let i = 0; i < 4; i++)
+      await call('POST', '/v1.1/instances/staging/api_keys/', { key: accountKey, body: { description: `p${i}` } });
     const first = await call('GET', '/v1.1/instances/staging/api_keys/?page_size=2', { key: accountKey });
     expect(first.body!.objects).toHaveLength(2);
     expect(first.body!.prev).toBeNull();
@@ -86,13 +120,18 @@ describe('Syncano emulator', () => {
     expect(alice.links['reset-key']).toBe(`/v1.1/instances/demo-instance/users/${alice.id}/reset_key/`);
     const reset = await call('POST', `/v1.1/instances/demo-instance/users/${alice.id}/reset_key/`, { key: accountKey });
     expect(reset.body!.user_key).not.toBe(alice.user_key);
-    const apiKey = (await call('GET', '/v1.1/instances/demo-instance/api_keys/', { key: accountKey })).body!.objects.find((k: any) => !k.ignore_acl).api_key;
+    const apiKey = (await call('GET', '/v1.1/instances/demo-instance/api_keys/', { key: accountKey })).body!.objects.find(
+      (k: any) => !k.ignore_acl,
+    ).api_key;
     expect((await call('GET', '/v1.1/instances/demo-instance/users/', { key: apiKey })).status).toBe(403);
     const me = await call('GET', '/v1.1/instances/demo-instance/user/', { key: apiKey, userKey: reset.body!.user_key });
     expect(me.body!.username).toBe('alice');
     expect((await call('GET', '/v1.1/instances/demo-instance/user/', { key: accountKey, userKey: reset.body!.user_key })).status).toBe(403);
     expect((await call('DELETE', '/v1.1/instances/demo-instance/user/', { key: apiKey, userKey: reset.body!.user_key })).status).toBe(405);
-    const login = await call('POST', '/v1.1/instances/demo-instance/user/auth/', { key: apiKey, body: { username: 'bob', password: 'bob-password' } });
+    const login = await call('POST', '/v1.1/instances/demo-instance/user/auth/', {
+      key: apiKey,
+      body: { username: 'bob', password: 'bob-password' },
+    });
     expect(login.body!.user_key).toMatch(/^[0-9a-f]{40}$/);
   });
 
@@ -102,11 +141,17 @@ describe('Syncano emulator', () => {
     expect((await call('GET', '/v1.1/account/', { key: accountKey })).status).toBe(403);
     accountKey = reset.body!.account_key;
     expect((await call('GET', '/v1.1/account/', { key: accountKey })).status).toBe(200);
-    expect(await call('GET', '/v1.1/instances/nope-instance/', { key: accountKey })).toMatchObject({ status: 404, body: { detail: 'Instance was not found.' } });
+    expect(await call('GET', '/v1.1/instances/nope-instance/', { key: accountKey })).toMatchObject({
+      status: 404,
+      body: { detail: 'Instance was not found.' },
+    });
   });
 
   it('fault knobs: 429 with Retry-After, 500, dropped connection, settable at runtime over HTTP', async () => {
-    await fetch(`${emu.url}/__faults`, { method: 'POST', body: JSON.stringify({ queue: ['rate429', 'error500', 'drop'], retryAfterSeconds: 7 }) });
+    await fetch(`${emu.url}/__faults`, {
+      method: 'POST',
+      body: JSON.stringify({ queue: ['rate429', 'error500', 'drop'], retryAfterSeconds: 7 }),
+    });
     const limited = await fetch(`${emu.url}/v1.1/account/`, { headers: { 'X-API-KEY': accountKey } });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
@@ -130,7 +175,10 @@ describe('Syncano emulator', () => {
   });
 
   it('the instance is looked up before the key; the key travels in any documented form; an unknown user key is ignored; a user key cannot delete its user', async () => {
-    expect(await call('GET', '/v1.1/instances/nope-instance/api_keys/', { key: 'f'.repeat(40) })).toMatchObject({ status: 404, body: { detail: 'Instance was not found.' } });
+    expect(await call('GET', '/v1.1/instances/nope-instance/api_keys/', { key: 'f'.repeat(40) })).toMatchObject({
+      status: 404,
+      body: { detail: 'Instance was not found.' },
+    });
     for (const init of [{ headers: { Authorization: `Bearer ${accountKey}` } }, { headers: { Authorization: `anyword ${accountKey}` } }]) {
       expect((await fetch(`${emu.url}/v1.1/account/`, init)).status).toBe(200);
     }
@@ -141,7 +189,10 @@ describe('Syncano emulator', () => {
     expect(ignored.status).toBe(200);
     const bob = [...emu.state.instances.get('demo-instance')!.users.values()].find((u) => u.username === 'bob')!;
     const plain = [...emu.state.instances.get('demo-instance')!.apiKeys.values()].find((k) => !k.ignore_acl)!.api_key;
-    expect(await call('DELETE', `/v1.1/instances/demo-instance/users/${bob.id}/`, { key: plain, userKey: bob.user_key })).toMatchObject({ status: 403, body: { detail: 'You do not have permission to perform this action.' } });
+    expect(await call('DELETE', `/v1.1/instances/demo-instance/users/${bob.id}/`, { key: plain, userKey: bob.user_key })).toMatchObject({
+      status: 403,
+      body: { detail: 'You do not have permission to perform this action.' },
+    });
     expect(emu.state.instances.get('demo-instance')!.users.has(bob.id)).toBe(true);
   });
 

@@ -5,7 +5,16 @@
 // the owner), so read and write get 403 on every api_keys call. The authenticator never refuses:
 // no key is the permission message, an unknown key "No such API Key.", an unknown user key is
 // ignored; the instance is looked up before the key.
-import { isResponse, jsonBody, randomFrom, startEmulator, type EmuRequest, type EmuResponse, type EmulatorServer, type StartOptions } from './server';
+import {
+  isResponse,
+  jsonBody,
+  randomFrom,
+  startEmulator,
+  type EmuRequest,
+  type EmuResponse,
+  type EmulatorServer,
+  type StartOptions,
+} from './server';
 
 const HEX = '0123456789abcdef';
 const FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const;
@@ -99,7 +108,13 @@ export const SYNCANO_DEMO: SyncanoSeed = {
     { name: 'staging', description: 'Staging', apiKeys: [{ description: 'signup', flags: { allow_user_create: true } }] },
   ],
   // read-only: listed with role "read", its api_keys answer 403
-  shared: [{ owner: 'partner@keyhold.test', role: 'read', instance: { name: 'partner-reports', description: 'Shared by a partner, read-only', apiKeys: [{ description: 'partner key' }] } }],
+  shared: [
+    {
+      owner: 'partner@keyhold.test',
+      role: 'read',
+      instance: { name: 'partner-reports', description: 'Shared by a partner, read-only', apiKeys: [{ description: 'partner key' }] },
+    },
+  ],
 };
 
 const now = () => new Date().toISOString().replace(/Z$/, '000Z'); // microseconds, as Django prints them
@@ -111,9 +126,7 @@ const FORBIDDEN = detail(403, 'You do not have permission to perform this action
 const INSTANCE_NOT_FOUND = detail(404, 'Instance was not found.');
 const notAllowed = (method: string) => detail(405, `Method "${method}" not allowed.`);
 
-type Caller =
-  | { kind: 'account'; account: Account }
-  | { kind: 'api'; instance: Instance; apiKey: ApiKey; user: User | null };
+type Caller = { kind: 'account'; account: Account } | { kind: 'api'; instance: Instance; apiKey: ApiKey; user: User | null };
 
 export class SyncanoState {
   accounts: Account[] = [];
@@ -136,7 +149,16 @@ export class SyncanoState {
     for (const sh of seed.shared ?? []) {
       let owner = this.accounts.find((a) => a.email === sh.owner);
       if (!owner) {
-        owner = { id: this.nextId++, email: sh.owner, password: randomFrom(HEX, 24), first_name: '', last_name: '', is_active: true, metadata: {}, account_key: syncanoKey('account') };
+        owner = {
+          id: this.nextId++,
+          email: sh.owner,
+          password: randomFrom(HEX, 24),
+          first_name: '',
+          last_name: '',
+          is_active: true,
+          metadata: {},
+          account_key: syncanoKey('account'),
+        };
         this.accounts.push(owner);
       }
       this.seedInstance(owner, sh.instance).shares.set(account.id, sh.role);
@@ -158,7 +180,17 @@ export class SyncanoState {
   }
 
   addInstance(owner: Account, name: string, description: string): Instance {
-    const inst: Instance = { name, description, ownerId: owner.id, shares: new Map(), created_at: now(), updated_at: now(), metadata: {}, apiKeys: new Map(), users: new Map() };
+    const inst: Instance = {
+      name,
+      description,
+      ownerId: owner.id,
+      shares: new Map(),
+      created_at: now(),
+      updated_at: now(),
+      metadata: {},
+      apiKeys: new Map(),
+      users: new Map(),
+    };
     this.instances.set(name, inst);
     return inst;
   }
@@ -232,7 +264,15 @@ function authenticate(state: SyncanoState, req: EmuRequest, body: unknown): Call
 }
 
 function accountView(a: Account, withKey: boolean) {
-  const view = { id: a.id, email: a.email, first_name: a.first_name, last_name: a.last_name, is_active: a.is_active, has_password: true, metadata: a.metadata };
+  const view = {
+    id: a.id,
+    email: a.email,
+    first_name: a.first_name,
+    last_name: a.last_name,
+    is_active: a.is_active,
+    has_password: true,
+    metadata: a.metadata,
+  };
   return withKey ? { ...view, account_key: a.account_key } : view;
 }
 
@@ -265,7 +305,12 @@ function userView(inst: Instance, u: User) {
     profile: u.profile,
     groups: [],
     user_key: u.user_key,
-    links: { self, groups: `${self}groups/`, 'reset-key': `${self}reset_key/`, profile: `/v1.1/instances/${inst.name}/classes/user_profile/objects/${u.id}/` },
+    links: {
+      self,
+      groups: `${self}groups/`,
+      'reset-key': `${self}reset_key/`,
+      profile: `/v1.1/instances/${inst.name}/classes/user_profile/objects/${u.id}/`,
+    },
   };
 }
 
@@ -292,7 +337,8 @@ function paginate<T extends { id: number }>(req: EmuRequest, items: T[], view: (
 /** Reads the documented boolean flags and description; Django REST validation errors on bad types. */
 function parseApiKeyInput(body: unknown): Partial<Omit<ApiKey, 'id' | 'api_key' | 'created_at'>> | EmuResponse {
   if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400, body: { detail: 'Invalid data. Expected a dictionary.' } };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { status: 400, body: { detail: 'Invalid data. Expected a dictionary.' } };
   const b = body as Record<string, unknown>;
   const errors: Record<string, string[]> = {};
   const out: Partial<Omit<ApiKey, 'id' | 'api_key' | 'created_at'>> = {};
@@ -368,15 +414,21 @@ export function syncanoHandler(state: SyncanoState) {
     if (parts.length === 1) {
       if (method === 'GET') {
         // owned and shared instances, each with the caller's role
-        const visible = caller.kind === 'account' ? [...state.instances.values()].flatMap((i) => (state.roleOf(caller.account, i) ? [i] : [])) : [caller.instance];
+        const visible =
+          caller.kind === 'account'
+            ? [...state.instances.values()].flatMap((i) => (state.roleOf(caller.account, i) ? [i] : []))
+            : [caller.instance];
         // instances page by name; give them a stable numeric order for the cursor
         const indexed = visible.map((inst, idx) => ({ id: idx + 1, inst }));
-        return paginate(req, indexed, (x) => instanceView(x.inst, state, caller.kind === 'account' ? (state.roleOf(caller.account, x.inst) ?? 'read') : 'full'));
+        return paginate(req, indexed, (x) =>
+          instanceView(x.inst, state, caller.kind === 'account' ? (state.roleOf(caller.account, x.inst) ?? 'read') : 'full'),
+        );
       }
       if (method === 'POST') {
         if (caller.kind !== 'account') return FORBIDDEN;
         const b = (body ?? {}) as Record<string, unknown>;
-        if (typeof b.name !== 'string' || !/^[a-z0-9][a-z0-9-]{4,63}$/i.test(b.name)) return { status: 400, body: { name: ['Enter a valid name (5-64 letters, digits or hyphens).'] } };
+        if (typeof b.name !== 'string' || !/^[a-z0-9][a-z0-9-]{4,63}$/i.test(b.name))
+          return { status: 400, body: { name: ['Enter a valid name (5-64 letters, digits or hyphens).'] } };
         if (state.instances.has(b.name)) return { status: 400, body: { name: ['Instance with this name already exists.'] } };
         const inst = state.addInstance(caller.account, b.name, typeof b.description === 'string' ? b.description : '');
         return { status: 201, body: instanceView(inst, state, 'full') };
@@ -468,7 +520,8 @@ function users(state: SyncanoState, req: EmuRequest, caller: Caller, inst: Insta
       if (typeof b.username !== 'string' || !b.username) errors.username = ['This field is required.'];
       if (typeof b.password !== 'string' || !b.password) errors.password = ['This field is required.'];
       if (Object.keys(errors).length) return { status: 400, body: errors };
-      if ([...inst.users.values()].some((u) => u.username === b.username)) return { status: 400, body: { username: ['User with this username already exists.'] } };
+      if ([...inst.users.values()].some((u) => u.username === b.username))
+        return { status: 400, body: { username: ['User with this username already exists.'] } };
       const profile = typeof b.profile === 'object' && b.profile !== null ? (b.profile as Record<string, unknown>) : {};
       return { status: 201, body: userView(inst, state.addUser(inst, String(b.username), String(b.password), profile)) };
     }
@@ -541,5 +594,12 @@ export async function startSyncano(options: StartOptions & { seed?: SyncanoSeed 
   const seed = options.seed ?? SYNCANO_DEMO;
   state.seed(seed);
   const server = await startEmulator('syncano', syncanoHandler(state), { faultBody: (_s, message) => ({ detail: message }), ...options });
-  return Object.assign(server, { state, demo: { email: seed.email, password: seed.password, readOnlyInstance: seed.shared?.find((x) => x.role !== 'full')?.instance.name ?? '' } });
+  return Object.assign(server, {
+    state,
+    demo: {
+      email: seed.email,
+      password: seed.password,
+      readOnlyInstance: seed.shared?.find((x) => x.role !== 'full')?.instance.name ?? '',
+    },
+  });
 }

@@ -45,7 +45,12 @@ export async function launchBridge(vaultPath: string, root: string): Promise<Bri
   const page = await context.newPage();
   const platform = createMemoryPlatform();
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
-    page.evaluate(([n, p]) => (window as unknown as { __keyholdEmit(n: unknown, p: unknown): void }).__keyholdEmit(n, p), [name, payload] as const).catch(() => undefined);
+    page
+      .evaluate(([n, p]) => (window as unknown as { __keyholdEmit(n: unknown, p: unknown): void }).__keyholdEmit(n, p), [
+        name,
+        payload,
+      ] as const)
+      .catch(() => undefined);
   };
   const ctx = { vaultPath, harness: 'bridge' as const, platform, emit, agent: { socketPath: join(dirname(vaultPath), 'agent.sock') } };
   const vault = new VaultManager(ctx);

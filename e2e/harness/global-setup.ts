@@ -6,7 +6,9 @@ import { chosenHarness, CHROMIUM } from './detect';
 export default function globalSetup(): void {
   const root = join(__dirname, '..', '..');
   const harness = chosenHarness();
-  console.log(`keyhold e2e: harness = ${harness}${harness === 'bridge' ? ` (Chromium at ${CHROMIUM}, router in the test process)` : ' (Playwright _electron)'}`);
+  console.log(
+    `keyhold e2e: harness = ${harness}${harness === 'bridge' ? ` (Chromium at ${CHROMIUM}, router in the test process)` : ' (Playwright _electron)'}`,
+  );
   if (!existsSync(join(root, 'out', 'renderer', 'index.html'))) {
     throw new Error('out/renderer is missing: run `npm run build` before the e2e specs (npm test does).');
   }

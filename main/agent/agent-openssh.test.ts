@@ -48,7 +48,18 @@ function addKey(name: string, key: SshPrivateKey, agentSetting: 'on' | 'off' | '
 }
 
 const login = (name: string, extra: { forwardAgent?: boolean; command?: string } = {}) =>
-  run(SSH, sshArgs({ port: sshd.port, pubPath: pubPaths[name]!, knownHosts: join(tmp.dir, 'known_hosts'), user, command: extra.command ?? 'echo ok', ...extra }), env);
+  run(
+    SSH,
+    sshArgs({
+      port: sshd.port,
+      pubPath: pubPaths[name]!,
+      knownHosts: join(tmp.dir, 'known_hosts'),
+      user,
+      command: extra.command ?? 'echo ok',
+      ...extra,
+    }),
+    env,
+  );
 
 beforeAll(async () => {
   addKey('ed', generateEd25519('ed@keyhold'));
@@ -58,7 +69,9 @@ beforeAll(async () => {
   addKey('p521', await fromKeygen('p521', 'ecdsa', 521));
   addKey('hidden', generateEd25519('hidden@keyhold'), 'off');
   addKey('bound', generateEd25519('bound@keyhold'));
-  const authorized = Object.values(keys).map((k) => publicKeyLine(k.publicKey, k.comment)).join('\n');
+  const authorized = Object.values(keys)
+    .map((k) => publicKeyLine(k.publicKey, k.comment))
+    .join('\n');
   const sshdDir = join(tmp.dir, 'sshd');
   mkdirSync(sshdDir);
   sshd = await startSshd(sshdDir, `${authorized}\n`);
@@ -91,7 +104,8 @@ beforeEach(() => {
   reports.length = 0;
   approve = async () => true;
   knownHostsPath = join(tmp.dir, 'known_hosts');
-  for (const name of Object.keys(keys)) source.setPolicy(name, { agent: name === 'hidden' ? 'off' : 'on', agentHosts: [], agentForwarding: 'deny' });
+  for (const name of Object.keys(keys))
+    source.setPolicy(name, { agent: name === 'hidden' ? 'off' : 'on', agentHosts: [], agentForwarding: 'deny' });
 });
 
 describe('the agent socket', () => {
@@ -143,7 +157,12 @@ describe('ssh-keygen -Y sign through the agent', () => {
       expect(res.status).toBe(0);
       const signers = join(tmp.dir, `signers-${name}`);
       writeFileSync(signers, `me@keyhold ${publicKeyLine(keys[name]!.publicKey)}\n`);
-      const verify = await run(SSH_KEYGEN, ['-Y', 'verify', '-f', signers, '-I', 'me@keyhold', '-n', 'file', '-s', `${file}.sig`], env, readFileSync(file, 'utf8'));
+      const verify = await run(
+        SSH_KEYGEN,
+        ['-Y', 'verify', '-f', signers, '-I', 'me@keyhold', '-n', 'file', '-s', `${file}.sig`],
+        env,
+        readFileSync(file, 'utf8'),
+      );
       expect(verify.status).toBe(0);
       expect(reports.at(-1)).toMatchObject({ decision: 'allowed', program: SSH_KEYGEN, forwarded: false });
     });
@@ -227,7 +246,10 @@ describe('ssh login to a real sshd through the agent', () => {
     writeFileSync(file, 'x\n');
     const res = await run(SSH_KEYGEN, ['-Y', 'sign', '-n', 'file', '-f', pubPaths.bound!, file], env);
     expect(res.status).not.toBe(0);
-    expect(reports.at(-1)).toMatchObject({ decision: 'refused', reason: 'the key is bound to hosts and the connection is not bound to a session' });
+    expect(reports.at(-1)).toMatchObject({
+      decision: 'refused',
+      reason: 'the key is bound to hosts and the connection is not bound to a session',
+    });
   });
 });
 
@@ -236,7 +258,13 @@ describe('agent forwarding through a second sshd', () => {
   const hop = (name: string) =>
     login(name, {
       forwardAgent: true,
-      command: sshArgs({ port: sshd2.port, pubPath: pubPaths[name]!, knownHosts: join(tmp.dir, 'known_hosts'), user, command: 'echo second' })
+      command: sshArgs({
+        port: sshd2.port,
+        pubPath: pubPaths[name]!,
+        knownHosts: join(tmp.dir, 'known_hosts'),
+        user,
+        command: 'echo second',
+      })
         .map((a) => `'${a}'`)
         .join(' ')
         .replace(/^/, `${SSH} `),

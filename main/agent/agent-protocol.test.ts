@@ -26,14 +26,20 @@ let rsa: SshPrivateKey;
 let agent: AgentServer;
 
 const msg = (type: number, w: SshWriter = new SshWriter()): Buffer => frame(Buffer.concat([Buffer.from([type]), w.toBuffer()]));
-const signRequest = (key: SshPrivateKey, data: Buffer, flags = 0) => msg(MSG.SIGN_REQUEST, new SshWriter().string(key.publicKey.blob).string(data).uint32(flags));
+const signRequest = (key: SshPrivateKey, data: Buffer, flags = 0) =>
+  msg(MSG.SIGN_REQUEST, new SshWriter().string(key.publicKey.blob).string(data).uint32(flags));
 
 function sessionBind(sessionId: Buffer, opts: { forwarded?: boolean; badSignature?: boolean; hostKey?: SshPrivateKey } = {}): Buffer {
   const hostKey = opts.hostKey ?? host;
   const signed = opts.badSignature ? Buffer.concat([sessionId, Buffer.from('x')]) : sessionId;
   const raw = sign(null, signed, ed25519KeyObject(ed25519Seed(hostKey)));
   const sig = new SshWriter().string('ssh-ed25519').string(raw).toBuffer();
-  const w = new SshWriter().string('session-bind@openssh.com').string(hostKey.publicKey.blob).string(sessionId).string(sig).raw(Buffer.from([opts.forwarded ? 1 : 0]));
+  const w = new SshWriter()
+    .string('session-bind@openssh.com')
+    .string(hostKey.publicKey.blob)
+    .string(sessionId)
+    .string(sig)
+    .raw(Buffer.from([opts.forwarded ? 1 : 0]));
   return msg(MSG.EXTENSION, w);
 }
 
@@ -132,7 +138,9 @@ describe('framing and refused operations', () => {
 
   it('answers many pipelined requests in order, none lost', async () => {
     const c = await RawAgentClient.open(agent.path);
-    const reqs = Array.from({ length: 300 }, (_, i) => (i % 3 === 2 ? frame(Buffer.from([MSG.LOCK])) : signRequest(user, Buffer.from(`n${i}`))));
+    const reqs = Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 2 ? frame(Buffer.from([MSG.LOCK])) : signRequest(user, Buffer.from(`n${i}`)),
+    );
     c.send(Buffer.concat(reqs));
     for (let i = 0; i < reqs.length; i++) {
       const reply = await c.reply();
@@ -154,7 +162,17 @@ describe('framing and refused operations', () => {
   });
 
   it('refuses adding, removing, locking and smartcard operations', async () => {
-    for (const t of [MSG.ADD_IDENTITY, MSG.REMOVE_IDENTITY, MSG.REMOVE_ALL_IDENTITIES, MSG.ADD_SMARTCARD_KEY, MSG.REMOVE_SMARTCARD_KEY, MSG.LOCK, MSG.UNLOCK, MSG.ADD_ID_CONSTRAINED, MSG.ADD_SMARTCARD_KEY_CONSTRAINED]) {
+    for (const t of [
+      MSG.ADD_IDENTITY,
+      MSG.REMOVE_IDENTITY,
+      MSG.REMOVE_ALL_IDENTITIES,
+      MSG.ADD_SMARTCARD_KEY,
+      MSG.REMOVE_SMARTCARD_KEY,
+      MSG.LOCK,
+      MSG.UNLOCK,
+      MSG.ADD_ID_CONSTRAINED,
+      MSG.ADD_SMARTCARD_KEY_CONSTRAINED,
+    ]) {
       expect((await ask(msg(t, new SshWriter().string('x'))))?.[0]).toBe(MSG.FAILURE);
     }
     expect(source.list()).toHaveLength(3);

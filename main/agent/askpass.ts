@@ -32,7 +32,10 @@ export function askpassApprover(
         clearTimeout(timer);
         resolve(ok);
       };
-      const child = spawn(program, [confirmPrompt(req)], { env: { ...env, SSH_ASKPASS_PROMPT: 'confirm' }, stdio: ['ignore', 'ignore', 'ignore'] });
+      const child = spawn(program, [confirmPrompt(req)], {
+        env: { ...env, SSH_ASKPASS_PROMPT: 'confirm' },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      });
       const timer = setTimeout(() => {
         child.kill('SIGTERM');
         finish(false);

@@ -45,13 +45,17 @@ describe('known_hosts matching', () => {
   });
 
   it('never matches a revoked key and ignores @cert-authority lines', () => {
-    const lines = parseKnownHosts([line('git.example.com'), `@revoked * ${publicKeyLine(a)}`, `@cert-authority *.example.com ${publicKeyLine(b)}`].join('\n'));
+    const lines = parseKnownHosts(
+      [line('git.example.com'), `@revoked * ${publicKeyLine(a)}`, `@cert-authority *.example.com ${publicKeyLine(b)}`].join('\n'),
+    );
     expect(hostHasKey(lines, 'git.example.com', a.blob)).toBe(false);
     expect(hostHasKey(lines, 'x.example.com', b.blob)).toBe(false);
   });
 
   it('skips malformed lines instead of failing the file', () => {
-    const lines = parseKnownHosts(['garbage', 'host ssh-ed25519 !!notbase64', '|1|bad|hash ssh-ed25519 AAAA', line('ok.example')].join('\n'));
+    const lines = parseKnownHosts(
+      ['garbage', 'host ssh-ed25519 !!notbase64', '|1|bad|hash ssh-ed25519 AAAA', line('ok.example')].join('\n'),
+    );
     expect(lines).toHaveLength(1);
     expect(hostHasKey(lines, 'ok.example', a.blob)).toBe(true);
   });

@@ -52,7 +52,13 @@ export function parseKnownHosts(text: string): KnownHostLine[] {
 
 /** OpenSSH's match_pattern: `*` and `?` wildcards, case-insensitive as host names are. */
 function globMatch(name: string, pattern: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(name);
 }
 
@@ -84,7 +90,9 @@ export function hostHasKey(lines: readonly KnownHostLine[], host: string, keyBlo
 
 /** Plain (unhashed) names listed for a key, to show a user which host a binding is for. */
 export function plainNamesForKey(lines: readonly KnownHostLine[], keyBlob: Buffer): string[] {
-  return lines.filter((l) => l.marker === '' && !l.hashed && l.keyBlob.equals(keyBlob)).flatMap((l) => l.patterns.filter((p) => !p.startsWith('!') && !/[*?]/.test(p)));
+  return lines
+    .filter((l) => l.marker === '' && !l.hashed && l.keyBlob.equals(keyBlob))
+    .flatMap((l) => l.patterns.filter((p) => !p.startsWith('!') && !/[*?]/.test(p)));
 }
 
 /** ssh's defaults for UserKnownHostsFile and GlobalKnownHostsFile (ssh_config(5)). */

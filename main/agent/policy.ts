@@ -66,7 +66,11 @@ function hostLabel(lines: readonly KnownHostLine[], hostKeyBlob: Buffer): string
  * forwarding, nor a session bound elsewhere of keys bound to other hosts. Sign requests are still
  * checked in full by decide().
  */
-export async function visibleOn(key: AgentKey, bindings: readonly SessionBinding[], knownHosts: () => Promise<KnownHostLine[]>): Promise<boolean> {
+export async function visibleOn(
+  key: AgentKey,
+  bindings: readonly SessionBinding[],
+  knownHosts: () => Promise<KnownHostLine[]>,
+): Promise<boolean> {
   if (key.policy.agent === 'off') return false;
   if (bindings.some((b) => b.forwarded) && key.policy.agentForwarding !== 'allow') return false;
   const last = bindings[bindings.length - 1];
@@ -100,7 +104,8 @@ export async function decide(ctx: SignContext): Promise<Verdict> {
     const auth = parseUserauthRequest(ctx.data);
     if (!auth) return refuse('a host-bound key signs only SSH authentication');
     if (!auth.sessionId.equals(last.sessionId)) return refuse('the request is for another session than the one bound');
-    if (auth.hostKeyBlob && !auth.hostKeyBlob.equals(last.hostKeyBlob)) return refuse('the request names another host key than the one bound');
+    if (auth.hostKeyBlob && !auth.hostKeyBlob.equals(last.hostKeyBlob))
+      return refuse('the request names another host key than the one bound');
     const host = key.policy.agentHosts.find((h) => hostHasKey(lines!, h, last.hostKeyBlob));
     if (!host) return refuse('the bound host is not one this key is for');
     report.host = host;

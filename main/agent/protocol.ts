@@ -50,7 +50,12 @@ export function identitiesAnswer(ids: readonly Identity[]): Buffer {
 }
 
 export function signResponse(signatureBlob: Buffer): Buffer {
-  return frame(new SshWriter().raw(Buffer.from([MSG.SIGN_RESPONSE])).string(signatureBlob).toBuffer());
+  return frame(
+    new SshWriter()
+      .raw(Buffer.from([MSG.SIGN_RESPONSE]))
+      .string(signatureBlob)
+      .toBuffer(),
+  );
 }
 
 /** The `query` extension's answer as draft-miller-ssh-agent-04 §4.7.1 has it: SUCCESS and the names. */

@@ -82,7 +82,13 @@ describe('peer identification', () => {
 
 describe('askpass confirmation', () => {
   it('refuses without an askpass program and says which key, program and host in the prompt', async () => {
-    const req = { keyFingerprint: 'SHA256:abc', comment: 'me@\x1b[31mhost', program: '/usr/bin/ssh', host: 'git.example.com', forwarded: true };
+    const req = {
+      keyFingerprint: 'SHA256:abc',
+      comment: 'me@\x1b[31mhost',
+      program: '/usr/bin/ssh',
+      host: 'git.example.com',
+      forwarded: true,
+    };
     expect(await askpassApprover({ env: {} })(req)).toBe(false);
     const prompt = confirmPrompt(req);
     expect(prompt).not.toContain('\x1b');

@@ -33,7 +33,8 @@ export function checkBinding(existing: readonly SessionBinding[], bind: SessionB
   if (existing.length >= MAX_BINDINGS) return 'too many session bindings';
   for (const b of existing) {
     if (!b.forwarded) return 'connection already bound for authentication';
-    if (b.sessionId.equals(bind.sessionId)) return b.hostKeyBlob.equals(bind.hostKeyBlob) ? 'duplicate' : 'session id bound to another host key';
+    if (b.sessionId.equals(bind.sessionId))
+      return b.hostKeyBlob.equals(bind.hostKeyBlob) ? 'duplicate' : 'session id bound to another host key';
   }
   return undefined;
 }

@@ -34,18 +34,34 @@ export function askpassScript(dir: string, name: string, status: number): { path
 }
 
 /** `ssh` with only the agent key matching `pubPath`, checking the host against `knownHosts`. */
-export function sshArgs(opts: { port: number; pubPath: string; knownHosts: string; user: string; command: string; forwardAgent?: boolean }): string[] {
+export function sshArgs(opts: {
+  port: number;
+  pubPath: string;
+  knownHosts: string;
+  user: string;
+  command: string;
+  forwardAgent?: boolean;
+}): string[] {
   return [
-    '-F', '/dev/null',
-    '-o', 'IdentitiesOnly=yes',
-    '-i', opts.pubPath,
-    '-o', `UserKnownHostsFile=${opts.knownHosts}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', 'BatchMode=yes',
-    '-o', 'PasswordAuthentication=no',
-    '-o', 'ConnectTimeout=10',
+    '-F',
+    '/dev/null',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-i',
+    opts.pubPath,
+    '-o',
+    `UserKnownHostsFile=${opts.knownHosts}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'PasswordAuthentication=no',
+    '-o',
+    'ConnectTimeout=10',
     ...(opts.forwardAgent ? ['-A'] : ['-a']),
-    '-p', String(opts.port),
+    '-p',
+    String(opts.port),
     `${opts.user}@127.0.0.1`,
     opts.command,
   ];

@@ -12,7 +12,18 @@ export type Provider = (typeof PROVIDERS)[number];
 // note: credentials moved in from other managers (login: the login as public part, the URL in
 // meta.url; note: the text as its secret). deploy_key and signing_key: GitHub's key pairs of a
 // repository and of commit signing.
-export const KEY_KINDS = ['account_key', 'api_key', 'user_key', 'access_key_pair', 'ssh_key_pair', 'token', 'login', 'note', 'deploy_key', 'signing_key'] as const;
+export const KEY_KINDS = [
+  'account_key',
+  'api_key',
+  'user_key',
+  'access_key_pair',
+  'ssh_key_pair',
+  'token',
+  'login',
+  'note',
+  'deploy_key',
+  'signing_key',
+] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 
 /** Kinds whose secret is an OpenSSH private key and whose public part its public line: a plain
@@ -45,7 +56,15 @@ export const EXPORT_FORMATS = ['netrc', 'dotenv', 'curl'] as const;
 
 /** What `keyhold migrate --from` and the import wizard read (main/migrate; main/api/migrate.ts
  * checks the two lists are the same). */
-export const MIGRATION_SOURCE_NAMES = ['keepassxc-xml', 'keepassxc-csv', 'bitwarden-json', '1password-csv', 'netrc', 'dotenv', 'ssh-dir'] as const;
+export const MIGRATION_SOURCE_NAMES = [
+  'keepassxc-xml',
+  'keepassxc-csv',
+  'bitwarden-json',
+  '1password-csv',
+  'netrc',
+  'dotenv',
+  'ssh-dir',
+] as const;
 /** What an imported group or folder becomes: an environment of the workspace, a workspace of its
  * own, or nothing. */
 export const GROUP_MAPPINGS = ['environments', 'workspaces', 'flat'] as const;
@@ -71,7 +90,12 @@ export const SYNCANO_FLAG_INFO = {
   },
 } as const;
 export type SyncanoFlag = keyof typeof SYNCANO_FLAG_INFO;
-export const SYNCANO_FLAGS = ['ignore_acl', 'allow_user_create', 'allow_group_create', 'allow_anonymous_read'] as const satisfies readonly SyncanoFlag[];
+export const SYNCANO_FLAGS = [
+  'ignore_acl',
+  'allow_user_create',
+  'allow_group_create',
+  'allow_anonymous_read',
+] as const satisfies readonly SyncanoFlag[];
 
 /** Encord workspace roles a service account can hold, and what each grants (docs/PLATFORMS.md). */
 export const ENCORD_ROLE_INFO = {

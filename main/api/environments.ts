@@ -10,7 +10,9 @@ export const EnvironmentView = z.object({
   remoteId: z.string().nullable(),
   createdAt: z.string(),
 });
-export const EnvironmentAddInput = z.object({ workspaceId: Id, name: z.string().min(1).max(1024), remoteId: z.string().max(1024).nullable().optional() }).strict();
+export const EnvironmentAddInput = z
+  .object({ workspaceId: Id, name: z.string().min(1).max(1024), remoteId: z.string().max(1024).nullable().optional() })
+  .strict();
 
 export const environmentsChannels = {
   'environments.list': def(z.object({ workspaceId: Id.optional() }).strict(), z.array(EnvironmentView), ['LOCKED', 'NOT_FOUND']),

@@ -11,12 +11,33 @@ export const ExportFormat = z.enum(EXPORT_FORMATS);
 /** netrc: path defaults to ~/.netrc; host to the workspace URL's host; login is for keys that
  * have only a secret. Paths over IPC must be absolute. */
 export const ExportNetrcInput = z
-  .object({ keyIds: ExportKeyIds, path: ExportPath.optional(), token: FileToken.optional(), host: z.string().min(1).max(253).optional(), login: z.string().min(1).max(1024).optional() })
+  .object({
+    keyIds: ExportKeyIds,
+    path: ExportPath.optional(),
+    token: FileToken.optional(),
+    host: z.string().min(1).max(253).optional(),
+    login: z.string().min(1).max(1024).optional(),
+  })
   .strict();
 export const ExportDotenvInput = z
-  .object({ keyIds: ExportKeyIds, path: ExportPath, token: FileToken.optional(), prefix: EnvPrefix.optional(), names: EnvNames.optional(), force: z.boolean().optional() })
+  .object({
+    keyIds: ExportKeyIds,
+    path: ExportPath,
+    token: FileToken.optional(),
+    prefix: EnvPrefix.optional(),
+    names: EnvNames.optional(),
+    force: z.boolean().optional(),
+  })
   .strict();
-export const ExportCurlInput = z.object({ keyId: Id, path: ExportPath, token: FileToken.optional(), login: z.string().min(1).max(1024).optional(), force: z.boolean().optional() }).strict();
+export const ExportCurlInput = z
+  .object({
+    keyId: Id,
+    path: ExportPath,
+    token: FileToken.optional(),
+    login: z.string().min(1).max(1024).optional(),
+    force: z.boolean().optional(),
+  })
+  .strict();
 export const ExportPreviewInput = z
   .object({
     format: ExportFormat,
@@ -30,7 +51,12 @@ export const ExportPreviewInput = z
     force: z.boolean().optional(),
   })
   .strict();
-export const NetrcEntryChange = z.object({ keyId: z.string(), machine: z.string(), login: z.string(), change: z.enum(['added', 'updated', 'unchanged']) });
+export const NetrcEntryChange = z.object({
+  keyId: z.string(),
+  machine: z.string(),
+  login: z.string(),
+  change: z.enum(['added', 'updated', 'unchanged']),
+});
 /** What an export would do; never a secret (the netrc diff has every password masked). */
 export const ExportPreview = z.object({
   format: ExportFormat,

@@ -2,7 +2,19 @@
 // and keys on their platform (create, rotate, activate, deactivate, revoke, check).
 import { z } from 'zod';
 import { AuditEventView } from './audit';
-import { def, ErrorShape, FileToken, Id, IdInput, KeyKindName, KeyStateName, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
+import {
+  def,
+  ErrorShape,
+  FileToken,
+  Id,
+  IdInput,
+  KeyKindName,
+  KeyStateName,
+  ProviderName,
+  Removed,
+  type NamespaceChannels,
+  type NamespaceEvents,
+} from './common';
 import { AGE_SOURCES, KEY_EXPORT_FORMATS, KEY_SORT_FIELDS, KEY_STATUSES, SYNCANO_FLAGS } from './constants';
 
 /** A key as the UI and `key list/show --json` see it: never the secret. */
@@ -66,7 +78,11 @@ export const KeyAddInput = z
     publicPart: z.string().max(65536).nullable().optional(),
     flags: z.record(z.string(), z.boolean()).optional(),
     role: z.string().max(1024).nullable().optional(),
-    secret: z.string().max(4 * 1024 * 1024).nullable().optional(),
+    secret: z
+      .string()
+      .max(4 * 1024 * 1024)
+      .nullable()
+      .optional(),
     /** when the key was made elsewhere (its age counts from then) */
     createdAt: z.string().max(64).nullable().optional(),
   })
@@ -108,7 +124,11 @@ export const KeyImportInput = z
     description: z.string().max(65536).optional(),
     path: z.string().min(1).max(4096).optional(),
     token: FileToken.optional(),
-    content: z.string().min(1).max(512 * 1024).optional(),
+    content: z
+      .string()
+      .min(1)
+      .max(512 * 1024)
+      .optional(),
     encoding: z.enum(['text', 'base64']).optional(),
     passphrase: z.string().max(4096).optional(),
     /** where pasted content came from, for the audit trail */
@@ -120,7 +140,14 @@ export const KeyImportInput = z
 export const KeyExportFormat = z.enum(KEY_EXPORT_FORMATS);
 /** Export to an absolute path (the file never passes through the renderer). */
 export const KeyExportInput = z
-  .object({ id: Id, format: KeyExportFormat, path: z.string().min(1).max(4096), token: FileToken.optional(), passphrase: z.string().max(4096).optional(), force: z.boolean().optional() })
+  .object({
+    id: Id,
+    format: KeyExportFormat,
+    path: z.string().min(1).max(4096),
+    token: FileToken.optional(),
+    passphrase: z.string().max(4096).optional(),
+    force: z.boolean().optional(),
+  })
   .strict();
 export const KeyExportResult = z.object({
   id: z.string(),
@@ -155,7 +182,9 @@ export const KeyCreateInput = z
   .strict();
 export const RegistrationGuideView = z.object({ url: z.string(), steps: z.array(z.string()), registered: z.boolean() });
 export const KeyCreateOutput = z.object({ key: KeyView, registration: RegistrationGuideView.optional() });
-export const KeyRotateInput = z.object({ ids: z.array(Id).min(1).max(100_000), concurrency: z.number().int().min(1).max(256).optional() }).strict();
+export const KeyRotateInput = z
+  .object({ ids: z.array(Id).min(1).max(100_000), concurrency: z.number().int().min(1).max(256).optional() })
+  .strict();
 export const RotationResultView = z.object({
   id: z.string(),
   ok: z.boolean(),
@@ -166,10 +195,21 @@ export const RotationResultView = z.object({
 });
 export const KeyRotateOutput = z.object({ rotated: z.number().int(), failed: z.number().int(), results: z.array(RotationResultView) });
 export const KeyEditRemoteInput = z
-  .object({ id: Id, name: z.string().min(1).max(1024).optional(), description: z.string().max(4096).optional(), flags: z.array(RemoteFlag).max(4).optional() })
+  .object({
+    id: Id,
+    name: z.string().min(1).max(1024).optional(),
+    description: z.string().max(4096).optional(),
+    flags: z.array(RemoteFlag).max(4).optional(),
+  })
   .strict();
 export const KeyCheckOutput = z.object({ id: z.string(), works: z.boolean(), detail: z.string() });
-export const RotationProgressEvent = z.object({ total: z.number().int(), done: z.number().int(), failed: z.number().int(), keyId: z.string(), ok: z.boolean() });
+export const RotationProgressEvent = z.object({
+  total: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  keyId: z.string(),
+  ok: z.boolean(),
+});
 
 export const keysChannels = {
   'keys.list': def(KeyListInput, KeyListOutput, ['LOCKED']),

@@ -15,7 +15,11 @@ export const KdfInfo = z.object({
   parallelism: z.number().int(),
 });
 const KdfChoice = z.object({
-  memoryKiB: z.number().int().min(65536).max(4 * 1024 * 1024),
+  memoryKiB: z
+    .number()
+    .int()
+    .min(65536)
+    .max(4 * 1024 * 1024),
   iterations: z.number().int().min(3).max(1000),
   parallelism: z.number().int().min(1).max(255),
 });
@@ -23,7 +27,9 @@ export const VaultCreateInput = z.object({ password: Password, kdf: KdfChoice.op
 /** acceptRollback: open a file older than one this computer has opened (a restored copy). */
 export const VaultUnlockInput = z.object({ password: Password, acceptRollback: z.boolean().optional() }).strict();
 /** rekey: a new vault key and every value re-sealed (passwd --rekey), not only a new wrap. */
-export const VaultChangePasswordInput = z.object({ currentPassword: Password, newPassword: Password, rekey: z.boolean().optional() }).strict();
+export const VaultChangePasswordInput = z
+  .object({ currentPassword: Password, newPassword: Password, rekey: z.boolean().optional() })
+  .strict();
 export const VaultInfo = z.object({
   path: z.string(),
   formatVersion: z.number().int(),
@@ -35,7 +41,11 @@ export const VaultInfo = z.object({
 export const Theme = z.enum(THEMES);
 export const VaultSettings = z.object({
   /** 0 = never */
-  autoLockMinutes: z.number().int().min(0).max(24 * 60),
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
   clipboardClearSeconds: z.number().int().min(5).max(3600),
   theme: Theme,
   /** the desktop app runs the SSH agent while it is open */
@@ -45,11 +55,20 @@ export const VaultSettingsPatch = VaultSettings.partial().strict();
 export const VaultKdf = z.object({ kdf: KdfInfo, floor: z.object({ memoryKiB: z.number(), iterations: z.number() }) });
 export const VaultKdfMeasureInput = KdfChoice.strict();
 export const VaultKdfSetInput = z.object({ password: Password, kdf: KdfChoice }).strict();
-export const VaultBackupInput = z.object({ path: z.string().min(1), token: FileToken.optional(), passphrase: Password, force: z.boolean().optional() }).strict();
+export const VaultBackupInput = z
+  .object({ path: z.string().min(1), token: FileToken.optional(), passphrase: Password, force: z.boolean().optional() })
+  .strict();
 export const VaultBackupOutput = z.object({ path: z.string(), bytes: z.number().int(), keys: z.number().int() });
 /** Restores a backup file as the app's vault (which must not exist yet), under a new master password. */
-export const VaultRestoreInput = z.object({ file: z.string().min(1), token: FileToken.optional(), passphrase: Password, password: Password }).strict();
-export const VaultRestoreOutput = z.object({ path: z.string(), workspaces: z.number().int(), environments: z.number().int(), keys: z.number().int() });
+export const VaultRestoreInput = z
+  .object({ file: z.string().min(1), token: FileToken.optional(), passphrase: Password, password: Password })
+  .strict();
+export const VaultRestoreOutput = z.object({
+  path: z.string(),
+  workspaces: z.number().int(),
+  environments: z.number().int(),
+  keys: z.number().int(),
+});
 
 export const vaultChannels = {
   'vault.status': def(Empty, VaultStatus, ['INTEGRITY']),
@@ -57,7 +76,11 @@ export const vaultChannels = {
   'vault.unlock': def(VaultUnlockInput, VaultStatus, ['WRONG_PASSWORD', 'NOT_FOUND', 'INTEGRITY', 'CONFLICT']),
   'vault.lock': def(Empty, VaultStatus, []),
   'vault.info': def(Empty, VaultInfo, ['LOCKED', 'INTEGRITY']),
-  'vault.changePassword': def(VaultChangePasswordInput, z.object({ changed: z.literal(true) }), ['LOCKED', 'WRONG_PASSWORD', 'INVALID_INPUT']),
+  'vault.changePassword': def(VaultChangePasswordInput, z.object({ changed: z.literal(true) }), [
+    'LOCKED',
+    'WRONG_PASSWORD',
+    'INVALID_INPUT',
+  ]),
   'vault.settings.get': def(Empty, VaultSettings, ['LOCKED']),
   'vault.settings.set': def(VaultSettingsPatch, VaultSettings, ['LOCKED', 'INVALID_INPUT']),
   'vault.kdf': def(Empty, VaultKdf, ['LOCKED']),

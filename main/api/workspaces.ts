@@ -1,7 +1,18 @@
 // workspaces.*: accounts on a platform (or local groups), connecting them and syncing their keys.
 import { z } from 'zod';
 import { REMOTE_OPERATIONS } from '../providers/types';
-import { def, Empty, Id, IdInput, KeyKindName, Password, ProviderName, Removed, type NamespaceChannels, type NamespaceEvents } from './common';
+import {
+  def,
+  Empty,
+  Id,
+  IdInput,
+  KeyKindName,
+  Password,
+  ProviderName,
+  Removed,
+  type NamespaceChannels,
+  type NamespaceEvents,
+} from './common';
 
 /** What the workspace's credential may do, as the platform showed it (GitHub scopes, Syncano roles). */
 export const CredentialAccessView = z.object({
@@ -9,7 +20,14 @@ export const CredentialAccessView = z.object({
   grants: z.array(z.string()).nullable(),
   summary: z.string(),
   /** what the platform will refuse (in one environment, by its remote id, when given) */
-  refuses: z.array(z.object({ operation: z.enum(REMOTE_OPERATIONS), environment: z.string().optional(), reason: z.string(), kinds: z.array(KeyKindName).optional() })),
+  refuses: z.array(
+    z.object({
+      operation: z.enum(REMOTE_OPERATIONS),
+      environment: z.string().optional(),
+      reason: z.string(),
+      kinds: z.array(KeyKindName).optional(),
+    }),
+  ),
 });
 
 export const WorkspaceView = z.object({
@@ -22,8 +40,12 @@ export const WorkspaceView = z.object({
   /** filled by workspaces.list for a connected workspace whose platform shows it */
   access: CredentialAccessView.nullable().optional(),
 });
-export const WorkspaceAddInput = z.object({ name: z.string().min(1).max(1024), provider: ProviderName, url: z.string().max(2048).nullable().optional() }).strict();
-export const WorkspaceUpdateInput = z.object({ id: Id, name: z.string().min(1).max(1024).optional(), url: z.string().max(2048).nullable().optional() }).strict();
+export const WorkspaceAddInput = z
+  .object({ name: z.string().min(1).max(1024), provider: ProviderName, url: z.string().max(2048).nullable().optional() })
+  .strict();
+export const WorkspaceUpdateInput = z
+  .object({ id: Id, name: z.string().min(1).max(1024).optional(), url: z.string().max(2048).nullable().optional() })
+  .strict();
 
 // Secrets in these inputs (password, secret key, token) are used once and never echoed back.
 export const WorkspaceConnectInput = z
@@ -37,7 +59,12 @@ export const WorkspaceConnectInput = z
     keyId: Id.optional(),
   })
   .strict();
-export const WorkspaceConnectOutput = z.object({ workspace: WorkspaceView, credentialKeyId: z.string(), identity: z.string(), access: CredentialAccessView.nullable() });
+export const WorkspaceConnectOutput = z.object({
+  workspace: WorkspaceView,
+  credentialKeyId: z.string(),
+  identity: z.string(),
+  access: CredentialAccessView.nullable(),
+});
 export const WorkspaceSyncOutput = z.object({
   workspace: z.string(),
   environments: z.object({ total: z.number().int(), added: z.number().int() }),
@@ -58,7 +85,14 @@ export const workspacesChannels = {
   'workspaces.add': def(WorkspaceAddInput, WorkspaceView, ['LOCKED', 'CONFLICT', 'INVALID_INPUT']),
   'workspaces.update': def(WorkspaceUpdateInput, WorkspaceView, ['LOCKED', 'CONFLICT', 'NOT_FOUND', 'INVALID_INPUT']),
   'workspaces.remove': def(IdInput, Removed, ['LOCKED', 'NOT_FOUND', 'CONFLICT']),
-  'workspaces.connect': def(WorkspaceConnectInput, WorkspaceConnectOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE', 'INVALID_INPUT', 'CONFLICT']),
+  'workspaces.connect': def(WorkspaceConnectInput, WorkspaceConnectOutput, [
+    'LOCKED',
+    'NOT_FOUND',
+    'USAGE',
+    'REMOTE',
+    'INVALID_INPUT',
+    'CONFLICT',
+  ]),
   'workspaces.sync': def(IdInput, WorkspaceSyncOutput, ['LOCKED', 'NOT_FOUND', 'USAGE', 'REMOTE']),
 } as const satisfies NamespaceChannels<'workspaces'>;
 

@@ -30,7 +30,19 @@ export interface Caller extends ProcessInfo {
 const ANCESTOR_LEVELS = 3;
 
 /** Options of node (and the like) that take the next argument as their value. */
-const VALUE_OPTIONS = new Set(['--import', '-r', '--require', '--loader', '--experimental-loader', '-e', '--eval', '-p', '--print', '--conditions', '-C']);
+const VALUE_OPTIONS = new Set([
+  '--import',
+  '-r',
+  '--require',
+  '--loader',
+  '--experimental-loader',
+  '-e',
+  '--eval',
+  '-p',
+  '--print',
+  '--conditions',
+  '-C',
+]);
 
 /** The script an interpreter's command line names: the first argument that is not an option. */
 export function scriptOf(argv: readonly string[], cwd: string): string | null {
@@ -70,7 +82,7 @@ export async function identifyCaller(socket: Socket): Promise<Caller | null> {
   try {
     const self = await processInfo(peer.pid);
     const line: ProcessInfo[] = [];
-    for (let ppid = self.ppid; ppid > 1 && line.length <= ANCESTOR_LEVELS; ) {
+    for (let ppid = self.ppid; ppid > 1 && line.length <= ANCESTOR_LEVELS;) {
       const p = await processInfo(ppid).catch(() => null);
       if (!p) break;
       line.push({ pid: p.pid, program: p.program, script: p.script, startTime: p.startTime });

@@ -178,7 +178,7 @@ describe('the CLI through the running app', () => {
     expect(asked).toHaveLength(2);
   }, 60_000);
 
-  it('starts exec\'s command on the CLI side with the resolved secret in its environment', async () => {
+  it("starts exec's command on the CLI side with the resolved secret in its environment", async () => {
     const r = await shell().run(kh(`exec --env TOKEN=keyhold://acme/deploy-key -- sh -c 'printf "%s" "$TOKEN"; echo " parent=$PPID"'`));
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/^the-deploy-secret parent=\d+/);
@@ -186,7 +186,9 @@ describe('the CLI through the running app', () => {
 
   it('relays standard input to a command that reads a secret from it', async () => {
     const sh = shell();
-    const added = await sh.run(`printf 'piped-secret\\n' | ${kh('--json key add --workspace acme --kind api_key --name piped --secret-stdin')}`);
+    const added = await sh.run(
+      `printf 'piped-secret\\n' | ${kh('--json key add --workspace acme --kind api_key --name piped --secret-stdin')}`,
+    );
     expect(added.code, added.output).toBe(0);
     expect(JSON.parse(added.output)).toMatchObject({ name: 'piped', hasSecret: true });
     const shown = await sh.run(kh('--json key show acme/piped --reveal'));

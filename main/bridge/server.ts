@@ -102,7 +102,11 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
     return pending;
   };
 
-  const serve = async (socket: Socket, hello: Extract<ClientMessage, { t: 'hello' }>, later: (fn: (m: ClientMessage) => void) => void): Promise<void> => {
+  const serve = async (
+    socket: Socket,
+    hello: Extract<ClientMessage, { t: 'hello' }>,
+    later: (fn: (m: ClientMessage) => void) => void,
+  ): Promise<void> => {
     const refuse = (reason: Extract<ServerMessage, { t: 'refused' }>['reason'], message: string): void => {
       send(socket, { t: 'refused', reason, message });
       socket.end();
@@ -112,7 +116,10 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
       socket.end();
     };
     if (hello.vault !== vault.path) return refuse('other-vault', 'The desktop app has another vault open.');
-    if (!unlocked()) return hello.op === 'names' ? noNames() : refuse('locked', 'The desktop app is locked: unlock it, or give the master password (--password-stdin).');
+    if (!unlocked())
+      return hello.op === 'names'
+        ? noNames()
+        : refuse('locked', 'The desktop app is locked: unlock it, or give the master password (--password-stdin).');
     const caller = await identify(socket);
     if (!caller) return hello.op === 'names' ? noNames() : refuse('unidentified', 'The desktop app cannot tell which program is calling.');
     if (caller.uid !== process.getuid?.()) return refuse('denied', 'Another user may not use this vault.');
@@ -126,7 +133,8 @@ export async function startAppBridge(options: AppBridgeOptions): Promise<AppBrid
     } else if (!grants.has(key)) {
       const answer = await approveOnce(key, { caller, description: describeCaller(caller), command: hello.command, argv: hello.argv });
       if (!unlocked()) return refuse('locked', 'The desktop app was locked meanwhile.');
-      if (answer === 'deny') return refuse('denied', 'The desktop app refused this program. Give the master password instead (--password-stdin).');
+      if (answer === 'deny')
+        return refuse('denied', 'The desktop app refused this program. Give the master password instead (--password-stdin).');
       if (answer === 'allow-until-lock') grants.add(key);
     }
     const session = vault.session();

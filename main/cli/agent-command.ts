@@ -63,7 +63,9 @@ export const agentCommand: CommandModule = (program: Command, cli: Cli) => {
       const path = cliVaultPath(cli);
       const header = inspectVaultFile(path);
       const password = await cli.masterPassword();
-      let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password), undefined, { seen: cliSeenRecords(cli) });
+      let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password), undefined, {
+        seen: cliSeenRecords(cli),
+      });
       const place: SocketPlace | undefined = o.socket
         ? { path: resolve(o.socket), cleanup: () => rm(resolve(o.socket!), { force: true }) }
         : undefined;

@@ -60,7 +60,11 @@ function hello(op: 'run' | 'names', request: AppRequest, streams: CliStreams): C
     command: request.command,
     cwd: streams.cwd ?? process.cwd(),
     env,
-    tty: { stdin: Boolean(streams.stdin.isTTY), stdout: Boolean((streams.stdout as { isTTY?: boolean }).isTTY), stderr: Boolean(streams.stderr.isTTY) },
+    tty: {
+      stdin: Boolean(streams.stdin.isTTY),
+      stdout: Boolean((streams.stdout as { isTTY?: boolean }).isTTY),
+      stderr: Boolean(streams.stderr.isTTY),
+    },
   };
 }
 
@@ -78,7 +82,9 @@ export async function runThroughApp(socketPath: string, request: AppRequest, str
       f();
     };
     socket.on('error', () => undefined);
-    socket.on('close', () => finish(() => reject(new KeyholdError('INTERNAL', 'The desktop app closed the connection before the command ended.'))));
+    socket.on('close', () =>
+      finish(() => reject(new KeyholdError('INTERNAL', 'The desktop app closed the connection before the command ended.'))),
+    );
     receive(socket, ServerMessage, (m) => {
       switch (m.t) {
         case 'refused':
@@ -102,13 +108,21 @@ export async function runThroughApp(socketPath: string, request: AppRequest, str
             (answer) => send(socket, { t: 'prompt-answer', answer }),
             (e: unknown) => {
               send(socket, { t: 'prompt-interrupted' });
-              if (!(e instanceof Interrupted)) streams.stderr.write(`keyhold: ${e instanceof KeyholdError ? e.message : 'cannot prompt'}\n`);
+              if (!(e instanceof Interrupted))
+                streams.stderr.write(`keyhold: ${e instanceof KeyholdError ? e.message : 'cannot prompt'}\n`);
             },
           );
           return;
         case 'exec': {
           const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...streams.env };
-          runExec({ command: m.command, args: m.args, vars: m.vars, baseEnv, stdio: real ? 'inherit' : { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr }, cwd: streams.cwd }).then(
+          runExec({
+            command: m.command,
+            args: m.args,
+            vars: m.vars,
+            baseEnv,
+            stdio: real ? 'inherit' : { stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr },
+            cwd: streams.cwd,
+          }).then(
             (r) => send(socket, { t: 'exec-done', code: r.exitCode }),
             () => send(socket, { t: 'exec-done', code: 127 }),
           );
@@ -127,7 +141,11 @@ export async function runThroughApp(socketPath: string, request: AppRequest, str
 
 /** Key and workspace names from the app, for completion: only when it is unlocked and has
  * approved this program before; otherwise nothing, and never a prompt. */
-export async function namesFromApp(socketPath: string, request: AppRequest, streams: CliStreams): Promise<{ keys: string[]; workspaces: string[] }> {
+export async function namesFromApp(
+  socketPath: string,
+  request: AppRequest,
+  streams: CliStreams,
+): Promise<{ keys: string[]; workspaces: string[] }> {
   const none = { keys: [], workspaces: [] };
   const opened = await open(socketPath);
   if (!('socket' in opened)) return none;

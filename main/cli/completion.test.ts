@@ -28,7 +28,17 @@ describe('keyhold completion', () => {
     const run = await runKeyhold(['completion', 'bash'], { env: { KEYHOLD_NO_APP: '1' } });
     expect(run.code, run.stderr).toBe(0);
     writeFileSync(join(dir, 'keyhold.bash'), run.stdout);
-    tmux('new-session', '-d', '-s', 'c', '-x', '200', '-y', '40', 'env -i PATH=/usr/bin:/bin HOME=' + dir + ' TERM=xterm bash --norc --noprofile');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'c',
+      '-x',
+      '200',
+      '-y',
+      '40',
+      'env -i PATH=/usr/bin:/bin HOME=' + dir + ' TERM=xterm bash --norc --noprofile',
+    );
     tmux('send-keys', '-t', 'c', `source '${join(dir, 'keyhold.bash')}'; PS1='$ '; clear`, 'Enter');
   });
   afterAll(() => {

@@ -56,7 +56,8 @@ export function commandTree(program: Command): Node[] {
       values: opts.flatMap((o) => o.values),
       arg: first ? valueKind(first.name()) : 'none',
     });
-    for (const c of visible) walk(c, path ? `${path} ${c.name()}` : c.name(), path === '' ? cmd.options.filter((o) => o.long === '--vault') : inherited);
+    for (const c of visible)
+      walk(c, path ? `${path} ${c.name()}` : c.name(), path === '' ? cmd.options.filter((o) => o.long === '--vault') : inherited);
   };
   walk(program, '', []);
   return out;
@@ -163,7 +164,13 @@ function fishScript(tree: Node[]): string {
     'complete -c keyhold -f',
   ];
   const names = (kind: ValueKind): string =>
-    kind === 'key' ? " -xa '(keyhold __names keys 2>/dev/null)'" : kind === 'workspace' ? " -xa '(keyhold __names workspaces 2>/dev/null)'" : kind === 'file' ? ' -rF' : ' -x';
+    kind === 'key'
+      ? " -xa '(keyhold __names keys 2>/dev/null)'"
+      : kind === 'workspace'
+        ? " -xa '(keyhold __names workspaces 2>/dev/null)'"
+        : kind === 'file'
+          ? ' -rF'
+          : ' -x';
   for (const n of tree) {
     const cond = `-n ${fishQuote(`test (__keyhold_path) = ${fishQuote(n.path)}`)}`;
     if (n.subs.length) lines.push(`complete -c keyhold ${cond} -a ${fishQuote(n.subs.join(' '))}`);

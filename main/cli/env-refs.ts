@@ -25,7 +25,8 @@ export function envRefRequests(flags: readonly string[]): EnvRefRequest[] {
     const eq = text.indexOf('=');
     const name = eq > 0 ? text.slice(0, eq) : '';
     const value = eq > 0 ? text.slice(eq + 1) : '';
-    if (!name || !isSecretRef(value)) throw new KeyholdError('USAGE', `--env takes VAR=keyhold://WORKSPACE/NAME[/FIELD], not ${JSON.stringify(text.slice(0, 80))}.`);
+    if (!name || !isSecretRef(value))
+      throw new KeyholdError('USAGE', `--env takes VAR=keyhold://WORKSPACE/NAME[/FIELD], not ${JSON.stringify(text.slice(0, 80))}.`);
     return { name: checkEnvName(name), value, origin: '--env' };
   });
 }
@@ -64,7 +65,12 @@ export function readEnvFile(path: string): EnvRefRequest[] {
  * The variables of `requests` on top of `base` (exec's --key/--public ones): every reference is
  * resolved before any secret is read; a name given twice is USAGE. Secrets audited as exec's.
  */
-export function execVars(session: VaultSession, requests: readonly EnvRefRequest[], base: Record<string, string>, command: string): Record<string, string> {
+export function execVars(
+  session: VaultSession,
+  requests: readonly EnvRefRequest[],
+  base: Record<string, string>,
+  command: string,
+): Record<string, string> {
   const resolver = new KeyResolver(session);
   const resolved = requests.map((r) => ({ r, ref: isSecretRef(r.value) ? resolveSecretRef(resolver, r.value) : null }));
   const vars: Record<string, string> = { ...base };
@@ -72,6 +78,10 @@ export function execVars(session: VaultSession, requests: readonly EnvRefRequest
     if (r.name in vars) throw new KeyholdError('USAGE', `${r.name} is given twice (${r.origin}).`);
     vars[r.name] = ref ? refValue(session, resolver, ref) : r.value;
   }
-  auditSecretRefs(session, resolved.flatMap((x) => (x.ref ? [x.ref] : [])), `exec ${command}`);
+  auditSecretRefs(
+    session,
+    resolved.flatMap((x) => (x.ref ? [x.ref] : [])),
+    `exec ${command}`,
+  );
   return vars;
 }

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const PASSWORD = 'correct horse';
 const ACCESS = 'AK0123456789';
-const SECRET = "s3cr3t with 'quotes' \"and\" #hash $HOME";
+const SECRET = 's3cr3t with \'quotes\' "and" #hash $HOME';
 const API_KEY = 'apikey-abcdef0123';
 
 let dir: string;
@@ -43,7 +43,10 @@ afterAll(async () => {
 async function exportedDetails(): Promise<string[]> {
   const s = await openVault(vaultPath, PASSWORD);
   try {
-    return s.listAudit().filter((e) => e.action === 'exported').map((e) => e.detail);
+    return s
+      .listAudit()
+      .filter((e) => e.action === 'exported')
+      .map((e) => e.detail);
   } finally {
     s.lock();
   }
@@ -56,9 +59,15 @@ describe('keyhold netrc', () => {
     const r = await runKeyhold(['--vault', vaultPath, '--json', 'netrc', pairId, '--out', out], { env: env() });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.json()).toMatchObject({ path: out, backupPath: `${out}.bak`, changes: [{ keyId: pairId, machine: '127.0.0.1', login: ACCESS, change: 'added' }] });
+    expect(r.json()).toMatchObject({
+      path: out,
+      backupPath: `${out}.bak`,
+      changes: [{ keyId: pairId, machine: '127.0.0.1', login: ACCESS, change: 'added' }],
+    });
     expect(r.stdout).not.toContain('s3cr3t');
-    expect(readFileSync(out, 'utf8')).toMatch(/^machine 127\.0\.0\.1 login AK0123456789 password ".*"\ndefault login anonymous password guest\n$/);
+    expect(readFileSync(out, 'utf8')).toMatch(
+      /^machine 127\.0\.0\.1 login AK0123456789 password ".*"\ndefault login anonymous password guest\n$/,
+    );
     const { stdout } = await run('curl', ['-s', '--netrc-file', out, server.url]);
     expect(stdout).toBe('authorized');
     const again = await runKeyhold(['--vault', vaultPath, 'netrc', pairId, '--out', out], { env: env() });
@@ -112,7 +121,7 @@ describe('keyhold dotenv', () => {
     expect(await exportedDetails()).toContain('exported to stdout');
   });
 
-  it("refuses a secret that a shell would read differently from dotenv (a ' with $ and \"): exit 7, naming the variable only", async () => {
+  it('refuses a secret that a shell would read differently from dotenv (a \' with $ and "): exit 7, naming the variable only', async () => {
     const r = await runKeyhold(['--vault', vaultPath, 'dotenv', pairId, apiId, '--prefix', 'X_'], { env: env() });
     expect(r.code).toBe(7);
     expect(r.stdout).toBe('');
@@ -154,7 +163,19 @@ describe('keyhold curlrc', () => {
 describe('keyhold exec', () => {
   it('runs the command after -- with the secret in its environment only and exits with its code', async () => {
     const r = await runKeyhold(
-      ['--vault', vaultPath, 'exec', '--key', `${pairId}=RANCHER_SECRET_KEY`, '--public', `${pairId}=RANCHER_ACCESS_KEY`, '--', 'sh', '-c', 'printf "%s|%s|%s" "$RANCHER_ACCESS_KEY" "$RANCHER_SECRET_KEY" "${KEYHOLD_PASSWORD-unset}"; exit 3'],
+      [
+        '--vault',
+        vaultPath,
+        'exec',
+        '--key',
+        `${pairId}=RANCHER_SECRET_KEY`,
+        '--public',
+        `${pairId}=RANCHER_ACCESS_KEY`,
+        '--',
+        'sh',
+        '-c',
+        'printf "%s|%s|%s" "$RANCHER_ACCESS_KEY" "$RANCHER_SECRET_KEY" "${KEYHOLD_PASSWORD-unset}"; exit 3',
+      ],
       { env: env() },
     );
     expect(r.stderr).toBe(`${PASSWORD_ENV_WARNING}\n`);
@@ -164,15 +185,20 @@ describe('keyhold exec', () => {
     expect(Object.values(process.env).some((v) => v?.includes(SECRET))).toBe(false);
     // nothing on disk holds the secret in clear (the vault file is encrypted)
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    const withSecret = files.filter((e) => !/\.(curlrc|env)$|netrc/.test(e.name) && readFileSync(join(e.parentPath, e.name)).includes(SECRET));
+    const withSecret = files.filter(
+      (e) => !/\.(curlrc|env)$|netrc/.test(e.name) && readFileSync(join(e.parentPath, e.name)).includes(SECRET),
+    );
     expect(withSecret).toEqual([]);
     expect(await exportedDetails()).toContain('exported to exec sh');
   });
 
   it('passes stdin after --password-stdin on to the command, with no warning', async () => {
-    const r = await runKeyhold(['--vault', vaultPath, '--password-stdin', 'exec', '--key', apiId, '--', 'sh', '-c', 'read l; printf "%s:%s" "$l" "$SYNCANO_CI"'], {
-      stdin: `${PASSWORD}\nhello\n`,
-    });
+    const r = await runKeyhold(
+      ['--vault', vaultPath, '--password-stdin', 'exec', '--key', apiId, '--', 'sh', '-c', 'read l; printf "%s:%s" "$l" "$SYNCANO_CI"'],
+      {
+        stdin: `${PASSWORD}\nhello\n`,
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`hello:${API_KEY}`);
@@ -188,11 +214,15 @@ describe('keyhold exec', () => {
     // the child sees no KEYHOLD_PASSWORD of its own; our initial environment (its parent's) still
     // holds it, which is what the warning is about
     const script = `test -z "\${KEYHOLD_PASSWORD+set}" || exit 9; tr '\\0' '\\n' < /proc/$PPID/environ | grep -q '^KEYHOLD_PASSWORD=' && echo parent-has-it; trap 'kill $! 2>/dev/null; echo "term:$T"; exit 42' TERM; sleep 30 & echo ready; wait`;
-    const proc = spawn(process.execPath, ['--import', 'tsx', cli, '--vault', vaultPath, 'exec', '--key', `${apiId}=T`, '--', 'sh', '-c', script], {
-      cwd: join(__dirname, '..', '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KEYHOLD_PASSWORD: PASSWORD },
-    });
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, '--vault', vaultPath, 'exec', '--key', `${apiId}=T`, '--', 'sh', '-c', script],
+      {
+        cwd: join(__dirname, '..', '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, KEYHOLD_PASSWORD: PASSWORD },
+      },
+    );
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

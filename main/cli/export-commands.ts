@@ -144,7 +144,9 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--login <login>', 'user for a key that has only a secret')
     .option('--force', 'replace an existing file')
     .action(async (id: string, opts: CurlOptions) => {
-      const result = await withVault(cli, (s) => exportCurlConfig(s, { keyId: resolveKeyRef(s, id).id, path: cli.path(opts.out), login: opts.login, force: opts.force }));
+      const result = await withVault(cli, (s) =>
+        exportCurlConfig(s, { keyId: resolveKeyRef(s, id).id, path: cli.path(opts.out), login: opts.login, force: opts.force }),
+      );
       cli.print(result, `Wrote ${result.path} (use: curl -K ${result.path} URL)`);
     });
 
@@ -156,7 +158,12 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--key <id=VAR>', "the key's secret as $VAR (VAR defaults to the key's name in upper snake case; repeatable)", collect, [])
     .option('--public <id=VAR>', "the key's public part as $VAR (an access key; repeatable)", collect, [])
     .option('--env <VAR=keyhold://...>', 'a secret reference as $VAR: keyhold://WORKSPACE/[ENV/]NAME[/FIELD] (repeatable)', collect, [])
-    .option('--env-file <file>', 'a .env file whose keyhold:// values are resolved (other values are passed as they are; repeatable)', collect, [])
+    .option(
+      '--env-file <file>',
+      'a .env file whose keyhold:// values are resolved (other values are passed as they are; repeatable)',
+      collect,
+      [],
+    )
     .action(async (command: string, args: string[], opts: ExecOptions) => {
       const refs: EnvRefRequest[] = [...opts.envFile.flatMap((f) => readEnvFile(cli.path(f))), ...envRefRequests(opts.env)];
       const requests: ExecVarRequest[] = [
@@ -169,10 +176,22 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
           return { keyId: id, name, public: true };
         }),
       ];
-      if (opts.key.length === 0 && refs.length === 0) throw new KeyholdError('USAGE', 'exec needs at least one --key ID=VAR, --env VAR=keyhold://... or --env-file FILE.');
+      if (opts.key.length === 0 && refs.length === 0)
+        throw new KeyholdError('USAGE', 'exec needs at least one --key ID=VAR, --env VAR=keyhold://... or --env-file FILE.');
       // the vault is locked again before the command starts: it may run for hours
       const vars = await withVault(cli, (s) =>
-        execVars(s, refs, requests.length ? execEnv(s, requests.map((r) => ({ ...r, keyId: resolveKeyRef(s, r.keyId).id })), command) : {}, command),
+        execVars(
+          s,
+          refs,
+          requests.length
+            ? execEnv(
+                s,
+                requests.map((r) => ({ ...r, keyId: resolveKeyRef(s, r.keyId).id })),
+                command,
+              )
+            : {},
+          command,
+        ),
       );
       // the command gets our environment less the master password (runExec drops it), plus the
       // chosen secrets; but our own initial environment stays readable to it (/proc/PPID/environ)
@@ -182,7 +201,8 @@ export const exportCommands: CommandModule = (program: Command, cli: Cli) => {
         return;
       }
       const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...cli.streams.env };
-      if (!cli.globals().passwordStdin && cli.streams.env[MASTER_PASSWORD_ENV] !== undefined) cli.streams.stderr.write(`${PASSWORD_ENV_WARNING}\n`);
+      if (!cli.globals().passwordStdin && cli.streams.env[MASTER_PASSWORD_ENV] !== undefined)
+        cli.streams.stderr.write(`${PASSWORD_ENV_WARNING}\n`);
       const result = await runExec({ command, args, vars, baseEnv, stdio: await execStdio(cli) });
       cli.exitCode = result.exitCode;
     });

@@ -12,7 +12,8 @@ const FLOOR = ['--kdf-memory', '64', '--kdf-iterations', '3', '--kdf-parallelism
 let dir: string;
 let vault: string;
 let emu: GithubEmulator;
-const kh = (args: string[], stdin?: string) => runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
+const kh = (args: string[], stdin?: string) =>
+  runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
 
 interface KeyJson {
   id: string;
@@ -41,22 +42,56 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const body = (line: string) => line.split(' ').slice(0, 2).join(' ');
 
 describe('keyhold with GitHub deploy keys and signing keys', () => {
-  it('key create --kind deploy_key --env OWNER/REPO --read-only, list, show, rotate, revoke; the same key again is exit 6 with GitHub\'s message', async () => {
-    const created = await kh(['key', 'create', '--workspace', 'gh', '--kind', 'deploy_key', '--env', 'keyhold-demo/app', '--read-only', '--name', 'ci']);
+  it("key create --kind deploy_key --env OWNER/REPO --read-only, list, show, rotate, revoke; the same key again is exit 6 with GitHub's message", async () => {
+    const created = await kh([
+      'key',
+      'create',
+      '--workspace',
+      'gh',
+      '--kind',
+      'deploy_key',
+      '--env',
+      'keyhold-demo/app',
+      '--read-only',
+      '--name',
+      'ci',
+    ]);
     expect(created.code).toBe(0);
     const key = created.json<KeyJson>();
     expect(key).toMatchObject({ kind: 'deploy_key', environment: 'keyhold-demo/app', readOnly: true, state: 'active' });
-    expect(emu.state.deployKeys.get(Number(key.remoteId))).toMatchObject({ repo: 'keyhold-demo/app', read_only: true, key: body(key.public) });
+    expect(emu.state.deployKeys.get(Number(key.remoteId))).toMatchObject({
+      repo: 'keyhold-demo/app',
+      read_only: true,
+      key: body(key.public),
+    });
     expect(key.publicKey).toBe(key.public);
     expect((await kh(['key', 'list', '--kind', 'deploy_key'])).json<KeyJson[]>().map((k) => k.id)).toEqual([key.id]);
-    expect((await kh(['env', 'list', '--workspace', 'gh'])).json<{ name: string; remoteId: string }[]>()).toEqual([expect.objectContaining({ name: 'keyhold-demo/app', remoteId: 'keyhold-demo/app' })]);
+    expect((await kh(['env', 'list', '--workspace', 'gh'])).json<{ name: string; remoteId: string }[]>()).toEqual([
+      expect.objectContaining({ name: 'keyhold-demo/app', remoteId: 'keyhold-demo/app' }),
+    ]);
 
     const again = await kh(['key', 'create', '--workspace', 'gh', '--kind', 'signing_key', '--name', 'x', '--key', key.id]);
     expect(again.code).toBe(0); // a signing key is another list: the same key may sign
     const user = (await kh(['key', 'create', '--workspace', 'gh', '--kind', 'ssh_key_pair', '--name', 'laptop'])).json<KeyJson>();
-    const dup = await kh(['key', 'create', '--workspace', 'gh', '--kind', 'deploy_key', '--env', 'keyhold-demo/app', '--name', 'dup', '--key', user.id]);
+    const dup = await kh([
+      'key',
+      'create',
+      '--workspace',
+      'gh',
+      '--kind',
+      'deploy_key',
+      '--env',
+      'keyhold-demo/app',
+      '--name',
+      'dup',
+      '--key',
+      user.id,
+    ]);
     expect(dup.code).toBe(6);
-    expect(JSON.parse(dup.stderr).error).toMatchObject({ code: 'CONFLICT', message: 'GitHub: Validation Failed: key is already in use (HTTP 422)' });
+    expect(JSON.parse(dup.stderr).error).toMatchObject({
+      code: 'CONFLICT',
+      message: 'GitHub: Validation Failed: key is already in use (HTTP 422)',
+    });
     expect((await kh(['key', 'list', '--kind', 'deploy_key'])).json<KeyJson[]>()).toHaveLength(1);
 
     const rotated = await kh(['key', 'rotate', key.id]);

@@ -26,6 +26,15 @@ export async function runKeyhold(argv: string[], options: { stdin?: string; env?
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   stdin.end(options.stdin ?? '');
-  const code = await runCli(argv, { stdin, stdout, stderr, env: { XDG_CONFIG_HOME: (configHome ??= mkdtempSync(join(tmpdir(), 'keyhold-cli-config-'))), ...(options.env ?? {}) } }, allCommands);
+  const code = await runCli(
+    argv,
+    {
+      stdin,
+      stdout,
+      stderr,
+      env: { XDG_CONFIG_HOME: (configHome ??= mkdtempSync(join(tmpdir(), 'keyhold-cli-config-'))), ...(options.env ?? {}) },
+    },
+    allCommands,
+  );
   return { code, stdout: out, stderr: err, json: <T>() => JSON.parse(out) as T };
 }

@@ -90,7 +90,12 @@ export function promptHidden(question: string, streams: CliStreams): Promise<str
       return;
     }
     if (!stdin.isTTY) {
-      reject(new KeyholdError('USAGE', `${question.replace(/:\s*$/, '')} is needed: no terminal to ask on (use the --*-stdin flags or $KEYHOLD_PASSWORD).`));
+      reject(
+        new KeyholdError(
+          'USAGE',
+          `${question.replace(/:\s*$/, '')} is needed: no terminal to ask on (use the --*-stdin flags or $KEYHOLD_PASSWORD).`,
+        ),
+      );
       return;
     }
     const rl = createInterface({ input: stdin, output: stderr, terminal: true });

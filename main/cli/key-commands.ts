@@ -19,7 +19,10 @@ export function keyGroup(program: Command): Command {
 export function keysText(list: KeyView[]): string {
   if (list.length === 0) return 'No keys.';
   return list
-    .map((k) => `${k.id}  ${k.kind.padEnd(15)} ${k.state.padEnd(8)} ${(k.workspace ?? '-') + (k.environment ? `/${k.environment}` : '')}  ${k.name}${k.status === 'ok' ? '' : `  [${k.status}: ${k.ageDays} days old${k.dueAt ? `, due ${k.dueAt.slice(0, 10)}` : ''}]`}`)
+    .map(
+      (k) =>
+        `${k.id}  ${k.kind.padEnd(15)} ${k.state.padEnd(8)} ${(k.workspace ?? '-') + (k.environment ? `/${k.environment}` : '')}  ${k.name}${k.status === 'ok' ? '' : `  [${k.status}: ${k.ageDays} days old${k.dueAt ? `, due ${k.dueAt.slice(0, 10)}` : ''}]`}`,
+    )
     .join('\n');
 }
 
@@ -36,8 +39,13 @@ export function keyText(k: KeyView & { secret?: string }): string {
   if (k.public) lines.push(`public:      ${k.public}`);
   if (k.fingerprint) lines.push(`fingerprint: ${k.fingerprint}`);
   if (k.role) lines.push(`role:        ${k.role}`);
-  if (k.agent) lines.push(`agent:       ${k.agent}; hosts: ${k.agentHosts?.length ? k.agentHosts.join(', ') : 'any'}; forwarding: ${k.agentForwarding ?? 'deny'}`);
-  const flags = Object.entries(k.flags).filter(([, v]) => v).map(([f]) => f);
+  if (k.agent)
+    lines.push(
+      `agent:       ${k.agent}; hosts: ${k.agentHosts?.length ? k.agentHosts.join(', ') : 'any'}; forwarding: ${k.agentForwarding ?? 'deny'}`,
+    );
+  const flags = Object.entries(k.flags)
+    .filter(([, v]) => v)
+    .map(([f]) => f);
   if (flags.length) lines.push(`flags:       ${flags.join(', ')}`);
   lines.push(`created:     ${k.createdAt}`);
   lines.push(`age:         ${k.ageDays} days (${k.ageSource})${k.dueAt ? `, due ${k.dueAt} [${k.status}]` : ''}`);
@@ -78,15 +86,34 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--public <value>', 'the non-secret part (access key, key id)')
     .option('--secret-stdin', 'read the secret from the next line of standard input')
     .option('--created <date>', 'when the key was made elsewhere (its age counts from then; default: now)')
-    .action(async (o: { workspace: string; env?: string; kind: KeyKind; name: string; description?: string; public?: string; secretStdin?: boolean; created?: string }) => {
-      const view = await withVault(cli, async (s) => {
-        const scope = resolveScope(s, { workspace: o.workspace, env: o.env });
-        const secret = await readKeySecret(cli, o.secretStdin);
-        const rec = addKey(s, { ...scope, kind: o.kind, name: o.name, description: o.description, publicPart: o.public ?? null, secret, createdAt: o.created ?? null });
-        return keyDetail(s, rec);
-      });
-      cli.print(view, `Added key ${view.name} (${view.id})`);
-    });
+    .action(
+      async (o: {
+        workspace: string;
+        env?: string;
+        kind: KeyKind;
+        name: string;
+        description?: string;
+        public?: string;
+        secretStdin?: boolean;
+        created?: string;
+      }) => {
+        const view = await withVault(cli, async (s) => {
+          const scope = resolveScope(s, { workspace: o.workspace, env: o.env });
+          const secret = await readKeySecret(cli, o.secretStdin);
+          const rec = addKey(s, {
+            ...scope,
+            kind: o.kind,
+            name: o.name,
+            description: o.description,
+            publicPart: o.public ?? null,
+            secret,
+            createdAt: o.created ?? null,
+          });
+          return keyDetail(s, rec);
+        });
+        cli.print(view, `Added key ${view.name} (${view.id})`);
+      },
+    );
 
   key
     .command('list')
@@ -102,7 +129,18 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--offset <n>', 'skip the first N keys')
     .option('--due', 'only keys due or about to be due by their rotation policy')
     .action(
-      async (o: { workspace?: string; env?: string; search?: string; kind?: KeyKind; state?: KeyState; sort?: 'name'; desc?: boolean; limit?: string; offset?: string; due?: boolean }) => {
+      async (o: {
+        workspace?: string;
+        env?: string;
+        search?: string;
+        kind?: KeyKind;
+        state?: KeyState;
+        sort?: 'name';
+        desc?: boolean;
+        limit?: string;
+        offset?: string;
+        due?: boolean;
+      }) => {
         const limit = intOption(o.limit, '--limit');
         const offset = intOption(o.offset, '--offset');
         const query = {
@@ -159,7 +197,9 @@ export const keyCommands: CommandModule = (program: Command, cli: Cli) => {
       const h = await withVault(cli, (s) => keyHistory(s, resolveKeyRef(s, ref).id));
       cli.print(h, () =>
         [
-          ...h.versions.map((v) => `version ${v.version}${v.current ? ' (current)' : ''}  ${v.createdAt}${v.publicPart ? `  ${v.publicPart}` : ''}`),
+          ...h.versions.map(
+            (v) => `version ${v.version}${v.current ? ' (current)' : ''}  ${v.createdAt}${v.publicPart ? `  ${v.publicPart}` : ''}`,
+          ),
           ...h.events.map((e) => `${e.at}  ${e.action}  ${e.detail}`),
         ].join('\n'),
       );

@@ -71,7 +71,10 @@ describe('keyhold gen / import / export', () => {
 
   it('import reads a protected ssh-keygen key with --passphrase-stdin, with the fingerprint ssh-keygen prints', async () => {
     const src = keygen(tmp.dir, 'imp', 'ed25519', { passphrase: 'file pw', comment: 'imp@host' });
-    const run = await runKeyhold(['--json', 'import', src, '--name', 'imp', '--workspace', 'enc', '--passphrase-stdin'], { env, stdin: 'file pw\n' });
+    const run = await runKeyhold(['--json', 'import', src, '--name', 'imp', '--workspace', 'enc', '--passphrase-stdin'], {
+      env,
+      stdin: 'file pw\n',
+    });
     expect(run.code).toBe(0);
     const view = run.json<GenJson>();
     expect(`256 ${view.fingerprint} imp@host (ED25519)`).toBe(sshKeygen(['-l', '-f', src]).trim());
@@ -124,7 +127,10 @@ describe('keyhold gen / import / export', () => {
     const again = await runKeyhold(['--json', 'export', gen.id, '--format', 'openssh', '--out', out], { env });
     expect(again.code).toBe(6);
     expect(JSON.parse(again.stderr).error.code).toBe('CONFLICT');
-    const forced = await runKeyhold(['export', gen.id, '--format', 'openssh', '--out', out, '--force', '--passphrase-stdin'], { env, stdin: 'export pw\n' });
+    const forced = await runKeyhold(['export', gen.id, '--format', 'openssh', '--out', out, '--force', '--passphrase-stdin'], {
+      env,
+      stdin: 'export pw\n',
+    });
     expect(forced.code).toBe(0);
     expect(sshKeygen(['-y', '-P', 'export pw', '-f', out]).trim()).toBe(gen.publicKey);
     expect((await runKeyhold(['export', gen.id, '--format', 'pub', '--out', `${out}.pub`], { env })).code).toBe(0);

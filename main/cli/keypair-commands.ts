@@ -90,7 +90,13 @@ export const keyPairCommands: CommandModule = (program: Command, cli: Cli) => {
     .action(async (id: string, o: { format: ExportFormat; out: string; passphraseStdin?: boolean; force?: boolean }) => {
       const res = await withVault(cli, async (s) => {
         const passphrase = o.passphraseStdin ? await cli.secret(true, 'the passphrase for the exported key') : undefined;
-        return exportKeyPair(s, { id: resolveKeyRef(s, id).id, format: o.format, out: o.out === '-' ? '-' : cli.path(o.out), ...(passphrase ? { passphrase } : {}), force: Boolean(o.force) });
+        return exportKeyPair(s, {
+          id: resolveKeyRef(s, id).id,
+          format: o.format,
+          out: o.out === '-' ? '-' : cli.path(o.out),
+          ...(passphrase ? { passphrase } : {}),
+          force: Boolean(o.force),
+        });
       });
       if (res.note && !cli.json) cli.streams.stderr.write(`keyhold: ${res.note}\n`);
       if (res.path === null) {

@@ -46,7 +46,13 @@ beforeAll(() => {
   const db = new KeepassDb(tmp.dir);
   db.mkdir('Prod');
   db.add({ path: 'Prod/db root', username: 'root', url: 'https://db.example', notes: 'line 1\nline 2', password: PASSWORD });
-  db.add({ path: 'Prod/deploy key', attachments: [{ name: 'id_deploy', file: deploy }, { name: 'id_deploy.pub', file: `${deploy}.pub` }] });
+  db.add({
+    path: 'Prod/deploy key',
+    attachments: [
+      { name: 'id_deploy', file: deploy },
+      { name: 'id_deploy.pub', file: `${deploy}.pub` },
+    ],
+  });
   db.add({ path: 'api token', password: TOKEN });
   writeFileSync(xmlPath, db.export('xml'));
   writeFileSync(csvPath, db.export('csv'));
@@ -73,13 +79,24 @@ describe('keyhold migrate', () => {
     expect(byName('deploy key').fingerprint).toBe(deployFingerprint);
     expect(run.stdout).not.toContain(PASSWORD);
     expect(run.stdout).not.toContain(TOKEN);
-    const reveal = async (id: string) => (await runKeyhold(['--json', 'key', 'show', id, '--reveal'], { env })).json<{ secret: string; public: string; description: string; meta: Record<string, string> }>();
+    const reveal = async (id: string) =>
+      (await runKeyhold(['--json', 'key', 'show', id, '--reveal'], { env })).json<{
+        secret: string;
+        public: string;
+        description: string;
+        meta: Record<string, string>;
+      }>();
     const root = await reveal(byName('db root').id!);
     expect(root).toMatchObject({ secret: PASSWORD, public: 'root', description: 'line 1\nline 2', meta: { url: 'https://db.example' } });
     expect((await reveal(byName('api token').id!)).secret).toBe(TOKEN);
     expect((await reveal(byName('deploy key').id!)).secret).toBe(readFileSync(join(tmp.dir, 'id_deploy'), 'utf8'));
     const audit = await runKeyhold(['--json', 'audit'], { env });
-    expect(audit.json<{ action: string; detail: string }[]>().filter((a) => a.action === 'imported').map((a) => a.detail)).toContain(`imported from keepassxc-xml ${xmlPath} (Prod/db root)`);
+    expect(
+      audit
+        .json<{ action: string; detail: string }[]>()
+        .filter((a) => a.action === 'imported')
+        .map((a) => a.detail),
+    ).toContain(`imported from keepassxc-xml ${xmlPath} (Prod/db root)`);
 
     // the CSV export of the same database: the same logins, recognised by content
     const csv = await runKeyhold(['--json', 'migrate', '--from', 'keepassxc-csv', csvPath], { env });
@@ -108,12 +125,19 @@ describe('keyhold migrate', () => {
     const first = await runKeyhold(['--json', 'migrate', '--from', 'ssh-dir', sshDir, '--workspace', 'laptop'], { env });
     expect(first.code).toBe(0);
     const r = first.json<MigrateJson>();
-    expect(r.items.map((i) => [i.name, i.fingerprint])).toEqual([['id_ed25519', sshKeygen(['-l', '-f', join(sshDir, 'id_ed25519')]).split(' ')[1]]]);
+    expect(r.items.map((i) => [i.name, i.fingerprint])).toEqual([
+      ['id_ed25519', sshKeygen(['-l', '-f', join(sshDir, 'id_ed25519')]).split(' ')[1]],
+    ]);
     expect(r.skipped).toEqual([{ sourceRef: 'id_locked', reason: 'the key is protected by a passphrase and none was given for it' }]);
-    const second = await runKeyhold(['--json', 'migrate', '--from', 'ssh-dir', sshDir, '--workspace', 'laptop', '--passphrase-stdin'], { env, stdin: `${KEY_PASSPHRASE}\n` });
+    const second = await runKeyhold(['--json', 'migrate', '--from', 'ssh-dir', sshDir, '--workspace', 'laptop', '--passphrase-stdin'], {
+      env,
+      stdin: `${KEY_PASSPHRASE}\n`,
+    });
     expect(second.code).toBe(0);
     const r2 = second.json<MigrateJson>();
-    expect(r2.items.map((i) => [i.name, i.fingerprint])).toEqual([['id_locked', sshKeygen(['-l', '-f', join(sshDir, 'id_locked.pub')]).split(' ')[1]]]);
+    expect(r2.items.map((i) => [i.name, i.fingerprint])).toEqual([
+      ['id_locked', sshKeygen(['-l', '-f', join(sshDir, 'id_locked.pub')]).split(' ')[1]],
+    ]);
     expect(r2.duplicates.map((d) => d.name)).toEqual(['id_ed25519']);
   });
 

@@ -46,8 +46,15 @@ export const migrateCommand: CommandModule = (program: Command, cli: Cli) => {
     .description('bring credentials from another manager, ~/.ssh, netrc or .env files into the vault')
     .addOption(new Option('--from <source>', 'what PATH is').choices(MIGRATION_SOURCES).makeOptionMandatory())
     .argument('<path>', 'the export file (the folder for ssh-dir)')
-    .option('--workspace <workspace>', 'the workspace to import into (name or id; created as a local workspace if absent; default: named after the source)')
-    .addOption(new Option('--groups <mapping>', 'groups and folders become environments of the workspace, workspaces of their own, or nothing').choices(GROUP_MAPPINGS).default('environments'))
+    .option(
+      '--workspace <workspace>',
+      'the workspace to import into (name or id; created as a local workspace if absent; default: named after the source)',
+    )
+    .addOption(
+      new Option('--groups <mapping>', 'groups and folders become environments of the workspace, workspaces of their own, or nothing')
+        .choices(GROUP_MAPPINGS)
+        .default('environments'),
+    )
     .option('--dry-run', 'only show what would be imported, skipped or is already present')
     .option('--passphrase-stdin', 'read the passphrase of protected SSH keys from the next line of standard input')
     .action(async (path: string, o: MigrateOptions) => {

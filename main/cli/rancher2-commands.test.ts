@@ -11,7 +11,8 @@ const DAY = 86_400_000;
 let dir: string;
 let vault: string;
 let emu: Rancher2Emulator;
-const kh = (args: string[], stdin?: string) => runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
+const kh = (args: string[], stdin?: string) =>
+  runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
 
 interface KeyJson {
   id: string;
@@ -45,7 +46,22 @@ describe('keyhold with a Rancher 2 workspace', () => {
     expect(connected.stdout).not.toContain(emu.demo.token.split(':')[1]);
     expect((await kh(['sync', 'r2'])).json<{ environments: { added: number } }>().environments.added).toBe(2);
 
-    const created = await kh(['key', 'create', '--workspace', 'r2', '--kind', 'token', '--name', 'deploy', '--description', 'release bot', '--ttl', '7', '--cluster', 'c-m-7x2kq']);
+    const created = await kh([
+      'key',
+      'create',
+      '--workspace',
+      'r2',
+      '--kind',
+      'token',
+      '--name',
+      'deploy',
+      '--description',
+      'release bot',
+      '--ttl',
+      '7',
+      '--cluster',
+      'c-m-7x2kq',
+    ]);
     expect(created.code).toBe(0);
     const key = created.json<KeyJson>();
     expect(key).toMatchObject({ kind: 'token', state: 'active', environment: 'production', description: 'release bot' });

@@ -13,7 +13,8 @@ let vault: string;
 let rancher: RancherEmulator;
 let syncano: SyncanoEmulator;
 const env = () => ({ KEYHOLD_PASSWORD: PW });
-const kh = (args: string[], stdin?: string) => runKeyhold(['--vault', vault, '--json', ...args], { env: env(), ...(stdin !== undefined ? { stdin } : {}) });
+const kh = (args: string[], stdin?: string) =>
+  runKeyhold(['--vault', vault, '--json', ...args], { env: env(), ...(stdin !== undefined ? { stdin } : {}) });
 
 beforeAll(async () => {
   [rancher, syncano] = await Promise.all([startRancher(), startSyncano()]);
@@ -35,7 +36,10 @@ describe('keyhold remote commands', () => {
     expect(bad.code).toBe(5);
     expect(JSON.parse(bad.stderr).error).toEqual({ code: 'REMOTE', message: 'Rancher: Unauthorized (HTTP 401)' });
     expect(bad.stderr).not.toContain('not-the-secret');
-    const connected = await kh(['workspace', 'connect', 'ra', '--public', rancher.demo.accessKey, '--secret-stdin'], `${rancher.demo.secretKey}\n`);
+    const connected = await kh(
+      ['workspace', 'connect', 'ra', '--public', rancher.demo.accessKey, '--secret-stdin'],
+      `${rancher.demo.secretKey}\n`,
+    );
     expect(connected.code).toBe(0);
     expect(connected.json<{ identity: string }>().identity).toBe(rancher.demo.accessKey);
     expect(connected.stdout).not.toContain(rancher.demo.secretKey);
@@ -45,13 +49,21 @@ describe('keyhold remote commands', () => {
     expect(created.code).toBe(0);
     const key = created.json<{ id: string; public: string; state: string }>();
     expect(key.state).toBe('active');
-    expect(created.stdout).not.toContain(rancher.state.keys.get([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)!.id)!.secretValue);
+    expect(created.stdout).not.toContain(
+      rancher.state.keys.get([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)!.id)!.secretValue,
+    );
     const updated = await kh(['key', 'edit', key.id, '--name', 'deploy-2', '--description', 'CD']);
     expect(updated.json<{ name: string }>().name).toBe('deploy-2');
-    expect([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)).toMatchObject({ name: 'deploy-2', description: 'CD' });
+    expect([...rancher.state.keys.values()].find((k) => k.publicValue === key.public)).toMatchObject({
+      name: 'deploy-2',
+      description: 'CD',
+    });
     const rotated = await kh(['key', 'rotate', key.id, '--concurrency', '2']);
     expect(rotated.code).toBe(0);
-    expect(rotated.json<{ rotated: number; results: { id: string; ok: boolean }[] }>()).toMatchObject({ rotated: 1, results: [{ id: key.id, ok: true }] });
+    expect(rotated.json<{ rotated: number; results: { id: string; ok: boolean }[] }>()).toMatchObject({
+      rotated: 1,
+      results: [{ id: key.id, ok: true }],
+    });
     expect(rotated.stderr).toMatch(/rotating: 1\/1 done, 0 failed/);
     expect((await kh(['key', 'deactivate', key.id])).json<{ state: string }>().state).toBe('inactive');
     expect((await kh(['key', 'activate', key.id])).json<{ state: string }>().state).toBe('active');
@@ -65,7 +77,21 @@ describe('keyhold remote commands', () => {
     const c = await kh(['workspace', 'connect', 'sy', '--email', syncano.demo.email, '--secret-stdin'], `${syncano.demo.password}\n`);
     expect(c.code).toBe(0);
     await kh(['sync', 'sy']);
-    const created = await kh(['key', 'create', '--workspace', 'sy', '--env', 'demo-instance', '--kind', 'api_key', '--name', 'ci', '--flag', 'ignore_acl', 'allow_user_create']);
+    const created = await kh([
+      'key',
+      'create',
+      '--workspace',
+      'sy',
+      '--env',
+      'demo-instance',
+      '--kind',
+      'api_key',
+      '--name',
+      'ci',
+      '--flag',
+      'ignore_acl',
+      'allow_user_create',
+    ]);
     expect(created.json<{ flags: Record<string, boolean> }>().flags).toMatchObject({ ignore_acl: true, allow_user_create: true });
     const id = created.json<{ id: string }>().id;
     const d = await kh(['key', 'deactivate', id]);

@@ -25,7 +25,11 @@ const CREATE_KINDS = ['api_key', 'access_key_pair', 'user_key', 'ssh_key_pair', 
 
 /** Runs fn on the vault after finishing interrupted rotations (told on stderr); the keys in
  * `except` are left to fn (`key rotate` finishes their interrupted rotation instead of a new one). */
-async function withRemote<T>(cli: Cli, fn: (session: VaultSession) => Promise<T>, except: (session: VaultSession) => readonly string[] = () => []): Promise<T> {
+async function withRemote<T>(
+  cli: Cli,
+  fn: (session: VaultSession) => Promise<T>,
+  except: (session: VaultSession) => readonly string[] = () => [],
+): Promise<T> {
   return withVault(cli, async (session) => {
     const resumed = await resumeRotations(session, { except: except(session) });
     if (resumed.length) cli.progress(`Finished ${resumed.filter((r) => r.ok).length} of ${resumed.length} interrupted rotation(s).`);
@@ -67,12 +71,16 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
             input.password = await cli.secret(o.secretStdin, 'the Syncano password');
             break;
           case 'access_key_pair':
-            if (!o.public) throw new KeyholdError('USAGE', 'Rancher: give --public ACCESS_KEY (the secret key comes from --secret-stdin or a prompt).');
+            if (!o.public)
+              throw new KeyholdError('USAGE', 'Rancher: give --public ACCESS_KEY (the secret key comes from --secret-stdin or a prompt).');
             input.accessKey = o.public;
             input.secretKey = await cli.secret(o.secretStdin, 'the Rancher secret key');
             break;
           case 'token':
-            input.token = await cli.secret(o.secretStdin, ws.provider === 'rancher2' ? 'the Rancher 2 API token (token-xxxxx:secret)' : 'the GitHub token');
+            input.token = await cli.secret(
+              o.secretStdin,
+              ws.provider === 'rancher2' ? 'the Rancher 2 API token (token-xxxxx:secret)' : 'the GitHub token',
+            );
             break;
           case 'signing_key':
             if (!o.key) throw new KeyholdError('USAGE', 'Encord: give --key ID of a key pair of the vault.');
@@ -83,7 +91,10 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
         }
         return connectWorkspace(session, input);
       });
-      cli.print(result, `Connected ${result.workspace.name} (${result.workspace.provider}) as ${result.identity}; credential stored as key ${result.credentialKeyId}`);
+      cli.print(
+        result,
+        `Connected ${result.workspace.name} (${result.workspace.provider}) as ${result.identity}; credential stored as key ${result.credentialKeyId}`,
+      );
     });
 
   program
@@ -116,31 +127,49 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .option('--ttl <days>', 'Rancher 2 tokens: days to live (0: the server default; the server cuts it to its max)')
     .option('--cluster <id>', 'Rancher 2 tokens: scope the token to this cluster')
     .option('--read-only', 'GitHub deploy keys: read access only (chosen now: GitHub keys cannot be changed)')
-    .action(async (o: { workspace: string; env?: string; kind: (typeof CREATE_KINDS)[number]; name: string; description?: string; flag?: string[]; key?: string; role?: string; ttl?: string; cluster?: string; readOnly?: boolean }) => {
-      const out = await withRemote(cli, async (session) => {
-        const created = await createRemoteKey(session, {
-          workspace: o.workspace,
-          kind: o.kind,
-          name: o.name,
-          ...(o.env !== undefined ? { env: o.env } : {}),
-          ...(o.description !== undefined ? { description: o.description } : {}),
-          ...(o.flag ? { flags: o.flag } : {}),
-          ...(o.key ? { keyId: resolveKeyRef(session, o.key).id } : {}),
-          ...(o.role ? { role: o.role } : {}),
-          ...(o.ttl !== undefined ? { ttlDays: days(o.ttl) } : {}),
-          ...(o.cluster ? { cluster: o.cluster } : {}),
-          ...(o.readOnly ? { readOnly: true } : {}),
+    .action(
+      async (o: {
+        workspace: string;
+        env?: string;
+        kind: (typeof CREATE_KINDS)[number];
+        name: string;
+        description?: string;
+        flag?: string[];
+        key?: string;
+        role?: string;
+        ttl?: string;
+        cluster?: string;
+        readOnly?: boolean;
+      }) => {
+        const out = await withRemote(cli, async (session) => {
+          const created = await createRemoteKey(session, {
+            workspace: o.workspace,
+            kind: o.kind,
+            name: o.name,
+            ...(o.env !== undefined ? { env: o.env } : {}),
+            ...(o.description !== undefined ? { description: o.description } : {}),
+            ...(o.flag ? { flags: o.flag } : {}),
+            ...(o.key ? { keyId: resolveKeyRef(session, o.key).id } : {}),
+            ...(o.role ? { role: o.role } : {}),
+            ...(o.ttl !== undefined ? { ttlDays: days(o.ttl) } : {}),
+            ...(o.cluster ? { cluster: o.cluster } : {}),
+            ...(o.readOnly ? { readOnly: true } : {}),
+          });
+          return { ...keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
         });
-        return { ...keyDetail(session, created.key), ...(created.registration ? { registration: created.registration } : {}) };
-      });
-      cli.print(out, () => {
-        const lines = [`Created ${out.kind} ${out.name} (${out.id})`, keyText(out)];
-        if (out.registration && !out.registration.registered) {
-          lines.push(`Register it by hand at ${out.registration.url}:`, ...out.registration.steps.map((s, i) => `  ${i + 1}. ${s}`), `Then run: keyhold key check ${out.id}`);
-        }
-        return lines.join('\n');
-      });
-    });
+        cli.print(out, () => {
+          const lines = [`Created ${out.kind} ${out.name} (${out.id})`, keyText(out)];
+          if (out.registration && !out.registration.registered) {
+            lines.push(
+              `Register it by hand at ${out.registration.url}:`,
+              ...out.registration.steps.map((s, i) => `  ${i + 1}. ${s}`),
+              `Then run: keyhold key check ${out.id}`,
+            );
+          }
+          return lines.join('\n');
+        });
+      },
+    );
 
   key
     .command('rotate')
@@ -166,14 +195,23 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
       const summary: DueRotationResult = await withRemote(
         cli,
         async (session) =>
-          o.due ? rotateDue(session, o.workspace ? { workspace: o.workspace } : {}, rotation) : { ...rotationSummary(await rotateKeys(session, resolveKeyIds(session, ids), rotation)), manual: [] },
+          o.due
+            ? rotateDue(session, o.workspace ? { workspace: o.workspace } : {}, rotation)
+            : { ...rotationSummary(await rotateKeys(session, resolveKeyIds(session, ids), rotation)), manual: [] },
         (session) => (o.due ? [] : resolveKeyIds(session, ids)),
       );
       const out = o.due ? summary : { rotated: summary.rotated, failed: summary.failed, results: summary.results };
       cli.print(out, () =>
         [
-          ...summary.results.map((r) => (r.ok ? `${r.id}  rotated (version ${r.version ?? '?'})${r.resumed ? ', finished an interrupted rotation' : ''}` : `${r.id}  FAILED: ${r.error?.message ?? ''}`)),
-          ...summary.manual.flatMap((m) => [`${m.id}  ${m.name}: rotate by hand (${m.reason})`, ...m.steps.map((s, i) => `  ${i + 1}. ${s}`)]),
+          ...summary.results.map((r) =>
+            r.ok
+              ? `${r.id}  rotated (version ${r.version ?? '?'})${r.resumed ? ', finished an interrupted rotation' : ''}`
+              : `${r.id}  FAILED: ${r.error?.message ?? ''}`,
+          ),
+          ...summary.manual.flatMap((m) => [
+            `${m.id}  ${m.name}: rotate by hand (${m.reason})`,
+            ...m.steps.map((s, i) => `  ${i + 1}. ${s}`),
+          ]),
           `${summary.rotated} rotated, ${summary.failed} failed${o.due ? `, ${summary.manual.length} to rotate by hand` : ''}`,
         ].join('\n'),
       );
@@ -181,7 +219,10 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
         const first = summary.results.find((r) => !r.ok)!.error!;
         const code = summary.results.every((r) => r.ok || r.error?.code === first.code) ? first.code : 'REMOTE';
         // the results are on stdout; the exit code says not all went well
-        throw new KeyholdError(code as 'REMOTE', `${summary.failed} of ${summary.results.length} rotation(s) failed; the keys that failed keep a working secret.`);
+        throw new KeyholdError(
+          code as 'REMOTE',
+          `${summary.failed} of ${summary.results.length} rotation(s) failed; the keys that failed keep a working secret.`,
+        );
       }
     });
 
@@ -194,7 +235,9 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
       .description(`${name} the key on the platform (Rancher)`)
       .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
       .action(async (id: string) => {
-        const view = await withRemote(cli, async (session) => keyDetail(session, await setRemoteKeyActive(session, resolveKeyRef(session, id).id, active)));
+        const view = await withRemote(cli, async (session) =>
+          keyDetail(session, await setRemoteKeyActive(session, resolveKeyRef(session, id).id, active)),
+        );
         cli.print(view, `${name === 'activate' ? 'Activated' : 'Deactivated'} ${view.name} (${view.id})`);
       });
   }
@@ -204,13 +247,17 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
     .description('delete the key on the platform; the vault keeps the record (revoked) and its secret')
     .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .action(async (id: string) => {
-      const view = await withRemote(cli, async (session) => keyDetail(session, await revokeRemoteKey(session, resolveKeyRef(session, id).id)));
+      const view = await withRemote(cli, async (session) =>
+        keyDetail(session, await revokeRemoteKey(session, resolveKeyRef(session, id).id)),
+      );
       cli.print(view, `Revoked ${view.name} (${view.id}) on the platform`);
     });
 
   key
     .command('edit')
-    .description("change a key's name or description (and Syncano flags); a key linked to a platform is changed there too; key pairs: agent settings")
+    .description(
+      "change a key's name or description (and Syncano flags); a key linked to a platform is changed there too; key pairs: agent settings",
+    )
     .argument('<key>', 'key reference (id, id prefix, name, WORKSPACE/NAME)')
     .option('--name <name>', 'new name')
     .option('--description <text>', 'new description')
@@ -224,7 +271,11 @@ export const remoteCommands: CommandModule = (program: Command, cli: Cli) => {
       const agentPatch = agentPatchOf(o);
       const view = await withRemote(cli, async (session) => {
         const keyId = resolveKeyRef(session, id).id;
-        const edit = { ...(o.name !== undefined ? { name: o.name } : {}), ...(o.description !== undefined ? { description: o.description } : {}), ...(flags !== undefined ? { flags } : {}) };
+        const edit = {
+          ...(o.name !== undefined ? { name: o.name } : {}),
+          ...(o.description !== undefined ? { description: o.description } : {}),
+          ...(flags !== undefined ? { flags } : {}),
+        };
         let rec = Object.keys(edit).length > 0 || !agentPatch ? await editRemoteKey(session, keyId, edit) : session.getKey(keyId);
         if (agentPatch) rec = setAgentSettings(session, rec.id, agentPatch);
         return keyDetail(session, rec);

@@ -20,7 +20,8 @@ let vault: string;
 let rancher: RancherEmulator;
 let syncano: SyncanoEmulator;
 let github: GithubEmulator;
-const kh = (args: string[], stdin?: string) => runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
+const kh = (args: string[], stdin?: string) =>
+  runKeyhold(['--vault', vault, '--json', ...args], { env: { KEYHOLD_PASSWORD: PW }, ...(stdin !== undefined ? { stdin } : {}) });
 const errorOf = (r: { stderr: string }) => (JSON.parse(r.stderr) as { error: { code: string; message: string } }).error;
 
 interface Key {
@@ -47,7 +48,9 @@ beforeEach(async () => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The platform's view, through its HTTP API with the demo's own credentials. */
-async function rancherKey(id: string): Promise<{ status: number; state?: string; name?: string; description?: string; publicValue?: string }> {
+async function rancherKey(
+  id: string,
+): Promise<{ status: number; state?: string; name?: string; description?: string; publicValue?: string }> {
   const auth = `Basic ${Buffer.from(`${rancher.demo.accessKey}:${rancher.demo.secretKey}`).toString('base64')}`;
   for (const path of [`/v2-beta/apikeys/${id}`, `/v2-beta/projects/1a5/apikeys/${id}`]) {
     const res = await fetch(`${rancher.url}${path}`, { headers: { Authorization: auth } });
@@ -56,21 +59,43 @@ async function rancherKey(id: string): Promise<{ status: number; state?: string;
   return { status: 404 };
 }
 async function rancherLogsIn(pub: string, secret: string): Promise<boolean> {
-  return (await fetch(`${rancher.url}/v2-beta/apikeys?limit=1`, { headers: { Authorization: `Basic ${Buffer.from(`${pub}:${secret}`).toString('base64')}` } })).status === 200;
+  return (
+    (
+      await fetch(`${rancher.url}/v2-beta/apikeys?limit=1`, {
+        headers: { Authorization: `Basic ${Buffer.from(`${pub}:${secret}`).toString('base64')}` },
+      })
+    ).status === 200
+  );
 }
 async function githubKeys(token: string): Promise<{ id: number; key: string }[]> {
-  return (await (await fetch(`${github.url}/user/keys?per_page=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { id: number; key: string }[];
+  return (await (await fetch(`${github.url}/user/keys?per_page=100`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+    id: number;
+    key: string;
+  }[];
 }
-async function syncanoApiKeys(instance: string): Promise<{ status: number; objects: { id: number; api_key: string; description: string; ignore_acl: boolean }[] }> {
-  const login = (await (await fetch(`${syncano.url}/v1.1/account/auth/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: syncano.demo.email, password: syncano.demo.password }) })).json()) as { account_key: string };
-  const res = await fetch(`${syncano.url}/v1.1/instances/${instance}/api_keys/?page_size=100`, { headers: { 'X-API-KEY': login.account_key } });
+async function syncanoApiKeys(
+  instance: string,
+): Promise<{ status: number; objects: { id: number; api_key: string; description: string; ignore_acl: boolean }[] }> {
+  const login = (await (
+    await fetch(`${syncano.url}/v1.1/account/auth/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: syncano.demo.email, password: syncano.demo.password }),
+    })
+  ).json()) as { account_key: string };
+  const res = await fetch(`${syncano.url}/v1.1/instances/${instance}/api_keys/?page_size=100`, {
+    headers: { 'X-API-KEY': login.account_key },
+  });
   return { status: res.status, objects: res.status === 200 ? ((await res.json()) as { objects: never[] }).objects : [] };
 }
 
 describe('every remote command, compared with what the platform holds', () => {
   it('Rancher: connect, sync, create (by project id), edit, deactivate, activate, check, rotate, revoke', async () => {
     await kh(['workspace', 'add', '--provider', 'rancher', '--name', 'ra', '--url', rancher.url]);
-    const connected = await kh(['workspace', 'connect', 'ra', '--public', rancher.demo.accessKey, '--secret-stdin'], `${rancher.demo.secretKey}\n`);
+    const connected = await kh(
+      ['workspace', 'connect', 'ra', '--public', rancher.demo.accessKey, '--secret-stdin'],
+      `${rancher.demo.secretKey}\n`,
+    );
     expect(connected.code).toBe(0);
     expect(await rancherLogsIn(rancher.demo.accessKey, rancher.demo.secretKey)).toBe(true);
 
@@ -115,7 +140,9 @@ describe('every remote command, compared with what the platform holds', () => {
     await kh(['workspace', 'add', '--provider', 'github', '--name', 'gh', '--url', github.url]);
     const connected = await kh(['workspace', 'connect', 'gh', '--secret-stdin'], `${github.demo.addOnlyToken}\n`);
     expect(connected.code).toBe(0);
-    expect(connected.json<{ access: { summary: string } }>().access.summary).toBe('can add keys, cannot delete them (needs admin:public_key)');
+    expect(connected.json<{ access: { summary: string } }>().access.summary).toBe(
+      'can add keys, cannot delete them (needs admin:public_key)',
+    );
     const workspaces = await runKeyhold(['--vault', vault, 'workspace', 'list'], { env: { KEYHOLD_PASSWORD: PW } });
     expect(workspaces.stdout).toContain('credential: can add keys, cannot delete them (needs admin:public_key)');
     const created = (await kh(['key', 'create', '--workspace', 'gh', '--kind', 'ssh_key_pair', '--name', 'laptop'])).json<Key>();
@@ -144,7 +171,10 @@ describe('every remote command, compared with what the platform holds', () => {
 
   it('Syncano: connect, sync (the read-only instance reported, not fatal), create, edit flags, rotate, check, revoke', async () => {
     await kh(['workspace', 'add', '--provider', 'syncano', '--name', 'sy', '--url', syncano.url]);
-    const connected = await kh(['workspace', 'connect', 'sy', '--email', syncano.demo.email, '--secret-stdin'], `${syncano.demo.password}\n`);
+    const connected = await kh(
+      ['workspace', 'connect', 'sy', '--email', syncano.demo.email, '--secret-stdin'],
+      `${syncano.demo.password}\n`,
+    );
     expect(connected.code).toBe(0);
     const sync = await kh(['sync', 'sy']);
     expect(sync.code).toBe(0);
@@ -152,9 +182,13 @@ describe('every remote command, compared with what the platform holds', () => {
     expect(res.skipped.map((s) => s.name)).toEqual([syncano.demo.readOnlyInstance]);
     expect((await syncanoApiKeys(syncano.demo.readOnlyInstance)).status).toBe(403);
     const text = await runKeyhold(['--vault', vault, 'sync', 'sy'], { env: { KEYHOLD_PASSWORD: PW } });
-    expect(text.stdout).toContain(`Could not read ${syncano.demo.readOnlyInstance}: Syncano: You do not have permission to perform this action.`);
+    expect(text.stdout).toContain(
+      `Could not read ${syncano.demo.readOnlyInstance}: Syncano: You do not have permission to perform this action.`,
+    );
 
-    const created = (await kh(['key', 'create', '--workspace', 'sy', '--env', 'demo-instance', '--kind', 'api_key', '--name', 'ci', '--description', 'ci'])).json<Key>();
+    const created = (
+      await kh(['key', 'create', '--workspace', 'sy', '--env', 'demo-instance', '--kind', 'api_key', '--name', 'ci', '--description', 'ci'])
+    ).json<Key>();
     const remote = async () => (await syncanoApiKeys('demo-instance')).objects.find((k) => String(k.id) === created.remoteId);
     expect(await remote()).toMatchObject({ description: 'ci', ignore_acl: false });
     const edited = (await kh(['key', 'edit', created.id, '--flag', 'ignore_acl'])).json<Key>();
@@ -167,10 +201,23 @@ describe('every remote command, compared with what the platform holds', () => {
     expect((await kh(['key', 'revoke', created.id])).json<Key>().state).toBe('revoked');
     expect(await remote()).toBeUndefined();
 
-    const refused = await kh(['key', 'create', '--workspace', 'sy', '--env', syncano.demo.readOnlyInstance, '--kind', 'api_key', '--name', 'x']);
+    const refused = await kh([
+      'key',
+      'create',
+      '--workspace',
+      'sy',
+      '--env',
+      syncano.demo.readOnlyInstance,
+      '--kind',
+      'api_key',
+      '--name',
+      'x',
+    ]);
     expect(refused.code).toBe(5);
     // Syncano's words, and what is missing: the role
-    expect(errorOf(refused).message).toBe(`Syncano: You do not have permission to perform this action. (HTTP 403): your role on instance ${syncano.demo.readOnlyInstance} is read; API keys need role full.`);
+    expect(errorOf(refused).message).toBe(
+      `Syncano: You do not have permission to perform this action. (HTTP 403): your role on instance ${syncano.demo.readOnlyInstance} is read; API keys need role full.`,
+    );
   });
 });
 
@@ -183,7 +230,8 @@ describe('a platform answering with the wrong types', () => {
       res.setHeader('Content-Type', 'application/json');
       const path = req.url ?? '';
       if (path.startsWith('/v1.1/account/auth/')) return res.end(JSON.stringify({ id: 'one', email: 5, account_key: ['x'] }));
-      if (path.startsWith('/v2-beta/')) return res.end(JSON.stringify({ type: 'collection', data: [{ id: 7, type: 'apiKey', publicValue: null, state: {} }] }));
+      if (path.startsWith('/v2-beta/'))
+        return res.end(JSON.stringify({ type: 'collection', data: [{ id: 7, type: 'apiKey', publicValue: null, state: {} }] }));
       if (path.startsWith('/user/keys')) return res.end(JSON.stringify([{ id: 'not-a-number', key: 42 }]));
       return res.end('"hello"');
     });
@@ -202,7 +250,10 @@ describe('a platform answering with the wrong types', () => {
       const r = await kh(['workspace', 'connect', provider, ...args, '--secret-stdin'], stdin);
       expect(r.code).toBe(5);
       expect(errorOf(r)).toMatchObject({ code: 'REMOTE', message: expect.stringMatching(/unexpected answer/) });
-      expect((await kh(['workspace', 'list'])).json<{ name: string; credentialKeyId: string | null }[]>().find((w) => w.name === provider)!.credentialKeyId).toBeNull();
+      expect(
+        (await kh(['workspace', 'list'])).json<{ name: string; credentialKeyId: string | null }[]>().find((w) => w.name === provider)!
+          .credentialKeyId,
+      ).toBeNull();
     }
     expect((await kh(['key', 'list'])).json<unknown[]>()).toEqual([]);
   });

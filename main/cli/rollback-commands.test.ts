@@ -30,7 +30,9 @@ describe('keyhold passwd --rekey and --accept-rollback', () => {
     copyFileSync(old, vault);
     const refused = await kh(['status'], `${PW}\n`);
     expect(refused.code).toBe(4);
-    expect(JSON.parse(refused.stderr)).toMatchObject({ error: { code: 'INTEGRITY', message: expect.stringContaining('--accept-rollback') } });
+    expect(JSON.parse(refused.stderr)).toMatchObject({
+      error: { code: 'INTEGRITY', message: expect.stringContaining('--accept-rollback') },
+    });
     const accepted = await kh(['--accept-rollback', 'status'], `${PW}\n`);
     expect(accepted.code, accepted.stderr).toBe(0);
   });

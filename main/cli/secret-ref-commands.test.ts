@@ -16,7 +16,8 @@ describe('key references and secret references on the command line', () => {
   let prodToken: KeyRecord;
   let stagingToken: KeyRecord;
   let pair: KeyRecord;
-  const kh = (argv: string[], stdin?: string) => runKeyhold(['--vault', vault, ...argv], { env, ...(stdin !== undefined ? { stdin } : {}) });
+  const kh = (argv: string[], stdin?: string) =>
+    runKeyhold(['--vault', vault, ...argv], { env, ...(stdin !== undefined ? { stdin } : {}) });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keyhold-refs-'));
@@ -26,8 +27,20 @@ describe('key references and secret references on the command line', () => {
     const prod = s.addEnvironment({ workspaceId: acme.id, name: 'prod' });
     const staging = s.addEnvironment({ workspaceId: acme.id, name: 'staging' });
     deploy = addKey(s, { workspaceId: acme.id, kind: 'api_key', name: 'deploy-key', description: 'CI deploys', secret: 'dk-sécret-1' });
-    prodToken = addKey(s, { environmentId: prod.id, kind: 'access_key_pair', name: 'token', publicPart: 'AKIAPROD', secret: 'prod "quoted" $secret' });
-    stagingToken = addKey(s, { environmentId: staging.id, kind: 'access_key_pair', name: 'token', publicPart: 'AKIASTAGING', secret: 'staging-secret' });
+    prodToken = addKey(s, {
+      environmentId: prod.id,
+      kind: 'access_key_pair',
+      name: 'token',
+      publicPart: 'AKIAPROD',
+      secret: 'prod "quoted" $secret',
+    });
+    stagingToken = addKey(s, {
+      environmentId: staging.id,
+      kind: 'access_key_pair',
+      name: 'token',
+      publicPart: 'AKIASTAGING',
+      secret: 'staging-secret',
+    });
     pair = addKey(s, { workspaceId: acme.id, kind: 'api_key', name: 'with space', secret: 'spaced-secret' });
     s.lock();
   });
@@ -151,7 +164,16 @@ describe('key references and secret references on the command line', () => {
 
   it('exec resolves --env references and a .env file of references into the command environment only', async () => {
     const envFile = join(dir, 'refs.env');
-    writeFileSync(envFile, ['# references', 'export DEPLOY=keyhold://acme/deploy-key', 'ACCESS="keyhold://acme/prod/token/public"', 'PLAIN=just a value # comment', ''].join('\n'));
+    writeFileSync(
+      envFile,
+      [
+        '# references',
+        'export DEPLOY=keyhold://acme/deploy-key',
+        'ACCESS="keyhold://acme/prod/token/public"',
+        'PLAIN=just a value # comment',
+        '',
+      ].join('\n'),
+    );
     const run = await kh([
       'exec',
       '--env',

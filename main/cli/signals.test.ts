@@ -19,7 +19,12 @@ interface Ran {
   stderr: string;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, onStdout?: (all: string, write: (s: string) => void) => void): Promise<Ran> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  onStdout?: (all: string, write: (s: string) => void) => void,
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const fullEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
     // no password in the environment: keyhold must prompt
@@ -45,12 +50,21 @@ describe('keyhold as a real process: pipes and signals', () => {
     const made = await newTestVault(dir);
     vault = made.path;
     // enough keys that the listing is larger than a pipe's buffer
-    await bulkAddKeys(made.session, Array.from({ length: 3000 }, (_, i) => ({ kind: 'api_key' as const, name: `key-${String(i).padStart(5, '0')}-with-a-longer-name`, secret: `s${i}` })));
+    await bulkAddKeys(
+      made.session,
+      Array.from({ length: 3000 }, (_, i) => ({
+        kind: 'api_key' as const,
+        name: `key-${String(i).padStart(5, '0')}-with-a-longer-name`,
+        secret: `s${i}`,
+      })),
+    );
     made.session.lock();
   }, 60_000);
 
   it('`keyhold key list | head -1` prints one line and ends quietly with 141 (SIGPIPE status)', async () => {
-    const r = await run('bash', ['-c', `${KEYHOLD} --vault '${vault}' key list | head -1; echo "status=\${PIPESTATUS[0]}"`], { KEYHOLD_PASSWORD: TEST_PASSWORD });
+    const r = await run('bash', ['-c', `${KEYHOLD} --vault '${vault}' key list | head -1; echo "status=\${PIPESTATUS[0]}"`], {
+      KEYHOLD_PASSWORD: TEST_PASSWORD,
+    });
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/key-00000-with-a-longer-name$/);

@@ -25,7 +25,13 @@ describe('keyhold init / status / passwd', () => {
   it('init prints path, format version and the KDF parameters it was given, and writes a 0600 file', async () => {
     const run = await runKeyhold(['--vault', vault, '--json', 'status'], { env: { KEYHOLD_PASSWORD: PW } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json()).toMatchObject({ path: vault, formatVersion: FORMAT_VERSION, kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 4 }, workspaces: 0, keys: 0 });
+    expect(run.json()).toMatchObject({
+      path: vault,
+      formatVersion: FORMAT_VERSION,
+      kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 4 },
+      workspaces: 0,
+      keys: 0,
+    });
     expect(statSync(vault).mode & 0o777).toBe(0o600);
   });
 
@@ -38,8 +44,14 @@ describe('keyhold init / status / passwd', () => {
   });
 
   it('init refuses KDF parameters below the floor with USAGE (exit 1)', async () => {
-    for (const flags of [['--kdf-memory', '32'], ['--kdf-iterations', '2'], ['--kdf-memory', 'lots']]) {
-      const run = await runKeyhold(['--vault', join(dir, 'weak.keyhold'), '--json', '--password-stdin', 'init', ...flags], { stdin: `${PW}\n` });
+    for (const flags of [
+      ['--kdf-memory', '32'],
+      ['--kdf-iterations', '2'],
+      ['--kdf-memory', 'lots'],
+    ]) {
+      const run = await runKeyhold(['--vault', join(dir, 'weak.keyhold'), '--json', '--password-stdin', 'init', ...flags], {
+        stdin: `${PW}\n`,
+      });
       expect(run.code).toBe(1);
       expect(JSON.parse(run.stderr)).toMatchObject({ error: { code: 'USAGE' } });
     }
@@ -69,7 +81,9 @@ describe('keyhold init / status / passwd', () => {
   it('passwd changes the master password: the old one stops working, the new one opens', async () => {
     const v2 = join(dir, 'pw.keyhold');
     expect((await runKeyhold(['--vault', v2, '--password-stdin', 'init', ...FLOOR], { stdin: `${PW}\n` })).code).toBe(0);
-    const run = await runKeyhold(['--vault', v2, '--json', '--password-stdin', 'passwd', '--new-password-stdin'], { stdin: `${PW}\nnew secret words\n` });
+    const run = await runKeyhold(['--vault', v2, '--json', '--password-stdin', 'passwd', '--new-password-stdin'], {
+      stdin: `${PW}\nnew secret words\n`,
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.json()).toEqual({ changed: true });
     expect((await runKeyhold(['--vault', v2, '--password-stdin', 'status'], { stdin: `${PW}\n` })).code).toBe(2);
@@ -123,7 +137,23 @@ describe('keyhold workspace / env / key', () => {
 
   it('key add / list / show / edit / history / rm, with the secret only on --reveal', async () => {
     const add = await kh(
-      ['key', 'add', '--workspace', 'Rancher prod', '--env', 'Default', '--kind', 'access_key_pair', '--name', 'CI deploy', '--description', 'pipeline', '--public', 'AKIA123', '--secret-stdin'],
+      [
+        'key',
+        'add',
+        '--workspace',
+        'Rancher prod',
+        '--env',
+        'Default',
+        '--kind',
+        'access_key_pair',
+        '--name',
+        'CI deploy',
+        '--description',
+        'pipeline',
+        '--public',
+        'AKIA123',
+        '--secret-stdin',
+      ],
       'sk-very-secret\n',
     );
     expect(add.code, add.stderr).toBe(0);
@@ -134,7 +164,18 @@ describe('keyhold workspace / env / key', () => {
     expect(list.stdout).not.toContain('sk-very-secret');
     const items = list.json<Array<Record<string, unknown>>>();
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ id, workspace: 'Rancher prod', environment: 'Default', kind: 'access_key_pair', name: 'CI deploy', description: 'pipeline', state: 'active', public: 'AKIA123', fingerprint: null, rotatedAt: null });
+    expect(items[0]).toMatchObject({
+      id,
+      workspace: 'Rancher prod',
+      environment: 'Default',
+      kind: 'access_key_pair',
+      name: 'CI deploy',
+      description: 'pipeline',
+      state: 'active',
+      public: 'AKIA123',
+      fingerprint: null,
+      rotatedAt: null,
+    });
     expect(typeof items[0]!.createdAt).toBe('string');
     expect((await kh(['key', 'list', '--search', 'nothing-like-it'])).json()).toEqual([]);
     expect((await kh(['key', 'list', '--kind', 'api_key'])).json()).toEqual([]);
@@ -167,8 +208,10 @@ describe('keyhold workspace / env / key', () => {
 
   it('refuses an empty name or secret with INVALID_INPUT and keeps huge and Unicode values intact', async () => {
     expect((await kh(['key', 'add', '--workspace', 'Rancher prod', '--kind', 'api_key', '--name', '  '])).code).toBe(7);
-    expect((await kh(['key', 'add', '--workspace', 'Rancher prod', '--kind', 'api_key', '--name', 'x', '--secret-stdin'], '\n')).code).toBe(7);
-    const big = 'λ🔑'.repeat(1024 * 1024 / 6) + 'end';
+    expect((await kh(['key', 'add', '--workspace', 'Rancher prod', '--kind', 'api_key', '--name', 'x', '--secret-stdin'], '\n')).code).toBe(
+      7,
+    );
+    const big = 'λ🔑'.repeat((1024 * 1024) / 6) + 'end';
     const name = 'ключ 🔑 \u202e émoji ✓ 名前';
     const add = await kh(['key', 'add', '--workspace', 'Rancher prod', '--kind', 'api_key', '--name', name, '--secret-stdin'], `${big}\n`);
     expect(add.code, add.stderr).toBe(0);
@@ -183,10 +226,14 @@ describe('keyhold backup / restore', () => {
   it('round-trips a vault through an encrypted backup into a new vault file, and refuses what it must', async () => {
     const dir = tmp();
     const src = join(dir, 'src.keyhold');
-    const kh = (argv: string[], stdin?: string, vault = src, pw = PW) => runKeyhold(['--json', '--vault', vault, ...argv], { env: { KEYHOLD_PASSWORD: pw }, stdin });
+    const kh = (argv: string[], stdin?: string, vault = src, pw = PW) =>
+      runKeyhold(['--json', '--vault', vault, ...argv], { env: { KEYHOLD_PASSWORD: pw }, stdin });
     expect((await kh(['init', ...FLOOR])).code).toBe(0);
     expect((await kh(['workspace', 'add', '--provider', 'syncano', '--name', 'Syncano'])).code).toBe(0);
-    const key = await kh(['key', 'add', '--workspace', 'Syncano', '--kind', 'api_key', '--name', 'reader', '--secret-stdin'], 'api-secret-1\n');
+    const key = await kh(
+      ['key', 'add', '--workspace', 'Syncano', '--kind', 'api_key', '--name', 'reader', '--secret-stdin'],
+      'api-secret-1\n',
+    );
     const id = key.json<{ id: string }>().id;
 
     const out = join(dir, 'backup.khb');
@@ -201,24 +248,36 @@ describe('keyhold backup / restore', () => {
 
     const dst = join(dir, 'restored.keyhold');
     // the master password of the new vault comes first on stdin, then the passphrase
-    const wrong = await runKeyhold(['--json', '--vault', dst, '--password-stdin', 'restore', out, '--passphrase-stdin', ...FLOOR], { stdin: 'new master\nwrong pass\n' });
+    const wrong = await runKeyhold(['--json', '--vault', dst, '--password-stdin', 'restore', out, '--passphrase-stdin', ...FLOOR], {
+      stdin: 'new master\nwrong pass\n',
+    });
     expect(wrong.code).toBe(2);
-    const r = await runKeyhold(['--json', '--vault', dst, '--password-stdin', 'restore', out, '--passphrase-stdin', ...FLOOR], { stdin: 'new master\nbackup pass\n' });
+    const r = await runKeyhold(['--json', '--vault', dst, '--password-stdin', 'restore', out, '--passphrase-stdin', ...FLOOR], {
+      stdin: 'new master\nbackup pass\n',
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ path: dst, keys: 1, workspaces: 1 });
     const shown = await kh(['key', 'show', id, '--reveal'], undefined, dst, 'new master');
     expect(shown.json()).toMatchObject({ id, name: 'reader', workspace: 'Syncano', secret: 'api-secret-1' });
     expect((await kh(['audit', '--verify'], undefined, dst, 'new master')).code).toBe(0);
-    const again = await runKeyhold(['--json', '--vault', dst, '--password-stdin', 'restore', out, '--passphrase-stdin', ...FLOOR], { stdin: 'new master\nbackup pass\n' });
+    const again = await runKeyhold(['--json', '--vault', dst, '--password-stdin', 'restore', out, '--passphrase-stdin', ...FLOOR], {
+      stdin: 'new master\nbackup pass\n',
+    });
     expect(again.code).toBe(6);
 
     const damaged = readFileSync(out);
     damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
     const bad = join(dir, 'damaged.khb');
     writeFileSync(bad, damaged);
-    const d = await runKeyhold(['--json', '--vault', join(dir, 'x.keyhold'), '--password-stdin', 'restore', bad, '--passphrase-stdin', ...FLOOR], { stdin: 'new master\nbackup pass\n' });
+    const d = await runKeyhold(
+      ['--json', '--vault', join(dir, 'x.keyhold'), '--password-stdin', 'restore', bad, '--passphrase-stdin', ...FLOOR],
+      { stdin: 'new master\nbackup pass\n' },
+    );
     expect(d.code).toBe(4);
-    const missing = await runKeyhold(['--json', '--vault', join(dir, 'y.keyhold'), '--password-stdin', 'restore', join(dir, 'none.khb'), '--passphrase-stdin'], { stdin: 'a\nb\n' });
+    const missing = await runKeyhold(
+      ['--json', '--vault', join(dir, 'y.keyhold'), '--password-stdin', 'restore', join(dir, 'none.khb'), '--passphrase-stdin'],
+      { stdin: 'a\nb\n' },
+    );
     expect(missing.code).toBe(3);
   });
 });

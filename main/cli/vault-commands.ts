@@ -41,8 +41,10 @@ export function kdfFromFlags(o: KdfFlags): CreateVaultOptions {
   const iterations = intFlag(o.kdfIterations, '--kdf-iterations');
   const parallelism = intFlag(o.kdfParallelism, '--kdf-parallelism');
   if (memMiB === undefined && iterations === undefined && parallelism === undefined) return {};
-  if (memMiB !== undefined && memMiB * 1024 < KDF_FLOOR.memoryKiB) throw new KeyholdError('USAGE', `--kdf-memory must be at least ${KDF_FLOOR.memoryKiB / 1024} (MiB).`);
-  if (iterations !== undefined && iterations < KDF_FLOOR.iterations) throw new KeyholdError('USAGE', `--kdf-iterations must be at least ${KDF_FLOOR.iterations}.`);
+  if (memMiB !== undefined && memMiB * 1024 < KDF_FLOOR.memoryKiB)
+    throw new KeyholdError('USAGE', `--kdf-memory must be at least ${KDF_FLOOR.memoryKiB / 1024} (MiB).`);
+  if (iterations !== undefined && iterations < KDF_FLOOR.iterations)
+    throw new KeyholdError('USAGE', `--kdf-iterations must be at least ${KDF_FLOOR.iterations}.`);
   return {
     kdf: normalizeKdf({
       memoryKiB: memMiB === undefined ? KDF_FLOOR.memoryKiB : memMiB * 1024,
@@ -76,7 +78,9 @@ function statsText(s: VaultStats): string {
 
 function auditText(events: AuditEvent[]): string {
   if (events.length === 0) return 'No audit events.';
-  return events.map((e) => `${String(e.seq).padStart(5)}  ${e.at}  ${e.action.padEnd(17)} ${e.keyId ? `key ${e.keyId}  ` : ''}${e.detail}`).join('\n');
+  return events
+    .map((e) => `${String(e.seq).padStart(5)}  ${e.at}  ${e.action.padEnd(17)} ${e.keyId ? `key ${e.keyId}  ` : ''}${e.detail}`)
+    .join('\n');
 }
 
 function refuseExisting(path: string, what: string): void {
@@ -113,14 +117,20 @@ export const vaultCommands: CommandModule = (program: Command, cli: Cli) => {
     .command('passwd')
     .description('change the master password (rewraps the vault key; --rekey: a new vault key, every value re-sealed)')
     .option('--new-password-stdin', 'read the new master password from the next line of standard input')
-    .option('--rekey', 'also replace the vault key and re-seal every value (an old copy of the file and the old password then reveal nothing written later)')
+    .option(
+      '--rekey',
+      'also replace the vault key and re-seal every value (an old copy of the file and the old password then reveal nothing written later)',
+    )
     .action(async (o: { newPasswordStdin?: boolean; rekey?: boolean }) => {
       await withVault(cli, async (session) => {
         const next = await cli.secret(o.newPasswordStdin, 'new master password');
         if (o.rekey) await rekeyVault(session, next);
         else await changeMasterPassword(session, next);
       });
-      cli.print(o.rekey ? { changed: true, rekeyed: true } : { changed: true }, o.rekey ? 'The master password was changed and every value re-sealed under a new vault key.' : 'The master password was changed.');
+      cli.print(
+        o.rekey ? { changed: true, rekeyed: true } : { changed: true },
+        o.rekey ? 'The master password was changed and every value re-sealed under a new vault key.' : 'The master password was changed.',
+      );
     });
 
   program
@@ -136,7 +146,9 @@ export const vaultCommands: CommandModule = (program: Command, cli: Cli) => {
         cli.print(r, `The audit trail is intact (${r.events} events).`);
         return;
       }
-      const events = await withVault(cli, (s) => listAuditEvents(s, { keyId: o.key === undefined ? undefined : auditKeyId(s, o.key), limit: limit === 0 ? undefined : limit }));
+      const events = await withVault(cli, (s) =>
+        listAuditEvents(s, { keyId: o.key === undefined ? undefined : auditKeyId(s, o.key), limit: limit === 0 ? undefined : limit }),
+      );
       cli.print(events, () => auditText(events));
     });
 

@@ -3,7 +3,14 @@
 import { Option, type Command } from 'commander';
 import type { CredentialAccess } from '../providers/types';
 import { workspaceAccess } from '../service/connect';
-import { addEnvironment, addWorkspace, listEnvironmentViews, removeEnvironment, removeWorkspace, type EnvironmentView } from '../service/workspaces';
+import {
+  addEnvironment,
+  addWorkspace,
+  listEnvironmentViews,
+  removeEnvironment,
+  removeWorkspace,
+  type EnvironmentView,
+} from '../service/workspaces';
 import { PROVIDERS, type Provider, type Workspace } from '../vault/types';
 import type { Cli } from './io';
 import type { CommandModule } from './program';
@@ -14,7 +21,12 @@ type WorkspaceLine = Workspace & { access: CredentialAccess | null };
 function workspacesText(list: WorkspaceLine[]): string {
   if (list.length === 0) return 'No workspaces.';
   // what each credential may do, as its platform showed it
-  return list.map((w) => `${w.id}  ${w.provider.padEnd(8)} ${w.name}${w.url ? `  (${w.url})` : ''}${w.access ? `\n    credential: ${w.access.summary}` : ''}`).join('\n');
+  return list
+    .map(
+      (w) =>
+        `${w.id}  ${w.provider.padEnd(8)} ${w.name}${w.url ? `  (${w.url})` : ''}${w.access ? `\n    credential: ${w.access.summary}` : ''}`,
+    )
+    .join('\n');
 }
 
 function environmentsText(list: EnvironmentView[]): string {
@@ -24,7 +36,10 @@ function environmentsText(list: EnvironmentView[]): string {
 
 /** The `workspace` command group (other domains add subcommands to it, e.g. connect). */
 export function workspaceGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'workspace') ?? program.command('workspace').description('workspaces: one account on one platform');
+  return (
+    program.commands.find((c) => c.name() === 'workspace') ??
+    program.command('workspace').description('workspaces: one account on one platform')
+  );
 }
 
 export const workspaceCommands: CommandModule = (program: Command, cli: Cli) => {
@@ -52,7 +67,8 @@ export const workspaceCommands: CommandModule = (program: Command, cli: Cli) => 
       cli.print({ removed: removed.id }, `Removed workspace ${removed.name}`);
     });
 
-  const env = program.commands.find((c) => c.name() === 'env') ?? program.command('env').description('environments: scopes inside a workspace');
+  const env =
+    program.commands.find((c) => c.name() === 'env') ?? program.command('env').description('environments: scopes inside a workspace');
   env
     .command('add')
     .description('add an environment to a workspace')

@@ -58,7 +58,6 @@ export interface AtomicWriteResult {
 
 export const BACKUP_SUFFIX = '.bak';
 
-
 /** Turns a file-system failure into a KeyholdError that names the path and never the data. */
 export function fileError(e: unknown, path: string, action = 'write'): KeyholdError {
   if (e instanceof KeyholdError) return e;

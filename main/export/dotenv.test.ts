@@ -48,7 +48,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function sourcedBy(shell: string, text: string, names: readonly string[]): Record<string, string> {
   const file = join(tmp, 'vars.env');
   writeFileSync(file, text);
-  const out = execFileSync(shell, ['-c', 'set -a; . "$1"; env -0', 'sh', file], { cwd: tmp, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+  const out = execFileSync(shell, ['-c', 'set -a; . "$1"; env -0', 'sh', file], {
+    cwd: tmp,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  });
   const env: Record<string, string> = {};
   for (const entry of out.toString('utf8').split('\0')) {
     const eq = entry.indexOf('=');
@@ -78,7 +81,7 @@ describe('renderDotenv', () => {
     }
   });
 
-  it("prefers single quotes (no $ expansion by shells or compose)", () => {
+  it('prefers single quotes (no $ expansion by shells or compose)', () => {
     expect(renderDotenv([{ name: 'A', value: 'x$y' }])).toBe("A='x$y'\n");
     expect(renderDotenv([{ name: 'PEM', value: 'a\nb\n' }])).toBe("PEM='a\nb\n'\n");
     expect(renderDotenv([{ name: 'Q', value: "it's" }])).toBe('Q="it\'s"\n');
@@ -104,7 +107,12 @@ describe('renderDotenv', () => {
   it('refuses invalid and duplicate names', () => {
     expect(() => renderDotenv([{ name: '1A', value: 'x' }])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => renderDotenv([{ name: 'A-B', value: 'x' }])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => renderDotenv([{ name: 'A', value: 'x' }, { name: 'A', value: 'y' }])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() =>
+      renderDotenv([
+        { name: 'A', value: 'x' },
+        { name: 'A', value: 'y' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 
   it('keeps a comment on one line so it cannot inject a variable', () => {

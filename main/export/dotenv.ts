@@ -26,7 +26,11 @@ export function envNameFrom(name: string, prefix = ''): string {
 }
 
 export function checkEnvName(name: string): string {
-  if (!ENV_NAME.test(name)) throw new KeyholdError('INVALID_INPUT', `Not a valid environment variable name: ${JSON.stringify(name.slice(0, 80))} (letters, digits and _, not starting with a digit).`);
+  if (!ENV_NAME.test(name))
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `Not a valid environment variable name: ${JSON.stringify(name.slice(0, 80))} (letters, digits and _, not starting with a digit).`,
+    );
   return name;
 }
 
@@ -51,7 +55,11 @@ function unwritable(value: string): string | undefined {
 /** One value in the quoting style that dotenv and a shell both read back exactly. */
 export function dotenvValue(value: string, name = 'A value'): string {
   const why = unwritable(value);
-  if (why) throw new KeyholdError('INVALID_INPUT', `${name} cannot be written to a .env file that both dotenv and a shell read literally: ${why}. Use exec instead.`);
+  if (why)
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `${name} cannot be written to a .env file that both dotenv and a shell read literally: ${why}. Use exec instead.`,
+    );
   return value.includes("'") ? `"${value}"` : `'${value}'`;
 }
 

@@ -52,7 +52,13 @@ describe('runExec', () => {
 
   it('leaves the secret out of our own environment and out of every file', async () => {
     const { io } = streams();
-    const r = await runExec({ command: 'sh', args: ['-c', 'test -n "$KH_TOKEN" && touch done'], vars: { KH_TOKEN: SECRET }, stdio: io, cwd: dir });
+    const r = await runExec({
+      command: 'sh',
+      args: ['-c', 'test -n "$KH_TOKEN" && touch done'],
+      vars: { KH_TOKEN: SECRET },
+      stdio: io,
+      cwd: dir,
+    });
     expect(r.exitCode).toBe(0);
     expect(readdirSync(dir)).toEqual(['done']);
     expect(process.env.KH_TOKEN).toBeUndefined();
@@ -67,7 +73,13 @@ describe('runExec', () => {
       process.env.KEYHOLD_PASSWORD = SECRET;
       try {
         // the child reads its whole environment as the kernel gave it
-        const r = await runExec({ command: 'sh', args: ['-c', 'cat /proc/$$/environ'], vars: { KH_TOKEN: 'x' }, stdio: io, ...(baseEnv ? { baseEnv } : {}) });
+        const r = await runExec({
+          command: 'sh',
+          args: ['-c', 'cat /proc/$$/environ'],
+          vars: { KH_TOKEN: 'x' },
+          stdio: io,
+          ...(baseEnv ? { baseEnv } : {}),
+        });
         expect(r.exitCode).toBe(0);
       } finally {
         if (saved === undefined) delete process.env.KEYHOLD_PASSWORD;
@@ -82,7 +94,9 @@ describe('runExec', () => {
 
   it('refuses to set KEYHOLD_PASSWORD for the child on request', async () => {
     const { io } = streams();
-    await expect(runExec({ command: 'true', args: [], vars: { KEYHOLD_PASSWORD: 'x' }, stdio: io })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(runExec({ command: 'true', args: [], vars: { KEYHOLD_PASSWORD: 'x' }, stdio: io })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 
   it('replaces a variable of the same name only in the child', async () => {
@@ -93,7 +107,11 @@ describe('runExec', () => {
   });
 
   it('forwards SIGTERM, SIGINT and SIGHUP to the child and returns the code it exits with', async () => {
-    for (const [sig, code] of [['SIGTERM', 42], ['SIGINT', 43], ['SIGHUP', 44]] as const) {
+    for (const [sig, code] of [
+      ['SIGTERM', 42],
+      ['SIGINT', 43],
+      ['SIGHUP', 44],
+    ] as const) {
       const { io, out } = streams();
       const signals = new EventEmitter();
       // a node child: sh cannot trap a signal it inherited as ignored (the test runner ignores SIGINT)
@@ -115,7 +133,9 @@ describe('runExec', () => {
 
   it('answers a missing command with NOT_FOUND', async () => {
     const { io } = streams();
-    await expect(runExec({ command: join(dir, 'no-such-command'), args: [], vars: {}, stdio: io })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(runExec({ command: join(dir, 'no-such-command'), args: [], vars: {}, stdio: io })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('in a real process: a SIGTERM sent to us reaches the child, and our exit code is its', async () => {

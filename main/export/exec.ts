@@ -79,7 +79,9 @@ function spawnWithEnv(options: ExecOptions, env: NodeJS.ProcessEnv): Promise<Exe
       child = spawn(options.command, [...options.args], { env, stdio, cwd: options.cwd });
     } catch (e) {
       forward.forEach((off) => off());
-      reject(new KeyholdError('INVALID_INPUT', `Could not run ${options.command}: ${(e as NodeJS.ErrnoException).code ?? 'invalid command'}`));
+      reject(
+        new KeyholdError('INVALID_INPUT', `Could not run ${options.command}: ${(e as NodeJS.ErrnoException).code ?? 'invalid command'}`),
+      );
       return;
     }
     for (const sig of early) child.kill(sig);
@@ -97,7 +99,8 @@ function spawnWithEnv(options: ExecOptions, env: NodeJS.ProcessEnv): Promise<Exe
     child.on('error', (e: NodeJS.ErrnoException) => {
       cleanup();
       if (e.code === 'ENOENT') reject(new KeyholdError('NOT_FOUND', `Command not found: ${options.command}`));
-      else if (e.code === 'EACCES') reject(new KeyholdError('INVALID_INPUT', `Command cannot be run (permission denied): ${options.command}`));
+      else if (e.code === 'EACCES')
+        reject(new KeyholdError('INVALID_INPUT', `Command cannot be run (permission denied): ${options.command}`));
       else reject(new KeyholdError('INTERNAL', `Could not run ${options.command}: ${e.code ?? 'unexpected failure'}`));
     });
     child.on('close', (code, signal) => {

@@ -19,7 +19,10 @@ export const MAX_NETRC_BYTES = 1024 * 1024;
 export async function planNetrcMerge(path: string, credentials: readonly NetrcCredential[], fs?: AtomicFs): Promise<NetrcPlan> {
   const original = await readExisting(path, fs);
   if (original && original.length > MAX_NETRC_BYTES) {
-    throw new KeyholdError('INVALID_INPUT', `${path} is too large for a netrc file (over ${MAX_NETRC_BYTES / 1024 / 1024} MiB); it was left untouched.`);
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `${path} is too large for a netrc file (over ${MAX_NETRC_BYTES / 1024 / 1024} MiB); it was left untouched.`,
+    );
   }
   let merge: NetrcMerge;
   try {

@@ -98,7 +98,8 @@ describe('netrcToken', () => {
   });
 
   it('refuses control characters (curl and Python disagree on \\n, \\t escapes)', () => {
-    for (const v of ['a\nb', 'a\tb', 'a\rb', 'a\u007fb']) expect(() => netrcToken(v)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    for (const v of ['a\nb', 'a\tb', 'a\rb', 'a\u007fb'])
+      expect(() => netrcToken(v)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
 });
 
@@ -112,7 +113,9 @@ describe('mergeNetrc', () => {
   });
 
   it('adds a newline first when the file does not end with one', () => {
-    expect(mergeNetrc('machine a login b password c', [cred]).after).toBe('machine a login b password c\nmachine rancher.example.com login AK1 password SK1\n');
+    expect(mergeNetrc('machine a login b password c', [cred]).after).toBe(
+      'machine a login b password c\nmachine rancher.example.com login AK1 password SK1\n',
+    );
   });
 
   it('closes a macdef that runs to the end of the file before adding (or it would swallow the entry)', () => {
@@ -123,7 +126,9 @@ describe('mergeNetrc', () => {
 
   it('adds before a default entry, keeping the default line as it was', () => {
     const m = mergeNetrc('machine a login b password c\n  default login anon password x\n', [cred]);
-    expect(m.after).toBe('machine a login b password c\nmachine rancher.example.com login AK1 password SK1\n  default login anon password x\n');
+    expect(m.after).toBe(
+      'machine a login b password c\nmachine rancher.example.com login AK1 password SK1\n  default login anon password x\n',
+    );
     expect(m.warnings.join(' ')).toContain('default');
   });
 
@@ -135,7 +140,9 @@ describe('mergeNetrc', () => {
   });
 
   it('adds a password to a matching entry that has none', () => {
-    expect(mergeNetrc('machine rancher.example.com login AK1\n', [cred]).after).toBe('machine rancher.example.com login AK1 password SK1\n');
+    expect(mergeNetrc('machine rancher.example.com login AK1\n', [cred]).after).toBe(
+      'machine rancher.example.com login AK1 password SK1\n',
+    );
   });
 
   it('merging the same credential twice leaves one entry and reports unchanged', () => {
@@ -157,7 +164,12 @@ describe('mergeNetrc', () => {
   });
 
   it('refuses unusable machine names and empty logins or passwords', () => {
-    for (const bad of [{ ...cred, machine: 'a b' }, { ...cred, machine: '' }, { ...cred, login: '' }, { ...cred, password: '' }]) {
+    for (const bad of [
+      { ...cred, machine: 'a b' },
+      { ...cred, machine: '' },
+      { ...cred, login: '' },
+      { ...cred, password: '' },
+    ]) {
       expect(() => mergeNetrc('', [bad])).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
     }
   });
@@ -212,7 +224,16 @@ describe('previewNetrcMerge / maskNetrc', () => {
       '',
     ].join('\n');
     expect(maskNetrc(text)).toBe(
-      ['# ********', 'machine a login b password ******** # ********', 'macdef init ********', '********', '********', '', 'machine c login d', ''].join('\n'),
+      [
+        '# ********',
+        'machine a login b password ******** # ********',
+        'macdef init ********',
+        '********',
+        '********',
+        '',
+        'machine c login d',
+        '',
+      ].join('\n'),
     );
     const path = join(dir, '.netrc');
     writeFileSync(path, text);
@@ -317,7 +338,9 @@ describe('netrc files on disk, read by the real readers', () => {
     const real = join(dir, 'dotfiles-netrc');
     writeFileSync(real, 'machine a login b password c\n');
     symlinkSync(real, join(dir, '.netrc'));
-    await expect(planNetrcMerge(join(dir, '.netrc'), [{ machine: 'x', login: 'y', password: 'z' }])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(planNetrcMerge(join(dir, '.netrc'), [{ machine: 'x', login: 'y', password: 'z' }])).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
     expect(readFileSync(real, 'utf8')).toBe('machine a login b password c\n');
   });
 

@@ -217,7 +217,8 @@ interface Edit {
 const sameMachine = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function validateCredential(c: NetrcCredential): void {
-  if (!c.machine || /[\s"\\#\u0000-\u001f\u007f]/.test(c.machine)) throw new KeyholdError('INVALID_INPUT', `Not a usable netrc machine name: ${JSON.stringify(c.machine.slice(0, 80))}.`);
+  if (!c.machine || /[\s"\\#\u0000-\u001f\u007f]/.test(c.machine))
+    throw new KeyholdError('INVALID_INPUT', `Not a usable netrc machine name: ${JSON.stringify(c.machine.slice(0, 80))}.`);
   if (!c.login) throw new KeyholdError('INVALID_INPUT', `A netrc entry for ${c.machine} needs a login.`);
   if (!c.password) throw new KeyholdError('INVALID_INPUT', `A netrc entry for ${c.machine} needs a password.`);
   netrcToken(c.login, 'login');
@@ -236,7 +237,8 @@ export function mergeNetrc(before: string, credentials: readonly NetrcCredential
   for (const c of credentials) {
     validateCredential(c);
     const id = `${c.machine.toLowerCase()}\0${c.login}`;
-    if (seen.has(id)) throw new KeyholdError('INVALID_INPUT', `Two of the chosen keys would both be machine ${c.machine} login ${c.login}.`);
+    if (seen.has(id))
+      throw new KeyholdError('INVALID_INPUT', `Two of the chosen keys would both be machine ${c.machine} login ${c.login}.`);
     seen.add(id);
   }
 
@@ -245,11 +247,16 @@ export function mergeNetrc(before: string, credentials: readonly NetrcCredential
   const warnings: string[] = [];
   const added: NetrcCredential[] = [];
   for (const c of credentials) {
-    const matches = parsed.entries.filter((e) => e.kind === 'machine' && e.name && sameMachine(e.name.value, c.machine) && valueOf(e, 'login') === c.login);
+    const matches = parsed.entries.filter(
+      (e) => e.kind === 'machine' && e.name && sameMachine(e.name.value, c.machine) && valueOf(e, 'login') === c.login,
+    );
     if (matches.length === 0) {
       added.push(c);
       const other = parsed.entries.find((e) => e.kind === 'machine' && e.name && sameMachine(e.name.value, c.machine));
-      if (other) warnings.push(`${c.machine} already has an entry for another login; curl uses the first entry for a machine unless the login is given.`);
+      if (other)
+        warnings.push(
+          `${c.machine} already has an entry for another login; curl uses the first entry for a machine unless the login is given.`,
+        );
       changes.push({ machine: c.machine, login: c.login, change: 'added' });
       continue;
     }

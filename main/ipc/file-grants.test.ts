@@ -17,13 +17,20 @@ const PW = 'master password for grants';
 async function desktopApp(answer: () => string) {
   const dir = tempDir('keyhold-grants-');
   const dialogs: Dialogs = { showOpenFile: async () => answer(), showSaveFile: async () => answer() };
-  const ctx: ServiceContext = { vaultPath: join(dir, 'app.keyhold'), harness: 'electron', platform: { ...createMemoryPlatform(), dialogs }, emit: () => undefined };
+  const ctx: ServiceContext = {
+    vaultPath: join(dir, 'app.keyhold'),
+    harness: 'electron',
+    platform: { ...createMemoryPlatform(), dialogs },
+    emit: () => undefined,
+  };
   const vault = new VaultManager(ctx);
   const router = createRouter(createHandlers(ctx, vault));
   await vault.create(PW, { kdf: FLOOR_KDF });
   const invoke = async (channel: string, input: unknown) => {
     const r = await router.invoke(channel, input);
-    return r.ok ? { ok: true as const, value: r.value as Record<string, unknown> } : { ok: false as const, code: r.error.code, message: r.error.message };
+    return r.ok
+      ? { ok: true as const, value: r.value as Record<string, unknown> }
+      : { ok: false as const, code: r.error.code, message: r.error.message };
   };
   return { dir, vault, invoke };
 }
@@ -51,10 +58,17 @@ describe('file capabilities (desktop app)', () => {
 
     // the token for another path: refused, nothing written there
     const other = join(dir, 'other.khb');
-    expect(await invoke('vault.backup', { path: other, token, passphrase: 'backup passphrase' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await invoke('vault.backup', { path: other, token, passphrase: 'backup passphrase' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+    });
     expect(existsSync(other)).toBe(false);
     // a save token to read a key file: refused
-    expect(await invoke('keys.import', { name: 'k', path: chosen, token })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringMatching(/to write, not to read/) });
+    expect(await invoke('keys.import', { name: 'k', path: chosen, token })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/to write, not to read/),
+    });
     // its own purpose and path: written
     expect(await invoke('vault.backup', { path: chosen, token, passphrase: 'backup passphrase' })).toMatchObject({ ok: true });
     expect(existsSync(chosen)).toBe(true);
@@ -62,14 +76,24 @@ describe('file capabilities (desktop app)', () => {
     // an open dialog's token does not serve to write
     const open = await invoke('desktop.openFile', { title: 'Import key file' });
     const openToken = String(open.ok && open.value.token);
-    expect(await invoke('vault.backup', { path: chosen, token: openToken, passphrase: 'backup passphrase', force: true })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await invoke('vault.backup', { path: chosen, token: openToken, passphrase: 'backup passphrase', force: true })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+    });
     // a made-up token: refused
-    expect(await invoke('vault.backup', { path: chosen, token: 'made-up', passphrase: 'backup passphrase', force: true })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+    expect(await invoke('vault.backup', { path: chosen, token: 'made-up', passphrase: 'backup passphrase', force: true })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+    });
 
     // a lock ends every grant given while the vault was open
     vault.lock('explicit');
     await vault.unlock(PW);
-    expect(await invoke('vault.backup', { path: chosen, token, passphrase: 'backup passphrase', force: true })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringMatching(/expired/) });
+    expect(await invoke('vault.backup', { path: chosen, token, passphrase: 'backup passphrase', force: true })).toMatchObject({
+      ok: false,
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/expired/),
+    });
     vault.dispose();
   });
 });

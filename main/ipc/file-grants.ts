@@ -43,7 +43,8 @@ export class FileGrants {
   path(input: { path?: string; token?: string }, purpose: FilePurpose): string | undefined {
     if (input.token === undefined) {
       if (input.path === undefined) return undefined;
-      if (this.harness === 'electron') throw new KeyholdError('INVALID_INPUT', 'Choose the file with the file dialog (Choose…): the window cannot name a file by itself.');
+      if (this.harness === 'electron')
+        throw new KeyholdError('INVALID_INPUT', 'Choose the file with the file dialog (Choose…): the window cannot name a file by itself.');
       return input.path;
     }
     const g = this.grants.get(input.token);
@@ -52,8 +53,13 @@ export class FileGrants {
       if (g) this.grants.delete(input.token);
       throw new KeyholdError('INVALID_INPUT', 'That file choice has expired: choose the file again.');
     }
-    if (g.purpose !== purpose) throw new KeyholdError('INVALID_INPUT', `That file was chosen to ${g.purpose === 'open' ? 'read' : 'write'}, not to ${purpose === 'open' ? 'read' : 'write'}: choose it again.`);
-    if (input.path !== undefined && input.path !== g.path) throw new KeyholdError('INVALID_INPUT', 'The path is not the one chosen in the file dialog.');
+    if (g.purpose !== purpose)
+      throw new KeyholdError(
+        'INVALID_INPUT',
+        `That file was chosen to ${g.purpose === 'open' ? 'read' : 'write'}, not to ${purpose === 'open' ? 'read' : 'write'}: choose it again.`,
+      );
+    if (input.path !== undefined && input.path !== g.path)
+      throw new KeyholdError('INVALID_INPUT', 'The path is not the one chosen in the file dialog.');
     return g.path;
   }
 

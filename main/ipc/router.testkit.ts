@@ -4,7 +4,10 @@ import { createRouter as createProductionRouter, type Handlers, type Router, typ
 
 export function createRouter(handlers: Handlers, options: RouterOptions = {}): Router {
   const undeclared: string[] = [];
-  const router = createProductionRouter(handlers, { onUndeclaredError: (channel, code) => undeclared.push(`${channel} raised ${code}`), ...options });
+  const router = createProductionRouter(handlers, {
+    onUndeclaredError: (channel, code) => undeclared.push(`${channel} raised ${code}`),
+    ...options,
+  });
   return {
     async invoke(channel, input) {
       const result = await router.invoke(channel, input);

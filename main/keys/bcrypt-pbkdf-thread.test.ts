@@ -27,6 +27,8 @@ describe('bcrypt_pbkdf on a worker thread', () => {
   }, 60_000);
 
   it('bad parameters are INVALID_INPUT', async () => {
-    await expect(bcryptPbkdfOffThread({ pass: new Uint8Array(1), salt: new Uint8Array(0), keyLen: 48, rounds: 0 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(bcryptPbkdfOffThread({ pass: new Uint8Array(1), salt: new Uint8Array(0), keyLen: 48, rounds: 0 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 });

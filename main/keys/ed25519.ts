@@ -3,7 +3,14 @@
 import { generateKeyPair, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyholdError } from '../errors';
-import { ed25519KeyObject, ed25519PrivateKey, ed25519PublicKeyObject, ed25519RawFromKeyObject, ed25519Seed, type SshPrivateKey } from './private-key';
+import {
+  ed25519KeyObject,
+  ed25519PrivateKey,
+  ed25519PublicKeyObject,
+  ed25519RawFromKeyObject,
+  ed25519Seed,
+  type SshPrivateKey,
+} from './private-key';
 import { ed25519PublicBytes, type SshPublicKey } from './public-key';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -24,7 +31,8 @@ export async function generateEd25519Async(comment = ''): Promise<SshPrivateKey>
 
 /** The 64-byte ed25519 signature (RFC 8032) of `data`. */
 export function signEd25519(key: SshPrivateKey, data: Uint8Array): Buffer {
-  if (key.publicKey.type !== 'ssh-ed25519') throw new KeyholdError('INVALID_INPUT', `Only ed25519 keys sign here; this is an ${key.publicKey.algorithm} key.`);
+  if (key.publicKey.type !== 'ssh-ed25519')
+    throw new KeyholdError('INVALID_INPUT', `Only ed25519 keys sign here; this is an ${key.publicKey.algorithm} key.`);
   return sign(null, data, ed25519KeyObject(ed25519Seed(key)));
 }
 

@@ -49,7 +49,9 @@ describe('export formats', () => {
     const enc = await renderExport(key, 'pkcs8', { passphrase: 'pw' });
     expect(enc.text.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----\n')).toBe(true);
     const encPath = writeKeyFile(tmp.dir, 'exp-enc.p8', enc.text);
-    expect(openssl(['pkey', '-in', encPath, '-passin', 'pass:pw', '-pubout'])).toBe(openssl(['pkey', '-in', writeKeyFile(tmp.dir, 'exp2.p8', plain.text), '-pubout']));
+    expect(openssl(['pkey', '-in', encPath, '-passin', 'pass:pw', '-pubout'])).toBe(
+      openssl(['pkey', '-in', writeKeyFile(tmp.dir, 'exp2.p8', plain.text), '-pubout']),
+    );
     // and it imports back with the passphrase
     expect((await parseKeyFile(enc.text, { passphrase: 'pw' })).privateKey?.body.equals(key.privateKey!.body)).toBe(true);
   });
@@ -67,7 +69,11 @@ describe('export formats', () => {
 
   it('a key meant for Encord is protected when a passphrase is asked for (its SDK loads protected keys), with the warning that Encord says to leave it blank', async () => {
     const key = exportable();
-    for (const [format, opts] of [['openssh', { forEncord: true }], ['pkcs8', { forEncord: true }], ['txt', {}]] as const) {
+    for (const [format, opts] of [
+      ['openssh', { forEncord: true }],
+      ['pkcs8', { forEncord: true }],
+      ['txt', {}],
+    ] as const) {
       const out = await renderExport(key, format, { passphrase: 'pw', ...opts });
       expect(out.passphraseProtected).toBe(true);
       expect(out.note).toBe(ENCORD_PASSPHRASE_WARNING);
@@ -82,7 +88,9 @@ describe('export formats', () => {
     const key: ExportableKey = { publicKey: parsed.publicKey, comment: parsed.comment, privateKey: parsed.privateKey };
     const pkcs8Path = writeKeyFile(tmp.dir, 'rsa.p8', (await renderExport(key, 'pkcs8')).text);
     expect(sshKeygen(['-y', '-f', pkcs8Path]).trim()).toBe(publicKeyLine(parsed.publicKey));
-    expect(sshKeygen(['-y', '-f', writeKeyFile(tmp.dir, 'rsa.ossh', (await renderExport(key, 'openssh')).text)]).trim()).toBe(publicKeyLine(parsed.publicKey, 'r'));
+    expect(sshKeygen(['-y', '-f', writeKeyFile(tmp.dir, 'rsa.ossh', (await renderExport(key, 'openssh')).text)]).trim()).toBe(
+      publicKeyLine(parsed.publicKey, 'r'),
+    );
     await expect(renderExport(key, 'txt')).rejects.toThrow(/ed25519 keys only/);
   });
 

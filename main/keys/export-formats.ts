@@ -40,13 +40,15 @@ export interface RenderOptions {
 export async function renderExport(key: ExportableKey, format: ExportFormat, options: RenderOptions = {}): Promise<RenderedExport> {
   if (format === 'pub') return { text: `${publicKeyLine(key.publicKey, key.comment)}\n`, isPrivate: false, passphraseProtected: false };
   const priv = key.privateKey;
-  if (!priv) throw new KeyholdError('INVALID_INPUT', `This key has no private key stored, so it cannot be exported as ${format}; export it as pub.`);
+  if (!priv)
+    throw new KeyholdError('INVALID_INPUT', `This key has no private key stored, so it cannot be exported as ${format}; export it as pub.`);
   if (format === 'txt' && priv.publicKey.type !== 'ssh-ed25519') {
     throw new KeyholdError('INVALID_INPUT', `Encord's key form holds ed25519 keys only; this is an ${priv.publicKey.algorithm} key.`);
   }
   const passphrase = options.passphrase || undefined;
   // Encord's .txt form, and any key of an Encord workspace: protected only if asked, with a warning
   const note = passphrase && (format === 'txt' || options.forEncord) ? ENCORD_PASSPHRASE_WARNING : undefined;
-  const text = format === 'pkcs8' ? encodePkcs8(priv, passphrase) : await encodeOpenSshPrivateKeyAsync(priv, passphrase ? { passphrase } : {});
+  const text =
+    format === 'pkcs8' ? encodePkcs8(priv, passphrase) : await encodeOpenSshPrivateKeyAsync(priv, passphrase ? { passphrase } : {});
   return { text, isPrivate: true, passphraseProtected: Boolean(passphrase), ...(note ? { note } : {}) };
 }

@@ -32,7 +32,9 @@ describe('fingerprint and randomart, as ssh-keygen -l / -lv print them', () => {
   ])('match ssh-keygen for a %s %i key', (type, bits, title) => {
     const path = keygen(tmp.dir, `${type}${bits}`, type, { bits, comment: `${type}@test` });
     const { key, comment } = parsePublicKeyLine(readFileSync(`${path}.pub`, 'utf8'));
-    const out = sshKeygen(['-lv', '-f', `${path}.pub`]).trimEnd().split('\n');
+    const out = sshKeygen(['-lv', '-f', `${path}.pub`])
+      .trimEnd()
+      .split('\n');
     expect(out[0]).toBe(fingerprintLine(key, comment));
     expect(out.slice(1).join('\n')).toBe(randomart(key));
     expect(out[1]).toContain(`[${title}]`);

@@ -4,7 +4,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KeyholdError } from '../errors';
 import { generateEd25519 } from './ed25519';
 import { fingerprint, fingerprintLine, randomart } from './fingerprint';
-import { decodeOpenSshPrivateKey, decodeOpenSshPrivateKeyAsync, DEFAULT_KDF_ROUNDS, encodeOpenSshPrivateKey, encodeOpenSshPrivateKeyAsync } from './openssh-private';
+import {
+  decodeOpenSshPrivateKey,
+  decodeOpenSshPrivateKeyAsync,
+  DEFAULT_KDF_ROUNDS,
+  encodeOpenSshPrivateKey,
+  encodeOpenSshPrivateKeyAsync,
+} from './openssh-private';
 import { keygen, makeTempDir, sshKeygen, sshKeygenResult, writeKeyFile } from './openssh-tools.testkit';
 import { ed25519PrivateKey } from './private-key';
 import { publicKeyLine } from './public-key';
@@ -24,7 +30,13 @@ async function codeOfAsync(pending: Promise<unknown>): Promise<string> {
 }
 
 function unarmor(text: string): Buffer {
-  return Buffer.from(text.split('\n').filter((l) => l && !l.startsWith('-----')).join(''), 'base64');
+  return Buffer.from(
+    text
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join(''),
+    'base64',
+  );
 }
 
 function armor(data: Buffer): string {
@@ -35,11 +47,26 @@ function armor(data: Buffer): string {
 /** The container's fields, to rebuild hostile variants of a real file. */
 function fieldsOf(text: string) {
   const r = new SshReader(unarmor(text), 'test');
-  return { magic: r.cstring(), cipher: r.string(), kdf: r.string(), kdfOptions: r.string(), n: r.uint32(), pub: r.string(), priv: r.string() };
+  return {
+    magic: r.cstring(),
+    cipher: r.string(),
+    kdf: r.string(),
+    kdfOptions: r.string(),
+    n: r.uint32(),
+    pub: r.string(),
+    priv: r.string(),
+  };
 }
 
 function rebuild(f: ReturnType<typeof fieldsOf>): string {
-  const w = new SshWriter().raw(Buffer.from(`${f.magic}\0`, 'latin1')).string(f.cipher).string(f.kdf).string(f.kdfOptions).uint32(f.n).string(f.pub).string(f.priv);
+  const w = new SshWriter()
+    .raw(Buffer.from(`${f.magic}\0`, 'latin1'))
+    .string(f.cipher)
+    .string(f.kdf)
+    .string(f.kdfOptions)
+    .uint32(f.n)
+    .string(f.pub)
+    .string(f.priv);
   return armor(w.toBuffer());
 }
 
@@ -65,12 +92,12 @@ describe('openssh-key-v1 private keys, byte for byte with ssh-keygen', () => {
     expect(decoded.cipher).toBe('aes256-ctr');
     expect(decoded.rounds).toBe(DEFAULT_KDF_ROUNDS);
     expect(decoded.salt?.length).toBe(16);
-    const again = (await encodeOpenSshPrivateKeyAsync(decoded.privateKey!, {
+    const again = await encodeOpenSshPrivateKeyAsync(decoded.privateKey!, {
       passphrase: 'correct horse',
       checkint: decoded.checkint!,
       salt: decoded.salt!,
       rounds: decoded.rounds!,
-    }));
+    });
     expect(again).toBe(text);
   });
 
@@ -99,12 +126,12 @@ describe('openssh-key-v1 private keys, byte for byte with ssh-keygen', () => {
     expect(sshKeygen(['-y', '-P', 's3cret pass', '-f', path]).trim()).toBe(publicKeyLine(key.publicKey, 'bob@server'));
     expect(sshKeygenResult(['-y', '-P', 'wrong', '-f', path]).status).not.toBe(0);
     // two exports of one key differ (random salt and checkint) yet both open
-    expect((await encodeOpenSshPrivateKeyAsync(key, { passphrase: 's3cret pass' }))).not.toBe(text);
+    expect(await encodeOpenSshPrivateKeyAsync(key, { passphrase: 's3cret pass' })).not.toBe(text);
   });
 
   it('reads back a key after ssh-keygen changed its passphrase (-p)', async () => {
     const key = generateEd25519('carol');
-    const path = writeKeyFile(tmp.dir, 'repass', (await encodeOpenSshPrivateKeyAsync(key, { passphrase: 'old one' })));
+    const path = writeKeyFile(tmp.dir, 'repass', await encodeOpenSshPrivateKeyAsync(key, { passphrase: 'old one' }));
     sshKeygen(['-p', '-P', 'old one', '-N', 'new one', '-f', path]);
     const decoded = await decodeOpenSshPrivateKeyAsync(readFileSync(path, 'utf8'), 'new one');
     expect(decoded.privateKey?.body.equals(key.body)).toBe(true);
@@ -114,7 +141,7 @@ describe('openssh-key-v1 private keys, byte for byte with ssh-keygen', () => {
   it('is read by sshpk (an independent parser) with the same fingerprint', async () => {
     const key = generateEd25519('dave');
     for (const opts of [{}, { passphrase: 'pw' }]) {
-      const parsed = sshpk.parsePrivateKey((await encodeOpenSshPrivateKeyAsync(key, opts)), 'openssh', opts);
+      const parsed = sshpk.parsePrivateKey(await encodeOpenSshPrivateKeyAsync(key, opts), 'openssh', opts);
       expect(parsed.fingerprint('sha256').toString()).toBe(fingerprint(key.publicKey));
       expect(parsed.comment).toBe('dave');
     }
@@ -185,10 +212,16 @@ describe('openssh-key-v1 bad input', () => {
   });
 
   it('an absurd KDF round count is refused at once instead of hanging', async () => {
-    const f = fieldsOf((await encodeOpenSshPrivateKeyAsync(generateEd25519(), { passphrase: 'pw' })));
+    const f = fieldsOf(await encodeOpenSshPrivateKeyAsync(generateEd25519(), { passphrase: 'pw' }));
     const kdf = new SshReader(f.kdfOptions, 'kdf');
     const salt = kdf.string();
-    const hostile = rebuild({ ...f, kdfOptions: new SshWriter().string(salt).uint32(2 ** 31).toBuffer() });
+    const hostile = rebuild({
+      ...f,
+      kdfOptions: new SshWriter()
+        .string(salt)
+        .uint32(2 ** 31)
+        .toBuffer(),
+    });
     const started = Date.now();
     expect(await codeOfAsync(decodeOpenSshPrivateKeyAsync(hostile, 'pw'))).toBe('INVALID_INPUT');
     expect(Date.now() - started).toBeLessThan(5000);

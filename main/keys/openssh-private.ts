@@ -80,7 +80,11 @@ export async function encodeOpenSshPrivateKeyAsync(key: SshPrivateKey, options: 
   return encodeContainer(key, options, { salt, rounds, ...derived });
 }
 
-function encodeContainer(key: SshPrivateKey, options: Pick<OpenSshEncodeOptions, 'checkint'>, kdf: { salt: Buffer; rounds: number; key: Buffer; iv: Buffer } | null): string {
+function encodeContainer(
+  key: SshPrivateKey,
+  options: Pick<OpenSshEncodeOptions, 'checkint'>,
+  kdf: { salt: Buffer; rounds: number; key: Buffer; iv: Buffer } | null,
+): string {
   const encrypt = kdf !== null;
   const cipher = encrypt ? CIPHERS[WRITE_CIPHER]! : undefined;
   const blockSize = cipher ? cipher.blockSize : 8;
@@ -129,7 +133,8 @@ export function isOpenSshPrivateKeyText(text: string): boolean {
 function unarmor(text: string): Buffer {
   const start = text.indexOf(BEGIN);
   const end = text.indexOf(END, start);
-  if (start < 0 || end < 0) throw new KeyholdError('INVALID_INPUT', 'Malformed OpenSSH private key: the BEGIN or END line is missing (truncated?).');
+  if (start < 0 || end < 0)
+    throw new KeyholdError('INVALID_INPUT', 'Malformed OpenSSH private key: the BEGIN or END line is missing (truncated?).');
   const body = text.slice(start + BEGIN.length, end).replace(/\s+/g, '');
   return decodeStrictBase64(body, 'OpenSSH private key');
 }
@@ -168,7 +173,10 @@ function readContainer(text: string): Container {
   const cipherName = r.string().toString('latin1');
   // before anything else: AEAD ciphers append a tag that the layout below would call garbage
   if (cipherName !== 'none' && !CIPHERS[cipherName]) {
-    throw new KeyholdError('INVALID_INPUT', `Unsupported ${what}: cipher ${cipherName.replace(/[^\w@.-]/g, '?').slice(0, 40)} (Keyhold reads aes-ctr and aes-cbc keys).`);
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `Unsupported ${what}: cipher ${cipherName.replace(/[^\w@.-]/g, '?').slice(0, 40)} (Keyhold reads aes-ctr and aes-cbc keys).`,
+    );
   }
   const kdfName = r.string().toString('latin1');
   const kdfOptions = r.string();
@@ -180,7 +188,8 @@ function readContainer(text: string): Container {
 
   const decoded: DecodedOpenSshKey = { publicKey, encrypted: cipherName !== 'none', cipher: cipherName };
   if (cipherName === 'none') {
-    if (kdfName !== 'none' || kdfOptions.length !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: a KDF without a cipher.`);
+    if (kdfName !== 'none' || kdfOptions.length !== 0)
+      throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: a KDF without a cipher.`);
     return { decoded, section: encryptedSection, cipher: null };
   }
   {
@@ -195,7 +204,8 @@ function readContainer(text: string): Container {
     }
     decoded.salt = Buffer.from(salt);
     decoded.rounds = rounds;
-    if (encryptedSection.length % cipher.blockSize !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the encrypted part is truncated.`);
+    if (encryptedSection.length % cipher.blockSize !== 0)
+      throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the encrypted part is truncated.`);
     return { decoded, section: encryptedSection, cipher };
   }
 }
@@ -213,8 +223,10 @@ function openSection(decoded: DecodedOpenSshKey, section: Buffer, blockSize: num
   const { publicKey: derived, body } = readPrivateBody(s, what);
   const comment = s.text();
   const padding = s.remaining();
-  if (padding.length >= blockSize || padding.some((b, i) => b !== i + 1)) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: bad padding.`);
-  if ((section.length % blockSize) !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: bad padding length.`);
-  if (!derived.blob.equals(publicKey.blob)) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the public key does not match the private key.`);
+  if (padding.length >= blockSize || padding.some((b, i) => b !== i + 1))
+    throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: bad padding.`);
+  if (section.length % blockSize !== 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: bad padding length.`);
+  if (!derived.blob.equals(publicKey.blob))
+    throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: the public key does not match the private key.`);
   return { ...decoded, privateKey: { publicKey, comment, body }, checkint: check1 };
 }

@@ -39,7 +39,12 @@ export function sshKeygenResult(args: string[]): { status: number; stdout: strin
 }
 
 /** `ssh-keygen -t TYPE` into dir/name (and name.pub); returns the private key path. */
-export function keygen(dir: string, name: string, type: string, opts: { passphrase?: string; comment?: string; bits?: number } = {}): string {
+export function keygen(
+  dir: string,
+  name: string,
+  type: string,
+  opts: { passphrase?: string; comment?: string; bits?: number } = {},
+): string {
   const path = join(dir, name);
   const args = ['-q', '-t', type, '-N', opts.passphrase ?? '', '-C', opts.comment ?? '', '-f', path];
   if (opts.bits) args.push('-b', String(opts.bits));
@@ -124,14 +129,22 @@ export async function startSshd(dir: string, authorizedKeys: string): Promise<Ss
 export async function sshLogin(port: number, keyPath: string, user: string): Promise<{ status: number; stdout: string; stderr: string }> {
   requireBinary(SSH);
   const args = [
-    '-i', keyPath,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'StrictHostKeyChecking=no',
-    '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'BatchMode=yes',
-    '-o', 'ConnectTimeout=10',
-    '-F', '/dev/null',
-    '-p', String(port),
+    '-i',
+    keyPath,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-F',
+    '/dev/null',
+    '-p',
+    String(port),
     `${user}@127.0.0.1`,
     'echo ok',
   ];

@@ -14,7 +14,6 @@ import { failure } from '../errors.testkit';
 const tmp = makeTempDir();
 afterAll(() => tmp.cleanup());
 
-
 describe('import of keys made by ssh-keygen', () => {
   it.each([
     ['ed25519', undefined, undefined],
@@ -69,18 +68,21 @@ describe('import of PEM keys (PKCS#8, PKCS#1, SEC1, SPKI)', () => {
     ['PKCS#8 RSA', 'rsa', 'pkcs8', 'pkcs8'],
     ['SEC1 EC P-256', 'ec', 'sec1', 'sec1'],
     ['PKCS#8 EC P-384', 'ec', 'pkcs8', 'pkcs8'],
-  ] as const)('reads a %s key to the fingerprint and public line ssh-keygen derives from the same file', async (_label, kind, type, source) => {
-    const pair =
-      kind === 'rsa'
-        ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-        : generateKeyPairSync('ec', { namedCurve: source === 'sec1' ? 'prime256v1' : 'secp384r1' });
-    const pem = pair.privateKey.export({ type, format: 'pem' }).toString();
-    const path = writeKeyFile(tmp.dir, `pem-${source}-${kind}`, pem);
-    const parsed = await parseKeyFile(pem);
-    expect(parsed.source).toBe(source);
-    expect(fingerprintLine(parsed.publicKey, '')).toBe(sshKeygen(['-l', '-f', path]).trim());
-    expect(publicKeyLine(parsed.publicKey)).toBe(sshKeygen(['-y', '-f', path]).trim());
-  });
+  ] as const)(
+    'reads a %s key to the fingerprint and public line ssh-keygen derives from the same file',
+    async (_label, kind, type, source) => {
+      const pair =
+        kind === 'rsa'
+          ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+          : generateKeyPairSync('ec', { namedCurve: source === 'sec1' ? 'prime256v1' : 'secp384r1' });
+      const pem = pair.privateKey.export({ type, format: 'pem' }).toString();
+      const path = writeKeyFile(tmp.dir, `pem-${source}-${kind}`, pem);
+      const parsed = await parseKeyFile(pem);
+      expect(parsed.source).toBe(source);
+      expect(fingerprintLine(parsed.publicKey, '')).toBe(sshKeygen(['-l', '-f', path]).trim());
+      expect(publicKeyLine(parsed.publicKey)).toBe(sshKeygen(['-y', '-f', path]).trim());
+    },
+  );
 
   it('reads encrypted PKCS#8 and PKCS#1 files with the passphrase; without or with a wrong one, WRONG_PASSWORD', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -138,7 +140,9 @@ describe('import of bad input', () => {
     // valid base64, wrong content
     expect((await failure(parseKeyFile(`ssh-ed25519 ${Buffer.from('not a key blob').toString('base64')}`))).code).toBe('INVALID_INPUT');
     // a blob cut short
-    expect((await failure(parseKeyFile(`ssh-ed25519 ${good.publicKey.blob.subarray(0, 30).toString('base64')}`))).code).toBe('INVALID_INPUT');
+    expect((await failure(parseKeyFile(`ssh-ed25519 ${good.publicKey.blob.subarray(0, 30).toString('base64')}`))).code).toBe(
+      'INVALID_INPUT',
+    );
   });
 
   it('a line whose named type differs from its key is INVALID_INPUT', async () => {
@@ -160,6 +164,8 @@ describe('import of bad input', () => {
     expect((await failure(parseKeyFile(k1))).code).toBe('INVALID_INPUT');
     const small = generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     expect((await failure(parseKeyFile(small))).message).toMatch(/512 bits/);
-    expect((await failure(parseKeyFile('-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n'))).message).toMatch(/Unsupported key file/);
+    expect((await failure(parseKeyFile('-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n'))).message).toMatch(
+      /Unsupported key file/,
+    );
   });
 });

@@ -3,7 +3,14 @@
 // message names the problem and never quotes the file.
 import { KeyholdError } from '../errors';
 import { decodeOpenSshPrivateKey, decodeOpenSshPrivateKeyAsync, isOpenSshPrivateKeyText } from './openssh-private';
-import { decodePemPrivateKey, decodePemPublicKey, pemNeedsPassphrase, PRIVATE_PEM_LABELS, PUBLIC_PEM_LABELS, type PrivatePemLabel } from './pem';
+import {
+  decodePemPrivateKey,
+  decodePemPublicKey,
+  pemNeedsPassphrase,
+  PRIVATE_PEM_LABELS,
+  PUBLIC_PEM_LABELS,
+  type PrivatePemLabel,
+} from './pem';
 import type { SshPrivateKey } from './private-key';
 import { parsePublicKeyLine, type SshPublicKey } from './public-key';
 
@@ -32,7 +39,8 @@ function asText(input: string | Buffer): string {
   }
   if (input.length > MAX_KEY_FILE_BYTES) throw new KeyholdError('INVALID_INPUT', 'This file is too large to be a key file.');
   const text = input.toString('utf8');
-  if (input.includes(0) || !Buffer.from(text, 'utf8').equals(input)) throw new KeyholdError('INVALID_INPUT', `${NOT_A_KEY} (It holds binary data.)`);
+  if (input.includes(0) || !Buffer.from(text, 'utf8').equals(input))
+    throw new KeyholdError('INVALID_INPUT', `${NOT_A_KEY} (It holds binary data.)`);
   return text;
 }
 
@@ -61,7 +69,8 @@ export async function parseKeyFile(input: string | Buffer, options: { passphrase
   const text = asText(input);
   if (isOpenSshPrivateKeyText(text)) {
     const decoded = await decodeOpenSshPrivateKeyAsync(text, options.passphrase);
-    if (!decoded.privateKey) throw new KeyholdError('WRONG_PASSWORD', 'This key file is protected by a passphrase: give the passphrase to import it.');
+    if (!decoded.privateKey)
+      throw new KeyholdError('WRONG_PASSWORD', 'This key file is protected by a passphrase: give the passphrase to import it.');
     const { privateKey } = decoded;
     return { source: 'openssh', publicKey: privateKey.publicKey, comment: privateKey.comment, privateKey, encrypted: decoded.encrypted };
   }
@@ -72,12 +81,17 @@ export async function parseKeyFile(input: string | Buffer, options: { passphrase
       const encrypted = pemNeedsPassphrase(text, label);
       return { source: PRIVATE_PEM_LABELS[label], publicKey: privateKey.publicKey, comment: '', privateKey, encrypted };
     }
-    if (isPublicLabel(label)) return { source: 'spki', publicKey: decodePemPublicKey(text, label), comment: '', privateKey: null, encrypted: false };
-    throw new KeyholdError('INVALID_INPUT', `Unsupported key file: "${label.slice(0, 40)}" (Keyhold reads OpenSSH, PKCS#8, PKCS#1 and EC PEM keys).`);
+    if (isPublicLabel(label))
+      return { source: 'spki', publicKey: decodePemPublicKey(text, label), comment: '', privateKey: null, encrypted: false };
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `Unsupported key file: "${label.slice(0, 40)}" (Keyhold reads OpenSSH, PKCS#8, PKCS#1 and EC PEM keys).`,
+    );
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
   if (lines.length === 0) throw new KeyholdError('INVALID_INPUT', `${NOT_A_KEY} (It is empty.)`);
-  if (lines.length > 1) throw new KeyholdError('INVALID_INPUT', `This file holds ${lines.length} lines; a public key file holds one key line.`);
+  if (lines.length > 1)
+    throw new KeyholdError('INVALID_INPUT', `This file holds ${lines.length} lines; a public key file holds one key line.`);
   if (!/^\s*\S+\s+\S+/.test(lines[0]!)) throw new KeyholdError('INVALID_INPUT', NOT_A_KEY);
   const { key, comment } = parsePublicKeyLine(lines[0]!);
   return { source: 'public-line', publicKey: key, comment, privateKey: null, encrypted: false };

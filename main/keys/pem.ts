@@ -21,7 +21,8 @@ export function pemBlock(text: string, label: string): string {
   const end = `-----END ${label}-----`;
   const start = text.indexOf(begin);
   const stop = text.indexOf(end, start);
-  if (start < 0 || stop < 0) throw new KeyholdError('INVALID_INPUT', `Malformed ${label} file: the BEGIN or END line is missing (truncated?).`);
+  if (start < 0 || stop < 0)
+    throw new KeyholdError('INVALID_INPUT', `Malformed ${label} file: the BEGIN or END line is missing (truncated?).`);
   return `${text.slice(start, stop + end.length)}\n`;
 }
 
@@ -33,16 +34,17 @@ export function pemNeedsPassphrase(text: string, label: PrivatePemLabel): boolea
   return isEncryptedPem(pemBlock(text, label), label);
 }
 
-
 export function decodePemPrivateKey(text: string, label: PrivatePemLabel, passphrase?: string): SshPrivateKey {
   const block = pemBlock(text, label);
   const encrypted = isEncryptedPem(block, label);
-  if (encrypted && !passphrase) throw new KeyholdError('WRONG_PASSWORD', 'This key file is protected by a passphrase: give the passphrase to import it.');
+  if (encrypted && !passphrase)
+    throw new KeyholdError('WRONG_PASSWORD', 'This key file is protected by a passphrase: give the passphrase to import it.');
   let keyObject;
   try {
     keyObject = createPrivateKey({ key: block, format: 'pem', ...(encrypted ? { passphrase } : {}) });
   } catch (e) {
-    if (encrypted && systemErrorCode(e) === 'ERR_OSSL_BAD_DECRYPT') throw new KeyholdError('WRONG_PASSWORD', 'The passphrase does not open this key.');
+    if (encrypted && systemErrorCode(e) === 'ERR_OSSL_BAD_DECRYPT')
+      throw new KeyholdError('WRONG_PASSWORD', 'The passphrase does not open this key.');
     throw new KeyholdError('INVALID_INPUT', `Malformed ${label} file: OpenSSL cannot read it (corrupt or truncated).`);
   }
   return fromKeyObject(keyObject, '', `${label} file`);
@@ -64,7 +66,9 @@ export function decodePemPublicKey(text: string, label: (typeof PUBLIC_PEM_LABEL
   else if (keyObject.asymmetricKeyType === 'rsa') w.string('ssh-rsa').mpint(raw(jwk.e)).mpint(raw(jwk.n));
   else if (keyObject.asymmetricKeyType === 'ec') {
     const type = ecdsaTypeOfJwk(jwk.crv);
-    w.string(type).string(ECDSA_CURVES[type].name).string(Buffer.concat([Buffer.from([4]), raw(jwk.x), raw(jwk.y)]));
+    w.string(type)
+      .string(ECDSA_CURVES[type].name)
+      .string(Buffer.concat([Buffer.from([4]), raw(jwk.x), raw(jwk.y)]));
   } else throw unsupportedType(keyObject.asymmetricKeyType ?? 'unknown');
   return parsePublicBlob(w.toBuffer(), `${label} file`);
 }

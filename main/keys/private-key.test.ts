@@ -29,6 +29,8 @@ describe('ECDSA and ed25519 key material is checked on import', () => {
   it('an ed25519 public key that does not derive from the seed is INVALID_INPUT', async () => {
     const a = ed25519RawFromKeyObject(generateKeyPairSync('ed25519').privateKey);
     const b = ed25519RawFromKeyObject(generateKeyPairSync('ed25519').privateKey);
-    await expect(parseKeyFile(encodeOpenSshPrivateKey(ed25519PrivateKey(a.seed, b.publicKey, '')))).rejects.toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    await expect(parseKeyFile(encodeOpenSshPrivateKey(ed25519PrivateKey(a.seed, b.publicKey, '')))).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 });

@@ -58,8 +58,13 @@ export function ed25519RawFromKeyObject(privateKey: KeyObject): { seed: Buffer; 
 }
 
 export function ed25519PrivateKey(seed: Buffer, publicKey: Buffer, comment: string): SshPrivateKey {
-  if (seed.length !== 32 || publicKey.length !== 32) throw new KeyholdError('INVALID_INPUT', 'An ed25519 key has a 32-byte seed and a 32-byte public key.');
-  const body = new SshWriter().string('ssh-ed25519').string(publicKey).string(Buffer.concat([seed, publicKey])).toBuffer();
+  if (seed.length !== 32 || publicKey.length !== 32)
+    throw new KeyholdError('INVALID_INPUT', 'An ed25519 key has a 32-byte seed and a 32-byte public key.');
+  const body = new SshWriter()
+    .string('ssh-ed25519')
+    .string(publicKey)
+    .string(Buffer.concat([seed, publicKey]))
+    .toBuffer();
   const blob = ed25519PublicBlob(publicKey);
   return { publicKey: { type: 'ssh-ed25519', algorithm: 'ED25519', bits: 256, blob }, comment, body };
 }
@@ -130,7 +135,8 @@ function fields(key: SshPrivateKey): Buffer[] {
 }
 
 export function ed25519Seed(key: SshPrivateKey): Buffer {
-  if (key.publicKey.type !== 'ssh-ed25519') throw new KeyholdError('INVALID_INPUT', `This is an ${key.publicKey.algorithm} key, not an ed25519 key.`);
+  if (key.publicKey.type !== 'ssh-ed25519')
+    throw new KeyholdError('INVALID_INPUT', `This is an ${key.publicKey.algorithm} key, not an ed25519 key.`);
   return fields(key)[1]!.subarray(0, 32);
 }
 
@@ -144,7 +150,10 @@ export function toKeyObject(key: SshPrivateKey): KeyObject {
     const [n, e, d, iqmp, p, q] = f as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
     const dp = unbig(big(d) % (big(p) - 1n));
     const dq = unbig(big(d) % (big(q) - 1n));
-    return createPrivateKey({ key: { kty: 'RSA', n: b64(n), e: b64(e), d: b64(d), p: b64(p), q: b64(q), dp: b64(dp), dq: b64(dq), qi: b64(iqmp) }, format: 'jwk' });
+    return createPrivateKey({
+      key: { kty: 'RSA', n: b64(n), e: b64(e), d: b64(d), p: b64(p), q: b64(q), dp: b64(dp), dq: b64(dq), qi: b64(iqmp) },
+      format: 'jwk',
+    });
   }
   if (!isEcdsaType(type)) throw unsupportedType(type);
   const curve = ECDSA_CURVES[type];
@@ -170,7 +179,9 @@ export function fromKeyObject(keyObject: KeyObject, comment: string, what: strin
   if (kind === 'ed25519') {
     const seed = raw(jwk.d);
     const pk = raw(jwk.x);
-    w.string('ssh-ed25519').string(pk).string(Buffer.concat([seed, pk]));
+    w.string('ssh-ed25519')
+      .string(pk)
+      .string(Buffer.concat([seed, pk]));
   } else if (kind === 'rsa') {
     w.string('ssh-rsa').mpint(raw(jwk.n)).mpint(raw(jwk.e)).mpint(raw(jwk.d)).mpint(raw(jwk.qi)).mpint(raw(jwk.p)).mpint(raw(jwk.q));
   } else if (kind === 'ec') {

@@ -15,7 +15,6 @@ function errorOf(fn: () => unknown): KeyholdError {
   throw new Error('expected an error');
 }
 
-
 const key = generateEd25519().publicKey;
 
 describe('public key line parsing', () => {

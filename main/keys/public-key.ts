@@ -94,7 +94,10 @@ export function checkEcPoint(curve: EcdsaCurve, point: Buffer, what: string): vo
 export function checkRsaModulus(n: Buffer, what: string): number {
   const bits = bitLength(n);
   if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS) {
-    throw new KeyholdError('INVALID_INPUT', `Unsupported ${what}: an RSA key of ${bits} bits (OpenSSH accepts ${RSA_MIN_BITS} to ${RSA_MAX_BITS}).`);
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `Unsupported ${what}: an RSA key of ${bits} bits (OpenSSH accepts ${RSA_MIN_BITS} to ${RSA_MAX_BITS}).`,
+    );
   }
   return bits;
 }
@@ -107,7 +110,8 @@ export function parsePublicBlob(blob: Buffer, what = 'public key'): SshPublicKey
   if (type === 'ssh-ed25519') {
     const pk = r.string();
     r.expectEnd();
-    if (pk.length !== 32) throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: an ed25519 public key has 32 bytes, not ${pk.length}.`);
+    if (pk.length !== 32)
+      throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: an ed25519 public key has 32 bytes, not ${pk.length}.`);
     return { type, algorithm: 'ED25519', bits: 256, blob: Buffer.from(blob) };
   }
   if (type === 'ssh-rsa') {

@@ -29,16 +29,33 @@ const BROKEN: Record<string, Partial<typeof K>> = {
 };
 
 function pkcs1(k: typeof K): string {
-  const key: JsonWebKey = { kty: 'RSA', n: field(k.n), e: field(k.e), d: field(k.d), p: field(k.p), q: field(k.q), dp: jwk.dp, dq: jwk.dq, qi: field(k.qi) };
+  const key: JsonWebKey = {
+    kty: 'RSA',
+    n: field(k.n),
+    e: field(k.e),
+    d: field(k.d),
+    p: field(k.p),
+    q: field(k.q),
+    dp: jwk.dp,
+    dq: jwk.dq,
+    qi: field(k.qi),
+  };
   return createPrivateKey({ key, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
 }
 
 function openssh(k: typeof K): string {
-  const body = new SshWriter().string('ssh-rsa').mpint(bytes(k.n)).mpint(bytes(k.e)).mpint(bytes(k.d)).mpint(bytes(k.qi)).mpint(bytes(k.p)).mpint(bytes(k.q)).toBuffer();
+  const body = new SshWriter()
+    .string('ssh-rsa')
+    .mpint(bytes(k.n))
+    .mpint(bytes(k.e))
+    .mpint(bytes(k.d))
+    .mpint(bytes(k.qi))
+    .mpint(bytes(k.p))
+    .mpint(bytes(k.q))
+    .toBuffer();
   const blob = new SshWriter().string('ssh-rsa').mpint(bytes(k.e)).mpint(bytes(k.n)).toBuffer();
   return encodeOpenSshPrivateKey({ publicKey: { type: 'ssh-rsa', algorithm: 'RSA', bits: 2048, blob }, comment: '', body });
 }
-
 
 describe('RSA private key material is checked on import, as OpenSSL RSA_check_key does', () => {
   it('a sound key reads from both PKCS#1 and OpenSSH', async () => {

@@ -22,7 +22,14 @@ export interface RsaPrivateFields {
 
 /** INVALID_INPUT naming what is inconsistent (never a number of the key). */
 export function checkRsaPrivate(fields: RsaPrivateFields, what: string): void {
-  const [n, e, d, iqmp, p, q] = [fields.n, fields.e, fields.d, fields.iqmp, fields.p, fields.q].map(num) as [bigint, bigint, bigint, bigint, bigint, bigint];
+  const [n, e, d, iqmp, p, q] = [fields.n, fields.e, fields.d, fields.iqmp, fields.p, fields.q].map(num) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ];
   const fail = (why: string): never => {
     throw new KeyholdError('INVALID_INPUT', `Malformed ${what}: not a consistent RSA key (${why}).`);
   };

@@ -31,7 +31,13 @@ function readSshsig(armored: string, message: Buffer): { publicKey: Buffer; sign
 }
 
 describe('verifySsh', () => {
-  for (const [type, bits] of [['ed25519', 0], ['rsa', 2048], ['ecdsa', 256], ['ecdsa', 384], ['ecdsa', 521]] as const) {
+  for (const [type, bits] of [
+    ['ed25519', 0],
+    ['rsa', 2048],
+    ['ecdsa', 256],
+    ['ecdsa', 384],
+    ['ecdsa', 521],
+  ] as const) {
     it(`accepts ssh-keygen's ${type}${bits ? ` ${bits}` : ''} signature and rejects a changed message`, async () => {
       const key = keygen(tmp.dir, `k-${type}-${bits}`, type, bits ? { bits } : {});
       const msg = join(tmp.dir, `m-${type}-${bits}`);

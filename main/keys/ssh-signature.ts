@@ -43,7 +43,10 @@ function rawSignature(algorithm: SignatureAlgorithm, data: Uint8Array, key: KeyO
 /** Signs `data` as an SSH signature blob. `keyObject` may be passed in to skip the conversion. */
 export function signSsh(key: SshPrivateKey, data: Uint8Array, flags: number, keyObject: KeyObject = toKeyObject(key)): Buffer {
   const algorithm = signatureAlgorithmFor(key.publicKey, flags);
-  return new SshWriter().string(algorithm).string(rawSignature(algorithm, data, keyObject)).toBuffer();
+  return new SshWriter()
+    .string(algorithm)
+    .string(rawSignature(algorithm, data, keyObject))
+    .toBuffer();
 }
 
 /** Node's public KeyObject of an SSH public key. */
@@ -61,7 +64,12 @@ export function publicKeyObject(key: SshPublicKey): KeyObject {
   r.string();
   const point = r.string();
   return createPublicKey({
-    key: { kty: 'EC', crv: curve.jwk, x: point.subarray(1, 1 + curve.size).toString('base64url'), y: point.subarray(1 + curve.size).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: curve.jwk,
+      x: point.subarray(1, 1 + curve.size).toString('base64url'),
+      y: point.subarray(1 + curve.size).toString('base64url'),
+    },
     format: 'jwk',
   });
 }

@@ -29,7 +29,11 @@ afterAll(async () => {
 
 describe('a real sshd on 127.0.0.1', () => {
   it('accepts a login with an exported ed25519 key (openssh format)', async () => {
-    const path = writeKeyFile(tmp.dir, 'id_ed25519', (await renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'openssh')).text);
+    const path = writeKeyFile(
+      tmp.dir,
+      'id_ed25519',
+      (await renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'openssh')).text,
+    );
     const res = await sshLogin(sshd.port, path, user);
     expect(res.stderr).not.toMatch(/Permission denied/);
     expect(res.status).toBe(0);
@@ -37,7 +41,11 @@ describe('a real sshd on 127.0.0.1', () => {
   });
 
   it("accepts a login with Encord's txt form of the same key", async () => {
-    const path = writeKeyFile(tmp.dir, 'encord.txt', (await renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'txt')).text);
+    const path = writeKeyFile(
+      tmp.dir,
+      'encord.txt',
+      (await renderExport({ publicKey: ours.publicKey, comment: ours.comment, privateKey: ours }, 'txt')).text,
+    );
     const res = await sshLogin(sshd.port, path, user);
     expect(res.status).toBe(0);
     expect(res.stdout.trim()).toBe('ok');
@@ -52,7 +60,11 @@ describe('a real sshd on 127.0.0.1', () => {
 
   it('refuses a key that is not in authorized_keys (the server really checks)', async () => {
     const stranger = generateEd25519('stranger');
-    const path = writeKeyFile(tmp.dir, 'id_stranger', (await renderExport({ publicKey: stranger.publicKey, comment: '', privateKey: stranger }, 'openssh')).text);
+    const path = writeKeyFile(
+      tmp.dir,
+      'id_stranger',
+      (await renderExport({ publicKey: stranger.publicKey, comment: '', privateKey: stranger }, 'openssh')).text,
+    );
     const res = await sshLogin(sshd.port, path, user);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/Permission denied/);

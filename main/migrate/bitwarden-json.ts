@@ -60,7 +60,11 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
     throw invalidInput(label, 'this is an encrypted Bitwarden export; export the vault again choosing the unencrypted .json format');
   }
   const top = exportSchema.safeParse(raw);
-  if (!top.success) throw invalidInput(label, `not a Bitwarden JSON export (${top.error.issues[0]?.path.join('.') || 'top level'}: ${top.error.issues[0]?.message ?? 'invalid'})`);
+  if (!top.success)
+    throw invalidInput(
+      label,
+      `not a Bitwarden JSON export (${top.error.issues[0]?.path.join('.') || 'top level'}: ${top.error.issues[0]?.message ?? 'invalid'})`,
+    );
   const folders = new Map((top.data.folders ?? []).map((f) => [f.id, f.name]));
   const out: MigrationRead = { items: [], skipped: [] };
   for (const [i, rawItem] of top.data.items.entries()) {
@@ -81,7 +85,8 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
     };
     const sourceRef = [...groupPath, entryName(entry)].join('/');
     for (const f of it.fields ?? []) {
-      if (f.value) out.skipped.push({ sourceRef: `${sourceRef} [field ${(f.name ?? '').slice(0, 80)}]`, reason: 'custom fields are not imported' });
+      if (f.value)
+        out.skipped.push({ sourceRef: `${sourceRef} [field ${(f.name ?? '').slice(0, 80)}]`, reason: 'custom fields are not imported' });
     }
     if (it.type !== 1 && it.type !== 2 && it.type !== 5) {
       out.skipped.push({ sourceRef, reason: `${KIND_NAMES[it.type] ?? `items of type ${it.type}`} are not imported` });
@@ -97,7 +102,10 @@ export async function readBitwardenJson(input: string | Buffer, options: Bitward
     const stated = it.sshKey?.keyFingerprint;
     const key = got.items.find((k) => k.kind === 'ssh_key_pair');
     if (stated && /^SHA256:/.test(stated) && key?.kind === 'ssh_key_pair' && key.fingerprint !== stated) {
-      out.skipped.push({ sourceRef: key.sourceRef, reason: `its keyFingerprint (${stated.slice(0, 60)}) is not the key's (${key.fingerprint})` });
+      out.skipped.push({
+        sourceRef: key.sourceRef,
+        reason: `its keyFingerprint (${stated.slice(0, 60)}) is not the key's (${key.fingerprint})`,
+      });
       got.items.splice(got.items.indexOf(key), 1);
     }
     out.items.push(...got.items);

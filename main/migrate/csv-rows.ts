@@ -48,7 +48,7 @@ export async function* csvRecords(input: Readable, label: string): AsyncGenerato
     for await (const fields of parser as AsyncIterable<string[]>) yield { line: starts.shift() ?? lastEnd, fields };
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('CSV_') || code === 'INVALID_OPENING_QUOTE') {
+    if ((typeof code === 'string' && code.startsWith('CSV_')) || code === 'INVALID_OPENING_QUOTE') {
       const reason = REASONS[String(code)] ?? 'the CSV is malformed';
       const line = code === 'CSV_QUOTE_NOT_CLOSED' ? lastEnd + 1 : Number((e as { lines?: unknown }).lines) || lastEnd + 1;
       throw invalidInput(`${label}, line ${line}`, reason);

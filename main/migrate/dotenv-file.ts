@@ -9,7 +9,8 @@ import { checkedItem, invalidInput, type MigrationRead } from './item';
 export const MAX_DOTENV_BYTES = 16 * 1024 * 1024;
 
 // dotenv's LINE pattern (lib/main.js), one variable with its quoted, possibly multi-line value
-const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
+const LINE =
+  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm;
 
 export async function readDotenv(input: string | Buffer, options: { label?: string } = {}): Promise<MigrationRead> {
   const label = options.label ?? '.env';
@@ -35,7 +36,8 @@ export async function readDotenv(input: string | Buffer, options: { label?: stri
     const line = lineAt(m.index + (m[0].length - m[0].trimStart().length));
     // an opening quote dotenv could not close is read by the pattern as a bare value: refuse it
     const v = (m[2] ?? '').trim();
-    if (/^['"`]/.test(v) && (v.length < 2 || v[v.length - 1] !== v[0])) throw invalidInput(`${label}, line ${line}`, 'a quoted value is never closed (the file is truncated?)');
+    if (/^['"`]/.test(v) && (v.length < 2 || v[v.length - 1] !== v[0]))
+      throw invalidInput(`${label}, line ${line}`, 'a quoted value is never closed (the file is truncated?)');
     const value = parse(m[0])[m[1]!];
     found.push({ name: m[1]!, value: value ?? '', line });
     last = m.index + m[0].length;
@@ -45,7 +47,8 @@ export async function readDotenv(input: string | Buffer, options: { label?: stri
   const lastOf = new Map(found.map((f) => [f.name, f.line]));
   for (const f of found) {
     const sourceRef = `${f.name} (line ${f.line})`;
-    if (lastOf.get(f.name) !== f.line) out.skipped.push({ sourceRef, reason: `${f.name} is set again on line ${lastOf.get(f.name)}, which wins` });
+    if (lastOf.get(f.name) !== f.line)
+      out.skipped.push({ sourceRef, reason: `${f.name} is set again on line ${lastOf.get(f.name)}, which wins` });
     else if (f.value === '') out.skipped.push({ sourceRef, reason: 'the value is empty' });
     else out.items.push(checkedItem({ source: 'dotenv', sourceRef, groupPath: [], kind: 'api_key', name: f.name, secret: f.value }));
   }

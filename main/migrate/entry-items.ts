@@ -69,7 +69,11 @@ export async function entryItems(ctx: EntryContext, fields: EntryFields, keys: r
     const given = ctx.passphraseFor?.(ref);
     let outcome = await readSshKey({ privateKeyText: key.privateKeyText, publicKeyText: key.publicKeyText, passphrase: given });
     if (!outcome.ok && given === undefined && fields.password !== '') {
-      const viaPassword = await readSshKey({ privateKeyText: key.privateKeyText, publicKeyText: key.publicKeyText, passphrase: fields.password });
+      const viaPassword = await readSshKey({
+        privateKeyText: key.privateKeyText,
+        publicKeyText: key.publicKeyText,
+        passphrase: fields.password,
+      });
       if (viaPassword.ok) {
         outcome = viaPassword;
         passwordUsedAsPassphrase = true;

@@ -35,7 +35,8 @@ export async function readSource(source: MigrationSource, path: string, options:
   } catch (e) {
     const code = systemErrorCode(e);
     if (code === 'ENOENT') throw new KeyholdError('NOT_FOUND', `${path}: no such file or folder.`);
-    if (code === 'EISDIR' || code === 'EACCES' || code === 'ENOTDIR') throw new KeyholdError('INVALID_INPUT', `${path}: cannot be read (${code}).`);
+    if (code === 'EISDIR' || code === 'EACCES' || code === 'ENOTDIR')
+      throw new KeyholdError('INVALID_INPUT', `${path}: cannot be read (${code}).`);
     throw e;
   }
 }

@@ -8,7 +8,16 @@ import { publicKeyLine } from '../keys/public-key';
 import { checkedItem, contentHash, type MigrationItem } from './item';
 
 const key = randomBytes(32);
-const login: MigrationItem = { source: 'keepassxc-xml', sourceRef: 'Prod/db', groupPath: ['Prod'], kind: 'login', name: 'db', login: 'root', url: 'https://db', secret: 's3cret' };
+const login: MigrationItem = {
+  source: 'keepassxc-xml',
+  sourceRef: 'Prod/db',
+  groupPath: ['Prod'],
+  kind: 'login',
+  name: 'db',
+  login: 'root',
+  url: 'https://db',
+  secret: 's3cret',
+};
 
 describe('content hash', () => {
   it('is the same for the same credential under another name, group, source or notes', () => {
@@ -18,14 +27,28 @@ describe('content hash', () => {
 
   it('differs when the secret, login, URL or kind differs', () => {
     const base = contentHash(login, key);
-    for (const other of [{ ...login, secret: 's3cret ' }, { ...login, login: 'admin' }, { ...login, url: 'https://db2' }, { ...login, kind: 'api_key' as const }]) {
+    for (const other of [
+      { ...login, secret: 's3cret ' },
+      { ...login, login: 'admin' },
+      { ...login, url: 'https://db2' },
+      { ...login, kind: 'api_key' as const },
+    ]) {
       expect(contentHash(other, key)).not.toBe(base);
     }
   });
 
   it('recognises a key pair by its public key, whatever the file encoding', () => {
     const k = generateEd25519('a');
-    const pair = (privateKey: string): MigrationItem => ({ source: 'ssh-dir', sourceRef: 'id', groupPath: [], kind: 'ssh_key_pair', name: 'id', privateKey, publicKey: publicKeyLine(k.publicKey), fingerprint: fingerprint(k.publicKey) });
+    const pair = (privateKey: string): MigrationItem => ({
+      source: 'ssh-dir',
+      sourceRef: 'id',
+      groupPath: [],
+      kind: 'ssh_key_pair',
+      name: 'id',
+      privateKey,
+      publicKey: publicKeyLine(k.publicKey),
+      fingerprint: fingerprint(k.publicKey),
+    });
     expect(contentHash(pair(encodeOpenSshPrivateKey(k)), key)).toBe(contentHash(pair(encodePkcs8(k)), key));
   });
 
@@ -38,7 +61,9 @@ describe('content hash', () => {
 describe('item checks', () => {
   it('refuses an oversized secret with the sourceRef and limit, never the value', () => {
     const huge = 'x'.repeat(70 * 1024);
-    expect(() => checkedItem({ ...login, secret: huge })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('Prod/db: cannot be imported (secret:') }));
+    expect(() => checkedItem({ ...login, secret: huge })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('Prod/db: cannot be imported (secret:') }),
+    );
     try {
       checkedItem({ ...login, secret: huge });
     } catch (e) {

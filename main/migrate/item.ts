@@ -5,7 +5,15 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
 
-export const MIGRATION_SOURCES = ['keepassxc-xml', 'keepassxc-csv', 'bitwarden-json', '1password-csv', 'netrc', 'dotenv', 'ssh-dir'] as const;
+export const MIGRATION_SOURCES = [
+  'keepassxc-xml',
+  'keepassxc-csv',
+  'bitwarden-json',
+  '1password-csv',
+  'netrc',
+  'dotenv',
+  'ssh-dir',
+] as const;
 export type MigrationSource = (typeof MIGRATION_SOURCES)[number];
 
 export const ITEM_KINDS = ['ssh_key_pair', 'login', 'api_key', 'note'] as const;

@@ -12,7 +12,8 @@ const PUBLIC_LINE = /^\s*(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-
 
 export function decodeBinary(base64: string, compressed: boolean, where: () => string): BinaryContent {
   const clean = base64.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw invalidInput(where(), 'an attachment in <Binaries> is not valid base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0)
+    throw invalidInput(where(), 'an attachment in <Binaries> is not valid base64');
   let bytes = Buffer.from(clean, 'base64');
   if (compressed) {
     try {

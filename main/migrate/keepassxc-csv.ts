@@ -26,11 +26,18 @@ export async function readKeepassCsv(input: Readable | string, options: KeepassC
       const idx = columnIndex(fields);
       col = REQUIRED.map((name) => idx(name));
       const missing = REQUIRED.filter((_, i) => col![i]! < 0);
-      if (missing.length) throw invalidInput(`${label}, line ${line}`, `the header lacks the column(s) ${missing.join(', ')}: this is not a KeePassXC CSV export`);
+      if (missing.length)
+        throw invalidInput(
+          `${label}, line ${line}`,
+          `the header lacks the column(s) ${missing.join(', ')}: this is not a KeePassXC CSV export`,
+        );
       continue;
     }
     const [group, title, login, password, url, notes] = col.map((i) => fields[i] ?? '') as [string, string, string, string, string, string];
-    const groupPath = group.split('/').slice(1).filter((g) => g !== '');
+    const groupPath = group
+      .split('/')
+      .slice(1)
+      .filter((g) => g !== '');
     const entry = { title, login, password, url, notes };
     const sourceRef = [...groupPath, entryName(entry)].join('/');
     // the CSV does not mark the recycle bin; KeePassXC names it so (in an English session)

@@ -15,7 +15,12 @@ describe('a 10,000-entry KeePassXC XML export', () => {
     const logins = r.items.filter((i) => i.kind === 'login');
     expect(logins.map((i) => (i.kind === 'login' ? i.secret : ''))).toEqual(passwords);
     expect(r.items.filter((i) => i.kind === 'ssh_key_pair')).toHaveLength(100);
-    expect(logins[10_000 - 1]).toMatchObject({ groupPath: ['Team 19'], name: 'service 9999', login: 'user9999', url: 'https://s9999.example/login?a=1&b=2' });
+    expect(logins[10_000 - 1]).toMatchObject({
+      groupPath: ['Team 19'],
+      name: 'service 9999',
+      login: 'user9999',
+      url: 'https://s9999.example/login?a=1&b=2',
+    });
     expect(r.skipped).toEqual([]);
   });
 });

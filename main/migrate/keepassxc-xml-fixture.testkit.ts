@@ -20,8 +20,14 @@ export interface FixtureOptions {
 }
 
 function entryXml(i: number, password: string, withKey: boolean): string {
-  const str = (k: string, v: string, protect = false) => `\t\t\t\t<String>\n\t\t\t\t\t<Key>${k}</Key>\n\t\t\t\t\t<Value${protect ? ' ProtectInMemory="True"' : ''}>${esc(v)}</Value>\n\t\t\t\t</String>\n`;
-  const fields = str('Notes', `entry ${i}\nsecond line, "quoted" <x>`) + str('Password', password, true) + str('Title', `service ${i}`) + str('URL', `https://s${i}.example/login?a=1&b=2`) + str('UserName', `user${i}`);
+  const str = (k: string, v: string, protect = false) =>
+    `\t\t\t\t<String>\n\t\t\t\t\t<Key>${k}</Key>\n\t\t\t\t\t<Value${protect ? ' ProtectInMemory="True"' : ''}>${esc(v)}</Value>\n\t\t\t\t</String>\n`;
+  const fields =
+    str('Notes', `entry ${i}\nsecond line, "quoted" <x>`) +
+    str('Password', password, true) +
+    str('Title', `service ${i}`) +
+    str('URL', `https://s${i}.example/login?a=1&b=2`) +
+    str('UserName', `user${i}`);
   const key = withKey ? '\t\t\t\t<Binary>\n\t\t\t\t\t<Key>id_ed25519</Key>\n\t\t\t\t\t<Value Ref="0"/>\n\t\t\t\t</Binary>\n' : '';
   const history = `\t\t\t\t<History>\n\t\t\t\t\t<Entry>\n\t\t\t\t\t\t<UUID>${randomBytes(16).toString('base64')}</UUID>\n${str('Password', 'old', true)}${str('Title', `service ${i}`)}\t\t\t\t\t</Entry>\n\t\t\t\t</History>\n`;
   return `\t\t\t<Entry>\n\t\t\t\t<UUID>${randomBytes(16).toString('base64')}</UUID>\n${fields}${key}${history}\t\t\t</Entry>\n`;
@@ -37,7 +43,9 @@ export async function writeKeepassXmlFixture(path: string, options: FixtureOptio
   };
   const key = encodeOpenSshPrivateKey(generateEd25519('bench@keyhold'));
   const binary = gzipSync(Buffer.from(key)).toString('base64');
-  await write(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<KeePassFile>\n\t<Meta>\n\t\t<Generator>KeePassXC</Generator>\n\t\t<RecycleBinUUID>AAAAAAAAAAAAAAAAAAAAAA==</RecycleBinUUID>\n\t\t<Binaries>\n\t\t\t<Binary ID="0" Compressed="True">${binary}</Binary>\n\t\t</Binaries>\n\t</Meta>\n\t<Root>\n\t<Group>\n\t\t<UUID>${randomBytes(16).toString('base64')}</UUID>\n\t\t<Name>Passwords</Name>\n`);
+  await write(
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<KeePassFile>\n\t<Meta>\n\t\t<Generator>KeePassXC</Generator>\n\t\t<RecycleBinUUID>AAAAAAAAAAAAAAAAAAAAAA==</RecycleBinUUID>\n\t\t<Binaries>\n\t\t\t<Binary ID="0" Compressed="True">${binary}</Binary>\n\t\t</Binaries>\n\t</Meta>\n\t<Root>\n\t<Group>\n\t\t<UUID>${randomBytes(16).toString('base64')}</UUID>\n\t\t<Name>Passwords</Name>\n`,
+  );
   const passwords: string[] = [];
   for (let i = 0; i < options.entries; i++) {
     if (i % perGroup === 0) {
@@ -68,5 +76,10 @@ export async function measureKeepassXmlRead(path: string): Promise<ReadMeasure> 
   const start = performance.now();
   const r = await readKeepassXml(path);
   const ms = performance.now() - start;
-  return { items: r.items.length, ms, itemsPerSecond: Math.round(r.items.length / (ms / 1000)), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return {
+    items: r.items.length,
+    ms,
+    itemsPerSecond: Math.round(r.items.length / (ms / 1000)),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }

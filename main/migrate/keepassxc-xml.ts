@@ -20,7 +20,13 @@ export interface KeepassXmlOptions {
 
 const MAX_VALUE_CHARS = 1024 * 1024;
 const MAX_BINARY_BASE64_CHARS = 16 * 1024 * 1024;
-const STANDARD_FIELDS: Record<string, keyof EntryFields> = { Title: 'title', UserName: 'login', Password: 'password', URL: 'url', Notes: 'notes' };
+const STANDARD_FIELDS: Record<string, keyof EntryFields> = {
+  Title: 'title',
+  UserName: 'login',
+  Password: 'password',
+  URL: 'url',
+  Notes: 'notes',
+};
 // keepassxc-cli 2.7 exports a KDBX 4 database (whose attachments live in the binary inner header)
 // with the entries' attachment Refs but no <Binaries>: the attachment itself is not in the file
 const NO_BINARIES =
@@ -106,12 +112,21 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
       if (content!.kind === 'private') {
         const pub = publics.find((p) => p.name === `${a.name}.pub`) ?? (publics.length === 1 ? publics[0] : undefined);
         const pubContent = pub ? binaries.get(pub.ref) : undefined;
-        keys.push({ name: a.name, privateKeyText: content!.text, publicKeyText: pubContent?.kind === 'public' ? pubContent.text : undefined });
+        keys.push({
+          name: a.name,
+          privateKeyText: content!.text,
+          publicKeyText: pubContent?.kind === 'public' ? pubContent.text : undefined,
+        });
       } else if (content!.kind === 'other' && a.name !== KEEAGENT_SETTINGS) {
-        local.skipped.push({ sourceRef: `${ref} [${a.name.slice(0, 80)}]`, reason: 'attachments other than SSH private keys are not imported' });
+        local.skipped.push({
+          sourceRef: `${ref} [${a.name.slice(0, 80)}]`,
+          reason: 'attachments other than SSH private keys are not imported',
+        });
       }
     }
-    settle(entryItems({ source: 'keepassxc-xml', groupPath: groupPath(), sourceRef: ref, passphraseFor: options.passphraseFor }, fields, keys));
+    settle(
+      entryItems({ source: 'keepassxc-xml', groupPath: groupPath(), sourceRef: ref, passphraseFor: options.passphraseFor }, fields, keys),
+    );
   };
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
@@ -119,7 +134,8 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     stack.push(name);
     text = '';
     textCap = MAX_VALUE_CHARS;
-    if (stack.length === 1 && name !== 'KeePassFile') fail(`the root element is <${name.slice(0, 40)}>, not <KeePassFile>: this is not a KeePass XML export`);
+    if (stack.length === 1 && name !== 'KeePassFile')
+      fail(`the root element is <${name.slice(0, 40)}>, not <KeePassFile>: this is not a KeePass XML export`);
     if (historyDepth > 0 || name === 'History') {
       if (entry) historyDepth++;
       return;
@@ -137,7 +153,8 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
       if (entry) fail('an <Entry> inside an <Entry>');
       entry = { line: parser.line, strings: new Map(), attachments: [], key: '', value: '', ref: '' };
     } else if (name === 'Value' && entry) {
-      if (tag.attributes.Protected === 'True') fail('a value is encrypted (Protected="True"): export the database with keepassxc-cli export, which writes values in clear');
+      if (tag.attributes.Protected === 'True')
+        fail('a value is encrypted (Protected="True"): export the database with keepassxc-cli export, which writes values in clear');
       if (typeof tag.attributes.Ref === 'string') entry.ref = tag.attributes.Ref;
     }
   });
@@ -163,7 +180,10 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
     }
     if (name === 'RecycleBinUUID' && parent === 'Meta') recycleBin = text.trim();
     else if (name === 'Binary' && binary) {
-      binaries.set(binary.id, decodeBinary(text, binary.compressed, () => where()));
+      binaries.set(
+        binary.id,
+        decodeBinary(text, binary.compressed, () => where()),
+      );
       binary = null;
     } else if (name === 'UUID' && parent === 'Group' && !entry) groups[groups.length - 1]!.uuid = text.trim();
     else if (name === 'Name' && parent === 'Group' && !entry) groups[groups.length - 1]!.name = text;
@@ -193,7 +213,8 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
   });
 
   const feed = (chunk: string | null) => {
-    if (chunk === null && !failure && stack.length > 0) throw invalidInput(where(), `the file ends inside <${stack[stack.length - 1]}>: it is truncated`);
+    if (chunk === null && !failure && stack.length > 0)
+      throw invalidInput(where(), `the file ends inside <${stack[stack.length - 1]}>: it is truncated`);
     try {
       if (chunk === null) parser.close();
       else parser.write(chunk);
@@ -216,6 +237,9 @@ export async function readKeepassXml(input: Readable | string, options: KeepassX
 /** saxes says "3:14: unclosed tag: Entry"; keep the reason, drop anything quoted (it might be data). */
 function xmlError(e: Error, where: string): KeyholdError {
   if (e instanceof KeyholdError) return e;
-  const reason = e.message.replace(/^[^:]*?\d+:\d+: /, '').replace(/(["']).*?\1/g, '…').slice(0, 120);
+  const reason = e.message
+    .replace(/^[^:]*?\d+:\d+: /, '')
+    .replace(/(["']).*?\1/g, '…')
+    .slice(0, 120);
   return invalidInput(where, `malformed XML (${reason}); the file is damaged or truncated`);
 }

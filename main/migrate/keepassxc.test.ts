@@ -9,7 +9,7 @@ import { readKeepassCsv } from './keepassxc-csv';
 import { readKeepassXml } from './keepassxc-xml';
 import { KeepassDb } from './keepassxc.testkit';
 
-const PASSWORD = 'pä"ss,wörd 🔑 \'x\' <&amp;> \\n';
+const PASSWORD = "pä\"ss,wörd 🔑 'x' <&amp;> \\n";
 // no CR: KeePassXC itself stores notes with bare line feeds
 const NOTES = 'first line\nsecond, "quoted" line\n<tag>&amp; ünïcödé 🗝️\n';
 const KEY_PASSPHRASE = 'keeagent passphrase';
@@ -38,8 +38,21 @@ beforeAll(() => {
   const db = new KeepassDb(tmp.dir);
   db.mkdir('Prod');
   db.mkdir('Prod/db, "main"');
-  db.add({ path: 'Prod/db, "main"/root, admin', username: 'röot,"x"', url: 'https://db.example/?a=1&b="2"', notes: NOTES, password: PASSWORD });
-  db.add({ path: 'Prod/deploy key', attachments: [{ name: 'id_deploy', file: plainPath }, { name: 'id_deploy.pub', file: `${plainPath}.pub` }, { name: 'manual.pdf', file: blob }] });
+  db.add({
+    path: 'Prod/db, "main"/root, admin',
+    username: 'röot,"x"',
+    url: 'https://db.example/?a=1&b="2"',
+    notes: NOTES,
+    password: PASSWORD,
+  });
+  db.add({
+    path: 'Prod/deploy key',
+    attachments: [
+      { name: 'id_deploy', file: plainPath },
+      { name: 'id_deploy.pub', file: `${plainPath}.pub` },
+      { name: 'manual.pdf', file: blob },
+    ],
+  });
   db.add({ path: 'Prod/ops key', password: KEY_PASSPHRASE, attachments: [{ name: 'id_ops', file: protectedPath }] });
   db.add({ path: 'recovery codes', notes: NOTES });
   db.add({ path: 'api token', password: 'tok_0123456789' });
@@ -64,7 +77,13 @@ describe('KeePassXC XML export made by keepassxc-cli', () => {
   it('brings every secret byte for byte, with its group path, login, URL and notes', async () => {
     const r = await readKeepassXml(Readable.from([xml]));
     const root = byRef(r, 'Prod/db, "main"/root, admin');
-    expect(root).toMatchObject({ kind: 'login', name: 'root, admin', groupPath: ['Prod', 'db, "main"'], login: 'röot,"x"', url: 'https://db.example/?a=1&b="2"' });
+    expect(root).toMatchObject({
+      kind: 'login',
+      name: 'root, admin',
+      groupPath: ['Prod', 'db, "main"'],
+      login: 'röot,"x"',
+      url: 'https://db.example/?a=1&b="2"',
+    });
     expect(root.kind === 'login' && Buffer.from(root.secret).equals(Buffer.from(PASSWORD))).toBe(true);
     expect(root.notes).toBe(NOTES);
     expect(byRef(r, 'recovery codes')).toMatchObject({ kind: 'note', secret: NOTES });
@@ -87,8 +106,17 @@ describe('KeePassXC XML export made by keepassxc-cli', () => {
   it('turns an OpenSSH key attachment into a key pair with the fingerprint ssh-keygen -l prints', async () => {
     const r = await readKeepassXml(Readable.from([xml31]));
     const key = byRef(r, 'Prod/deploy key [id_deploy]');
-    expect(key).toMatchObject({ kind: 'ssh_key_pair', name: 'deploy key', fingerprint: plainKeyFingerprint, comment: 'deploy@example', privateKey: plainKey });
-    expect(r.skipped).toContainEqual({ sourceRef: 'Prod/deploy key [manual.pdf]', reason: 'attachments other than SSH private keys are not imported' });
+    expect(key).toMatchObject({
+      kind: 'ssh_key_pair',
+      name: 'deploy key',
+      fingerprint: plainKeyFingerprint,
+      comment: 'deploy@example',
+      privateKey: plainKey,
+    });
+    expect(r.skipped).toContainEqual({
+      sourceRef: 'Prod/deploy key [manual.pdf]',
+      reason: 'attachments other than SSH private keys are not imported',
+    });
   });
 
   it("opens a protected key attachment with the entry's password, as KeeAgent keeps it, and does not import that password again", async () => {
@@ -120,7 +148,11 @@ describe('KeePassXC CSV export made by keepassxc-cli', () => {
     const fromCsv = await readKeepassCsv(Readable.from([csv]));
     const fromXml = await readKeepassXml(Readable.from([xml]));
     const key = randomBytes(32);
-    const secrets = (r: MigrationRead) => r.items.filter((i) => i.kind !== 'ssh_key_pair').map((i) => contentHash(i, key)).sort();
+    const secrets = (r: MigrationRead) =>
+      r.items
+        .filter((i) => i.kind !== 'ssh_key_pair')
+        .map((i) => contentHash(i, key))
+        .sort();
     const root = byRef(fromCsv, 'Prod/db, "main"/root, admin');
     expect(root.kind === 'login' && Buffer.from(root.secret).equals(Buffer.from(PASSWORD))).toBe(true);
     expect(root).toMatchObject({ groupPath: ['Prod', 'db, "main"'], login: 'röot,"x"', notes: NOTES });
@@ -138,7 +170,12 @@ describe('damaged KeePassXC exports', () => {
     const cut = xml.slice(0, xml.indexOf('pä&quot;ss,w') + 8);
     const err = await readKeepassXml(Readable.from([cut])).catch((e: unknown) => e);
     const line = cut.split('\n').length;
-    expect(err).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(new RegExp(`^KeePassXC XML, line ${line} \\(in the entry that starts on line \\d+\\): the file ends inside <Value>`)) });
+    expect(err).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(
+        new RegExp(`^KeePassXC XML, line ${line} \\(in the entry that starts on line \\d+\\): the file ends inside <Value>`),
+      ),
+    });
     expect(String((err as Error).message)).not.toContain('wörd');
   });
 
@@ -146,21 +183,33 @@ describe('damaged KeePassXC exports', () => {
     const at = xml.indexOf('</Value>');
     const broken = `${xml.slice(0, at)}</Valu>${xml.slice(at + 8)}`;
     const err = await readKeepassXml(Readable.from([broken])).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining(`KeePassXC XML, line ${xml.slice(0, at).split('\n').length}`) });
+    expect(err).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining(`KeePassXC XML, line ${xml.slice(0, at).split('\n').length}`),
+    });
   });
 
   it('an XML file with encrypted values (the inside of a database) is refused', async () => {
     const inner = xml.replace('ProtectInMemory="True"', 'Protected="True"');
-    await expect(readKeepassXml(Readable.from([inner]))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Protected') });
+    await expect(readKeepassXml(Readable.from([inner]))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('Protected'),
+    });
   });
 
   it('an entry that refers to a missing attachment names the entry', async () => {
     const broken = xml31.replace(/<Binaries>[\s\S]*<\/Binaries>/, '<Binaries/>');
-    await expect(readKeepassXml(Readable.from([broken]))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('deploy key') });
+    await expect(readKeepassXml(Readable.from([broken]))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('deploy key'),
+    });
   });
 
   it('other XML is not taken for an export', async () => {
-    await expect(readKeepassXml(Readable.from(['<?xml version="1.0"?><html><body/></html>']))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('KeePassFile') });
+    await expect(readKeepassXml(Readable.from(['<?xml version="1.0"?><html><body/></html>']))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('KeePassFile'),
+    });
     await expect(readKeepassXml(Readable.from(['']))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
@@ -168,10 +217,16 @@ describe('damaged KeePassXC exports', () => {
     const cut = csv.slice(0, csv.indexOf('second, ""quoted""'));
     const line = cut.slice(0, cut.lastIndexOf('\n"')).split('\n').length + 1;
     const err = await readKeepassCsv(Readable.from([cut])).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'INVALID_INPUT', message: `KeePassXC CSV, line ${line}: a quoted field is never closed (the file is truncated?)` });
+    expect(err).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: `KeePassXC CSV, line ${line}: a quoted field is never closed (the file is truncated?)`,
+    });
   });
 
   it('a CSV without the KeePassXC header is refused', async () => {
-    await expect(readKeepassCsv(Readable.from(['a,b\n1,2\n']))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('line 1') });
+    await expect(readKeepassCsv(Readable.from(['a,b\n1,2\n']))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('line 1'),
+    });
   });
 });

@@ -9,7 +9,12 @@ const DB_PASSWORD = 'test-db-password';
 
 function run(args: string[], stdinLines: string[]): string {
   if (!existsSync(KEEPASSXC_CLI)) throw new Error(`${KEEPASSXC_CLI} is missing: the KeePassXC tests need the keepassxc package`);
-  return execFileSync(KEEPASSXC_CLI, args, { input: stdinLines.map((l) => `${l}\n`).join(''), encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync(KEEPASSXC_CLI, args, {
+    input: stdinLines.map((l) => `${l}\n`).join(''),
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export interface KeepassEntry {

@@ -10,7 +10,8 @@ describe('main/migrate', () => {
     for (const file of readdirSync(__dirname).filter((f) => /\.ts$/.test(f) && f !== 'layering.test.ts')) {
       const text = readFileSync(join(__dirname, file), 'utf8');
       for (const m of text.matchAll(/(?:from\s+|import\(\s*|require\(\s*)['"]([^'"]+)['"]/g)) {
-        if (/^\.\.\/(vault|service|api|ipc|cli|providers|platform)(\/|$)/.test(m[1]!) || m[1] === 'electron') bad.push(`${file} -> ${m[1]}`);
+        if (/^\.\.\/(vault|service|api|ipc|cli|providers|platform)(\/|$)/.test(m[1]!) || m[1] === 'electron')
+          bad.push(`${file} -> ${m[1]}`);
       }
     }
     expect(bad).toEqual([]);

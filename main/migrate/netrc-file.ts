@@ -23,7 +23,8 @@ export async function readNetrc(input: string | Buffer, options: { label?: strin
   for (const entry of parsed.entries) {
     const machine = entry.name?.value ?? 'default';
     const sourceRef = `${machine} (line ${entry.keyword.line})`;
-    const value = (k: string) => entry.pairs.find((p) => p.keyword.value === k || (k === 'login' && p.keyword.value === 'user'))?.value.value;
+    const value = (k: string) =>
+      entry.pairs.find((p) => p.keyword.value === k || (k === 'login' && p.keyword.value === 'user'))?.value.value;
     const password = value('password');
     const account = value('account');
     if (!password) {

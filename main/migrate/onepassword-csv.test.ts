@@ -10,11 +10,31 @@ const PASSWORD = 'ö "q", 🗝\nline2';
 
 describe('1Password CSV export', () => {
   it('imports each login byte for byte, naming the line each record starts on', async () => {
-    const text = HEADER + row('Mail', 'https://mail.example', 'me@example', PASSWORD, '', 'true', 'false', 'work', 'note, "1"\nnote 2') + row('Secure note', '', '', '', '', 'false', 'false', '', 'only notes');
+    const text =
+      HEADER +
+      row('Mail', 'https://mail.example', 'me@example', PASSWORD, '', 'true', 'false', 'work', 'note, "1"\nnote 2') +
+      row('Secure note', '', '', '', '', 'false', 'false', '', 'only notes');
     const r = await readOnePasswordCsv(Readable.from([text]));
     expect(r.items).toEqual([
-      { source: '1password-csv', sourceRef: 'Mail (line 2)', groupPath: [], kind: 'login', name: 'Mail', login: 'me@example', url: 'https://mail.example', secret: PASSWORD, notes: 'note, "1"\nnote 2' },
-      { source: '1password-csv', sourceRef: 'Secure note (line 5)', groupPath: [], kind: 'note', name: 'Secure note', secret: 'only notes' },
+      {
+        source: '1password-csv',
+        sourceRef: 'Mail (line 2)',
+        groupPath: [],
+        kind: 'login',
+        name: 'Mail',
+        login: 'me@example',
+        url: 'https://mail.example',
+        secret: PASSWORD,
+        notes: 'note, "1"\nnote 2',
+      },
+      {
+        source: '1password-csv',
+        sourceRef: 'Secure note (line 5)',
+        groupPath: [],
+        kind: 'note',
+        name: 'Secure note',
+        secret: 'only notes',
+      },
     ]);
   });
 
@@ -24,7 +44,9 @@ describe('1Password CSV export', () => {
   });
 
   it('an entry with an oversized password is skipped with the limit, the others imported', async () => {
-    const r = await readOnePasswordCsv(Readable.from([HEADER + row('Huge', '', '', 'x'.repeat(70_000), '', '', '', '', '') + row('Small', '', '', 'p', '', '', '', '', '')]));
+    const r = await readOnePasswordCsv(
+      Readable.from([HEADER + row('Huge', '', '', 'x'.repeat(70_000), '', '', '', '', '') + row('Small', '', '', 'p', '', '', '', '', '')]),
+    );
     expect(r.items.map((i) => i.name)).toEqual(['Small']);
     expect(r.skipped).toEqual([{ sourceRef: 'Huge (line 2)', reason: expect.stringMatching(/^it cannot be imported \(secret: .*65536/) }]);
     expect(r.skipped[0]!.reason).not.toContain('xxxx');
@@ -32,14 +54,23 @@ describe('1Password CSV export', () => {
 
   it('a truncated file is INVALID_INPUT naming the line', async () => {
     const text = HEADER + row('A', '', 'u', 'p', '', '', '', '', '') + 'B,,u,"unterminated\n';
-    await expect(readOnePasswordCsv(Readable.from([text]))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '1Password CSV, line 3: a quoted field is never closed (the file is truncated?)' });
+    await expect(readOnePasswordCsv(Readable.from([text]))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: '1Password CSV, line 3: a quoted field is never closed (the file is truncated?)',
+    });
   });
 
   it('a record with a missing field is INVALID_INPUT naming its line', async () => {
-    await expect(readOnePasswordCsv(Readable.from([`${HEADER}A,u\n`]))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('line 2') });
+    await expect(readOnePasswordCsv(Readable.from([`${HEADER}A,u\n`]))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('line 2'),
+    });
   });
 
   it('a file without Title and Password columns is refused', async () => {
-    await expect(readOnePasswordCsv(Readable.from(['name,value\na,b\n']))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not a 1Password CSV') });
+    await expect(readOnePasswordCsv(Readable.from(['name,value\na,b\n']))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('not a 1Password CSV'),
+    });
   });
 });

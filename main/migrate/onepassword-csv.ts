@@ -24,7 +24,8 @@ export async function readOnePasswordCsv(input: Readable | string, options: OneP
       const idx = columnIndex(fields);
       const url = [idx('Url'), idx('URL'), idx('Website')].find((i) => i >= 0) ?? -1;
       col = { title: idx('Title'), url, login: idx('Username'), password: idx('Password'), notes: idx('Notes') };
-      if (col.title < 0 || col.password < 0) throw invalidInput(`${label}, line ${line}`, 'the header lacks a Title or Password column: this is not a 1Password CSV export');
+      if (col.title < 0 || col.password < 0)
+        throw invalidInput(`${label}, line ${line}`, 'the header lacks a Title or Password column: this is not a 1Password CSV export');
       continue;
     }
     const at = (i: number) => (i >= 0 ? (fields[i] ?? '') : '');

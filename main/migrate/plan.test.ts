@@ -27,7 +27,9 @@ describe('import plan', () => {
     writeFileSync(path, 'machine a login u password p\nmachine a login u password p\n');
     const plan = planImport(await readSource('netrc', path), new Set(), key);
     expect(plan.toImport).toHaveLength(1);
-    expect(plan.duplicates).toEqual([{ sourceRef: 'a (line 2)', name: 'a', kind: 'login', groupPath: [], login: 'u', url: 'a', of: 'a (line 1)' }]);
+    expect(plan.duplicates).toEqual([
+      { sourceRef: 'a (line 2)', name: 'a', kind: 'login', groupPath: [], login: 'u', url: 'a', of: 'a (line 1)' },
+    ]);
   });
 
   it('the preview rows carry no secret', async () => {

@@ -33,7 +33,12 @@ describe('~/.ssh', () => {
     const r = await readSshDir(dir, { passphraseFor: (ref) => (ref === 'id_rsa' ? 'rsa pass' : undefined) });
     expect(r.items.map((i) => i.sourceRef)).toEqual(['id_ed25519', 'id_rsa', 'legacy_pem']);
     const ed = r.items[0]!;
-    expect(ed).toMatchObject({ kind: 'ssh_key_pair', name: 'id_ed25519', fingerprint: fp(join(dir, 'id_ed25519')), comment: 'renamed@laptop' });
+    expect(ed).toMatchObject({
+      kind: 'ssh_key_pair',
+      name: 'id_ed25519',
+      fingerprint: fp(join(dir, 'id_ed25519')),
+      comment: 'renamed@laptop',
+    });
     expect(ed.kind === 'ssh_key_pair' && ed.privateKey).toBe(readFileSync(join(dir, 'id_ed25519'), 'utf8'));
     expect(r.items[1]).toMatchObject({ fingerprint: fp(join(dir, 'id_rsa.pub')), comment: 'old rsa' });
     expect(r.items[2]).toMatchObject({ fingerprint: fp(join(dir, 'legacy_pem')) });

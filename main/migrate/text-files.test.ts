@@ -7,10 +7,20 @@ import { readNetrc } from './netrc-file';
 
 describe('netrc', () => {
   it('imports each machine with a password as a login; an entry without one is skipped', async () => {
-    const text = '# mine\nmachine api.example\n  login bot\n  password "p w\\"x"\nmachine ftp.example login anon\ndefault login guest password g\n';
+    const text =
+      '# mine\nmachine api.example\n  login bot\n  password "p w\\"x"\nmachine ftp.example login anon\ndefault login guest password g\n';
     const r = await readNetrc(Buffer.from(text));
     expect(r.items).toEqual([
-      { source: 'netrc', sourceRef: 'api.example (line 2)', groupPath: [], kind: 'login', name: 'api.example', login: 'bot', url: 'api.example', secret: 'p w"x' },
+      {
+        source: 'netrc',
+        sourceRef: 'api.example (line 2)',
+        groupPath: [],
+        kind: 'login',
+        name: 'api.example',
+        login: 'bot',
+        url: 'api.example',
+        secret: 'p w"x',
+      },
       { source: 'netrc', sourceRef: 'default (line 6)', groupPath: [], kind: 'login', name: 'default', login: 'guest', secret: 'g' },
     ]);
     expect(r.skipped).toEqual([{ sourceRef: 'ftp.example (line 5)', reason: 'the entry has no password' }]);
@@ -30,7 +40,7 @@ describe('netrc', () => {
 
 describe('.env', () => {
   it('imports each variable as dotenv reads it, naming its line', async () => {
-    const text = "# comment\nA=plain\nexport B='sp ace # not a comment'\nC=\"multi\\nline\"\nD=`x`\n\nE=tail # comment\n";
+    const text = '# comment\nA=plain\nexport B=\'sp ace # not a comment\'\nC="multi\\nline"\nD=`x`\n\nE=tail # comment\n';
     const r = await readDotenv(Buffer.from(text));
     const parsed = parse(text);
     expect(r.items.map((i) => [i.name, i.sourceRef, i.kind !== 'ssh_key_pair' && i.secret])).toEqual([
@@ -58,7 +68,10 @@ describe('.env', () => {
   });
 
   it('a line that is not NAME=value, or an unclosed quote, is INVALID_INPUT naming the line', async () => {
-    await expect(readDotenv(Buffer.from('A=1\n\nthis is not a variable\n'))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '.env, line 3: not a NAME=value line' });
+    await expect(readDotenv(Buffer.from('A=1\n\nthis is not a variable\n'))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: '.env, line 3: not a NAME=value line',
+    });
     const err = await readDotenv(Buffer.from('A=1\nB="s3cret\n')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INVALID_INPUT', message: '.env, line 2: a quoted value is never closed (the file is truncated?)' });
   });

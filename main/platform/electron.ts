@@ -31,7 +31,12 @@ export function createElectronPlatform(): Platform {
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       async showSaveFile({ title, defaultPath, filters }) {
-        const options: Electron.SaveDialogOptions = { title, defaultPath, filters, properties: ['showHiddenFiles', 'showOverwriteConfirmation', 'createDirectory'] };
+        const options: Electron.SaveDialogOptions = {
+          title,
+          defaultPath,
+          filters,
+          properties: ['showHiddenFiles', 'showOverwriteConfirmation', 'createDirectory'],
+        };
         const win = parentWindow();
         const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
         return r.canceled || !r.filePath ? null : r.filePath;

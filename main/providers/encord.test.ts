@@ -12,7 +12,10 @@ afterAll(() => emu.close());
 
 function keyPair() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  return { hex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'), signer: (b: Uint8Array) => new Uint8Array(sign(null, b, privateKey)) };
+  return {
+    hex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
+    signer: (b: Uint8Array) => new Uint8Array(sign(null, b, privateKey)),
+  };
 }
 const register = (hex: string) => fetch(emu.adminUrl, { method: 'POST', body: JSON.stringify({ publicKey: hex }) });
 

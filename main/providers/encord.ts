@@ -26,11 +26,23 @@ export function encordError(_status: number, body: unknown): PlatformError | nul
 
 /** The signature base of PLATFORMS.md: four lines, no trailing newline. */
 export function signatureBase(method: string, target: string, contentDigest: string, params: string): string {
-  return [`"@method": ${method}`, `"@request-target": ${target}`, `"content-digest": ${contentDigest}`, `"@signature-params": ${params}`].join('\n');
+  return [
+    `"@method": ${method}`,
+    `"@request-target": ${target}`,
+    `"content-digest": ${contentDigest}`,
+    `"@signature-params": ${params}`,
+  ].join('\n');
 }
 
 /** Content-Digest, Signature-Input and Signature for one request. */
-export async function signRequest(input: { method: Method; target: string; body: Uint8Array; keyId: string; sign: Signer; nowSeconds?: number }): Promise<Record<string, string>> {
+export async function signRequest(input: {
+  method: Method;
+  target: string;
+  body: Uint8Array;
+  keyId: string;
+  sign: Signer;
+  nowSeconds?: number;
+}): Promise<Record<string, string>> {
   const digest = `sha-256=:${createHash('sha256').update(input.body).digest('base64')}:`;
   const created = Math.floor(input.nowSeconds ?? Date.now() / 1000) - 30;
   const params = `("@method" "@request-target" "content-digest");created=${created};keyid="${input.keyId}";alg="ed25519"`;
@@ -79,8 +91,15 @@ export class EncordProvider implements RemotePlatform {
     const out: RemoteEnvironment[] = [];
     let token: string | null | undefined;
     for (let pages = 0; pages < 1000; pages++) {
-      const res = await this.http.request({ method: 'GET', path: '/v2/public/projects', query: { pageSize: 100, pageToken: token ?? undefined }, schema: Page });
-      out.push(...res.data.results.map((p) => ({ remoteId: p.projectHash, name: p.title || p.projectHash, description: p.description ?? '' })));
+      const res = await this.http.request({
+        method: 'GET',
+        path: '/v2/public/projects',
+        query: { pageSize: 100, pageToken: token ?? undefined },
+        schema: Page,
+      });
+      out.push(
+        ...res.data.results.map((p) => ({ remoteId: p.projectHash, name: p.title || p.projectHash, description: p.description ?? '' })),
+      );
       token = res.data.nextPageToken;
       if (!token) break;
     }

@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-const line = (comment: string) => `${demoPublicKey(generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))} ${comment}`;
+const line = (comment: string) =>
+  `${demoPublicKey(generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32))} ${comment}`;
 const app = { type: 'deploy', repo: 'keyhold-demo/app' } as const;
 
 describe('GithubProvider: deploy keys', () => {
@@ -26,7 +27,12 @@ describe('GithubProvider: deploy keys', () => {
     for (let i = 0; i < 100; i++) await p.registerKey(`bulk${i}`, line(`b${i}`), app);
     const listed = await p.listKeys('keyhold-demo/app');
     expect(listed.length).toBeGreaterThan(101);
-    expect(listed.find((r) => r.remoteId === String(k.id))).toMatchObject({ kind: 'deploy_key', environmentRemoteId: 'keyhold-demo/app', lastUsedAt: null, meta: { readOnly: 'true', githubAddedBy: 'keyhold-demo' } });
+    expect(listed.find((r) => r.remoteId === String(k.id))).toMatchObject({
+      kind: 'deploy_key',
+      environmentRemoteId: 'keyhold-demo/app',
+      lastUsedAt: null,
+      meta: { readOnly: 'true', githubAddedBy: 'keyhold-demo' },
+    });
     expect((await p.findByKey(k.key, app))!.id).toBe(k.id);
     await p.deleteKey(String(k.id), app);
     expect(emu.state.deployKeys.has(k.id)).toBe(false);
@@ -36,7 +42,9 @@ describe('GithubProvider: deploy keys', () => {
     const k = await new GithubProvider(emu.demo.keysToken, { baseUrl: emu.url }).registerKey('stays', line('stays'), app);
     const e = await failure(new GithubProvider(emu.demo.token, { baseUrl: emu.url }).deleteKey(String(k.id), app));
     expect(e).toMatchObject({ code: 'REMOTE', remote: { status: 404, reason: 'scope' } });
-    expect(e.message).toContain('the token cannot read them, so Keyhold cannot tell whether it is gone. Check https://github.com/keyhold-demo/app/settings/keys');
+    expect(e.message).toContain(
+      'the token cannot read them, so Keyhold cannot tell whether it is gone. Check https://github.com/keyhold-demo/app/settings/keys',
+    );
     expect(emu.state.deployKeys.has(k.id)).toBe(true);
   });
 
@@ -50,7 +58,11 @@ describe('GithubProvider: signing keys', () => {
   it('registers, lists as signing_key, gets and deletes', async () => {
     const p = new GithubProvider(emu.demo.keysToken, { baseUrl: emu.url });
     const k = await p.registerKey('signer', line('signer'), { type: 'signing' });
-    expect((await p.listKeys(SIGNING_SCOPE)).find((r) => r.remoteId === String(k.id))).toMatchObject({ kind: 'signing_key', environmentRemoteId: null, name: 'signer' });
+    expect((await p.listKeys(SIGNING_SCOPE)).find((r) => r.remoteId === String(k.id))).toMatchObject({
+      kind: 'signing_key',
+      environmentRemoteId: null,
+      name: 'signer',
+    });
     expect((await p.getKey(String(k.id), { type: 'signing' })).title).toBe('signer');
     await p.deleteKey(String(k.id), { type: 'signing' });
     expect(emu.state.signingKeys.has(k.id)).toBe(false);

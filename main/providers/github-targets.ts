@@ -15,7 +15,8 @@ const REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 /** OWNER/REPO as GitHub names a repository; anything else is INVALID_INPUT. */
 export function checkRepository(repo: string): string {
   const m = REPO.exec(repo.trim());
-  if (!m || m[2] === '.' || m[2] === '..') throw new KeyholdError('INVALID_INPUT', 'A GitHub repository is written OWNER/REPO (letters, digits, -, _ and .).');
+  if (!m || m[2] === '.' || m[2] === '..')
+    throw new KeyholdError('INVALID_INPUT', 'A GitHub repository is written OWNER/REPO (letters, digits, -, _ and .).');
   return `${m[1]}/${m[2]}`;
 }
 
@@ -35,14 +36,22 @@ export interface TargetInfo {
 export function targetOf(target: GithubTarget): TargetInfo {
   switch (target.type) {
     case 'user':
-      return { path: '/user/keys', noun: 'key', page: GITHUB_KEYS_PAGE, missingClassic: 'the admin:public_key scope', missingAny: 'the right to delete keys (a classic token needs admin:public_key)', needed: 'admin:public_key' };
+      return {
+        path: '/user/keys',
+        noun: 'key',
+        page: GITHUB_KEYS_PAGE,
+        missingClassic: 'the admin:public_key scope',
+        missingAny: 'the right to delete keys (a classic token needs admin:public_key)',
+        needed: 'admin:public_key',
+      };
     case 'signing':
       return {
         path: '/user/ssh_signing_keys',
         noun: 'signing key',
         page: GITHUB_KEYS_PAGE,
         missingClassic: 'the admin:ssh_signing_key scope',
-        missingAny: 'the right to delete signing keys (a classic token needs admin:ssh_signing_key; a fine-grained one "SSH signing keys: write")',
+        missingAny:
+          'the right to delete signing keys (a classic token needs admin:ssh_signing_key; a fine-grained one "SSH signing keys: write")',
         needed: 'admin:ssh_signing_key',
       };
     case 'deploy': {

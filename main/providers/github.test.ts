@@ -29,7 +29,7 @@ describe('GithubProvider against the emulator', () => {
     expect(await failure(p.getKey(String(k.id)))).toMatchObject({ code: 'REMOTE', status: 404, message: 'GitHub: Not Found (HTTP 404)' });
   });
 
-  it('a duplicate key is CONFLICT with GitHub\'s message, not success', async () => {
+  it("a duplicate key is CONFLICT with GitHub's message, not success", async () => {
     const p = new GithubProvider(emu.demo.token, { baseUrl: emu.url });
     const line = sshLine('dup');
     await p.registerKey('one', line);

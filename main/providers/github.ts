@@ -10,7 +10,14 @@ import type { KeyKind } from '../api/constants';
 import { KeyholdError } from '../errors';
 import { SIGNING_SCOPE, targetOf, type GithubTarget, type TargetInfo } from './github-targets';
 import { HttpClient, hasStatus, type PlatformError } from './http';
-import { CAPABILITIES, type CredentialAccess, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
+import {
+  CAPABILITIES,
+  type CredentialAccess,
+  type ProviderOptions,
+  type RemoteEnvironment,
+  type RemoteKey,
+  type RemotePlatform,
+} from './types';
 
 export const GITHUB_URL = 'https://api.github.com';
 
@@ -36,7 +43,9 @@ const ErrorBody = z.object({
 export function githubError(status: number, body: unknown): PlatformError | null {
   const parsed = ErrorBody.safeParse(body);
   if (!parsed.success) return null;
-  const details = (parsed.data.errors ?? []).map((e) => e.message ?? (e.code && e.field ? `${e.field} ${e.code.replace(/_/g, ' ')}` : '')).filter(Boolean);
+  const details = (parsed.data.errors ?? [])
+    .map((e) => e.message ?? (e.code && e.field ? `${e.field} ${e.code.replace(/_/g, ' ')}` : ''))
+    .filter(Boolean);
   const message = details.length ? `${parsed.data.message}: ${details.join('; ')}` : parsed.data.message;
   return { message, conflict: status === 422 && details.some((d) => /already in use/i.test(d)) };
 }
@@ -59,19 +68,35 @@ export { GITHUB_KEYS_PAGE, SIGNING_SCOPE, type GithubTarget } from './github-tar
  * show, so they are unknown until tried.
  */
 export function githubAccess(header: string | null): CredentialAccess {
-  if (header === null) return { grants: null, summary: 'a fine-grained token: GitHub does not say what it may do, so a refusal shows only when tried', refuses: [] };
-  const scopes = header.split(',').map((s) => s.trim()).filter(Boolean);
+  if (header === null)
+    return {
+      grants: null,
+      summary: 'a fine-grained token: GitHub does not say what it may do, so a refusal shows only when tried',
+      refuses: [],
+    };
+  const scopes = header
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const level = Math.max(0, ...scopes.map((s) => LEVELS[s] ?? 0));
   const refuses: CredentialAccess['refuses'] = [];
   // these scopes are the user's SSH keys' only: deploy and signing keys have their own
   const kinds: KeyKind[] = ['ssh_key_pair'];
   if (level < 3) {
     const reason = 'the token lacks the admin:public_key scope (GitHub answers 404 and keeps the key)';
-    refuses.push({ operation: 'revoke', reason, kinds }, { operation: 'rotate', reason: `${reason}: the new key is registered, the old one must be removed by hand`, kinds });
+    refuses.push(
+      { operation: 'revoke', reason, kinds },
+      { operation: 'rotate', reason: `${reason}: the new key is registered, the old one must be removed by hand`, kinds },
+    );
   }
   if (level < 2) refuses.push({ operation: 'create', reason: 'the token lacks the write:public_key scope', kinds });
   if (level < 1) refuses.push({ operation: 'list', reason: 'the token lacks the read:public_key scope', kinds });
-  const summary = ['cannot read keys (needs read:public_key)', 'can list keys, cannot add or delete them', 'can add keys, cannot delete them (needs admin:public_key)', 'can list, add and delete keys'][level]!;
+  const summary = [
+    'cannot read keys (needs read:public_key)',
+    'can list keys, cannot add or delete them',
+    'can add keys, cannot delete them (needs admin:public_key)',
+    'can list, add and delete keys',
+  ][level]!;
   return { grants: scopes, summary, refuses };
 }
 
@@ -116,7 +141,11 @@ export class GithubProvider implements RemotePlatform {
     const out: GithubKey[] = [];
     let next: string | null = `${targetOf(target).path}?per_page=100`;
     for (let pages = 0; next && pages < 1000; pages++) {
-      const res: { data: GithubKey[]; headers: Headers } = await this.http.request({ method: 'GET', path: next, schema: z.array(GithubKey) });
+      const res: { data: GithubKey[]; headers: Headers } = await this.http.request({
+        method: 'GET',
+        path: next,
+        schema: z.array(GithubKey),
+      });
       out.push(...res.data);
       next = nextLink(res.headers.get('link'));
     }
@@ -125,7 +154,8 @@ export class GithubProvider implements RemotePlatform {
 
   /** null: the user's keys; SIGNING_SCOPE: the signing keys; else a repository's deploy keys. */
   async listKeys(scope: string | null = null): Promise<RemoteKey[]> {
-    const target: GithubTarget = scope === null ? { type: 'user' } : scope === SIGNING_SCOPE ? { type: 'signing' } : { type: 'deploy', repo: scope };
+    const target: GithubTarget =
+      scope === null ? { type: 'user' } : scope === SIGNING_SCOPE ? { type: 'signing' } : { type: 'deploy', repo: scope };
     const kind = target.type === 'user' ? 'ssh_key_pair' : target.type === 'signing' ? 'signing_key' : 'deploy_key';
     return (await this.listRaw(target)).map((k) => ({
       remoteId: String(k.id),
@@ -137,7 +167,8 @@ export class GithubProvider implements RemotePlatform {
       publicPart: k.key,
       flags: {},
       secret: null,
-      meta: target.type === 'signing' ? {} : { readOnly: String(k.read_only ?? false), ...(k.added_by ? { githubAddedBy: k.added_by } : {}) },
+      meta:
+        target.type === 'signing' ? {} : { readOnly: String(k.read_only ?? false), ...(k.added_by ? { githubAddedBy: k.added_by } : {}) },
       createdAt: k.created_at ?? null,
       // signing keys carry no last_used: unknown, not "never"
       ...(target.type === 'signing' ? {} : { lastUsedAt: k.last_used ?? null }),
@@ -165,7 +196,12 @@ export class GithubProvider implements RemotePlatform {
    */
   async deleteKey(id: string, target: GithubTarget = { type: 'user' }): Promise<void> {
     const info = targetOf(target);
-    const res = await this.http.request({ method: 'DELETE', path: `${info.path}/${encodeURIComponent(id)}`, schema: z.unknown(), accept: [404] });
+    const res = await this.http.request({
+      method: 'DELETE',
+      path: `${info.path}/${encodeURIComponent(id)}`,
+      schema: z.unknown(),
+      accept: [404],
+    });
     if (res.status !== 404) return;
     const classic = res.headers.get('x-oauth-scopes') !== null;
     if (await this.stillListed(id, target, info)) {
@@ -190,7 +226,11 @@ export class GithubProvider implements RemotePlatform {
       return (await this.listRaw(target)).some((k) => String(k.id) === id);
     } catch (e) {
       if (!hasStatus(e, 404)) throw e;
-      throw new KeyholdError('REMOTE', `GitHub answered 404 to deleting ${info.noun} ${id}, and the token cannot read them, so Keyhold cannot tell whether it is gone. Check ${info.page}.`, { remote: { status: 404, reason: 'scope' } });
+      throw new KeyholdError(
+        'REMOTE',
+        `GitHub answered 404 to deleting ${info.noun} ${id}, and the token cannot read them, so Keyhold cannot tell whether it is gone. Check ${info.page}.`,
+        { remote: { status: 404, reason: 'scope' } },
+      );
     }
   }
 }

@@ -11,14 +11,20 @@ let hits: { method: string; path: string }[] = [];
 beforeAll(async () => {
   emu = await startEmulator('test', (req) => {
     hits.push({ method: req.method, path: req.path });
-    if (req.path === '/echo-secret') return { status: 400, body: { message: `bad token ${String(req.headers.authorization).split(' ')[1]}` } };
+    if (req.path === '/echo-secret')
+      return { status: 400, body: { message: `bad token ${String(req.headers.authorization).split(' ')[1]}` } };
     if (req.path === '/redirect') return { status: 200, body: { next: 'http://example.com/steal' } };
     if (req.path === '/wrong-shape') return { status: 200, body: { id: 'not-a-number' } };
     if (req.path === '/forbidden') return { status: 403, body: { message: 'forbidden' } };
     if (req.path === '/dup') return { status: 422, body: { message: 'already in use' } };
-    if (req.path === '/echo-body') return { status: 401, body: { message: `wrong password ${String((JSON.parse(req.raw.toString('utf8')) as { password?: unknown }).password)}` } };
+    if (req.path === '/echo-body')
+      return {
+        status: 401,
+        body: { message: `wrong password ${String((JSON.parse(req.raw.toString('utf8')) as { password?: unknown }).password)}` },
+      };
     if (req.path === '/echo-upper') return { status: 400, body: { message: `bad key ${String(req.headers['x-api-key']).toUpperCase()}` } };
-    if (req.path === '/moved') return { status: 302, headers: { Location: 'https://login.example.com/sso?token=tok_in_location_123' }, body: { message: 'moved' } };
+    if (req.path === '/moved')
+      return { status: 302, headers: { Location: 'https://login.example.com/sso?token=tok_in_location_123' }, body: { message: 'moved' } };
     return { status: req.method === 'POST' ? 201 : 200, body: { id: 7 } };
   });
 });
@@ -44,8 +50,16 @@ function client(extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}
 describe('HttpClient', () => {
   it('allows https anywhere and plain http only to the loopback', () => {
     expect(checkBaseUrl('https://api.syncano.io').host).toBe('api.syncano.io');
-    for (const ok of ['http://127.0.0.1:8080', 'http://127.3.2.1', 'http://localhost:1', 'http://[::1]:9']) expect(() => checkBaseUrl(ok)).not.toThrow();
-    for (const bad of ['http://example.com', 'http://10.0.0.1', 'ftp://127.0.0.1', 'http://127.0.0.1.evil.com', 'https://u:p@host', 'nope']) {
+    for (const ok of ['http://127.0.0.1:8080', 'http://127.3.2.1', 'http://localhost:1', 'http://[::1]:9'])
+      expect(() => checkBaseUrl(ok)).not.toThrow();
+    for (const bad of [
+      'http://example.com',
+      'http://10.0.0.1',
+      'ftp://127.0.0.1',
+      'http://127.0.0.1.evil.com',
+      'https://u:p@host',
+      'nope',
+    ]) {
       expect(() => checkBaseUrl(bad)).toThrow(KeyholdError);
     }
   });
@@ -123,7 +137,7 @@ describe('HttpClient', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(40 * 1024 * 1024);
   });
 
-  it('surfaces the platform\'s message, CONFLICT for duplicates, and never a secret', async () => {
+  it("surfaces the platform's message, CONFLICT for duplicates, and never a secret", async () => {
     const dup = await failure(client().request({ method: 'POST', path: '/dup', schema: Item }));
     expect(dup).toMatchObject({ code: 'CONFLICT', status: 422, message: 'Testplat: already in use (HTTP 422)' });
     const echo = await failure(client().request({ method: 'GET', path: '/echo-secret', schema: Item }));
@@ -146,14 +160,18 @@ describe('HttpClient', () => {
 
   it('keeps a hex key out of the message whatever its case', async () => {
     const key = 'abcdef0123456789abcdef0123456789abcdef01';
-    const e = await failure(client({ headers: () => ({ 'X-API-KEY': key }) }).request({ method: 'GET', path: '/echo-upper', schema: Item }));
+    const e = await failure(
+      client({ headers: () => ({ 'X-API-KEY': key }) }).request({ method: 'GET', path: '/echo-upper', schema: Item }),
+    );
     expect(e.message).toBe('Testplat: bad key [redacted] (HTTP 400)');
     expect(e.message.toLowerCase()).not.toContain(key);
   });
 
   it('reports a redirect as not followed, naming only the host it pointed to', async () => {
     const e = await failure(client().request({ method: 'GET', path: '/moved', schema: Item }));
-    expect(e.message).toBe('Testplat: the platform answered with a redirect to login.example.com, which Keyhold does not follow; check the workspace URL (HTTP 302)');
+    expect(e.message).toBe(
+      'Testplat: the platform answered with a redirect to login.example.com, which Keyhold does not follow; check the workspace URL (HTTP 302)',
+    );
     expect(e).toMatchObject({ code: 'REMOTE', status: 302, remote: { status: 302, reason: 'refused' } });
     expect(hits.map((h) => h.path)).toEqual(['/moved']);
   });
@@ -168,9 +186,18 @@ describe('HttpClient', () => {
     expect(await reasonOf('error500')).toEqual({ status: 500, reason: 'server' });
     expect(await reasonOf('rate429')).toEqual({ status: 429, reason: 'rate_limited' });
     expect(await reasonOf('drop')).toEqual({ status: null, reason: 'unreachable' });
-    expect((await failure(client().request({ method: 'POST', path: '/dup', schema: Item }))).remote).toEqual({ status: 422, reason: 'refused' });
-    expect((await failure(client().request({ method: 'GET', path: '/wrong-shape', schema: Item }))).remote).toEqual({ status: 200, reason: 'server' });
+    expect((await failure(client().request({ method: 'POST', path: '/dup', schema: Item }))).remote).toEqual({
+      status: 422,
+      reason: 'refused',
+    });
+    expect((await failure(client().request({ method: 'GET', path: '/wrong-shape', schema: Item }))).remote).toEqual({
+      status: 200,
+      reason: 'server',
+    });
     expect((await failure(client().request({ method: 'POST', path: '/echo-body', body: {}, schema: Item }))).remote?.reason).toBe('auth');
-    expect((await failure(client().request({ method: 'GET', path: '/forbidden', schema: Item }))).remote).toEqual({ status: 403, reason: 'scope' });
+    expect((await failure(client().request({ method: 'GET', path: '/forbidden', schema: Item }))).remote).toEqual({
+      status: 403,
+      reason: 'scope',
+    });
   });
 });

@@ -167,7 +167,8 @@ type Attempt = { kind: 'answer'; res: Response; body: Buffer } | { kind: 'networ
 
 export class HttpClient {
   readonly base: URL;
-  private readonly opts: Required<Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes'>> & HttpClientOptions;
+  private readonly opts: Required<Pick<HttpClientOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'maxRetryAfterMs' | 'maxResponseBytes'>> &
+    HttpClientOptions;
 
   constructor(options: HttpClientOptions) {
     this.base = checkBaseUrl(options.baseUrl, options.platform);
@@ -184,13 +185,21 @@ export class HttpClient {
     const url = new URL(full, this.base);
     // never follow a link to another host with our credentials
     if (url.origin !== this.base.origin) {
-      throw new KeyholdError('REMOTE', `${this.platform}: the answer pointed to another host; refused.`, { remote: { status: null, reason: 'refused' } });
+      throw new KeyholdError('REMOTE', `${this.platform}: the answer pointed to another host; refused.`, {
+        remote: { status: null, reason: 'refused' },
+      });
     }
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
   }
 
-  private fail(code: 'REMOTE' | 'CONFLICT', text: string, secrets: readonly string[], reason: RemoteFailureReason, status?: number): KeyholdError {
+  private fail(
+    code: 'REMOTE' | 'CONFLICT',
+    text: string,
+    secrets: readonly string[],
+    reason: RemoteFailureReason,
+    status?: number,
+  ): KeyholdError {
     const msg = `${this.platform}: ${scrub(text, secrets)}${status !== undefined ? ` (HTTP ${status})` : ''}`;
     return new KeyholdError(code, msg, { remote: { status: status ?? null, reason } });
   }
@@ -199,7 +208,13 @@ export class HttpClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.opts.timeoutMs);
     try {
-      const res = await fetch(url, { method, headers, body: body ? new Uint8Array(body) : undefined, signal: controller.signal, redirect: 'manual' });
+      const res = await fetch(url, {
+        method,
+        headers,
+        body: body ? new Uint8Array(body) : undefined,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
       const data = await readCapped(res, this.opts.maxResponseBytes);
       return { kind: 'answer', res, body: data };
     } catch (e) {
@@ -228,7 +243,13 @@ export class HttpClient {
       try {
         result = await this.attempt(req.method, url, headers, bodyBuf);
       } catch (e) {
-        if (e instanceof TooLarge) throw this.fail('REMOTE', `the answer is larger than ${Math.round(this.opts.maxResponseBytes / 1024 / 1024)} MB; refused`, secrets, 'server');
+        if (e instanceof TooLarge)
+          throw this.fail(
+            'REMOTE',
+            `the answer is larger than ${Math.round(this.opts.maxResponseBytes / 1024 / 1024)} MB; refused`,
+            secrets,
+            'server',
+          );
         throw e;
       }
       const last = attempt === this.opts.retries;
@@ -300,7 +321,13 @@ export class HttpClient {
       host = null;
     }
     const where = host ? ` to ${host}` : '';
-    return this.fail('REMOTE', `the platform answered with a redirect${where}, which Keyhold does not follow; check the workspace URL`, secrets, 'refused', status);
+    return this.fail(
+      'REMOTE',
+      `the platform answered with a redirect${where}, which Keyhold does not follow; check the workspace URL`,
+      secrets,
+      'refused',
+      status,
+    );
   }
 }
 

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 describe('RancherProvider against the emulator', () => {
-  it('checks the pair; a wrong secret is the platform\'s 401 without the secret in the message', async () => {
+  it("checks the pair; a wrong secret is the platform's 401 without the secret in the message", async () => {
     expect((await p.check()).identity).toBe(emu.demo.accessKey);
     const e = await failure(new RancherProvider(emu.url, emu.demo.accessKey, 'wrong-secret-value-123', { backoffMs: 5 }).check());
     expect(e).toMatchObject({ code: 'REMOTE', status: 401, message: 'Rancher: Unauthorized (HTTP 401)' });

@@ -23,7 +23,13 @@ export const RancherKey = z.object({
   created: z.string().nullish(),
 });
 export type RancherKey = z.output<typeof RancherKey>;
-const Project = z.object({ id: z.string(), type: z.literal('project'), name: z.string().nullish(), description: z.string().nullish(), state: z.string() });
+const Project = z.object({
+  id: z.string(),
+  type: z.literal('project'),
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  state: z.string(),
+});
 const collection = <T extends z.ZodType>(item: T) =>
   z.object({ type: z.literal('collection'), data: z.array(item), pagination: z.object({ next: z.string().nullish() }).nullish() });
 // built once: zod compiles each schema on first use, and these parse every answer
@@ -31,10 +37,15 @@ const KeyCollection = collection(RancherKey);
 
 /** {type:"error", status, code, message, fieldName?} -> "<message> (<code>)"; NotUnique is a conflict. */
 export function rancherError(_status: number, body: unknown): PlatformError | null {
-  const parsed = z.object({ type: z.literal('error'), code: z.string(), message: z.string().nullish(), fieldName: z.string().nullish() }).safeParse(body);
+  const parsed = z
+    .object({ type: z.literal('error'), code: z.string(), message: z.string().nullish(), fieldName: z.string().nullish() })
+    .safeParse(body);
   if (!parsed.success) return null;
   const { code, message, fieldName } = parsed.data;
-  const text = message && message !== code ? `${message} (${code}${fieldName ? ` on ${fieldName}` : ''})` : `${code}${fieldName ? ` on ${fieldName}` : ''}`;
+  const text =
+    message && message !== code
+      ? `${message} (${code}${fieldName ? ` on ${fieldName}` : ''})`
+      : `${code}${fieldName ? ` on ${fieldName}` : ''}`;
   return { message: text, conflict: code === 'NotUnique' };
 }
 
@@ -164,7 +175,12 @@ export class RancherProvider implements RemotePlatform {
    * one, shows up as the state having moved already (422 ActionNotAvailable), so it reads
    * instead of resending blindly.
    */
-  private async ensure(ref: RancherKeyRef, action: 'activate' | 'deactivate', target: 'active' | 'inactive', wait = true): Promise<RancherKey> {
+  private async ensure(
+    ref: RancherKeyRef,
+    action: 'activate' | 'deactivate',
+    target: 'active' | 'inactive',
+    wait = true,
+  ): Promise<RancherKey> {
     const moving = action === 'activate' ? 'activating' : 'deactivating';
     for (let attempt = 0; attempt < 4; attempt++) {
       try {
@@ -177,7 +193,11 @@ export class RancherProvider implements RemotePlatform {
       const now = await this.settle(ref);
       if (!now) throw new KeyholdError('NOT_FOUND', `Rancher: key ${ref.id} no longer exists.`, { status: 404 });
       if (now.state === target) return now;
-      if (now.state === 'removed') throw new KeyholdError('REMOTE', `Rancher: key ${ref.id} is removed; it cannot be ${target === 'active' ? 'activated' : 'deactivated'}.`);
+      if (now.state === 'removed')
+        throw new KeyholdError(
+          'REMOTE',
+          `Rancher: key ${ref.id} is removed; it cannot be ${target === 'active' ? 'activated' : 'deactivated'}.`,
+        );
     }
     throw new KeyholdError('REMOTE', `Rancher: key ${ref.id} did not become ${target}.`);
   }
@@ -242,9 +262,11 @@ export class RancherProvider implements RemotePlatform {
   /** The truth check after a delete: GET shows it removed (or 404) and the list no longer has it. */
   private async confirmGone(ref: RancherKeyRef): Promise<void> {
     const after = await this.settle(ref);
-    if (after && !GONE.has(after.state)) throw new KeyholdError('REMOTE', `Rancher accepted the delete of key ${ref.id}, yet still shows it ${after.state}.`);
+    if (after && !GONE.has(after.state))
+      throw new KeyholdError('REMOTE', `Rancher accepted the delete of key ${ref.id}, yet still shows it ${after.state}.`);
     const listed = after ? await this.findByPublicValue(ref.projectId, after.publicValue) : null;
-    if (listed && listed.id === ref.id && !GONE.has(listed.state)) throw new KeyholdError('REMOTE', `Rancher still lists key ${ref.id} (${listed.state}) after deleting it.`);
+    if (listed && listed.id === ref.id && !GONE.has(listed.state))
+      throw new KeyholdError('REMOTE', `Rancher still lists key ${ref.id} (${listed.state}) after deleting it.`);
   }
 
   /** A real call with a key pair: does it authenticate? (a new key may still be registering) */

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 describe('Rancher2Provider against the emulator', () => {
-  it('checks the token by reading itself; a wrong secret is the platform\'s 401 message, without the secret', async () => {
+  it("checks the token by reading itself; a wrong secret is the platform's 401 message, without the secret", async () => {
     expect((await p.check()).identity).toBe(`${emu.demo.token.split(':')[0]} (${emu.demo.userId})`);
     const wrong = `${emu.demo.token.split(':')[0]}:wrongsecretvalue123`;
     const e = await failure(new Rancher2Provider(emu.url, wrong, { backoffMs: 5 }).check());
@@ -61,13 +61,13 @@ describe('Rancher2Provider against the emulator', () => {
     expect(await failure(p.checkBearer(bearer, null))).toMatchObject({ status: 401 });
   });
 
-  it('a cluster-scoped token is checked on its cluster\'s Kubernetes API (it gets 401 on /v3)', async () => {
+  it("a cluster-scoped token is checked on its cluster's Kubernetes API (it gets 401 on /v3)", async () => {
     const { bearer } = await p.createToken({ description: 'scoped', ttlMs: 0, clusterId: 'c-m-7x2kq' });
     await p.checkBearer(bearer, 'c-m-7x2kq');
     expect(await failure(p.checkBearer(bearer, null))).toMatchObject({ status: 401 });
   });
 
-  it('deleting the current login session gives the platform\'s 400 message', async () => {
+  it("deleting the current login session gives the platform's 400 message", async () => {
     const s = new Rancher2Provider(emu.url, emu.demo.session, { backoffMs: 5 });
     const e = await failure(s.deleteToken(emu.demo.session.split(':')[0]!));
     expect(e).toMatchObject({ code: 'REMOTE', status: 400 });
@@ -100,7 +100,10 @@ describe('Rancher2Provider against hostile answers', () => {
 
   it('a create answer without the token value is refused, not stored as empty', async () => {
     answer = { status: 201, body: { id: 'token-zzzzz', name: 'token-zzzzz', ttl: 0 } };
-    expect(await failure(client().createToken({ description: 'x', ttlMs: 0, clusterId: null }))).toMatchObject({ code: 'REMOTE', message: 'Rancher 2: the new token came without its value.' });
+    expect(await failure(client().createToken({ description: 'x', ttlMs: 0, clusterId: null }))).toMatchObject({
+      code: 'REMOTE',
+      message: 'Rancher 2: the new token came without its value.',
+    });
   });
 
   it('a 401 without a body still says unauthorized', async () => {

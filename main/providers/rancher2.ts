@@ -29,7 +29,8 @@ export const Rancher2Token = z.object({
 });
 export type Rancher2Token = z.output<typeof Rancher2Token>;
 const Cluster = z.object({ id: z.string().min(1), name: z.string().nullish(), description: z.string().nullish() });
-const collection = <T extends z.ZodType>(item: T) => z.object({ type: z.literal('collection'), data: z.array(item), pagination: z.object({ next: z.string().nullish() }).nullish() });
+const collection = <T extends z.ZodType>(item: T) =>
+  z.object({ type: z.literal('collection'), data: z.array(item), pagination: z.object({ next: z.string().nullish() }).nullish() });
 // built once: zod compiles each schema on first use
 const TokenCollection = collection(Rancher2Token);
 const ClusterCollection = collection(Cluster);
@@ -50,7 +51,8 @@ export function tokenName(bearer: string): string {
 
 /** Days to the milliseconds Rancher takes (0: the server's default, its max). */
 export function ttlMs(days: number): number {
-  if (!Number.isInteger(days) || days < 0 || days > 36_500) throw new KeyholdError('INVALID_INPUT', 'The TTL is a whole number of days from 0 (the server default) to 36500.');
+  if (!Number.isInteger(days) || days < 0 || days > 36_500)
+    throw new KeyholdError('INVALID_INPUT', 'The TTL is a whole number of days from 0 (the server default) to 36500.');
   return days * DAY_MS;
 }
 
@@ -130,14 +132,28 @@ export class Rancher2Provider implements RemotePlatform {
   }
 
   private client(bearer: string): HttpClient {
-    return new HttpClient({ platform: 'Rancher 2', errorMessage: rancher2Error, ...this.options, baseUrl: this.baseUrl, headers: () => ({ Authorization: `Bearer ${bearer}` }) });
+    return new HttpClient({
+      platform: 'Rancher 2',
+      errorMessage: rancher2Error,
+      ...this.options,
+      baseUrl: this.baseUrl,
+      headers: () => ({ Authorization: `Bearer ${bearer}` }),
+    });
   }
 
-  private async all<T extends z.ZodType>(path: string, schema: z.ZodType<{ data: z.output<T>[]; pagination?: { next?: string | null } | null }>): Promise<z.output<T>[]> {
+  private async all<T extends z.ZodType>(
+    path: string,
+    schema: z.ZodType<{ data: z.output<T>[]; pagination?: { next?: string | null } | null }>,
+  ): Promise<z.output<T>[]> {
     const out: z.output<T>[] = [];
     let next: string | null | undefined = path;
     for (let pages = 0; next && pages < 1000; pages++) {
-      const res: { data: { data: z.output<T>[]; pagination?: { next?: string | null } | null } } = await this.http.request({ method: 'GET', path: next, query: next === path ? { limit: 1000 } : undefined, schema });
+      const res: { data: { data: z.output<T>[]; pagination?: { next?: string | null } | null } } = await this.http.request({
+        method: 'GET',
+        path: next,
+        query: next === path ? { limit: 1000 } : undefined,
+        schema,
+      });
       out.push(...res.data.data);
       next = res.data.pagination?.next;
     }
@@ -177,7 +193,12 @@ export class Rancher2Provider implements RemotePlatform {
 
   /** Null when the platform no longer has it (404). */
   async findToken(name: string): Promise<Rancher2Token | null> {
-    const res = await this.http.request({ method: 'GET', path: `/v3/tokens/${encodeURIComponent(name)}`, schema: z.unknown(), accept: [404] });
+    const res = await this.http.request({
+      method: 'GET',
+      path: `/v3/tokens/${encodeURIComponent(name)}`,
+      schema: z.unknown(),
+      accept: [404],
+    });
     if (res.status === 404) return null;
     const parsed = Rancher2Token.safeParse(res.data);
     if (!parsed.success) throw new KeyholdError('REMOTE', 'Rancher 2: unexpected answer for a token.');
@@ -185,13 +206,18 @@ export class Rancher2Provider implements RemotePlatform {
   }
 
   /** Creates an API key; its bearer is in this answer only. Never resent (a POST). */
-  async createToken(input: { description: string; ttlMs: number; clusterId: string | null }): Promise<{ token: Rancher2Token; bearer: string }> {
+  async createToken(input: {
+    description: string;
+    ttlMs: number;
+    clusterId: string | null;
+  }): Promise<{ token: Rancher2Token; bearer: string }> {
     this.listing = null;
     const body: Record<string, unknown> = { type: 'token', description: input.description, ttl: input.ttlMs };
     if (input.clusterId) body.clusterId = input.clusterId;
     const res = await this.http.request({ method: 'POST', path: '/v3/tokens', body, schema: Rancher2Token });
     const bearer = res.data.token;
-    if (!bearer || !bearer.startsWith(`${res.data.name}:`)) throw new KeyholdError('REMOTE', 'Rancher 2: the new token came without its value.');
+    if (!bearer || !bearer.startsWith(`${res.data.name}:`))
+      throw new KeyholdError('REMOTE', 'Rancher 2: the new token came without its value.');
     return { token: res.data, bearer };
   }
 
@@ -210,7 +236,8 @@ export class Rancher2Provider implements RemotePlatform {
    * (refused on /v3) asks its cluster's Kubernetes API for /version through Rancher's proxy. */
   async checkBearer(bearer: string, clusterId: string | null): Promise<void> {
     const http = this.client(bearer);
-    if (clusterId) await http.request({ method: 'GET', path: `/k8s/clusters/${encodeURIComponent(clusterId)}/version`, schema: KubeVersion });
+    if (clusterId)
+      await http.request({ method: 'GET', path: `/k8s/clusters/${encodeURIComponent(clusterId)}/version`, schema: KubeVersion });
     else await http.request({ method: 'GET', path: `/v3/tokens/${encodeURIComponent(tokenName(bearer))}`, schema: Rancher2Token });
   }
 }

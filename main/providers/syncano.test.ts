@@ -12,7 +12,7 @@ afterAll(() => emu.close());
 const opts = () => ({ baseUrl: emu.url, backoffMs: 5 });
 
 describe('SyncanoProvider against the emulator', () => {
-  it('logs in for the Account Key; a wrong password is the platform\'s 401 message', async () => {
+  it("logs in for the Account Key; a wrong password is the platform's 401 message", async () => {
     const login = await syncanoLogin(emu.demo.email, emu.demo.password, opts());
     accountKey = login.accountKey;
     expect(accountKey).toMatch(/^[0-9a-f]{40}$/);
@@ -54,7 +54,11 @@ describe('SyncanoProvider against the emulator', () => {
     const dead = await failure(p.checkApiKey('demo-instance', k.api_key));
     expect(dead).toMatchObject({ status: 403, message: 'Syncano: No such API Key. (HTTP 403)' });
     await p.deleteApiKey('demo-instance', String(k.id));
-    expect(await failure(p.getApiKey('demo-instance', String(k.id)))).toMatchObject({ code: 'REMOTE', status: 404, message: 'Syncano: Not found. (HTTP 404)' });
+    expect(await failure(p.getApiKey('demo-instance', String(k.id)))).toMatchObject({
+      code: 'REMOTE',
+      status: 404,
+      message: 'Syncano: Not found. (HTTP 404)',
+    });
   });
 
   it('an instance API key is refused with 403 (not 401) where only the account key may act', async () => {
@@ -62,9 +66,18 @@ describe('SyncanoProvider against the emulator', () => {
     const k = await p.createApiKey('demo-instance', { description: 'weak' });
     const weak = new SyncanoProvider(k.api_key, opts());
     const e = await failure(weak.createApiKey('demo-instance', {}));
-    expect(e).toMatchObject({ code: 'REMOTE', status: 403, message: 'Syncano: You do not have permission to perform this action. (HTTP 403)' });
-    expect(await failure(new SyncanoProvider('0'.repeat(40), opts()).check())).toMatchObject({ status: 403, message: 'Syncano: No such API Key. (HTTP 403)' });
-    expect((await failure(p.createApiKey('demo-instance', { description: 'x'.repeat(300) }))).message).toMatch(/^Syncano: description: Ensure this field has no more than 256 characters. \(HTTP 400\)$/);
+    expect(e).toMatchObject({
+      code: 'REMOTE',
+      status: 403,
+      message: 'Syncano: You do not have permission to perform this action. (HTTP 403)',
+    });
+    expect(await failure(new SyncanoProvider('0'.repeat(40), opts()).check())).toMatchObject({
+      status: 403,
+      message: 'Syncano: No such API Key. (HTTP 403)',
+    });
+    expect((await failure(p.createApiKey('demo-instance', { description: 'x'.repeat(300) }))).message).toMatch(
+      /^Syncano: description: Ensure this field has no more than 256 characters. \(HTTP 400\)$/,
+    );
   });
 
   it('resets a user key and the account key', async () => {
@@ -91,13 +104,21 @@ describe('SyncanoProvider against the emulator', () => {
     const p = new SyncanoProvider(accountKey, opts());
     const inst = emu.state.instances.get(emu.demo.readOnlyInstance)!;
     const before = [...inst.apiKeys.keys()];
-    const permission = { code: 'REMOTE', status: 403, message: 'Syncano: You do not have permission to perform this action. (HTTP 403)', remote: { status: 403, reason: 'scope' } };
+    const permission = {
+      code: 'REMOTE',
+      status: 403,
+      message: 'Syncano: You do not have permission to perform this action. (HTTP 403)',
+      remote: { status: 403, reason: 'scope' },
+    };
     expect(await failure(p.listKeys(emu.demo.readOnlyInstance))).toMatchObject(permission);
     expect(await failure(p.createApiKey(emu.demo.readOnlyInstance, { description: 'x' }))).toMatchObject(permission);
     expect(await failure(p.deleteApiKey(emu.demo.readOnlyInstance, String(before[0])))).toMatchObject(permission);
     expect([...inst.apiKeys.keys()]).toEqual(before);
     // an unknown key has its own wording
-    expect(await failure(new SyncanoProvider('1'.repeat(40), opts()).listKeys('demo-instance'))).toMatchObject({ status: 403, message: 'Syncano: No such API Key. (HTTP 403)' });
+    expect(await failure(new SyncanoProvider('1'.repeat(40), opts()).listKeys('demo-instance'))).toMatchObject({
+      status: 403,
+      message: 'Syncano: No such API Key. (HTTP 403)',
+    });
   });
 
   it('an unknown user key beside a valid API key is ignored, not refused', async () => {
@@ -105,7 +126,9 @@ describe('SyncanoProvider against the emulator', () => {
     const apiKey = (await p.listApiKeys('demo-instance'))[0]!.api_key;
     // the API key alone works; a bogus user key changes nothing about that
     await p.checkApiKey('demo-instance', apiKey);
-    const res = await fetch(`${emu.url}/v1.1/instances/demo-instance/api_keys/`, { headers: { 'X-API-KEY': apiKey, 'X-USER-KEY': '2'.repeat(40) } });
+    const res = await fetch(`${emu.url}/v1.1/instances/demo-instance/api_keys/`, {
+      headers: { 'X-API-KEY': apiKey, 'X-USER-KEY': '2'.repeat(40) },
+    });
     expect(res.status).toBe(200);
   });
 

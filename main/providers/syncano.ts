@@ -6,14 +6,27 @@
 import { z } from 'zod';
 import type { SyncanoFlag } from '../api/constants';
 import { HttpClient, type PlatformError } from './http';
-import { CAPABILITIES, type CredentialAccess, type ProviderOptions, type RemoteEnvironment, type RemoteKey, type RemotePlatform } from './types';
+import {
+  CAPABILITIES,
+  type CredentialAccess,
+  type ProviderOptions,
+  type RemoteEnvironment,
+  type RemoteKey,
+  type RemotePlatform,
+} from './types';
 
 export const SYNCANO_URL = 'https://api.syncano.io';
 export { SYNCANO_FLAGS, type SyncanoFlag } from '../api/constants';
 
 const Key40 = z.string().regex(/^[0-9a-f]{40}$/i);
 
-const Account = z.object({ id: z.number(), email: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), is_active: z.boolean().optional() });
+const Account = z.object({
+  id: z.number(),
+  email: z.string(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  is_active: z.boolean().optional(),
+});
 const AccountWithKey = Account.extend({ account_key: Key40 });
 const Instance = z.object({ name: z.string(), description: z.string().nullish(), role: z.string().nullish() });
 export const SyncanoApiKey = z.object({
@@ -29,7 +42,8 @@ export const SyncanoApiKey = z.object({
 export type SyncanoApiKey = z.output<typeof SyncanoApiKey>;
 export const SyncanoUser = z.object({ id: z.number(), username: z.string(), user_key: Key40 });
 export type SyncanoUser = z.output<typeof SyncanoUser>;
-const page = <T extends z.ZodType>(item: T) => z.object({ next: z.string().nullable(), prev: z.string().nullable().optional(), objects: z.array(item) });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({ next: z.string().nullable(), prev: z.string().nullable().optional(), objects: z.array(item) });
 
 /** Django REST's error bodies: {"detail": "..."} or {"field": ["message", ...]}. */
 export function syncanoError(_status: number, body: unknown): PlatformError | null {
@@ -45,19 +59,39 @@ export function syncanoError(_status: number, body: unknown): PlatformError | nu
 }
 
 function client(options: ProviderOptions, headers?: () => Record<string, string>): HttpClient {
-  return new HttpClient({ platform: 'Syncano', baseUrl: options.baseUrl ?? SYNCANO_URL, errorMessage: syncanoError, ...options, ...(headers ? { headers } : {}) });
+  return new HttpClient({
+    platform: 'Syncano',
+    baseUrl: options.baseUrl ?? SYNCANO_URL,
+    errorMessage: syncanoError,
+    ...options,
+    ...(headers ? { headers } : {}),
+  });
 }
 
 const enc = encodeURIComponent;
 
 /** POST /v1.1/account/auth/: the Account Key for an email and password (401 when wrong). */
-export async function syncanoLogin(email: string, password: string, options: ProviderOptions = {}): Promise<{ accountKey: string; email: string; accountId: number }> {
-  const res = await client(options).request({ method: 'POST', path: '/v1.1/account/auth/', body: { email, password }, schema: AccountWithKey });
+export async function syncanoLogin(
+  email: string,
+  password: string,
+  options: ProviderOptions = {},
+): Promise<{ accountKey: string; email: string; accountId: number }> {
+  const res = await client(options).request({
+    method: 'POST',
+    path: '/v1.1/account/auth/',
+    body: { email, password },
+    schema: AccountWithKey,
+  });
   return { accountKey: res.data.account_key, email: res.data.email, accountId: res.data.id };
 }
 
 export function syncanoFlags(k: Pick<SyncanoApiKey, SyncanoFlag | 'allow_group_create'>): Record<string, boolean> {
-  return { ignore_acl: k.ignore_acl, allow_user_create: k.allow_user_create, allow_group_create: k.allow_group_create ?? false, allow_anonymous_read: k.allow_anonymous_read };
+  return {
+    ignore_acl: k.ignore_acl,
+    allow_user_create: k.allow_user_create,
+    allow_group_create: k.allow_group_create ?? false,
+    allow_anonymous_read: k.allow_anonymous_read,
+  };
 }
 
 export class SyncanoProvider implements RemotePlatform {
@@ -76,7 +110,12 @@ export class SyncanoProvider implements RemotePlatform {
     const out: z.output<T>[] = [];
     let next: string | null = path;
     for (let pages = 0; next && pages < 1000; pages++) {
-      const res: { data: { next: string | null; objects: z.output<T>[] } } = await this.http.request({ method: 'GET', path: next, query: next === path ? { page_size: 100 } : undefined, schema: page(item) });
+      const res: { data: { next: string | null; objects: z.output<T>[] } } = await this.http.request({
+        method: 'GET',
+        path: next,
+        query: next === path ? { page_size: 100 } : undefined,
+        schema: page(item),
+      });
       out.push(...res.data.objects);
       next = res.data.next;
     }
@@ -98,20 +137,18 @@ export class SyncanoProvider implements RemotePlatform {
     const [apiKeys, users] = await Promise.all([this.listApiKeys(instance), this.listUsers(instance)]);
     return [
       ...apiKeys.map((k) => apiKeyToRemote(instance, k)),
-      ...users.map(
-        (u): RemoteKey => ({
-          remoteId: String(u.id),
-          kind: 'user_key',
-          name: u.username,
-          description: `user key of ${u.username}`,
-          state: 'active',
-          environmentRemoteId: instance,
-          publicPart: null,
-          flags: {},
-          secret: u.user_key,
-          meta: { username: u.username },
-        }),
-      ),
+      ...users.map((u): RemoteKey => ({
+        remoteId: String(u.id),
+        kind: 'user_key',
+        name: u.username,
+        description: `user key of ${u.username}`,
+        state: 'active',
+        environmentRemoteId: instance,
+        publicPart: null,
+        flags: {},
+        secret: u.user_key,
+        meta: { username: u.username },
+      })),
     ];
   }
 
@@ -120,23 +157,47 @@ export class SyncanoProvider implements RemotePlatform {
   }
 
   async getApiKey(instance: string, id: string): Promise<SyncanoApiKey> {
-    return (await this.http.request({ method: 'GET', path: `/v1.1/instances/${enc(instance)}/api_keys/${enc(id)}/`, schema: SyncanoApiKey })).data;
+    return (
+      await this.http.request({ method: 'GET', path: `/v1.1/instances/${enc(instance)}/api_keys/${enc(id)}/`, schema: SyncanoApiKey })
+    ).data;
   }
 
-  async createApiKey(instance: string, input: { description?: string; flags?: Partial<Record<SyncanoFlag, boolean>> }): Promise<SyncanoApiKey> {
+  async createApiKey(
+    instance: string,
+    input: { description?: string; flags?: Partial<Record<SyncanoFlag, boolean>> },
+  ): Promise<SyncanoApiKey> {
     const body = { ...(input.description !== undefined ? { description: input.description } : {}), ...(input.flags ?? {}) };
-    return (await this.http.request({ method: 'POST', path: `/v1.1/instances/${enc(instance)}/api_keys/`, body, schema: SyncanoApiKey })).data;
+    return (await this.http.request({ method: 'POST', path: `/v1.1/instances/${enc(instance)}/api_keys/`, body, schema: SyncanoApiKey }))
+      .data;
   }
 
-  async editApiKey(instance: string, id: string, input: { description?: string; flags?: Partial<Record<SyncanoFlag, boolean>> }): Promise<SyncanoApiKey> {
+  async editApiKey(
+    instance: string,
+    id: string,
+    input: { description?: string; flags?: Partial<Record<SyncanoFlag, boolean>> },
+  ): Promise<SyncanoApiKey> {
     const body = { ...(input.description !== undefined ? { description: input.description } : {}), ...(input.flags ?? {}) };
     // PATCH with absolute values: sending it twice changes nothing more
-    return (await this.http.request({ method: 'PATCH', idempotent: true, path: `/v1.1/instances/${enc(instance)}/api_keys/${enc(id)}/`, body, schema: SyncanoApiKey })).data;
+    return (
+      await this.http.request({
+        method: 'PATCH',
+        idempotent: true,
+        path: `/v1.1/instances/${enc(instance)}/api_keys/${enc(id)}/`,
+        body,
+        schema: SyncanoApiKey,
+      })
+    ).data;
   }
 
   /** Replaces the key's value; the old one stops working at once. Not retried: see the rotation journal. */
   async resetApiKey(instance: string, id: string): Promise<SyncanoApiKey> {
-    return (await this.http.request({ method: 'POST', path: `/v1.1/instances/${enc(instance)}/api_keys/${enc(id)}/reset_key/`, schema: SyncanoApiKey })).data;
+    return (
+      await this.http.request({
+        method: 'POST',
+        path: `/v1.1/instances/${enc(instance)}/api_keys/${enc(id)}/reset_key/`,
+        schema: SyncanoApiKey,
+      })
+    ).data;
   }
 
   async deleteApiKey(instance: string, id: string): Promise<void> {
@@ -148,11 +209,14 @@ export class SyncanoProvider implements RemotePlatform {
   }
 
   async getUser(instance: string, id: string): Promise<SyncanoUser> {
-    return (await this.http.request({ method: 'GET', path: `/v1.1/instances/${enc(instance)}/users/${enc(id)}/`, schema: SyncanoUser })).data;
+    return (await this.http.request({ method: 'GET', path: `/v1.1/instances/${enc(instance)}/users/${enc(id)}/`, schema: SyncanoUser }))
+      .data;
   }
 
   async resetUserKey(instance: string, id: string): Promise<SyncanoUser> {
-    return (await this.http.request({ method: 'POST', path: `/v1.1/instances/${enc(instance)}/users/${enc(id)}/reset_key/`, schema: SyncanoUser })).data;
+    return (
+      await this.http.request({ method: 'POST', path: `/v1.1/instances/${enc(instance)}/users/${enc(id)}/reset_key/`, schema: SyncanoUser })
+    ).data;
   }
 
   /** POST /v1.1/account/reset_key/: the new Account Key (the one this provider holds stops working). */
@@ -175,7 +239,11 @@ export const SYNCANO_KEYS_ROLE = 'full';
 export function syncanoAccess(instances: RemoteEnvironment[]): CredentialAccess {
   const limited = instances.filter((i) => i.role && i.role !== SYNCANO_KEYS_ROLE);
   const refuses: CredentialAccess['refuses'] = limited.flatMap((i) =>
-    (['list', 'create', 'edit', 'revoke', 'rotate'] as const).map((operation) => ({ operation, environment: i.remoteId, reason: `your role on instance ${i.name} is ${i.role}; API keys need role full` })),
+    (['list', 'create', 'edit', 'revoke', 'rotate'] as const).map((operation) => ({
+      operation,
+      environment: i.remoteId,
+      reason: `your role on instance ${i.name} is ${i.role}; API keys need role full`,
+    })),
   );
   const full = instances.length - limited.length;
   const summary = limited.length

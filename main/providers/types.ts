@@ -12,7 +12,8 @@ export function isRemoteProvider(p: string): p is RemoteProvider {
 }
 
 /** Key kinds as the platforms know them (the same names as the vault's, kept apart on purpose). */
-export type RemoteKeyKind = 'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair' | 'token' | 'deploy_key' | 'signing_key';
+export type RemoteKeyKind =
+  'account_key' | 'api_key' | 'user_key' | 'access_key_pair' | 'ssh_key_pair' | 'token' | 'deploy_key' | 'signing_key';
 
 export interface Capabilities {
   /** what `workspace connect` needs */

@@ -94,7 +94,18 @@ describe('the app socket as the desktop app runs it', () => {
     stdin.end();
     const streams: CliStreams = { stdin, stdout, stderr, env: {} };
     try {
-      const r = await runThroughApp(socketPath, { argv, vault: vaultPath, command: argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ') }, streams);
+      const r = await runThroughApp(
+        socketPath,
+        {
+          argv,
+          vault: vaultPath,
+          command: argv
+            .filter((a) => !a.startsWith('-'))
+            .slice(0, 2)
+            .join(' '),
+        },
+        streams,
+      );
       return r.ran ? { ran: true, code: r.code, out, err } : { ran: false, out, err };
     } catch (e) {
       return { ran: false, out, err, error: (e as Error).message };
@@ -107,7 +118,11 @@ describe('the app socket as the desktop app runs it', () => {
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'deploy-key' })]));
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ command: 'key list', commandLine: 'keyhold key list --json', caller: { pid: process.pid, program: process.execPath } });
+    expect(requests[0]).toMatchObject({
+      command: 'key list',
+      commandLine: 'keyhold key list --json',
+      caller: { pid: process.pid, program: process.execPath },
+    });
     expect(requests[0]!.parent?.pid).toBe(process.ppid);
     expect(platform.broughtToFront.count).toBe(front + 1);
     expect(answers).toEqual([{ accepted: true }]);

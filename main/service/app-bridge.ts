@@ -80,7 +80,12 @@ export interface DesktopBridgeOptions {
 /** Starts the socket for the app's lifetime; close() on quit. Grants end at every lock (the
  * server clears them on the next unlock and never serves a locked vault); open questions are
  * refused at the lock itself. */
-export async function startDesktopBridge({ vault, approvals, socketPath = appSocketPath(), modules }: DesktopBridgeOptions): Promise<AppBridge> {
+export async function startDesktopBridge({
+  vault,
+  approvals,
+  socketPath = appSocketPath(),
+  modules,
+}: DesktopBridgeOptions): Promise<AppBridge> {
   const offLock = vault.onLock(() => approvals.refuseAll('locked'));
   let bridge: AppBridge;
   try {

@@ -7,7 +7,12 @@ import { writeFileAtomic } from '../export/atomic-file';
 import { backupVault, restoreVault, type CreateVaultOptions } from '../vault';
 import type { VaultSession } from '../vault/types';
 
-export async function writeBackup(session: VaultSession, path: string, passphrase: string, options: { force?: boolean } = {}): Promise<{ path: string; bytes: number; keys: number }> {
+export async function writeBackup(
+  session: VaultSession,
+  path: string,
+  passphrase: string,
+  options: { force?: boolean } = {},
+): Promise<{ path: string; bytes: number; keys: number }> {
   const target = resolve(path);
   const { bytes, keys } = await backupVault(session, passphrase);
   await writeFileAtomic(target, bytes, { mode: 0o600, overwrite: Boolean(options.force) });

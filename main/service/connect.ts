@@ -26,7 +26,12 @@ export async function connectWorkspace(session: VaultSession, input: ConnectInpu
   const updated = session.transaction(() => {
     if (access) recordAccess(session, record, access);
     const w = session.updateWorkspace(ws.id, { credentialKeyId: record.id });
-    session.audit({ action: 'workspace_connected', workspaceId: ws.id, keyId: record.id, detail: `connected to ${ws.provider} as ${identity}` });
+    session.audit({
+      action: 'workspace_connected',
+      workspaceId: ws.id,
+      keyId: record.id,
+      detail: `connected to ${ws.provider} as ${identity}`,
+    });
     return w;
   });
   platform.afterConnect?.(session, record);

@@ -75,7 +75,11 @@ describe('netrc export', () => {
 
     const again = await exportNetrc(session, { keyIds: [pair.id], path });
     expect(again.changes[0]!.change).toBe('unchanged');
-    const { stdout: py } = await run('python3', ['-c', 'import netrc,sys; print(netrc.netrc(sys.argv[1]).authenticators("127.0.0.1")[0])', path]);
+    const { stdout: py } = await run('python3', [
+      '-c',
+      'import netrc,sys; print(netrc.netrc(sys.argv[1]).authenticators("127.0.0.1")[0])',
+      path,
+    ]);
     expect(py.trim()).toBe(ACCESS);
   });
 
@@ -119,7 +123,11 @@ describe('.env export', () => {
     const path = join(dir, '.env');
     const r = await exportDotenvFile(session, { keyIds: [pair.id, apiKey.id], path, prefix: 'APP_' });
     expect(r.names).toEqual(['APP_RANCHER_ADMIN_ACCESS_KEY', 'APP_RANCHER_ADMIN_SECRET_KEY', 'APP_CI_TOKEN']);
-    expect(parse(readFileSync(path))).toEqual({ APP_RANCHER_ADMIN_ACCESS_KEY: ACCESS, APP_RANCHER_ADMIN_SECRET_KEY: SECRET, APP_CI_TOKEN: API_KEY });
+    expect(parse(readFileSync(path))).toEqual({
+      APP_RANCHER_ADMIN_ACCESS_KEY: ACCESS,
+      APP_RANCHER_ADMIN_SECRET_KEY: SECRET,
+      APP_CI_TOKEN: API_KEY,
+    });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(exportedEvents().map((e) => e.detail)).toEqual([`exported to ${path}`, `exported to ${path}`]);
     auditHoldsNoSecret();
@@ -144,7 +152,9 @@ describe('.env export', () => {
   it('refuses clashing names and bad given names', async () => {
     const twin = session.addKey({ kind: 'api_key', name: 'CI-token', secret: 'x' });
     expect(await codeOf(() => exportDotenvText(session, { keyIds: [apiKey.id, twin.id] }))).toBe('INVALID_INPUT');
-    expect(await codeOf(() => exportDotenvText(session, { keyIds: [apiKey.id], names: { [apiKey.id]: 'BAD-NAME' } }))).toBe('INVALID_INPUT');
+    expect(await codeOf(() => exportDotenvText(session, { keyIds: [apiKey.id], names: { [apiKey.id]: 'BAD-NAME' } }))).toBe(
+      'INVALID_INPUT',
+    );
     expect(exportedEvents()).toEqual([]);
   });
 });
@@ -164,11 +174,7 @@ describe('exec environment', () => {
   it('gives the secrets (and a public part on request) and audits "exec COMMAND" without args', () => {
     const vars = execEnv(
       session,
-      [
-        { keyId: pair.id, name: 'RANCHER_SECRET_KEY' },
-        { keyId: pair.id, name: 'RANCHER_ACCESS_KEY', public: true },
-        { keyId: apiKey.id },
-      ],
+      [{ keyId: pair.id, name: 'RANCHER_SECRET_KEY' }, { keyId: pair.id, name: 'RANCHER_ACCESS_KEY', public: true }, { keyId: apiKey.id }],
       'terraform',
     );
     expect(vars).toEqual({ RANCHER_SECRET_KEY: SECRET, RANCHER_ACCESS_KEY: ACCESS, CI_TOKEN: API_KEY });

@@ -29,7 +29,10 @@ interface Exportable {
 function exportable(session: VaultSession, id: string, how: string): Exportable {
   const record = session.getKey(id);
   if (isKeyPairKind(record.kind)) {
-    throw new KeyholdError('INVALID_INPUT', `Key ${record.name} is an ssh key pair: write it as a key file (keyhold export) rather than as ${how}.`);
+    throw new KeyholdError(
+      'INVALID_INPUT',
+      `Key ${record.name} is an ssh key pair: write it as a key file (keyhold export) rather than as ${how}.`,
+    );
   }
   if (record.state === 'revoked') throw new KeyholdError('INVALID_INPUT', `Key ${record.name} is revoked; its secret no longer works.`);
   if (!record.hasSecret) throw new KeyholdError('NOT_FOUND', `Key ${record.name} has no stored secret.`);
@@ -81,7 +84,8 @@ export interface NetrcExportPlan {
 function netrcHost(session: VaultSession, record: KeyRecord, override?: string): string {
   if (override) return override;
   const ws = record.workspaceId ? session.getWorkspace(record.workspaceId) : null;
-  if (!ws?.url) throw new KeyholdError('INVALID_INPUT', `Key ${record.name} has no workspace URL to take the machine name from; give one with --host.`);
+  if (!ws?.url)
+    throw new KeyholdError('INVALID_INPUT', `Key ${record.name} has no workspace URL to take the machine name from; give one with --host.`);
   try {
     const host = new URL(ws.url).hostname.replace(/^\[(.*)\]$/, '$1');
     if (host) return host;
@@ -104,7 +108,10 @@ export async function planNetrcExport(session: VaultSession, input: NetrcExportI
     }
     return { record, cred: { machine: netrcHost(session, record, input.host), login, password: secret } };
   });
-  const plan = await planNetrcMerge(path, items.map((i) => i.cred));
+  const plan = await planNetrcMerge(
+    path,
+    items.map((i) => i.cred),
+  );
   return {
     plan,
     keys: items.map((i) => i.record),
@@ -213,7 +220,8 @@ export interface CurlExportInput {
 function curlText(session: VaultSession, keyId: string, login?: string): { record: KeyRecord; text: string } {
   const { record, secret } = exportable(session, keyId, 'a curl config');
   const user = record.publicPart ?? login;
-  if (!user) throw new KeyholdError('INVALID_INPUT', `Key ${record.name} has only a secret, so there is no user for curl; give one with --login.`);
+  if (!user)
+    throw new KeyholdError('INVALID_INPUT', `Key ${record.name} has only a secret, so there is no user for curl; give one with --login.`);
   return { record, text: curlConfig(user, secret, { comment: `keyhold key ${record.id}: use with curl -K FILE` }) };
 }
 
@@ -291,7 +299,16 @@ export interface ExportPreview {
 export async function previewExport(session: VaultSession, input: ExportPreviewInput): Promise<ExportPreview> {
   if (input.format === 'netrc') {
     const { plan, changes } = await planNetrcExport(session, input);
-    return { format: 'netrc', path: plan.path, exists: plan.original !== null, conflict: false, diff: plan.preview, names: [], changes, warnings: plan.warnings };
+    return {
+      format: 'netrc',
+      path: plan.path,
+      exists: plan.original !== null,
+      conflict: false,
+      diff: plan.preview,
+      names: [],
+      changes,
+      warnings: plan.warnings,
+    };
   }
   if (!input.path) throw new KeyholdError('USAGE', 'Choose the file to write.');
   const path = targetPath(input.path);

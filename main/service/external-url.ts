@@ -10,6 +10,7 @@ export function externalUrl(raw: string): string {
     throw new KeyholdError('INVALID_INPUT', 'That is not a web address.');
   }
   if (url.protocol !== 'https:' || !url.hostname) throw new KeyholdError('INVALID_INPUT', 'Only https:// addresses can be opened.');
-  if (url.username || url.password) throw new KeyholdError('INVALID_INPUT', 'Addresses with a user name or password in them are not opened.');
+  if (url.username || url.password)
+    throw new KeyholdError('INVALID_INPUT', 'Addresses with a user name or password in them are not opened.');
   return url.href;
 }

@@ -15,7 +15,11 @@ export function resolveEnvironment(session: VaultSession, ref: string, workspace
   } catch (e) {
     if (!(e instanceof KeyholdError) || e.code !== 'NOT_FOUND') throw e;
     const byRemote = session.listEnvironments(workspaceId).filter((env) => env.remoteId !== null && env.remoteId === ref.trim());
-    if (byRemote.length > 1) throw new KeyholdError('USAGE', `More than one workspace has an environment with the platform id "${ref.slice(0, 80)}": give --workspace or the environment's id.`);
+    if (byRemote.length > 1)
+      throw new KeyholdError(
+        'USAGE',
+        `More than one workspace has an environment with the platform id "${ref.slice(0, 80)}": give --workspace or the environment's id.`,
+      );
     if (!byRemote[0]) throw e;
     return byRemote[0];
   }

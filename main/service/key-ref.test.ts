@@ -82,6 +82,11 @@ describe('key references', () => {
   it('resolves several references before acting on any, and lists candidates with their paths', () => {
     expect(resolveKeyIds(s, ['deploy-key', 'acme/prod/token'])).toEqual([deploy.id, prodToken.id]);
     expect(() => resolveKeyIds(s, ['deploy-key', 'missing'])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(new KeyResolver(s).candidates('token').map((k) => k.id).sort()).toEqual([prodToken.id, stagingToken.id].sort());
+    expect(
+      new KeyResolver(s)
+        .candidates('token')
+        .map((k) => k.id)
+        .sort(),
+    ).toEqual([prodToken.id, stagingToken.id].sort());
   });
 });

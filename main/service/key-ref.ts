@@ -63,7 +63,11 @@ export class KeyResolver {
   }
 
   private workspaceIds(text: string): Set<string> {
-    return new Set(this.allWorkspaces().filter((w) => w.id === text || sameName(w.name, text)).map((w) => w.id));
+    return new Set(
+      this.allWorkspaces()
+        .filter((w) => w.id === text || sameName(w.name, text))
+        .map((w) => w.id),
+    );
   }
 
   private environmentIds(text: string, workspaceIds: Set<string>): Set<string> {
@@ -110,10 +114,14 @@ export class KeyResolver {
     const found = this.candidates(ref);
     if (found.length === 1) return found[0]!;
     if (found.length === 0) {
-      const hint = ref.length < MIN_ID_PREFIX && /^[0-9a-f]+$/.test(ref) ? ` (an id prefix needs at least ${MIN_ID_PREFIX} characters)` : '';
+      const hint =
+        ref.length < MIN_ID_PREFIX && /^[0-9a-f]+$/.test(ref) ? ` (an id prefix needs at least ${MIN_ID_PREFIX} characters)` : '';
       throw new KeyholdError('NOT_FOUND', `No key ${shown(ref)}${hint}.`);
     }
-    throw ambiguous(ref, found.map((k) => ({ id: k.id, path: this.pathOf(k) })));
+    throw ambiguous(
+      ref,
+      found.map((k) => ({ id: k.id, path: this.pathOf(k) })),
+    );
   }
 }
 

@@ -36,11 +36,17 @@ async function codeOf(fn: () => unknown): Promise<string> {
 
 /** Every audit detail, to check no secret ever lands there. */
 function auditText(): string {
-  return session.listAudit().map((e) => `${e.action} ${e.detail}`).join('\n');
+  return session
+    .listAudit()
+    .map((e) => `${e.action} ${e.detail}`)
+    .join('\n');
 }
 
 function secretBody(text: string): string {
-  return text.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('-----'))
+    .join('');
 }
 
 describe('generate', () => {
@@ -60,7 +66,10 @@ describe('generate', () => {
   });
 
   it('generates a batch in one transaction, all different', async () => {
-    const recs = await generateKeyPairs(session, Array.from({ length: 25 }, (_, i) => ({ name: `k${i}`, comment: `c${i}` })));
+    const recs = await generateKeyPairs(
+      session,
+      Array.from({ length: 25 }, (_, i) => ({ name: `k${i}`, comment: `c${i}` })),
+    );
     expect(new Set(recs.map((r) => r.fingerprint)).size).toBe(25);
     expect(session.stats().keys).toBe(25);
   });
@@ -100,7 +109,10 @@ describe('import', () => {
   });
 
   it('imports RSA and ECDSA keys with the fingerprints ssh-keygen prints', async () => {
-    for (const [type, bits] of [['rsa', 3072], ['ecdsa', 256]] as const) {
+    for (const [type, bits] of [
+      ['rsa', 3072],
+      ['ecdsa', 256],
+    ] as const) {
       const src = keygen(tmp.dir, `imp-${type}`, type, { bits, comment: type });
       const rec = await importKeyPair(session, { name: type, content: readFileSync(src, 'utf8') });
       const [b, fp] = sshKeygen(['-l', '-f', src]).trim().split(' ');
@@ -120,7 +132,9 @@ describe('import', () => {
 
   it('a wrong or missing passphrase, garbage, and a duplicate key store nothing', async () => {
     const src = keygen(tmp.dir, 'imp-bad', 'ed25519', { passphrase: 'right' });
-    expect(await codeOf(() => importKeyPair(session, { name: 'a', content: readFileSync(src), passphrase: 'wrong' }))).toBe('WRONG_PASSWORD');
+    expect(await codeOf(() => importKeyPair(session, { name: 'a', content: readFileSync(src), passphrase: 'wrong' }))).toBe(
+      'WRONG_PASSWORD',
+    );
     expect(await codeOf(() => importKeyPair(session, { name: 'a', content: readFileSync(src) }))).toBe('WRONG_PASSWORD');
     expect(await codeOf(() => importKeyPair(session, { name: 'a', content: Buffer.from([1, 2, 3, 0, 255]) }))).toBe('INVALID_INPUT');
     expect(session.stats().keys).toBe(0);
@@ -166,7 +180,9 @@ describe('export', () => {
 
   it('names a missing folder without writing anything', async () => {
     const rec = await generateKeyPair(session, { name: 'f' });
-    expect(await codeOf(() => exportKeyPair(session, { id: rec.id, format: 'openssh', out: join(tmp.dir, 'no', 'such', 'dir', 'k') }))).toBe('INVALID_INPUT');
+    expect(
+      await codeOf(() => exportKeyPair(session, { id: rec.id, format: 'openssh', out: join(tmp.dir, 'no', 'such', 'dir', 'k') })),
+    ).toBe('INVALID_INPUT');
   });
 });
 

@@ -47,7 +47,15 @@ function resolveIds(session: VaultSession, scope: KeyPairScope): { workspaceId: 
   return { workspaceId: ids.workspaceId ?? null, environmentId: ids.environmentId ?? null };
 }
 
-function keyPairRecord(scope: { workspaceId: string | null; environmentId: string | null }, name: string, description: string | undefined, publicKey: SshPublicKey, comment: string, privateKey: SshPrivateKey | null, extraMeta: Record<string, string> = {}): NewKey {
+function keyPairRecord(
+  scope: { workspaceId: string | null; environmentId: string | null },
+  name: string,
+  description: string | undefined,
+  publicKey: SshPublicKey,
+  comment: string,
+  privateKey: SshPrivateKey | null,
+  extraMeta: Record<string, string> = {},
+): NewKey {
   return {
     ...scope,
     kind: 'ssh_key_pair',
@@ -68,11 +76,18 @@ export async function generateKeyPairs(session: VaultSession, inputs: GenerateKe
   const scopes = inputs.map((i) => resolveIds(session, i));
   const comments = inputs.map((i) => oneLineComment(i.comment ?? defaultComment()));
   const keys = await Promise.all(comments.map((c) => generateEd25519Async(c)));
-  const records = keys.map((key, n) => keyPairRecord(scopes[n]!, inputs[n]!.name, inputs[n]!.description, key.publicKey, comments[n]!, key));
+  const records = keys.map((key, n) =>
+    keyPairRecord(scopes[n]!, inputs[n]!.name, inputs[n]!.description, key.publicKey, comments[n]!, key),
+  );
   return session.transaction(() => {
     const stored = session.addKeys(records);
     for (const rec of stored) {
-      session.audit({ action: 'created', keyId: rec.id, workspaceId: rec.workspaceId, detail: `ed25519 key pair generated (${rec.fingerprint})` });
+      session.audit({
+        action: 'created',
+        keyId: rec.id,
+        workspaceId: rec.workspaceId,
+        detail: `ed25519 key pair generated (${rec.fingerprint})`,
+      });
     }
     return stored;
   });
@@ -99,7 +114,14 @@ export function readKeyFile(path: string): Buffer {
     data = readFileSync(path);
   } catch (e) {
     const code = systemErrorCode(e);
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : 'it cannot be read';
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : 'it cannot be read';
     throw new KeyholdError('INVALID_INPUT', `Cannot read ${path}: ${why}.`);
   }
   if (data.length > MAX_KEY_FILE_BYTES) throw new KeyholdError('INVALID_INPUT', `${path} is too large to be a key file.`);
@@ -128,10 +150,17 @@ export async function importKeyPair(session: VaultSession, input: ImportKeyPairI
     const same = session.listKeys({ kind: 'ssh_key_pair', search: fp }).items.find((k) => k.fingerprint === fp);
     if (same) throw new KeyholdError('CONFLICT', `This key is already in the vault (key ${same.id}, ${fp}).`);
     const comment = oneLineComment(parsed.comment);
-    const record = keyPairRecord(scope, input.name, input.description, parsed.publicKey, comment, parsed.privateKey, { source: parsed.source });
+    const record = keyPairRecord(scope, input.name, input.description, parsed.publicKey, comment, parsed.privateKey, {
+      source: parsed.source,
+    });
     const rec = session.addKey(record);
     const from = input.origin ? ` from ${input.origin}` : '';
-    session.audit({ action: 'imported', keyId: rec.id, workspaceId: rec.workspaceId, detail: `${SOURCE_NAMES[parsed.source]} imported${from} (${fp})` });
+    session.audit({
+      action: 'imported',
+      keyId: rec.id,
+      workspaceId: rec.workspaceId,
+      detail: `${SOURCE_NAMES[parsed.source]} imported${from} (${fp})`,
+    });
     return rec;
   });
 }
@@ -149,7 +178,8 @@ export function loadKeyPair(session: VaultSession, id: string): { record: KeyRec
       decoded = decodeOpenSshPrivateKey(session.readSecret(record.id));
     } catch (e) {
       // what the vault holds was written by Keyhold: if it no longer reads, the vault is damaged
-      if (e instanceof KeyholdError && e.code === 'INVALID_INPUT') throw new KeyholdError('INTEGRITY', `The stored private key of ${record.id} cannot be read.`);
+      if (e instanceof KeyholdError && e.code === 'INVALID_INPUT')
+        throw new KeyholdError('INTEGRITY', `The stored private key of ${record.id} cannot be read.`);
       throw e;
     }
     if (!decoded.privateKey || !decoded.publicKey.blob.equals(publicKey.blob)) {
@@ -198,7 +228,10 @@ export interface ExportKeyPairResult {
  */
 export async function exportKeyPair(session: VaultSession, input: ExportKeyPairInput): Promise<ExportKeyPairResult> {
   const { record, key } = loadKeyPair(session, input.id);
-  const rendered = await renderExport(key, input.format, { ...(input.passphrase ? { passphrase: input.passphrase } : {}), forEncord: forPlainExport(session, record) });
+  const rendered = await renderExport(key, input.format, {
+    ...(input.passphrase ? { passphrase: input.passphrase } : {}),
+    forEncord: forPlainExport(session, record),
+  });
   const base = {
     id: record.id,
     format: input.format,
@@ -207,12 +240,22 @@ export async function exportKeyPair(session: VaultSession, input: ExportKeyPairI
   };
   const protectedNote = rendered.passphraseProtected ? ', passphrase-protected' : '';
   if (input.out === '-') {
-    session.audit({ action: 'exported', keyId: record.id, workspaceId: record.workspaceId, detail: `exported as ${input.format} to standard output${protectedNote}` });
+    session.audit({
+      action: 'exported',
+      keyId: record.id,
+      workspaceId: record.workspaceId,
+      detail: `exported as ${input.format} to standard output${protectedNote}`,
+    });
     return { ...base, path: null, mode: null, replaced: false, content: rendered.text };
   }
   const mode = rendered.isPrivate ? 0o600 : 0o644;
   const written = await writeFileAtomic(input.out, rendered.text, { mode, overwrite: Boolean(input.force) });
-  session.audit({ action: 'exported', keyId: record.id, workspaceId: record.workspaceId, detail: `exported as ${input.format} to ${written.path}${protectedNote}` });
+  session.audit({
+    action: 'exported',
+    keyId: record.id,
+    workspaceId: record.workspaceId,
+    detail: `exported as ${input.format} to ${written.path}${protectedNote}`,
+  });
   return { ...base, path: written.path, mode, replaced: written.replaced };
 }
 

@@ -7,7 +7,20 @@ import type { Clipboard } from '../platform/types';
 import { agentFields } from './agent-settings';
 import { resolveEnvironment, resolveWorkspace } from './identifiers';
 import { keyPairDetails } from './keypair-view';
-import type { AuditEvent, Environment, KeyKind, KeyQuery, KeyRecord, KeyState, KeyVersion, NewKey, Policy, Provider, VaultSession, Workspace } from '../vault/types';
+import type {
+  AuditEvent,
+  Environment,
+  KeyKind,
+  KeyQuery,
+  KeyRecord,
+  KeyState,
+  KeyVersion,
+  NewKey,
+  Policy,
+  Provider,
+  VaultSession,
+  Workspace,
+} from '../vault/types';
 import { AGE_META, isoOrNull, type AgeSource } from './ages/key-dates';
 import { keyAge, policyFor, systemClock, type Clock, type KeyStatus } from './ages/status';
 
@@ -101,7 +114,10 @@ export function keyView(session: VaultSession, record: KeyRecord, names: Names =
   };
 }
 
-function ageFields(record: KeyRecord, names: Names): Pick<KeyView, 'ageDays' | 'ageSource' | 'lastUsedAt' | 'expiresAt' | 'dueAt' | 'status'> {
+function ageFields(
+  record: KeyRecord,
+  names: Names,
+): Pick<KeyView, 'ageDays' | 'ageSource' | 'lastUsedAt' | 'expiresAt' | 'dueAt' | 'status'> {
   const a = keyAge(record, policyFor(record, names.policies), names.now);
   return { ageDays: a.ageDays, ageSource: a.ageSource, lastUsedAt: a.lastUsedAt, expiresAt: a.expiresAt, dueAt: a.dueAt, status: a.status };
 }
@@ -112,7 +128,10 @@ export function keyDetail(session: VaultSession, record: KeyRecord, names?: Name
 }
 
 /** W or E given by the user as a name, an id, or (E) the platform's own id (./identifiers). */
-export function resolveScope(session: VaultSession, scope: { workspace?: string; env?: string }): { workspaceId?: string; environmentId?: string } {
+export function resolveScope(
+  session: VaultSession,
+  scope: { workspace?: string; env?: string },
+): { workspaceId?: string; environmentId?: string } {
   const out: { workspaceId?: string; environmentId?: string } = {};
   if (scope.workspace !== undefined) out.workspaceId = resolveWorkspace(session, scope.workspace).id;
   if (scope.env !== undefined) {
@@ -182,11 +201,14 @@ export async function bulkAddKeys(
   const out: KeyRecord[] = [];
   for (let i = 0; i < inputs.length; i += size) {
     const batch = inputs.slice(i, i + size);
-    const added = session.transaction(() => {
-      const recs = session.addKeys(batch);
-      session.audit({ action: options.action ?? 'created', detail: `${recs.length} key(s) added in bulk` });
-      return recs;
-    }, { bulk: true });
+    const added = session.transaction(
+      () => {
+        const recs = session.addKeys(batch);
+        session.audit({ action: options.action ?? 'created', detail: `${recs.length} key(s) added in bulk` });
+        return recs;
+      },
+      { bulk: true },
+    );
     for (const r of added) out.push(r);
     options.onBatch?.(out.length);
     if (i + size < inputs.length) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -244,12 +266,22 @@ let clipboardTimer: NodeJS.Timeout | undefined;
  * clears the clipboard after `clearAfterSeconds` if it still holds that secret. Only a hash of the
  * secret waits for the timer.
  */
-export async function copySecret(session: VaultSession, clipboard: Clipboard, id: string, clearAfterSeconds: number): Promise<{ id: string; clearAfterSeconds: number }> {
+export async function copySecret(
+  session: VaultSession,
+  clipboard: Clipboard,
+  id: string,
+  clearAfterSeconds: number,
+): Promise<{ id: string; clearAfterSeconds: number }> {
   const secret = session.readSecret(id);
   const rec = session.getKey(id);
   await clipboard.writeText(secret);
   const hash = digest(secret);
-  session.audit({ action: 'copied', keyId: id, workspaceId: rec.workspaceId, detail: `copied to the clipboard, cleared after ${clearAfterSeconds} s` });
+  session.audit({
+    action: 'copied',
+    keyId: id,
+    workspaceId: rec.workspaceId,
+    detail: `copied to the clipboard, cleared after ${clearAfterSeconds} s`,
+  });
   if (clipboardTimer) clearTimeout(clipboardTimer);
   clipboardTimer = setTimeout(() => {
     clipboardTimer = undefined;

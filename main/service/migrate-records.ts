@@ -21,12 +21,19 @@ export async function normalizeKeyPairs(items: MigrationItem[]): Promise<Migrati
       if (!parsed.privateKey) return item;
       // a stable check number per key, so two reads of one PEM file give the same text
       const checkint = createHash('sha256').update(item.fingerprint).digest().readUInt32BE(0);
-      return { ...item, privateKey: encodeOpenSshPrivateKey({ ...parsed.privateKey, comment: item.comment ?? parsed.comment }, { checkint }) };
+      return {
+        ...item,
+        privateKey: encodeOpenSshPrivateKey({ ...parsed.privateKey, comment: item.comment ?? parsed.comment }, { checkint }),
+      };
     }),
   );
 }
 
-export function importKeyRecord(planned: PlannedItem, scope: { workspaceId: string; environmentId: string | null }, hashField: string): NewKey {
+export function importKeyRecord(
+  planned: PlannedItem,
+  scope: { workspaceId: string; environmentId: string | null },
+  hashField: string,
+): NewKey {
   const { item, hash } = planned;
   const meta: Record<string, string> = { source: item.source, [hashField]: hash };
   if (item.url !== undefined) meta.url = item.url;

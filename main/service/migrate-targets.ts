@@ -45,7 +45,11 @@ export function targetOf(item: MigrationItem, workspace: string, groups: GroupMa
   return { workspace, environment: g.join('/') };
 }
 
-export function mapTargets(session: VaultSession, items: MigrationItem[], options: { source: MigrationSource; workspace?: string; groups: GroupMapping }): ImportTargets {
+export function mapTargets(
+  session: VaultSession,
+  items: MigrationItem[],
+  options: { source: MigrationSource; workspace?: string; groups: GroupMapping },
+): ImportTargets {
   const existing = session.listWorkspaces();
   const named = options.workspace ?? SOURCE_WORKSPACE[options.source];
   // the user's W may be an id; a name given by the import is only ever a name

@@ -48,16 +48,27 @@ describe('migrate (service)', () => {
     expect(r.workspace).toBe('KeePassXC');
     // 6 logins and 1 key pair: the fixture attaches one key to entries 0 and 3
     expect(r.imported).toBe(7);
-    expect(r.duplicates).toEqual([expect.objectContaining({ sourceRef: 'Team 1/service 3 [id_ed25519]', of: 'Team 0/service 0 [id_ed25519]' })]);
+    expect(r.duplicates).toEqual([
+      expect.objectContaining({ sourceRef: 'Team 1/service 3 [id_ed25519]', of: 'Team 0/service 0 [id_ed25519]' }),
+    ]);
     expect(r.created).toEqual({ workspaces: ['KeePassXC'], environments: ['KeePassXC/Team 0', 'KeePassXC/Team 1'] });
     const ws = session.getWorkspace('KeePassXC');
     expect(ws.provider).toBe('local');
-    expect(session.listEnvironments(ws.id).map((e) => e.name).sort()).toEqual(['Team 0', 'Team 1']); // created in the same millisecond: no order between them
+    expect(
+      session
+        .listEnvironments(ws.id)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['Team 0', 'Team 1']); // created in the same millisecond: no order between them
     const logins = session.listKeys({ kind: 'login', sort: 'name' }).items;
     expect(logins).toHaveLength(6);
     for (let i = 0; i < 6; i++) {
       const k = logins.find((l) => l.name === `service ${i}`)!;
-      expect(k).toMatchObject({ publicPart: `user${i}`, description: `entry ${i}\nsecond line, "quoted" <x>`, meta: { url: `https://s${i}.example/login?a=1&b=2`, source: 'keepassxc-xml' } });
+      expect(k).toMatchObject({
+        publicPart: `user${i}`,
+        description: `entry ${i}\nsecond line, "quoted" <x>`,
+        meta: { url: `https://s${i}.example/login?a=1&b=2`, source: 'keepassxc-xml' },
+      });
       expect(session.readSecret(k.id)).toBe(passwords[i]);
     }
     const pairs = session.listKeys({ kind: 'ssh_key_pair' }).items;
@@ -95,7 +106,12 @@ describe('migrate (service)', () => {
     const bytes = fileBytes(path);
     const s = await openVault(path, TEST_PASSWORD);
     const r = await migrate(s, { source: 'keepassxc-xml', path: xml, dryRun: true, workspace: 'Ops', groups: 'workspaces' });
-    expect(r).toMatchObject({ dryRun: true, imported: 0, workspace: 'Ops', created: { workspaces: ['Team 0', 'Team 1'], environments: [] } });
+    expect(r).toMatchObject({
+      dryRun: true,
+      imported: 0,
+      workspace: 'Ops',
+      created: { workspaces: ['Team 0', 'Team 1'], environments: [] },
+    });
     expect(r.items).toHaveLength(7);
     expect(r.items[0]).toMatchObject({ name: 'service 0', kind: 'ssh_key_pair', workspace: 'Team 0', environment: null });
     expect(r.items.every((i) => i.id === undefined)).toBe(true);

@@ -4,7 +4,16 @@
 // the vault as it was. Each key keeps its content hash in meta.importHash (an HMAC under a key
 // derived from the vault key), so running the same import again adds nothing twice.
 import { KeyholdError } from '../errors';
-import { planImport, readSource, type ImportPlan, type MigrationItem, type MigrationSource, type PlannedItem, type PreviewRow, type SkippedEntry } from '../migrate';
+import {
+  planImport,
+  readSource,
+  type ImportPlan,
+  type MigrationItem,
+  type MigrationSource,
+  type PlannedItem,
+  type PreviewRow,
+  type SkippedEntry,
+} from '../migrate';
 import { LIMITS } from '../vault/tables/fields';
 import type { NewKey, VaultSession } from '../vault/types';
 import { importKeyRecord, normalizeKeyPairs } from './migrate-records';
@@ -90,7 +99,14 @@ function plan(session: VaultSession, items: MigrationItem[], skipped: SkippedEnt
     const { item } = planned;
     const tooLarge = overVaultLimit(item);
     if (tooLarge) p.skipped.push({ sourceRef: item.sourceRef, reason: tooLarge });
-    else if (item.kind === 'ssh_key_pair' && content.fingerprints.has(item.fingerprint)) p.duplicates.push({ sourceRef: item.sourceRef, name: item.name, kind: item.kind, groupPath: [...item.groupPath], fingerprint: item.fingerprint });
+    else if (item.kind === 'ssh_key_pair' && content.fingerprints.has(item.fingerprint))
+      p.duplicates.push({
+        sourceRef: item.sourceRef,
+        name: item.name,
+        kind: item.kind,
+        groupPath: [...item.groupPath],
+        fingerprint: item.fingerprint,
+      });
     else toImport.push(planned);
   }
   return { ...p, toImport };
@@ -99,7 +115,14 @@ function plan(session: VaultSession, items: MigrationItem[], skipped: SkippedEnt
 function rowOf(planned: PlannedItem, targets: ImportTargets, index: number): MigrateRow {
   const { item } = planned;
   const t = targets.of[index]!;
-  const row: MigrateRow = { sourceRef: item.sourceRef, name: item.name, kind: item.kind, groupPath: [...item.groupPath], workspace: t.workspace, environment: t.environment };
+  const row: MigrateRow = {
+    sourceRef: item.sourceRef,
+    name: item.name,
+    kind: item.kind,
+    groupPath: [...item.groupPath],
+    workspace: t.workspace,
+    environment: t.environment,
+  };
   if (item.login !== undefined) row.login = item.login;
   if (item.url !== undefined) row.url = item.url;
   if (item.kind === 'ssh_key_pair') row.fingerprint = item.fingerprint;
@@ -124,7 +147,11 @@ export async function migrate(session: VaultSession, input: MigrateInput): Promi
   const groups = input.groups ?? 'environments';
   const build = () => {
     const p = plan(session, items, [...read.skipped]);
-    const targets = mapTargets(session, p.toImport.map((t) => t.item), { source: input.source, workspace: input.workspace, groups });
+    const targets = mapTargets(
+      session,
+      p.toImport.map((t) => t.item),
+      { source: input.source, workspace: input.workspace, groups },
+    );
     return { p, targets };
   };
   const result = (p: ImportPlan, targets: ImportTargets, rows: MigrateRow[], imported: number): MigrateResult => ({
@@ -140,7 +167,12 @@ export async function migrate(session: VaultSession, input: MigrateInput): Promi
   });
   if (input.dryRun) {
     const { p, targets } = build();
-    return result(p, targets, p.toImport.map((t, i) => rowOf(t, targets, i)), 0);
+    return result(
+      p,
+      targets,
+      p.toImport.map((t, i) => rowOf(t, targets, i)),
+      0,
+    );
   }
   return session.transaction(
     () => {
@@ -154,9 +186,15 @@ export async function migrate(session: VaultSession, input: MigrateInput): Promi
       const stored = session.addKeys(records);
       stored.forEach((rec, i) => {
         rows[i]!.id = rec.id;
-        session.audit({ action: 'imported', keyId: rec.id, workspaceId: rec.workspaceId, detail: auditDetail(input.source, input.path, p.toImport[i]!.item.sourceRef) });
+        session.audit({
+          action: 'imported',
+          keyId: rec.id,
+          workspaceId: rec.workspaceId,
+          detail: auditDetail(input.source, input.path, p.toImport[i]!.item.sourceRef),
+        });
       });
-      if (stored.length !== p.toImport.length) throw new KeyholdError('INTERNAL', 'The import stored a different number of keys than planned.');
+      if (stored.length !== p.toImport.length)
+        throw new KeyholdError('INTERNAL', 'The import stored a different number of keys than planned.');
       return { ...out, imported: stored.length };
     },
     { bulk: true },

@@ -52,7 +52,10 @@ describe('GitHub with a token that lacks admin:public_key', () => {
   it('connect says what the token can and cannot do, and the workspace keeps it', async () => {
     const res = await weak();
     expect(res.identity).toContain('can add keys, cannot delete them (needs admin:public_key)');
-    expect(workspaceAccess(session, session.getWorkspace('gh'))).toMatchObject({ grants: ['write:public_key', 'repo'], refuses: [{ operation: 'revoke' }, { operation: 'rotate' }] });
+    expect(workspaceAccess(session, session.getWorkspace('gh'))).toMatchObject({
+      grants: ['write:public_key', 'repo'],
+      refuses: [{ operation: 'revoke' }, { operation: 'rotate' }],
+    });
   });
 
   it('revoke is REMOTE naming the scope; the key stays on GitHub and stays active in the vault', async () => {
@@ -72,7 +75,9 @@ describe('GitHub with a token that lacks admin:public_key', () => {
     const oldId = Number(key.remoteId);
     const result = await rotateKey(session, key.id, opts);
     expect(result).toMatchObject({ ok: false, error: { code: 'REMOTE' } });
-    expect(result.error!.message).toMatch(/old key \d+ is still registered and still works: the token lacks the admin:public_key scope.*Not rotated yet/);
+    expect(result.error!.message).toMatch(
+      /old key \d+ is still registered and still works: the token lacks the admin:public_key scope.*Not rotated yet/,
+    );
     const now = session.getKey(key.id);
     // both keys are on GitHub; the vault holds the new one and knows the old one is still there
     expect(github.state.keys.has(oldId)).toBe(true);
@@ -93,17 +98,36 @@ describe('GitHub with a token that lacks admin:public_key', () => {
 });
 
 describe('Syncano with an instance shared read-only', () => {
-  it('sync goes on with the other instances and reports the one it could not read, with the platform\'s words', async () => {
+  it("sync goes on with the other instances and reports the one it could not read, with the platform's words", async () => {
     session.addWorkspace({ name: 'sy', provider: 'syncano', url: syncano.url });
-    const connected = await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
-    expect(connected.access?.refuses.filter((r) => r.environment === syncano.demo.readOnlyInstance).map((r) => r.operation)).toEqual(['list', 'create', 'edit', 'revoke', 'rotate']);
+    const connected = await connectWorkspace(
+      session,
+      { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password },
+      opts,
+    );
+    expect(connected.access?.refuses.filter((r) => r.environment === syncano.demo.readOnlyInstance).map((r) => r.operation)).toEqual([
+      'list',
+      'create',
+      'edit',
+      'revoke',
+      'rotate',
+    ]);
     const res = await syncWorkspace(session, 'sy', opts);
-    expect(res.skipped).toEqual([{ environment: 'partner-reports', name: 'partner-reports', reason: 'Syncano: You do not have permission to perform this action. (HTTP 403) (your role: read)' }]);
+    expect(res.skipped).toEqual([
+      {
+        environment: 'partner-reports',
+        name: 'partner-reports',
+        reason: 'Syncano: You do not have permission to perform this action. (HTTP 403) (your role: read)',
+      },
+    ]);
     // every readable instance's API keys are in the vault, with the platform's secrets
     for (const name of ['demo-instance', 'staging']) {
       const remote = [...syncano.state.instances.get(name)!.apiKeys.values()].map((k) => k.api_key).sort();
       const env = resolveEnvironment(session, name, 'sy');
-      const local = session.listKeys({ environmentId: env.id, kind: 'api_key' }).items.map((k) => session.readSecret(k.id)).sort();
+      const local = session
+        .listKeys({ environmentId: env.id, kind: 'api_key' })
+        .items.map((k) => session.readSecret(k.id))
+        .sort();
       expect(local).toEqual(remote);
     }
     const shared = resolveEnvironment(session, 'partner-reports', 'sy');
@@ -155,6 +179,10 @@ describe('Rancher with asynchronous states', () => {
     expect((await rotateKey(session, key.id, opts)).ok).toBe(true);
     const now = session.getKey(key.id);
     expect(rancher.state.keys.get(oldId)!.state).toBe('removed');
-    expect(rancher.state.keys.get(now.remoteId!)).toMatchObject({ state: 'active', publicValue: now.publicPart, secretValue: session.readSecret(key.id) });
+    expect(rancher.state.keys.get(now.remoteId!)).toMatchObject({
+      state: 'active',
+      publicValue: now.publicPart,
+      secretValue: session.readSecret(key.id),
+    });
   });
 });

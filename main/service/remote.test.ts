@@ -46,7 +46,9 @@ describe('Syncano workspace', () => {
     expect(session.getWorkspace(ws.id).credentialKeyId).toBeNull();
     expect(session.listKeys().total).toBe(0);
     const res = await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
-    expect(res.identity).toBe(`${syncano.demo.email} (can manage API keys in 2 instance(s); cannot read or change them in partner-reports (role read))`);
+    expect(res.identity).toBe(
+      `${syncano.demo.email} (can manage API keys in 2 instance(s); cannot read or change them in partner-reports (role read))`,
+    );
     expect(res.access?.grants).toEqual(['demo-instance: full', 'staging: full', 'partner-reports: read']);
     const cred = session.getKey(res.credentialKeyId);
     expect(cred.kind).toBe('account_key');
@@ -78,14 +80,25 @@ describe('Syncano workspace', () => {
     session.addWorkspace({ name: 'sy', provider: 'syncano', url: syncano.url });
     await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
     await syncWorkspace(session, 'sy', opts);
-    const { key } = await createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: 'ci', flags: ['allow_user_create'] }, opts);
+    const { key } = await createRemoteKey(
+      session,
+      { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: 'ci', flags: ['allow_user_create'] },
+      opts,
+    );
     expect(key.flags.allow_user_create).toBe(true);
     expect((await checkRemoteKey(session, key.id, opts)).works).toBe(true);
     expect((await failure(setRemoteKeyActive(session, key.id, false, opts))).code).toBe('USAGE');
-    expect((await failure(createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: 'x', flags: ['fly'] }, opts))).code).toBe('USAGE');
+    expect(
+      (await failure(createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: 'x', flags: ['fly'] }, opts)))
+        .code,
+    ).toBe('USAGE');
     const edited = await editRemoteKey(session, key.id, { description: 'ci v2', flags: ['ignore_acl'] }, opts);
     expect(edited.flags).toMatchObject({ ignore_acl: true, allow_user_create: false });
-    expect(syncano.state.instances.get('demo-instance')!.apiKeys.get(Number(key.remoteId))).toMatchObject({ description: 'ci v2', ignore_acl: true, allow_user_create: false });
+    expect(syncano.state.instances.get('demo-instance')!.apiKeys.get(Number(key.remoteId))).toMatchObject({
+      description: 'ci v2',
+      ignore_acl: true,
+      allow_user_create: false,
+    });
     const revoked = await revokeRemoteKey(session, key.id, opts);
     expect(revoked.state).toBe('revoked');
     expect(session.readSecret(key.id)).toMatch(/^[0-9a-f]{40}$/);
@@ -104,14 +117,20 @@ describe('Rancher workspace', () => {
     const cred = session.getKey(res.credentialKeyId);
     expect(cred).toMatchObject({ kind: 'access_key_pair', publicPart: rancher.demo.accessKey, remoteId: expect.stringMatching(/^1c\d+$/) });
     const wrong = session.addWorkspace({ name: 'ra2', provider: 'rancher', url: rancher.url });
-    expect(await failure(connectWorkspace(session, { workspace: 'ra2', accessKey: rancher.demo.accessKey, secretKey: 'x'.repeat(40) }, opts))).toMatchObject({ status: 401 });
+    expect(
+      await failure(connectWorkspace(session, { workspace: 'ra2', accessKey: rancher.demo.accessKey, secretKey: 'x'.repeat(40) }, opts)),
+    ).toMatchObject({ status: 401 });
     expect(session.getWorkspace(wrong.id).credentialKeyId).toBeNull();
   });
 
   it('creates an environment key (secret stored at once), deactivates, activates, revokes; sync sees it', async () => {
     await connected();
     await syncWorkspace(session, 'ra', opts);
-    const { key } = await createRemoteKey(session, { workspace: 'ra', env: 'Default', kind: 'access_key_pair', name: 'deploy', description: 'CI' }, opts);
+    const { key } = await createRemoteKey(
+      session,
+      { workspace: 'ra', env: 'Default', kind: 'access_key_pair', name: 'deploy', description: 'CI' },
+      opts,
+    );
     const remote = rancher.state.keys.get(key.remoteId!)!;
     expect(session.readSecret(key.id)).toBe(remote.secretValue);
     expect(key.publicPart).toBe(remote.publicValue);

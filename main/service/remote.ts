@@ -31,12 +31,14 @@ export function remoteWorkspace(session: VaultSession, idOrName: string): Remote
 export function httpOptions(ws: Workspace, opts: RemoteOptions): ProviderOptions {
   const out: ProviderOptions = { ...(opts.http ?? {}) };
   if (ws.url) out.baseUrl = ws.url;
-  else if (isRemoteProvider(ws.provider) && CAPABILITIES[ws.provider].selfHosted) throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
+  else if (isRemoteProvider(ws.provider) && CAPABILITIES[ws.provider].selfHosted)
+    throw new KeyholdError('USAGE', `Workspace ${ws.name} has no URL: Rancher runs on your own server (workspace add --url).`);
   return out;
 }
 
 export function credentialOf(session: VaultSession, ws: Workspace): KeyRecord {
-  if (!ws.credentialKeyId) throw new KeyholdError('USAGE', `Workspace ${ws.name} is not connected: run \`keyhold workspace connect ${ws.name}\` first.`);
+  if (!ws.credentialKeyId)
+    throw new KeyholdError('USAGE', `Workspace ${ws.name} is not connected: run \`keyhold workspace connect ${ws.name}\` first.`);
   return session.getKey(ws.credentialKeyId);
 }
 

@@ -128,7 +128,8 @@ export function auditSecretRefs(session: VaultSession, refs: readonly ResolvedRe
   for (const r of refs) if (r.field === 'secret') keys.set(r.key.id, r.key);
   if (keys.size === 0) return;
   session.transaction(() => {
-    for (const k of keys.values()) session.audit({ action: 'exported', keyId: k.id, workspaceId: k.workspaceId, detail: `exported to ${target}` });
+    for (const k of keys.values())
+      session.audit({ action: 'exported', keyId: k.id, workspaceId: k.workspaceId, detail: `exported to ${target}` });
   });
 }
 
@@ -155,6 +156,10 @@ export function renderTemplate(session: VaultSession, template: Buffer, target: 
     at = f.end;
   });
   parts.push(Buffer.from(text.slice(at), 'latin1'));
-  auditSecretRefs(session, found.map((f) => f.ref), target);
+  auditSecretRefs(
+    session,
+    found.map((f) => f.ref),
+    target,
+  );
   return { data: Buffer.concat(parts), refs: found.length };
 }

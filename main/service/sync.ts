@@ -51,9 +51,15 @@ function uniqueName(taken: Set<string>, name: string, remoteId: string): string 
 /** Public parts compared as the platform stores them (GitHub drops an OpenSSH line's comment). */
 const samePublic = (a: string | null, b: string) => a !== null && keyBody(a) === keyBody(b);
 
-const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const sameFlags = (a: Record<string, boolean>, b: Record<string, boolean>) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
-export async function syncWorkspace(session: VaultSession, idOrName: string, opts: RemoteOptions = {}, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
+export async function syncWorkspace(
+  session: VaultSession,
+  idOrName: string,
+  opts: RemoteOptions = {},
+  onProgress?: (p: SyncProgress) => void,
+): Promise<SyncResult> {
   const ws = remoteWorkspace(session, idOrName);
   const service = platformOf(ws);
   const platform = service.client(session, ws, opts);
@@ -77,7 +83,11 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       // 403 (GitHub: 404): no access here (a role without API keys); the other scopes still sync
       if (!(hasStatus(e, 403) || (service.hidesWith404 && hasStatus(e, 404))) || scope === null) throw e;
       const env = remoteEnvs.find((r) => r.remoteId === scope);
-      skipped.push({ environment: scope, name: env?.name ?? scope, reason: `${e instanceof KeyholdError ? e.message : 'forbidden'}${env?.role ? ` (your role: ${env.role})` : ''}` });
+      skipped.push({
+        environment: scope,
+        name: env?.name ?? scope,
+        reason: `${e instanceof KeyholdError ? e.message : 'forbidden'}${env?.role ? ` (your role: ${env.role})` : ''}`,
+      });
     }
   }
   if (keyScopes.length > 0) progress('keys', keyScopes.length, keyScopes.length);
@@ -90,7 +100,10 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     let envAdded = 0;
     for (const r of remoteEnvs) {
       if (byRemote.has(r.remoteId)) continue;
-      byRemote.set(r.remoteId, session.addEnvironment({ workspaceId: ws.id, name: uniqueName(taken, r.name, r.remoteId), remoteId: r.remoteId }));
+      byRemote.set(
+        r.remoteId,
+        session.addEnvironment({ workspaceId: ws.id, name: uniqueName(taken, r.name, r.remoteId), remoteId: r.remoteId }),
+      );
       envAdded++;
     }
 
@@ -125,7 +138,12 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
           meta: { ...(withPlatformDates(r.meta, r) ?? r.meta), [AGE_META.addedBy]: 'sync' },
           secret: r.secret,
         });
-        session.audit({ action: 'synced', keyId: rec.id, workspaceId: ws.id, detail: `found on ${ws.provider}${r.secret ? '' : ' (no secret: the platform does not hand it out)'}` });
+        session.audit({
+          action: 'synced',
+          keyId: rec.id,
+          workspaceId: ws.id,
+          detail: `found on ${ws.provider}${r.secret ? '' : ' (no secret: the platform does not hand it out)'}`,
+        });
         added++;
         continue;
       }
@@ -134,14 +152,26 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
       const changed = mine.state !== r.state || mine.remoteMissing || !sameFlags(mine.flags, r.flags) || publicChanged;
       // the platform's dates are bookkeeping: recorded, not a change worth an audit event
       const dates = withPlatformDates(mine.meta, r);
-      if (changed || dates) session.updateKey(mine.id, { ...(changed ? { state: r.state, remoteMissing: false, flags: r.flags } : {}), ...(publicChanged ? { publicPart: r.publicPart } : {}), ...(dates ? { meta: dates } : {}) });
+      if (changed || dates)
+        session.updateKey(mine.id, {
+          ...(changed ? { state: r.state, remoteMissing: false, flags: r.flags } : {}),
+          ...(publicChanged ? { publicPart: r.publicPart } : {}),
+          ...(dates ? { meta: dates } : {}),
+        });
       let secretChanged = false;
       if (r.secret && (!mine.hasSecret || session.readSecret(mine.id) !== r.secret)) {
         session.addVersion(mine.id, r.secret);
         secretChanged = true;
       }
       if (changed || secretChanged) {
-        session.audit({ action: 'synced', keyId: mine.id, workspaceId: ws.id, detail: secretChanged ? 'updated from the platform: a new secret (the previous one is kept as a version)' : 'updated from the platform' });
+        session.audit({
+          action: 'synced',
+          keyId: mine.id,
+          workspaceId: ws.id,
+          detail: secretChanged
+            ? 'updated from the platform: a new secret (the previous one is kept as a version)'
+            : 'updated from the platform',
+        });
         updated++;
       }
     }
@@ -151,7 +181,14 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     const listedScopes = new Set(keyScopes.map((s) => s ?? '').filter((s) => !unread.has(s)));
     for (const k of local) {
       // a key revoked from here is gone on purpose; the credential of a platform that does not list it is not missing
-      if (seen.has(localKey(k)) || k.remoteMissing || k.state === 'revoked' || rotating.has(k.id) || (k.id === ws.credentialKeyId && !service.listsCredential)) continue;
+      if (
+        seen.has(localKey(k)) ||
+        k.remoteMissing ||
+        k.state === 'revoked' ||
+        rotating.has(k.id) ||
+        (k.id === ws.credentialKeyId && !service.listsCredential)
+      )
+        continue;
       if (!listedScopes.has(scopeOf(k))) continue; // a scope we did not list (a platform that lists no keys lists no scope)
       // the platform no longer has it: it cannot be active there
       session.updateKey(k.id, { remoteMissing: true, state: 'revoked' });
@@ -160,7 +197,11 @@ export async function syncWorkspace(session: VaultSession, idOrName: string, opt
     }
     if (service.accessOf && ws.credentialKeyId) recordAccess(session, session.getKey(ws.credentialKeyId), service.accessOf(remoteEnvs));
     const unreadText = skipped.length ? `; could not read ${skipped.map((s) => s.name).join(', ')}` : '';
-    session.audit({ action: 'synced', workspaceId: ws.id, detail: `sync: ${envAdded} environments and ${added} keys added, ${updated} updated, ${missing} missing remotely${unreadText}` });
+    session.audit({
+      action: 'synced',
+      workspaceId: ws.id,
+      detail: `sync: ${envAdded} environments and ${added} keys added, ${updated} updated, ${missing} missing remotely${unreadText}`,
+    });
     return {
       workspace: ws.name,
       environments: { total: byRemote.size, added: envAdded },

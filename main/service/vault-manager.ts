@@ -65,7 +65,10 @@ export class VaultManager {
       this.activity();
       // follow-up work of other domains (resuming rotations) runs after the unlock answers and
       // never undoes it
-      for (const hook of this.unlockHooks) void Promise.resolve().then(() => hook(session)).catch(() => undefined);
+      for (const hook of this.unlockHooks)
+        void Promise.resolve()
+          .then(() => hook(session))
+          .catch(() => undefined);
       return session;
     } finally {
       this.opening = null;

@@ -39,7 +39,10 @@ export function listEnvironmentViews(session: VaultSession, workspace?: string):
   return session.listEnvironments(wsId).map((e) => environmentView(e, wsMap));
 }
 
-export function addEnvironment(session: VaultSession, input: { workspace: string; name: string; remoteId?: string | null }): EnvironmentView {
+export function addEnvironment(
+  session: VaultSession,
+  input: { workspace: string; name: string; remoteId?: string | null },
+): EnvironmentView {
   return session.transaction(() => {
     const ws = session.getWorkspace(input.workspace);
     // a GitHub environment is a repository: its platform id is OWNER/REPO (docs/PLATFORMS.md)

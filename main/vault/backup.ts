@@ -51,7 +51,13 @@ const DumpSchema = z.object({
       record: KeyRecordSchema,
       currentVersion: z.number().int(),
       versions: z.array(
-        z.object({ version: z.number().int(), createdAt: z.string(), publicPart: z.string().nullable(), remoteId: z.string().nullable(), secret: z.string().nullable() }),
+        z.object({
+          version: z.number().int(),
+          createdAt: z.string(),
+          publicPart: z.string().nullable(),
+          remoteId: z.string().nullable(),
+          secret: z.string().nullable(),
+        }),
       ),
     }),
   ),
@@ -71,7 +77,9 @@ export async function sealBackup(dump: VaultDump, passphrase: string, kdf: KdfPa
   const payloadKey = randomBytes(32);
   try {
     const stored: StoredKdf = { ...kdf, salt: salt.toString('base64') };
-    const header = Buffer.from(JSON.stringify({ kdf: stored, wrappedKey: wrapKey(payloadKey, kek).toString('base64'), createdAt: new Date().toISOString() }));
+    const header = Buffer.from(
+      JSON.stringify({ kdf: stored, wrappedKey: wrapKey(payloadKey, kek).toString('base64'), createdAt: new Date().toISOString() }),
+    );
     const body = Buffer.from(JSON.stringify(dump));
     const plain = Buffer.concat([createHash('sha256').update(header).digest(), body]);
     body.fill(0);
@@ -88,7 +96,13 @@ export async function sealBackup(dump: VaultDump, passphrase: string, kdf: KdfPa
 export async function openBackup(file: Buffer, passphrase: string): Promise<VaultDump> {
   if (file.length < MAGIC.length + 32 || !file.subarray(0, MAGIC.length).equals(MAGIC)) throw damaged('no backup header');
   const before = file.subarray(0, file.length - 32);
-  if (!createHash('sha256').update(before).digest().equals(file.subarray(file.length - 32))) throw damaged('checksum mismatch: truncated or altered');
+  if (
+    !createHash('sha256')
+      .update(before)
+      .digest()
+      .equals(file.subarray(file.length - 32))
+  )
+    throw damaged('checksum mismatch: truncated or altered');
   const nl = before.indexOf(0x0a, MAGIC.length);
   if (nl < 0) throw damaged('no header end');
   const headerBytes = before.subarray(MAGIC.length, nl);

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   for (let i = Number(startArg); ; i++) {
     // a mix of writes: single keys, batches (index segments fill and split), edits, audit events
     if (i % 5 === 4) {
-      session.addKeys(Array.from({ length: 40 }, (_, j) => ({ kind: 'api_key' as const, name: `batch-${i}-${j}`, secret: `bs-${i}-${j}` })));
+      session.addKeys(
+        Array.from({ length: 40 }, (_, j) => ({ kind: 'api_key' as const, name: `batch-${i}-${j}`, secret: `bs-${i}-${j}` })),
+      );
     } else {
       const k = session.addKey({ kind: 'api_key', name: `key-${i}`, description: 'x'.repeat(i % 300), secret: `secret-${i}` });
       if (i % 3 === 0) session.updateKey(k.id, { description: `edited-${i}` });

@@ -11,7 +11,9 @@ const TSX_LOADER = require.resolve('tsx');
 
 function runUntilKilled(path: string, start: number, killAfterMs: number): Promise<{ done: number[]; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(__dirname, 'crash-writer.testkit.ts'), path, String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(__dirname, 'crash-writer.testkit.ts'), path, String(start)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const done: number[] = [];
     let buf = '';
     let stderr = '';

@@ -79,7 +79,12 @@ describe('key wrapping and the KDF floor', () => {
   it('refuses parameters below 64 MiB / 3 iterations, or another algorithm, as a downgrade (INTEGRITY)', () => {
     const ok = { algorithm: 'argon2id' as const, memoryKiB: KDF_FLOOR.memoryKiB, iterations: 3, parallelism: 1 };
     expect(() => checkKdfFloor(ok)).not.toThrow();
-    for (const bad of [{ ...ok, memoryKiB: 65535 }, { ...ok, iterations: 2 }, { ...ok, parallelism: 0 }, { ...ok, algorithm: 'argon2i' as 'argon2id' }]) {
+    for (const bad of [
+      { ...ok, memoryKiB: 65535 },
+      { ...ok, iterations: 2 },
+      { ...ok, parallelism: 0 },
+      { ...ok, algorithm: 'argon2i' as 'argon2id' },
+    ]) {
       expect(() => checkKdfFloor(bad)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     }
   });
@@ -87,7 +92,12 @@ describe('key wrapping and the KDF floor', () => {
   it('refuses parameters above 4 GiB / 1000 iterations / parallelism 255 (INTEGRITY), accepts the limits themselves', () => {
     const top = { algorithm: 'argon2id' as const, memoryKiB: 4 * 1024 * 1024, iterations: 1000, parallelism: 255 };
     expect(() => checkKdfBounds(top)).not.toThrow();
-    for (const bad of [{ ...top, memoryKiB: top.memoryKiB + 1 }, { ...top, iterations: 2 ** 31 - 1 }, { ...top, parallelism: 256 }, { ...top, iterations: 2.5 }]) {
+    for (const bad of [
+      { ...top, memoryKiB: top.memoryKiB + 1 },
+      { ...top, iterations: 2 ** 31 - 1 },
+      { ...top, parallelism: 256 },
+      { ...top, iterations: 2.5 },
+    ]) {
       expect(() => checkKdfBounds(bad)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     }
   });

@@ -40,7 +40,10 @@ export function checkKdfBounds(p: KdfParams, what = 'The vault'): void {
   checkKdfFloor(p, what);
   const whole = Number.isSafeInteger(p.memoryKiB) && Number.isSafeInteger(p.iterations) && Number.isSafeInteger(p.parallelism);
   if (!whole || p.memoryKiB > KDF_CEILING.memoryKiB || p.iterations > KDF_CEILING.iterations || p.parallelism > KDF_CEILING.parallelism) {
-    throw new KeyholdError('INTEGRITY', `${what} asks for key derivation parameters above Keyhold's limits (4 GiB, 1000 iterations, parallelism 255): damaged or tampered with.`);
+    throw new KeyholdError(
+      'INTEGRITY',
+      `${what} asks for key derivation parameters above Keyhold's limits (4 GiB, 1000 iterations, parallelism 255): damaged or tampered with.`,
+    );
   }
 }
 
@@ -84,7 +87,12 @@ export async function timeKdf(kdf: KdfParams): Promise<number> {
  * a warm-up (the faster of two), and the estimate is checked once and corrected.
  */
 export async function calibrateKdf(targetMs = KDF_TARGET_MS): Promise<KdfParams> {
-  const kdf: KdfParams = { algorithm: 'argon2id', memoryKiB: KDF_FLOOR.memoryKiB, iterations: KDF_FLOOR.iterations, parallelism: defaultParallelism() };
+  const kdf: KdfParams = {
+    algorithm: 'argon2id',
+    memoryKiB: KDF_FLOOR.memoryKiB,
+    iterations: KDF_FLOOR.iterations,
+    parallelism: defaultParallelism(),
+  };
   await timeKdf(kdf);
   let ms = Math.min(await timeKdf(kdf), await timeKdf(kdf));
   while (kdf.memoryKiB < 256 * 1024 && ms * 2 <= targetMs * 1.1) {
@@ -145,7 +153,11 @@ export class Sealer {
 
   openBytes(label: string, rowId: string, sealed: Uint8Array): Uint8Array {
     const value = openBound(this.subkey(label), rowId, sealed);
-    if (!value) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a sealed value in ${label} (row ${rowId.slice(0, 40)}) does not open.`);
+    if (!value)
+      throw new KeyholdError(
+        'INTEGRITY',
+        `The vault is damaged or tampered with: a sealed value in ${label} (row ${rowId.slice(0, 40)}) does not open.`,
+      );
     return value;
   }
 
@@ -209,7 +221,8 @@ export function warmSealingInBackground(): void {
   const s = new Sealer(randomBytes(VAULT_KEY_BYTES));
   let round = 0;
   const slice = () => {
-    for (let i = 0; i < 16; i++, round++) s.open('warm', String(round), s.seal('warm', String(round), 'a value of a typical size for a key name'));
+    for (let i = 0; i < 16; i++, round++)
+      s.open('warm', String(round), s.seal('warm', String(round), 'a value of a typical size for a key name'));
     if (round < 640) setImmediate(slice);
     else s.zero();
   };

@@ -67,7 +67,12 @@ export function loadVault(tx: WriteTx, d: VaultDump): void {
   for (const k of d.keys) {
     const r = k.record;
     insertKey(tx, r, k.currentVersion);
-    for (const v of k.versions) insertVersion(tx, { keyId: r.id, version: v.version, createdAt: v.createdAt, publicPart: v.publicPart, remoteId: v.remoteId }, v.secret);
+    for (const v of k.versions)
+      insertVersion(
+        tx,
+        { keyId: r.id, version: v.version, createdAt: v.createdAt, publicPart: v.publicPart, remoteId: v.remoteId },
+        v.secret,
+      );
   }
   for (const [name, value] of Object.entries(d.settings)) setSetting(tx, name, value);
   for (const p of d.policies ?? []) writePolicy(tx, p);

@@ -35,7 +35,9 @@ export interface Header {
 }
 
 export function headerChecksum(vaultId: string, kdfJson: string, wrapped: Buffer): string {
-  return createHash('sha256').update(`${MAGIC}\n${vaultId}\n${kdfJson}\n${wrapped.toString('hex')}`).digest('hex');
+  return createHash('sha256')
+    .update(`${MAGIC}\n${vaultId}\n${kdfJson}\n${wrapped.toString('hex')}`)
+    .digest('hex');
 }
 
 const notVault = () => new KeyholdError('INTEGRITY', 'This file is not a Keyhold vault (it is another SQLite database).');
@@ -50,7 +52,10 @@ export function readHeader(db: Database): Header {
   const h = parsed.data;
   if (h.magic !== MAGIC) throw notVault();
   if (h.format_version > FORMAT_VERSION) {
-    throw new KeyholdError('INTEGRITY', `This vault was written by a newer Keyhold (format ${h.format_version}; this one reads up to ${FORMAT_VERSION}). Update Keyhold to open it.`);
+    throw new KeyholdError(
+      'INTEGRITY',
+      `This vault was written by a newer Keyhold (format ${h.format_version}; this one reads up to ${FORMAT_VERSION}). Update Keyhold to open it.`,
+    );
   }
   if (h.format_version < 1) throw new KeyholdError('INTEGRITY', 'The vault header is damaged (bad format version).');
   if (headerChecksum(h.vault_id, h.kdf, h.wrapped_key) !== h.checksum) {
@@ -77,7 +82,11 @@ export function readHeader(db: Database): Header {
 
 export function writeKeyWrap(db: Database, vaultId: string, kdf: StoredKdf, wrapped: Buffer): void {
   const kdfJson = JSON.stringify(kdf);
-  db.prepare('UPDATE header SET kdf = ?, wrapped_key = ?, checksum = ? WHERE id = 1').run(kdfJson, wrapped, headerChecksum(vaultId, kdfJson, wrapped));
+  db.prepare('UPDATE header SET kdf = ?, wrapped_key = ?, checksum = ? WHERE id = 1').run(
+    kdfJson,
+    wrapped,
+    headerChecksum(vaultId, kdfJson, wrapped),
+  );
 }
 
 export function insertHeader(db: Database, vaultId: string, kdf: StoredKdf, wrapped: Buffer): void {

@@ -129,7 +129,10 @@ describe('the packed key index', () => {
     const json = deflateRawSync(Buffer.from(JSON.stringify(tuples)));
     db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(sealer.sealBytes('index_segments.data', String(seg), json), seg);
     const vid = `${ids[0]}/1`;
-    db.prepare('UPDATE key_versions SET data = ? WHERE key_id = ? AND version = 1').run(sealer.sealJson('key_versions.data', vid, { publicPart: versionsBefore[0]!.publicPart, remoteId: versionsBefore[0]!.remoteId }), ids[0]);
+    db.prepare('UPDATE key_versions SET data = ? WHERE key_id = ? AND version = 1').run(
+      sealer.sealJson('key_versions.data', vid, { publicPart: versionsBefore[0]!.publicPart, remoteId: versionsBefore[0]!.remoteId }),
+      ids[0],
+    );
     db.prepare('UPDATE header SET format_version = 1 WHERE id = 1').run();
     db.exec('DROP TABLE manifest'); // format 1 had none (migration 3)
     s.lock();
@@ -152,7 +155,10 @@ describe('the packed key index', () => {
     const db = store.connection();
     const seg = Number(db.prepare('SELECT seg FROM index_segments ORDER BY seg LIMIT 1').pluck().get());
     const json = deflateRawSync(Buffer.from('[]'));
-    db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(store.sealerForVault().sealBytes('index_segments.data', String(seg), json), seg);
+    db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(
+      store.sealerForVault().sealBytes('index_segments.data', String(seg), json),
+      seg,
+    );
     s.lock();
     await expect(openVault(copy, TEST_PASSWORD)).rejects.toMatchObject({ code: 'INTEGRITY' });
   });
@@ -176,15 +182,74 @@ describe('key versions', () => {
 describe('PackedSegment', () => {
   it('round-trips every field, nulls and empty strings included, in name order', () => {
     const recs: KeyRecord[] = [
-      { id: 'b', workspaceId: null, environmentId: null, kind: 'api_key', name: 'Zed', description: '', state: 'revoked', remoteId: null, flags: {}, role: null, publicPart: null, fingerprint: null, meta: {}, remoteMissing: true, createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-02T00:00:00.000Z', rotatedAt: null, hasSecret: false },
-      { id: 'a', workspaceId: 'w', environmentId: 'e', kind: 'ssh_key_pair', name: 'ałpha\n\u0000x', description: 'd🔑', state: 'active', remoteId: 'r', flags: { ignore_acl: true }, role: 'admin', publicPart: 'ssh-ed25519 A', fingerprint: 'SHA256:x', meta: { bits: '256' }, remoteMissing: false, createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', rotatedAt: '2024-03-01T00:00:00.000Z', hasSecret: true },
+      {
+        id: 'b',
+        workspaceId: null,
+        environmentId: null,
+        kind: 'api_key',
+        name: 'Zed',
+        description: '',
+        state: 'revoked',
+        remoteId: null,
+        flags: {},
+        role: null,
+        publicPart: null,
+        fingerprint: null,
+        meta: {},
+        remoteMissing: true,
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-02T00:00:00.000Z',
+        rotatedAt: null,
+        hasSecret: false,
+      },
+      {
+        id: 'a',
+        workspaceId: 'w',
+        environmentId: 'e',
+        kind: 'ssh_key_pair',
+        name: 'ałpha\n\u0000x',
+        description: 'd🔑',
+        state: 'active',
+        remoteId: 'r',
+        flags: { ignore_acl: true },
+        role: 'admin',
+        publicPart: 'ssh-ed25519 A',
+        fingerprint: 'SHA256:x',
+        meta: { bits: '256' },
+        remoteMissing: false,
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+        rotatedAt: '2024-03-01T00:00:00.000Z',
+        hasSecret: true,
+      },
     ];
     const p = PackedSegment.decode(PackedSegment.encode(recs.map(toTuple)), 0);
     expect(p.tuples()).toEqual([toTuple(recs[1]!), toTuple(recs[0]!)]);
   });
 
   it('refuses a plaintext that does not add up (INTEGRITY), never reads past it', () => {
-    const good = PackedSegment.encode([toTuple({ id: 'a', workspaceId: null, environmentId: null, kind: 'api_key', name: 'n', description: 'd', state: 'active', remoteId: null, flags: {}, role: null, publicPart: null, fingerprint: null, meta: {}, remoteMissing: false, createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z', rotatedAt: null, hasSecret: false })]);
+    const good = PackedSegment.encode([
+      toTuple({
+        id: 'a',
+        workspaceId: null,
+        environmentId: null,
+        kind: 'api_key',
+        name: 'n',
+        description: 'd',
+        state: 'active',
+        remoteId: null,
+        flags: {},
+        role: null,
+        publicPart: null,
+        fingerprint: null,
+        meta: {},
+        remoteMissing: false,
+        createdAt: '2024-01-01T00:00:00.000Z',
+        updatedAt: '2024-01-01T00:00:00.000Z',
+        rotatedAt: null,
+        hasSecret: false,
+      }),
+    ]);
     for (const bad of [good.subarray(0, good.length - 1), Buffer.concat([good, Buffer.from('x')]), Buffer.from([1, 255, 255, 255, 255])]) {
       expect(() => PackedSegment.decode(bad, 0)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     }

@@ -6,7 +6,17 @@ import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readSync, rmSync, 
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { KeyholdError } from '../errors';
-import { KDF_FLOOR, Sealer, calibrateKdf, deriveKey, newVaultKey, unwrapKey, warmSealingInBackground, wrapKey, type StoredKdf } from './crypto';
+import {
+  KDF_FLOOR,
+  Sealer,
+  calibrateKdf,
+  deriveKey,
+  newVaultKey,
+  unwrapKey,
+  warmSealingInBackground,
+  wrapKey,
+  type StoredKdf,
+} from './crypto';
 import { openBackup, sealBackup } from './backup';
 import { measure, refuseLoweredFormat, writeManifest } from './manifest';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
@@ -45,7 +55,13 @@ function checkPassword(password: string, what = 'master password'): void {
 export function normalizeKdf(k: CreateVaultOptions['kdf']): KdfParams {
   if (!k) throw new Error('no kdf');
   const kdf: KdfParams = { algorithm: 'argon2id', memoryKiB: k.memoryKiB, iterations: k.iterations, parallelism: k.parallelism };
-  if (!Number.isInteger(kdf.memoryKiB) || !Number.isInteger(kdf.iterations) || !Number.isInteger(kdf.parallelism) || kdf.parallelism < 1 || kdf.parallelism > 255) {
+  if (
+    !Number.isInteger(kdf.memoryKiB) ||
+    !Number.isInteger(kdf.iterations) ||
+    !Number.isInteger(kdf.parallelism) ||
+    kdf.parallelism < 1 ||
+    kdf.parallelism > 255
+  ) {
     throw new KeyholdError('USAGE', 'The KDF parameters must be whole numbers (parallelism 1 to 255).');
   }
   if (kdf.memoryKiB < KDF_FLOOR.memoryKiB || kdf.iterations < KDF_FLOOR.iterations) {
@@ -150,7 +166,8 @@ export function inspectVaultFile(path: string, options: { quickCheck?: boolean }
   } finally {
     closeSync(fd);
   }
-  if (!head.equals(SQLITE_MAGIC)) throw new KeyholdError('INTEGRITY', `${path} is not a Keyhold vault (not an SQLite file, or its first bytes are damaged).`);
+  if (!head.equals(SQLITE_MAGIC))
+    throw new KeyholdError('INTEGRITY', `${path} is not a Keyhold vault (not an SQLite file, or its first bytes are damaged).`);
   let db: Database.Database | undefined;
   try {
     db = openDb(path, true);
@@ -209,7 +226,9 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     if (key.status === 'fulfilled' && check.status !== 'fulfilled') key.value.fill(0);
     if (check.status === 'rejected') {
       const mapped = mapSqliteError(check.reason);
-      throw mapped instanceof KeyholdError && mapped.code === 'INTEGRITY' ? mapped : new KeyholdError('INTEGRITY', `The vault file ${path} cannot be read as a vault.`);
+      throw mapped instanceof KeyholdError && mapped.code === 'INTEGRITY'
+        ? mapped
+        : new KeyholdError('INTEGRITY', `The vault file ${path} cannot be read as a vault.`);
     }
     checkResult(path, check.value);
     if (key.status === 'rejected') throw key.reason;
@@ -223,7 +242,13 @@ export async function openVault(path: string, password: string, timing: UnlockTi
  * ownership of `vaultKey` (zeroed on lock or failure). `warmSearch: false` skips building the
  * search haystacks after the index is read (a one-shot CLI command would pay for them and never
  * search). `seen`: this computer's rollback records (rollback-record.ts). */
-export async function openWithKey(path: string, header: Header, vaultKey: Buffer, workers?: VaultWorkers, options: { warmSearch?: boolean; seen?: SeenRecords } = {}): Promise<VaultStore> {
+export async function openWithKey(
+  path: string,
+  header: Header,
+  vaultKey: Buffer,
+  workers?: VaultWorkers,
+  options: { warmSearch?: boolean; seen?: SeenRecords } = {},
+): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
@@ -235,7 +260,17 @@ export async function openWithKey(path: string, header: Header, vaultKey: Buffer
         refuseLoweredFormat(db, header.formatVersion);
         migrate(db, header.formatVersion, sealer);
       }
-      store = new VaultStore({ db, path, sealer, kdf: { algorithm: 'argon2id', memoryKiB: header.kdf.memoryKiB, iterations: header.kdf.iterations, parallelism: header.kdf.parallelism } });
+      store = new VaultStore({
+        db,
+        path,
+        sealer,
+        kdf: {
+          algorithm: 'argon2id',
+          memoryKiB: header.kdf.memoryKiB,
+          iterations: header.kdf.iterations,
+          parallelism: header.kdf.parallelism,
+        },
+      });
     } catch (e) {
       db.close();
       throw e;
@@ -264,7 +299,12 @@ function asStore(session: VaultSession): VaultStore {
 }
 
 /** Rewraps the vault key under a new password (and new salt; same or given KDF parameters). */
-export async function changeMasterPassword(session: VaultSession, newPassword: string, kdf?: KdfParams, action: 'password_changed' | 'kdf_upgraded' = 'password_changed'): Promise<void> {
+export async function changeMasterPassword(
+  session: VaultSession,
+  newPassword: string,
+  kdf?: KdfParams,
+  action: 'password_changed' | 'kdf_upgraded' = 'password_changed',
+): Promise<void> {
   checkPassword(newPassword, 'new master password');
   const store = asStore(session);
   const params = kdf ? normalizeKdf(kdf) : store.kdfParams;
@@ -306,7 +346,13 @@ export async function backupVault(session: VaultSession, passphrase: string): Pr
 }
 
 /** Restores a backup into a NEW vault file (CONFLICT if it exists) under a new master password. */
-export async function restoreVault(file: Buffer, passphrase: string, path: string, password: string, options: CreateVaultOptions = {}): Promise<VaultSession> {
+export async function restoreVault(
+  file: Buffer,
+  passphrase: string,
+  path: string,
+  password: string,
+  options: CreateVaultOptions = {},
+): Promise<VaultSession> {
   if (exists(path)) throw new KeyholdError('CONFLICT', `A file already exists at ${path}: restore goes into a new vault file.`);
   checkPassword(password);
   const dump = await openBackup(file, passphrase);

@@ -50,7 +50,15 @@ describe('opening files that are not sound vaults', () => {
     dir = tempDir();
     const { path, session } = await newTestVault(dir, 'good.keyhold');
     const ws = session.addWorkspace({ name: 'w', provider: 'local' });
-    session.addKeys(Array.from({ length: 50 }, (_, i) => ({ workspaceId: ws.id, kind: 'api_key' as const, name: `key ${i}`, description: 'd'.repeat(i * 7), secret: `s${i}`.repeat(20) })));
+    session.addKeys(
+      Array.from({ length: 50 }, (_, i) => ({
+        workspaceId: ws.id,
+        kind: 'api_key' as const,
+        name: `key ${i}`,
+        description: 'd'.repeat(i * 7),
+        secret: `s${i}`.repeat(20),
+      })),
+    );
     session.setSetting('theme', 'dark');
     session.lock();
     good = path;
@@ -84,7 +92,7 @@ describe('opening files that are not sound vaults', () => {
   it('another SQLite database is INTEGRITY', async () => {
     const p = join(dir, 'other.sqlite');
     const db = new Database(p);
-    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'hi\')');
+    db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hi')");
     db.close();
     await expectIntegrity(p, /not a Keyhold vault/);
   });
@@ -117,7 +125,11 @@ describe('opening files that are not sound vaults', () => {
       const p = join(dir, `ceiling-${name}.keyhold`);
       copyFileSync(good, p);
       tamper(p, (db) => {
-        const h = db.prepare('SELECT vault_id, kdf, wrapped_key FROM header').get() as { vault_id: string; kdf: string; wrapped_key: Buffer };
+        const h = db.prepare('SELECT vault_id, kdf, wrapped_key FROM header').get() as {
+          vault_id: string;
+          kdf: string;
+          wrapped_key: Buffer;
+        };
         const kdf = JSON.stringify({ ...JSON.parse(h.kdf), ...change });
         db.prepare('UPDATE header SET kdf = ?, checksum = ?').run(kdf, headerChecksum(h.vault_id, kdf, h.wrapped_key));
       });
@@ -133,11 +145,17 @@ describe('opening files that are not sound vaults', () => {
     const nl = bytes.indexOf(0x0a, 'KEYHOLD-BACKUP 1\n'.length);
     const header = JSON.parse(bytes.subarray('KEYHOLD-BACKUP 1\n'.length, nl).toString('utf8')) as { kdf: Record<string, unknown> };
     header.kdf.iterations = 2 ** 31 - 1;
-    const before = Buffer.concat([Buffer.from('KEYHOLD-BACKUP 1\n'), Buffer.from(JSON.stringify(header)), bytes.subarray(nl, bytes.length - 32)]);
+    const before = Buffer.concat([
+      Buffer.from('KEYHOLD-BACKUP 1\n'),
+      Buffer.from(JSON.stringify(header)),
+      bytes.subarray(nl, bytes.length - 32),
+    ]);
     const crafted = Buffer.concat([before, createHash('sha256').update(before).digest()]);
     const target = join(dir, 'restored-from-crafted.keyhold');
     const t0 = performance.now();
-    await expect(restoreVault(crafted, 'backup passphrase', target, TEST_PASSWORD, { kdf: FLOOR_KDF })).rejects.toMatchObject({ code: 'INTEGRITY' });
+    await expect(restoreVault(crafted, 'backup passphrase', target, TEST_PASSWORD, { kdf: FLOOR_KDF })).rejects.toMatchObject({
+      code: 'INTEGRITY',
+    });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(existsSync(target)).toBe(false);
   });
@@ -198,8 +216,12 @@ describe('opening files that are not sound vaults', () => {
 
   it('creating over an existing file is CONFLICT; KDF parameters below the floor are USAGE', async () => {
     await expect(createVault(good, TEST_PASSWORD, { kdf: FLOOR_KDF })).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(createVault(join(dir, 'weak.keyhold'), TEST_PASSWORD, { kdf: { ...FLOOR_KDF, iterations: 2 } })).rejects.toMatchObject({ code: 'USAGE' });
-    await expect(createVault(join(dir, 'weak.keyhold'), TEST_PASSWORD, { kdf: { ...FLOOR_KDF, memoryKiB: 8192 } })).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(createVault(join(dir, 'weak.keyhold'), TEST_PASSWORD, { kdf: { ...FLOOR_KDF, iterations: 2 } })).rejects.toMatchObject({
+      code: 'USAGE',
+    });
+    await expect(createVault(join(dir, 'weak.keyhold'), TEST_PASSWORD, { kdf: { ...FLOOR_KDF, memoryKiB: 8192 } })).rejects.toMatchObject({
+      code: 'USAGE',
+    });
     await expect(createVault(join(dir, 'nopw.keyhold'), '', { kdf: FLOOR_KDF })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });

@@ -26,7 +26,11 @@ async function outcome(path: string): Promise<{ code: string; message: string }>
 async function vaultWithKeys(n: number): Promise<{ path: string; session: VaultSession; ids: string[] }> {
   const { path, session } = await newTestVault();
   const ws = session.addWorkspace({ name: 'w', provider: 'local' });
-  const ids = session.addKeys(Array.from({ length: n }, (_, i) => ({ workspaceId: ws.id, kind: 'api_key' as const, name: `key ${i}`, secret: `secret ${i} v1` }))).map((k) => k.id);
+  const ids = session
+    .addKeys(
+      Array.from({ length: n }, (_, i) => ({ workspaceId: ws.id, kind: 'api_key' as const, name: `key ${i}`, secret: `secret ${i} v1` })),
+    )
+    .map((k) => k.id);
   return { path, session, ids };
 }
 

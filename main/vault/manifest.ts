@@ -51,7 +51,8 @@ const HeadRow = z.object({ vault_id: z.string(), audit_head_seq: z.number(), aud
 const Count = z.number().int();
 const LastEvent = z.object({ seq: z.number(), hash: z.instanceof(Buffer) }).optional();
 
-const tampered = (what: string) => new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${what} does not match its sealed manifest.`);
+const tampered = (what: string) =>
+  new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${what} does not match its sealed manifest.`);
 
 /** The format that brought the manifest (migrations/004-manifest.ts). */
 export const MANIFEST_FORMAT = 4;
@@ -80,7 +81,17 @@ export function segmentsDigest(segments: Map<number, SegmentFacts>): string {
 
 /** The canonical content of a manifest: fixed field order. */
 function encode(m: Manifest): z.input<typeof ManifestData> {
-  return { v: 1, vaultId: m.vaultId, counter: m.counter, keys: m.keys, workspaces: m.workspaces, environments: m.environments, auditSeq: m.auditSeq, auditHash: m.auditHash, segments: segmentsDigest(m.segments) };
+  return {
+    v: 1,
+    vaultId: m.vaultId,
+    counter: m.counter,
+    keys: m.keys,
+    workspaces: m.workspaces,
+    environments: m.environments,
+    auditSeq: m.auditSeq,
+    auditHash: m.auditHash,
+    segments: segmentsDigest(m.segments),
+  };
 }
 
 export function sealManifest(sealer: Sealer, m: Manifest): Buffer {
@@ -88,7 +99,9 @@ export function sealManifest(sealer: Sealer, m: Manifest): Buffer {
 }
 
 export function writeManifest(db: Database, sealer: Sealer, m: Manifest): void {
-  db.prepare('INSERT INTO manifest (id, data) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data').run(sealManifest(sealer, m));
+  db.prepare('INSERT INTO manifest (id, data) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data').run(
+    sealManifest(sealer, m),
+  );
 }
 
 /** The stored manifest, opened (INTEGRITY if it is missing, or does not open for this vault). */
@@ -100,7 +113,16 @@ export function readManifest(db: Database, sealer: Sealer, vaultId: string): Sea
   const parsed = ManifestData.safeParse(sealer.openJson(MANIFEST_LABEL, vaultId, r.data.data));
   if (!parsed.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: its sealed manifest has an unexpected shape.');
   const d = parsed.data;
-  return { vaultId: d.vaultId, counter: d.counter, keys: d.keys, workspaces: d.workspaces, environments: d.environments, auditSeq: d.auditSeq, auditHash: d.auditHash, segments: d.segments };
+  return {
+    vaultId: d.vaultId,
+    counter: d.counter,
+    keys: d.keys,
+    workspaces: d.workspaces,
+    environments: d.environments,
+    auditSeq: d.auditSeq,
+    auditHash: d.auditHash,
+    segments: d.segments,
+  };
 }
 
 // Each segment's keys rows, one text per segment made by SQLite (a JS object per row costs more
@@ -109,7 +131,10 @@ export function readManifest(db: Database, sealer: Sealer, vaultId: string): Sea
 const ROWS_SQL =
   "SELECT seg, count(*) AS n, group_concat(quote(id) || ',' || quote(workspace_id) || ',' || quote(environment_id) || ',' || quote(current_version), char(10) ORDER BY id) AS rows FROM keys";
 const GroupRow = z.object({ seg: z.number().int().nullable(), n: z.number().int(), rows: z.string().nullable() });
-const hashRows = (rows: string | null) => createHash('sha256').update(rows ?? '').digest('hex');
+const hashRows = (rows: string | null) =>
+  createHash('sha256')
+    .update(rows ?? '')
+    .digest('hex');
 const EMPTY_ROWS = hashRows(null);
 
 function groupRow(raw: unknown): z.output<typeof GroupRow> {
@@ -163,7 +188,8 @@ export function compareManifest(sealed: SealedManifest, actual: Manifest): void 
   if (sealed.keys !== actual.keys) throw tampered(`the number of keys (${actual.keys} stored, ${sealed.keys} sealed)`);
   if (sealed.workspaces !== actual.workspaces) throw tampered('the number of workspaces');
   if (sealed.environments !== actual.environments) throw tampered('the number of environments');
-  if (sealed.segments !== segmentsDigest(actual.segments)) throw tampered('an index segment or the keys in it (a segment or a current version put back, or a key removed)');
+  if (sealed.segments !== segmentsDigest(actual.segments))
+    throw tampered('an index segment or the keys in it (a segment or a current version put back, or a key removed)');
 }
 
 /** Opens the stored manifest and checks the whole file against it; returns the file's manifest

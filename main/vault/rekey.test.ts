@@ -34,7 +34,12 @@ describe('passwd --rekey', () => {
       expect(r.readSecret(k.id)).toBe('rotated after the rekey');
       expect(r.readSecret(after.id)).toBe('written after the rekey');
       expect(r.listVersions(k.id).map((v) => v.version)).toEqual([1, 2]);
-      expect(r.listKeys().items.map((x) => x.name).sort()).toEqual(['after', 'before']);
+      expect(
+        r
+          .listKeys()
+          .items.map((x) => x.name)
+          .sort(),
+      ).toEqual(['after', 'before']);
       expect(r.listEnvironments().map((e) => e.name)).toEqual(['prod']);
       expect(r.getSetting('theme')).toBe('dark');
       expect(r.listPolicies()).toMatchObject([{ workspaceId: ws.id, maxAgeDays: 90, warnDays: 14 }]);
@@ -54,21 +59,31 @@ describe('passwd --rekey', () => {
       // ...which opens no value of the current file: not the secrets written after the rekey,
       // not the names, not even the ones written before it (they were all re-sealed)
       const sealed = [
-        ...db.prepare('SELECT key_id, version, secret FROM key_versions').all().map((x) => {
-          const v = x as { key_id: string; version: number; secret: Buffer };
-          return ['key_versions.secret', `${v.key_id}/${v.version}`, v.secret] as const;
-        }),
-        ...db.prepare('SELECT seg, data FROM index_segments').all().map((x) => {
-          const v = x as { seg: number; data: Buffer };
-          return ['index_segments.data', String(v.seg), v.data] as const;
-        }),
-        ...db.prepare('SELECT id, data FROM workspaces').all().map((x) => {
-          const v = x as { id: string; data: Buffer };
-          return ['workspaces.data', v.id, v.data] as const;
-        }),
+        ...db
+          .prepare('SELECT key_id, version, secret FROM key_versions')
+          .all()
+          .map((x) => {
+            const v = x as { key_id: string; version: number; secret: Buffer };
+            return ['key_versions.secret', `${v.key_id}/${v.version}`, v.secret] as const;
+          }),
+        ...db
+          .prepare('SELECT seg, data FROM index_segments')
+          .all()
+          .map((x) => {
+            const v = x as { seg: number; data: Buffer };
+            return ['index_segments.data', String(v.seg), v.data] as const;
+          }),
+        ...db
+          .prepare('SELECT id, data FROM workspaces')
+          .all()
+          .map((x) => {
+            const v = x as { id: string; data: Buffer };
+            return ['workspaces.data', v.id, v.data] as const;
+          }),
       ];
       expect(sealed.length).toBeGreaterThanOrEqual(5);
-      for (const [label, id, data] of sealed) expect(() => oldSealer.openBytes(label, id, data), label).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+      for (const [label, id, data] of sealed)
+        expect(() => oldSealer.openBytes(label, id, data), label).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     } finally {
       db.close();
       oldSealer.zero();

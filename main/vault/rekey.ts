@@ -18,7 +18,12 @@ const SEALED: Record<string, Array<{ column: string; label: string; key: string[
   environments: [{ column: 'data', label: 'environments.data', key: ['id'], rowId: (r) => String(r.id) }],
   key_versions: [
     { column: 'data', label: 'key_versions.data', key: ['key_id', 'version'], rowId: (r) => `${String(r.key_id)}/${String(r.version)}` },
-    { column: 'secret', label: 'key_versions.secret', key: ['key_id', 'version'], rowId: (r) => `${String(r.key_id)}/${String(r.version)}` },
+    {
+      column: 'secret',
+      label: 'key_versions.secret',
+      key: ['key_id', 'version'],
+      rowId: (r) => `${String(r.key_id)}/${String(r.version)}`,
+    },
   ],
   audit_events: [{ column: 'data', label: 'audit_events.data', key: ['seq'], rowId: (r) => String(r.seq) }],
   pending_operations: [{ column: 'data', label: 'pending_operations.data', key: ['id'], rowId: (r) => String(r.id) }],
@@ -73,7 +78,11 @@ export async function rekey(store: Rekeyable, password: string, kdf: KdfParams):
   try {
     const wrapped = next.wrapUnder(kek);
     store.rekeyConnection(next, (db, old) => {
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all().map(String);
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .pluck()
+        .all()
+        .map(String);
       const unknown = tables.filter((t) => !(t in SEALED) && !CLEAR_OR_AT_COMMIT.has(t));
       if (unknown.length > 0) throw new Error(`rekey does not know the table(s) ${unknown.join(', ')}`);
       for (const t of Object.keys(SEALED)) resealTable(db, t, old, next);

@@ -30,7 +30,10 @@ describe('the rollback record', () => {
       (x) => (x.lock(), null),
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/older than one this computer has already opened.*--accept-rollback/) });
+    expect(err).toMatchObject({
+      code: 'INTEGRITY',
+      message: expect.stringMatching(/older than one this computer has already opened.*--accept-rollback/),
+    });
     expect(sha(path)).toBe(before);
 
     const accepted = await openVault(path, TEST_PASSWORD, {}, { ...seen, acceptRollback: true });
@@ -54,7 +57,10 @@ describe('the rollback record', () => {
     s2.lock();
     (await openVault(path, 'new password', {}, seen)).lock();
     copyFileSync(old, path);
-    await expect(openVault(path, TEST_PASSWORD, {}, seen)).rejects.toMatchObject({ code: 'INTEGRITY', message: expect.stringMatching(/older/) });
+    await expect(openVault(path, TEST_PASSWORD, {}, seen)).rejects.toMatchObject({
+      code: 'INTEGRITY',
+      message: expect.stringMatching(/older/),
+    });
   });
 
   it('restoring a backup into a new vault file is not a rollback (a new vault id)', async () => {

@@ -10,7 +10,9 @@ const MAC = nacl.secretbox.overheadLength; // 16
 const ZERO = 32;
 const BOXZERO = 16;
 /** tweetnacl's low-level API (present in the package, absent from its typings) */
-const naclLow = (nacl as unknown as { lowlevel: { crypto_secretbox(c: Uint8Array, m: Uint8Array, d: number, n: Uint8Array, k: Uint8Array): number } }).lowlevel;
+const naclLow = (
+  nacl as unknown as { lowlevel: { crypto_secretbox(c: Uint8Array, m: Uint8Array, d: number, n: Uint8Array, k: Uint8Array): number } }
+).lowlevel;
 
 // ---- nonces: crypto.randomBytes per 24-byte nonce dominates sealing small values, so take them
 // from a pool refilled 64 KiB at a time (each nonce is still fresh CSPRNG output, used once).

@@ -16,7 +16,17 @@ describe('a vault session: workspaces, environments, keys', () => {
 
   it('keeps what it was given across lock and unlock', async () => {
     const env = s.addEnvironment({ workspaceId: ws.id, name: 'Default', remoteId: '1a5' });
-    const k = s.addKey({ workspaceId: ws.id, environmentId: env.id, kind: 'access_key_pair', name: 'deployer', description: 'CI', publicPart: 'AK1', secret: 'SK1', flags: { ignore_acl: true }, meta: { bits: '256' } });
+    const k = s.addKey({
+      workspaceId: ws.id,
+      environmentId: env.id,
+      kind: 'access_key_pair',
+      name: 'deployer',
+      description: 'CI',
+      publicPart: 'AK1',
+      secret: 'SK1',
+      flags: { ignore_acl: true },
+      meta: { bits: '256' },
+    });
     s.lock();
     s = await openVault(path, TEST_PASSWORD);
     expect(s.getWorkspace('rancher PROD')).toEqual(ws);
@@ -47,7 +57,15 @@ describe('a vault session: workspaces, environments, keys', () => {
 
   it('lists with search, filters, sorting and paging', () => {
     const names = ['charlie', 'Alpha', 'bravo', 'delta', 'echo'];
-    const made = s.addKeys(names.map((name, i) => ({ workspaceId: ws.id, kind: i % 2 ? 'api_key' : 'user_key', name, description: `desc ${name}`, publicPart: i === 4 ? 'PUB-XYZ' : null })));
+    const made = s.addKeys(
+      names.map((name, i) => ({
+        workspaceId: ws.id,
+        kind: i % 2 ? 'api_key' : 'user_key',
+        name,
+        description: `desc ${name}`,
+        publicPart: i === 4 ? 'PUB-XYZ' : null,
+      })),
+    );
     const all = s.listKeys({ workspaceId: ws.id, kind: 'api_key' });
     expect(all.items.map((k) => k.name)).toEqual(['Alpha', 'delta']);
     const page = s.listKeys({ search: 'desc', limit: 2, offset: 1 });
@@ -125,17 +143,30 @@ describe('listing across many index segments', () => {
     const { session } = await newTestVault();
     const names = Array.from({ length: 1300 }, (_, i) => `${['beta', 'Alpha', 'gamma', 'delta'][i % 4]}-${(i * 7919) % 1300}`);
     session.addKeys(names.map((name, i) => ({ kind: i % 3 ? 'api_key' : 'user_key', name })));
-    const ref = (pred: (n: string) => boolean) => names.filter(pred).map((n) => n.toLowerCase()).sort();
-    for (const [search, kind] of [['', undefined], ['ta-1', undefined], ['a-', 'user_key']] as const) {
+    const ref = (pred: (n: string) => boolean) =>
+      names
+        .filter(pred)
+        .map((n) => n.toLowerCase())
+        .sort();
+    for (const [search, kind] of [
+      ['', undefined],
+      ['ta-1', undefined],
+      ['a-', 'user_key'],
+    ] as const) {
       const all = session.listKeys({ search, kind, limit: 5000 }).items;
-      const want = ref((n) => n.toLowerCase().includes(search) && names.indexOf(n) >= 0) ;
+      const want = ref((n) => n.toLowerCase().includes(search) && names.indexOf(n) >= 0);
       if (!kind) expect(all.map((k) => k.name.toLowerCase())).toEqual(want);
       const total = session.listKeys({ search, kind }).total;
       expect(total).toBe(all.length);
       const page = session.listKeys({ search, kind, offset: 37, limit: 25 }).items.map((k) => k.id);
       expect(page).toEqual(all.slice(37, 62).map((k) => k.id));
       const back = session.listKeys({ search, kind, order: 'desc', offset: 10, limit: 30 }).items.map((k) => k.id);
-      expect(back).toEqual([...all].reverse().slice(10, 40).map((k) => k.id));
+      expect(back).toEqual(
+        [...all]
+          .reverse()
+          .slice(10, 40)
+          .map((k) => k.id),
+      );
     }
     session.lock();
   });
@@ -146,13 +177,37 @@ describe('what is on disk', () => {
     const { path, session } = await newTestVault();
     const ws = session.addWorkspace({ name: 'WorkspaceNameXyz', provider: 'github', url: 'https://ghe.example.internal' });
     session.addEnvironment({ workspaceId: ws.id, name: 'EnvNameXyz' });
-    const k = session.addKey({ workspaceId: ws.id, kind: 'ssh_key_pair', name: 'KeyNameXyz', description: 'DescriptionXyz', publicPart: 'ssh-ed25519 AAAAPublicXyz', fingerprint: 'SHA256:FingerprintXyz', secret: 'SecretValueXyz', meta: { comment: 'CommentXyz' } });
+    const k = session.addKey({
+      workspaceId: ws.id,
+      kind: 'ssh_key_pair',
+      name: 'KeyNameXyz',
+      description: 'DescriptionXyz',
+      publicPart: 'ssh-ed25519 AAAAPublicXyz',
+      fingerprint: 'SHA256:FingerprintXyz',
+      secret: 'SecretValueXyz',
+      meta: { comment: 'CommentXyz' },
+    });
     session.audit({ action: 'revealed', keyId: k.id, detail: 'DetailXyz' });
     session.setSetting('theme', 'SettingXyz');
     session.addPending({ type: 'rotation', step: 'x', data: { s: 'PendingXyz' } });
     const check = () => {
       const bytes = fileBytes(path);
-      for (const word of ['WorkspaceNameXyz', 'ghe.example', 'EnvNameXyz', 'KeyNameXyz', 'DescriptionXyz', 'PublicXyz', 'FingerprintXyz', 'SecretValueXyz', 'CommentXyz', 'DetailXyz', 'SettingXyz', 'PendingXyz', 'ssh_key_pair', 'github']) {
+      for (const word of [
+        'WorkspaceNameXyz',
+        'ghe.example',
+        'EnvNameXyz',
+        'KeyNameXyz',
+        'DescriptionXyz',
+        'PublicXyz',
+        'FingerprintXyz',
+        'SecretValueXyz',
+        'CommentXyz',
+        'DetailXyz',
+        'SettingXyz',
+        'PendingXyz',
+        'ssh_key_pair',
+        'github',
+      ]) {
         expect(bytes.includes(Buffer.from(word)), word).toBe(false);
       }
     };
@@ -233,16 +288,22 @@ describe('audit trail', () => {
     const original = fileBytes(path);
     const attacks: Array<[string, (db: import('better-sqlite3').Database) => void]> = [
       ['edited', (db) => db.prepare("UPDATE audit_events SET at = '2001-01-01T00:00:00.000Z' WHERE seq = 3").run()],
-      ['sealed content swapped', (db) => {
-        const d = db.prepare('SELECT data FROM audit_events WHERE seq = 2').pluck().get();
-        db.prepare('UPDATE audit_events SET data = ? WHERE seq = 4').run(d);
-      }],
+      [
+        'sealed content swapped',
+        (db) => {
+          const d = db.prepare('SELECT data FROM audit_events WHERE seq = 2').pluck().get();
+          db.prepare('UPDATE audit_events SET data = ? WHERE seq = 4').run(d);
+        },
+      ],
       ['removed', (db) => db.prepare('DELETE FROM audit_events WHERE seq = 3').run()],
-      ['reordered', (db) => {
-        db.prepare('UPDATE audit_events SET seq = 100 WHERE seq = 2').run();
-        db.prepare('UPDATE audit_events SET seq = 2 WHERE seq = 3').run();
-        db.prepare('UPDATE audit_events SET seq = 3 WHERE seq = 100').run();
-      }],
+      [
+        'reordered',
+        (db) => {
+          db.prepare('UPDATE audit_events SET seq = 100 WHERE seq = 2').run();
+          db.prepare('UPDATE audit_events SET seq = 2 WHERE seq = 3').run();
+          db.prepare('UPDATE audit_events SET seq = 3 WHERE seq = 100').run();
+        },
+      ],
       ['last removed', (db) => db.prepare('DELETE FROM audit_events WHERE seq = 6').run()],
     ];
     for (const [what, attack] of attacks) {

@@ -166,7 +166,9 @@ export class VaultStore implements VaultSession {
   }
 
   listEnvironments(workspaceId?: string): Environment[] {
-    return this.c.read((tx) => environments.readEnvironments(tx, workspaceId === undefined ? undefined : workspaces.findWorkspace(tx, workspaceId).id));
+    return this.c.read((tx) =>
+      environments.readEnvironments(tx, workspaceId === undefined ? undefined : workspaces.findWorkspace(tx, workspaceId).id),
+    );
   }
 
   getEnvironment(idOrName: string, workspaceId?: string): Environment {

@@ -11,7 +11,12 @@ export function mapSqliteError(e: unknown): unknown {
   if (isKeyholdError(e)) return e;
   const code = sqliteCode(e);
   if (!code) return e;
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_IOERR_SHORT_READ') || code === 'SQLITE_FORMAT') {
+  if (
+    code.startsWith('SQLITE_CORRUPT') ||
+    code === 'SQLITE_NOTADB' ||
+    code.startsWith('SQLITE_IOERR_SHORT_READ') ||
+    code === 'SQLITE_FORMAT'
+  ) {
     return new KeyholdError('INTEGRITY', 'The vault file is corrupt or truncated.');
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
@@ -21,6 +26,7 @@ export function mapSqliteError(e: unknown): unknown {
     return new KeyholdError('NOT_FOUND', 'The vault file cannot be opened.');
   }
   if (code.startsWith('SQLITE_READONLY')) return new KeyholdError('CONFLICT', 'The vault file is read-only.');
-  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL') return new KeyholdError('INTEGRITY', `The vault file could not be read or written (${code}).`);
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL')
+    return new KeyholdError('INTEGRITY', `The vault file could not be read or written (${code}).`);
   return e;
 }

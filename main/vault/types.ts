@@ -79,7 +79,20 @@ export interface NewKey {
 }
 
 export type KeyPatch = Partial<
-  Pick<KeyRecord, 'name' | 'description' | 'state' | 'remoteId' | 'flags' | 'role' | 'publicPart' | 'fingerprint' | 'meta' | 'remoteMissing' | 'environmentId'>
+  Pick<
+    KeyRecord,
+    | 'name'
+    | 'description'
+    | 'state'
+    | 'remoteId'
+    | 'flags'
+    | 'role'
+    | 'publicPart'
+    | 'fingerprint'
+    | 'meta'
+    | 'remoteMissing'
+    | 'environmentId'
+  >
 >;
 
 /** A rotation policy: keys of the scope are due once older than maxAgeDays, and warned about in the

@@ -11,7 +11,8 @@ import { MainScreen } from './screens/MainScreen';
 import { CreateVault, Unlock } from './screens/Welcome';
 
 type Info = ChannelOutput<'app.info'>;
-type Phase = { kind: 'loading' } | { kind: 'absent' } | { kind: 'locked'; reason?: string } | { kind: 'unlocked' } | { kind: 'error'; error: unknown };
+type Phase =
+  { kind: 'loading' } | { kind: 'absent' } | { kind: 'locked'; reason?: string } | { kind: 'unlocked' } | { kind: 'error'; error: unknown };
 
 export function App() {
   const [info, setInfo] = useState<Info>();
@@ -54,13 +55,19 @@ export function App() {
 
   return (
     <ToastProvider>
-      {phase.kind === 'loading' && <main className="welcome" aria-busy="true"><p className="muted">Opening Keyhold…</p></main>}
+      {phase.kind === 'loading' && (
+        <main className="welcome" aria-busy="true">
+          <p className="muted">Opening Keyhold…</p>
+        </main>
+      )}
       {phase.kind === 'error' && (
         <main className="welcome">
           <div className="welcome-card">
             <h1>Keyhold cannot start</h1>
             <ErrorNotice error={phase.error} />
-            <button type="button" className="btn" onClick={refresh}>Try again</button>
+            <button type="button" className="btn" onClick={refresh}>
+              Try again
+            </button>
           </div>
         </main>
       )}

@@ -68,7 +68,10 @@ describe('desktop.openFile / desktop.saveFile', () => {
   it('answer null without a desktop (the CLI and the e2e bridge)', async () => {
     const t = setup();
     expect(await t.invoke('desktop.openFile', { title: 'Restore from' })).toEqual({ ok: true, value: { path: null, token: null } });
-    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb' })).toEqual({ ok: true, value: { path: null, token: null } });
+    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb' })).toEqual({
+      ok: true,
+      value: { path: null, token: null },
+    });
   });
 
   it('answer null when the user cancels the dialog', async () => {
@@ -82,7 +85,10 @@ describe('desktop.openFile / desktop.saveFile', () => {
     const { platform, asked } = scriptedDesktop('/home/admin/backup.khb');
     const t = setup(platform);
     const filters = [{ name: 'Keyhold backup', extensions: ['khb'] }];
-    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb', filters })).toEqual({ ok: true, value: { path: '/home/admin/backup.khb', token: expect.any(String) } });
+    expect(await t.invoke('desktop.saveFile', { title: 'Back up to', defaultPath: 'keyhold.khb', filters })).toEqual({
+      ok: true,
+      value: { path: '/home/admin/backup.khb', token: expect.any(String) },
+    });
     expect(asked).toEqual([{ title: 'Back up to', defaultPath: 'keyhold.khb', filters }]);
   });
 
@@ -96,10 +102,17 @@ describe('desktop.openFile / desktop.saveFile', () => {
     expect(asked).toEqual([]);
   });
 
-  it('are what the desktop namespace serves; vault.activity is the vault namespace\'s', () => {
+  it("are what the desktop namespace serves; vault.activity is the vault namespace's", () => {
     const ctx: ServiceContext = { vaultPath: '/x', harness: 'cli', platform: createMemoryPlatform(), emit: () => undefined };
     const vault = new VaultManager(ctx);
-    const deps = { ctx, vault, remote: remoteSession(ctx, vault), approvals: createBridgeApprovals(ctx), agent: new DesktopAgent(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.peek()) };
+    const deps = {
+      ctx,
+      vault,
+      remote: remoteSession(ctx, vault),
+      approvals: createBridgeApprovals(ctx),
+      agent: new DesktopAgent(ctx, vault),
+      grants: new FileGrants(ctx.harness, () => vault.peek()),
+    };
     expect(Object.keys(desktopHandlers(deps)).sort()).toEqual(['desktop.openExternal', 'desktop.openFile', 'desktop.saveFile']);
     expect(Object.keys(vaultHandlers(deps))).toContain('vault.activity');
   });
@@ -113,7 +126,12 @@ describe('vault.activity', () => {
   it('restarts the auto-lock timer, so reading or moving the mouse keeps the vault open', async () => {
     const dir = tempDir('keyhold-activity-');
     const events: unknown[] = [];
-    const ctx: ServiceContext = { vaultPath: join(dir, 'v.keyhold'), harness: 'bridge', platform: createMemoryPlatform(), emit: (_n, p) => void events.push(p) };
+    const ctx: ServiceContext = {
+      vaultPath: join(dir, 'v.keyhold'),
+      harness: 'bridge',
+      platform: createMemoryPlatform(),
+      emit: (_n, p) => void events.push(p),
+    };
     const vault = new VaultManager(ctx);
     const router = createRouter(createHandlers(ctx, vault));
     expect((await router.invoke('vault.create', { password: 'desktop activity pw', kdf: FLOOR_KDF })).ok).toBe(true);

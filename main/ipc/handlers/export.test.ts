@@ -21,7 +21,12 @@ afterAll(() => server.close());
 describe('export IPC channels', () => {
   it('are LOCKED while locked; preview and write through the router; relative paths refused', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'kh-export-ipc-'));
-    const ctx = { vaultPath: join(tmp, 'vault.keyhold'), harness: 'bridge' as const, platform: createMemoryPlatform(), emit: () => undefined };
+    const ctx = {
+      vaultPath: join(tmp, 'vault.keyhold'),
+      harness: 'bridge' as const,
+      platform: createMemoryPlatform(),
+      emit: () => undefined,
+    };
     const vault = new VaultManager(ctx);
     const router = createRouter(createHandlers(ctx, vault));
     try {
@@ -41,7 +46,12 @@ describe('export IPC channels', () => {
       const again = await router.invoke('export.dotenv', { keyIds: [key.id], path: join(tmp, '.env') });
       expect(again.ok ? 'ok' : again.error.code).toBe('CONFLICT');
       const envPreview = await router.invoke('export.preview', { format: 'dotenv', keyIds: [key.id], path: join(tmp, '.env') });
-      expect(envPreview.ok && envPreview.value).toMatchObject({ exists: true, conflict: true, names: ['K_ACCESS_KEY', 'K_SECRET_KEY'], diff: null });
+      expect(envPreview.ok && envPreview.value).toMatchObject({
+        exists: true,
+        conflict: true,
+        names: ['K_ACCESS_KEY', 'K_SECRET_KEY'],
+        diff: null,
+      });
       const curl = await router.invoke('export.curl', { keyId: key.id, path: join(tmp, 'c.curlrc') });
       expect(curl.ok).toBe(true);
       const relative = await router.invoke('export.curl', { keyId: key.id, path: 'c.curlrc' });

@@ -29,7 +29,14 @@ export function createHandlers(
   vault: VaultManager = new VaultManager(ctx),
   approvals: BridgeApprovals = createBridgeApprovals(ctx),
 ): Handlers {
-  const deps: HandlerDeps = { ctx, vault, remote: remoteSession(ctx, vault), approvals, agent: new DesktopAgent(ctx, vault), grants: new FileGrants(ctx.harness, () => vault.peek()) };
+  const deps: HandlerDeps = {
+    ctx,
+    vault,
+    remote: remoteSession(ctx, vault),
+    approvals,
+    agent: new DesktopAgent(ctx, vault),
+    grants: new FileGrants(ctx.harness, () => vault.peek()),
+  };
   return {
     ...appHandlers(deps),
     ...vaultHandlers(deps),

@@ -8,7 +8,12 @@ import { createHandlers } from '.';
 import { VaultManager } from '../../service/vault-manager';
 
 const tmp = makeTempDir('keyhold-keypair-ipc-');
-const ctx = { vaultPath: join(tmp.dir, 'vault.keyhold'), harness: 'bridge' as const, platform: createMemoryPlatform(), emit: () => undefined };
+const ctx = {
+  vaultPath: join(tmp.dir, 'vault.keyhold'),
+  harness: 'bridge' as const,
+  platform: createMemoryPlatform(),
+  emit: () => undefined,
+};
 const vault = new VaultManager(ctx);
 const router = createRouter(createHandlers(ctx, vault));
 afterAll(() => {

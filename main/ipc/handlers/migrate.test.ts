@@ -19,7 +19,12 @@ function value(r: ApiResult<unknown>): ChannelOutput<'migrate.apply'> {
 describe('migrate IPC channels', () => {
   it('are LOCKED while locked; preview writes nothing and holds no secret; apply imports once; relative paths refused', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'kh-migrate-ipc-'));
-    const ctx = { vaultPath: join(tmp, 'vault.keyhold'), harness: 'bridge' as const, platform: createMemoryPlatform(), emit: () => undefined };
+    const ctx = {
+      vaultPath: join(tmp, 'vault.keyhold'),
+      harness: 'bridge' as const,
+      platform: createMemoryPlatform(),
+      emit: () => undefined,
+    };
     const vault = new VaultManager(ctx);
     const router = createRouter(createHandlers(ctx, vault));
     const netrc = join(tmp, 'netrc');

@@ -18,7 +18,10 @@ export interface RemoteSession {
 export function remoteSession(ctx: ServiceContext, vault: VaultManager): RemoteSession {
   const progress = { onProgress: (p: RotationProgress) => ctx.emit('keys.rotation.progress', p) };
   let resumed: Promise<unknown> | null = null;
-  const resumeOnce = (session: VaultSession) => (resumed ??= resumeRotations(session, progress).catch(() => undefined).finally(() => (resumed = null)));
+  const resumeOnce = (session: VaultSession) =>
+    (resumed ??= resumeRotations(session, progress)
+      .catch(() => undefined)
+      .finally(() => (resumed = null)));
   vault.onUnlock((session) => {
     void resumeOnce(session);
   });

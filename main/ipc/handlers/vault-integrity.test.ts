@@ -14,7 +14,13 @@ const PW = 'desktop master password';
 
 function app() {
   const dir = tempDir('keyhold-ipc-integrity-');
-  const ctx: ServiceContext = { vaultPath: join(dir, 'app.keyhold'), configDir: join(dir, 'config'), harness: 'bridge', platform: createMemoryPlatform(), emit: () => undefined };
+  const ctx: ServiceContext = {
+    vaultPath: join(dir, 'app.keyhold'),
+    configDir: join(dir, 'config'),
+    harness: 'bridge',
+    platform: createMemoryPlatform(),
+    emit: () => undefined,
+  };
   const vault = new VaultManager(ctx);
   const router = createRouter(createHandlers(ctx, vault));
   const invoke = async (channel: string, input: unknown = {}) => {
@@ -29,12 +35,20 @@ describe('vault integrity through IPC', () => {
     const t = app();
     await t.vault.create(PW, { kdf: FLOOR_KDF });
     const key = t.vault.session().addKey({ kind: 'api_key', name: 'k', secret: 'kept through the rekey' });
-    expect(await t.invoke('vault.changePassword', { currentPassword: PW, newPassword: 'a new master password', rekey: true })).toEqual({ ok: true, value: { changed: true } });
+    expect(await t.invoke('vault.changePassword', { currentPassword: PW, newPassword: 'a new master password', rekey: true })).toEqual({
+      ok: true,
+      value: { changed: true },
+    });
     t.vault.lock('explicit');
     expect(await t.invoke('vault.unlock', { password: PW })).toMatchObject({ ok: false, code: 'WRONG_PASSWORD' });
     expect(await t.invoke('vault.unlock', { password: 'a new master password' })).toMatchObject({ ok: true });
     expect(t.vault.session().readSecret(key.id)).toBe('kept through the rekey');
-    expect(t.vault.session().listAudit().map((e) => e.detail)).toContain('new vault key: every value re-sealed (passwd --rekey)');
+    expect(
+      t.vault
+        .session()
+        .listAudit()
+        .map((e) => e.detail),
+    ).toContain('new vault key: every value re-sealed (passwd --rekey)');
     t.vault.dispose();
   });
 
@@ -50,7 +64,10 @@ describe('vault integrity through IPC', () => {
     copyFileSync(old, t.ctx.vaultPath);
     const refused = await t.invoke('vault.unlock', { password: PW });
     expect(refused).toMatchObject({ ok: false, code: 'INTEGRITY', message: expect.stringContaining('--accept-rollback') });
-    expect(await t.invoke('vault.unlock', { password: PW, acceptRollback: true })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect(await t.invoke('vault.unlock', { password: PW, acceptRollback: true })).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked' },
+    });
     t.vault.dispose();
   });
 });

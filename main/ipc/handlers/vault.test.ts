@@ -13,7 +13,12 @@ import { FORMAT_VERSION } from '../../vault/schema';
 function setup(dir = tempDir('keyhold-ipc-')) {
   const platform = createMemoryPlatform();
   const events: Array<{ name: EventName; payload: unknown }> = [];
-  const ctx: ServiceContext = { vaultPath: join(dir, 'app.keyhold'), harness: 'bridge', platform, emit: (name, payload) => events.push({ name, payload }) };
+  const ctx: ServiceContext = {
+    vaultPath: join(dir, 'app.keyhold'),
+    harness: 'bridge',
+    platform,
+    emit: (name, payload) => events.push({ name, payload }),
+  };
   const vault = new VaultManager(ctx);
   const router = createRouter(createHandlers(ctx, vault));
   const call = async <T = unknown>(channel: string, input: unknown = {}): Promise<T> => {
@@ -67,7 +72,12 @@ describe('VaultManager through IPC', () => {
   it('auto-locks after the idle time of the setting; every call counts as activity', async () => {
     const t = setup();
     await t.call('vault.create', { password: PW, kdf: FLOOR_KDF });
-    expect(await t.call('vault.settings.get')).toEqual({ autoLockMinutes: 10, clipboardClearSeconds: 30, theme: 'system', agentEnabled: true });
+    expect(await t.call('vault.settings.get')).toEqual({
+      autoLockMinutes: 10,
+      clipboardClearSeconds: 30,
+      theme: 'system',
+      agentEnabled: true,
+    });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await t.call('vault.settings.set', { autoLockMinutes: 1 });
     await vi.advanceTimersByTimeAsync(50_000);
@@ -101,9 +111,18 @@ describe('vault channels', () => {
     expect((await t.fail('workspaces.add', { name: 'encord', provider: 'local' })).code).toBe('CONFLICT');
     const env = await t.call<{ id: string; workspace: string }>('environments.add', { workspaceId: ws.id, name: 'Project A' });
     expect(env.workspace).toBe('Encord');
-    const key = await t.call<{ id: string }>('keys.add', { workspaceId: ws.id, environmentId: env.id, kind: 'api_key', name: 'reader', secret: 'TOPSECRET-1' });
+    const key = await t.call<{ id: string }>('keys.add', {
+      workspaceId: ws.id,
+      environmentId: env.id,
+      kind: 'api_key',
+      name: 'reader',
+      secret: 'TOPSECRET-1',
+    });
     expect(JSON.stringify(key)).not.toContain('TOPSECRET');
-    const list = await t.call<{ total: number; items: Array<{ id: string; workspace: string; environment: string }> }>('keys.list', { search: 'READ', limit: 10 });
+    const list = await t.call<{ total: number; items: Array<{ id: string; workspace: string; environment: string }> }>('keys.list', {
+      search: 'READ',
+      limit: 10,
+    });
     expect(list.total).toBe(1);
     expect(list.items[0]).toMatchObject({ id: key.id, workspace: 'Encord', environment: 'Project A' });
     for (const ch of ['keys.list', 'keys.get', 'keys.history', 'audit.list', 'keys.copy']) {
@@ -112,7 +131,9 @@ describe('vault channels', () => {
     }
     expect(await t.call('keys.reveal', { id: key.id })).toEqual({ id: key.id, secret: 'TOPSECRET-1' });
     const actions = (await t.call<Array<{ action: string }>>('audit.list', {})).map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['vault_created', 'workspace_added', 'environment_added', 'created', 'copied', 'revealed']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['vault_created', 'workspace_added', 'environment_added', 'created', 'copied', 'revealed']),
+    );
     expect(await t.call('audit.verify')).toMatchObject({ ok: true });
     expect(await t.call('keys.edit', { id: key.id, description: 'for dashboards' })).toMatchObject({ description: 'for dashboards' });
     expect((await t.fail('keys.get', { id: 'nope' })).code).toBe('NOT_FOUND');

@@ -56,9 +56,11 @@ export function vaultHandlers({ vault, agent, grants }: HandlerDeps): HandlersFo
       await changeMasterPassword(session, password, params, 'kdf_upgraded');
       return { kdf: session.stats().kdf, ms: performance.now() - t0 };
     },
-    'vault.backup': ({ path, token, passphrase, force }) => writeBackup(vault.session(), grants.path({ path, token }, 'save')!, passphrase, { force }),
+    'vault.backup': ({ path, token, passphrase, force }) =>
+      writeBackup(vault.session(), grants.path({ path, token }, 'save')!, passphrase, { force }),
     'vault.restore': async ({ file, token, passphrase, password }) => {
-      if (vault.status().state !== 'absent') throw new KeyholdError('CONFLICT', 'A vault already exists here: restore goes into a new vault file.');
+      if (vault.status().state !== 'absent')
+        throw new KeyholdError('CONFLICT', 'A vault already exists here: restore goes into a new vault file.');
       const session = await restoreBackup(grants.path({ path: file, token }, 'open')!, passphrase, vault.path, password);
       const stats = session.stats();
       session.lock();

@@ -48,14 +48,25 @@ describe('credential access over IPC', () => {
     expect(connected.access.summary).toBe('can add keys, cannot delete them (needs admin:public_key)');
     const listed = await call<{ id: string; access?: Access | null }[]>('workspaces.list', {});
     expect(listed.find((w) => w.id === ws.id)!.access!.refuses.map((r) => r.operation)).toEqual(['revoke', 'rotate']);
-    const created = await call<{ key: { id: string; remoteId: string } }>('keys.create', { workspaceId: ws.id, kind: 'ssh_key_pair', name: 'laptop' });
+    const created = await call<{ key: { id: string; remoteId: string } }>('keys.create', {
+      workspaceId: ws.id,
+      kind: 'ssh_key_pair',
+      name: 'laptop',
+    });
     const refused = await router.invoke('keys.revoke', { id: created.key.id });
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error).toMatchObject({ code: 'REMOTE', remote: { status: 404, reason: 'scope' }, message: expect.stringContaining('admin:public_key') });
+    if (!refused.ok)
+      expect(refused.error).toMatchObject({
+        code: 'REMOTE',
+        remote: { status: 404, reason: 'scope' },
+        message: expect.stringContaining('admin:public_key'),
+      });
     expect((await call<{ state: string }>('keys.get', { id: created.key.id })).state).toBe('active');
     expect(github.state.keys.has(Number(created.key.remoteId))).toBe(true);
     // a rotation: the new key registered, the old kept by GitHub; the journal waits for the user, not for a resume
-    const rotated = await call<{ rotated: number; results: { ok: boolean; error?: { remote?: { reason: string } } }[] }>('keys.rotate', { ids: [created.key.id] });
+    const rotated = await call<{ rotated: number; results: { ok: boolean; error?: { remote?: { reason: string } } }[] }>('keys.rotate', {
+      ids: [created.key.id],
+    });
     expect(rotated).toMatchObject({ rotated: 0, results: [{ ok: false, error: { remote: { reason: 'scope' } } }] });
     expect(github.state.keys.has(Number(created.key.remoteId))).toBe(true);
     expect(await call('remote.pending', {})).toEqual([expect.objectContaining({ keyId: created.key.id, step: 'old_kept', waiting: true })]);
@@ -64,9 +75,17 @@ describe('credential access over IPC', () => {
   it('Syncano: workspaces.sync reports the instance shared read-only in its output and goes on with the others', async () => {
     const ws = await call<{ id: string }>('workspaces.add', { name: 'sy', provider: 'syncano', url: syncano.url });
     await call('workspaces.connect', { workspaceId: ws.id, email: syncano.demo.email, password: syncano.demo.password });
-    const synced = await call<{ skipped: { name: string; reason: string }[]; environments: { total: number } }>('workspaces.sync', { id: ws.id });
+    const synced = await call<{ skipped: { name: string; reason: string }[]; environments: { total: number } }>('workspaces.sync', {
+      id: ws.id,
+    });
     expect(synced.environments.total).toBe(3);
-    expect(synced.skipped).toEqual([{ environment: syncano.demo.readOnlyInstance, name: syncano.demo.readOnlyInstance, reason: expect.stringContaining('You do not have permission to perform this action.') }]);
+    expect(synced.skipped).toEqual([
+      {
+        environment: syncano.demo.readOnlyInstance,
+        name: syncano.demo.readOnlyInstance,
+        reason: expect.stringContaining('You do not have permission to perform this action.'),
+      },
+    ]);
     const list = await call<{ id: string; access?: Access | null }[]>('workspaces.list', {});
     expect(list.find((w) => w.id === ws.id)!.access!.grants).toContain(`${syncano.demo.readOnlyInstance}: read`);
   });

@@ -55,7 +55,10 @@ export function keyDates(rec: KeyRecord): KeyDates {
 
 /** The meta of a key with the platform's dates recorded, or null when nothing changed. A date the
  * platform no longer reports is kept as last seen only for creation (last use and expiry follow it). */
-export function withPlatformDates(meta: Record<string, string>, dates: Pick<RemoteKey, 'createdAt' | 'lastUsedAt' | 'expiresAt'>): Record<string, string> | null {
+export function withPlatformDates(
+  meta: Record<string, string>,
+  dates: Pick<RemoteKey, 'createdAt' | 'lastUsedAt' | 'expiresAt'>,
+): Record<string, string> | null {
   const next = { ...meta };
   // kept as the platform wrote it (readers normalise with isoOrNull); text that is no time is dropped
   const put = (name: string, value: string | null | undefined, keepOld: boolean) => {

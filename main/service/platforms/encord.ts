@@ -35,9 +35,12 @@ export const encord: PlatformService<'encord'> = {
   async connect(session, ws, input, opts) {
     const keyId = need(input.keyId, 'A key pair of the vault (--key)');
     const key = session.getKey(keyId);
-    if (key.kind !== 'ssh_key_pair') throw new KeyholdError('INVALID_INPUT', `Key ${key.id} is not a key pair: Encord signs with an ed25519 key pair.`);
+    if (key.kind !== 'ssh_key_pair')
+      throw new KeyholdError('INVALID_INPUT', `Key ${key.id} is not a key pair: Encord signs with an ed25519 key pair.`);
     const identity = (await encordWithKey(session, ws, key.id, opts).check()).identity;
-    const record = session.updateKey(key.id, { meta: { ...key.meta, registeredAt: key.meta.registeredAt ?? new Date().toISOString(), encordKeyId: identity } });
+    const record = session.updateKey(key.id, {
+      meta: { ...key.meta, registeredAt: key.meta.registeredAt ?? new Date().toISOString(), encordKeyId: identity },
+    });
     return { record, identity };
   },
 
@@ -72,7 +75,10 @@ export const encord: PlatformService<'encord'> = {
   },
 
   async revoke() {
-    throw new KeyholdError('USAGE', "Encord keys are removed in Encord's web app (Service accounts or User settings > API keys); then `key rm` it here.");
+    throw new KeyholdError(
+      'USAGE',
+      "Encord keys are removed in Encord's web app (Service accounts or User settings > API keys); then `key rm` it here.",
+    );
   },
 
   edit: async () => ({}),

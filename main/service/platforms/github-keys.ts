@@ -27,7 +27,12 @@ export function targetOfKey(session: VaultSession, key: KeyRecord): GithubTarget
 }
 
 /** The repository of a new deploy key: an environment of the workspace, or one to add. */
-function repositoryOf(session: VaultSession, ws: RemoteWorkspace, env: Environment | null, ref: string | undefined): { env: Environment | null; repo: string } {
+function repositoryOf(
+  session: VaultSession,
+  ws: RemoteWorkspace,
+  env: Environment | null,
+  ref: string | undefined,
+): { env: Environment | null; repo: string } {
   if (env) return { env, repo: checkRepository(env.remoteId ?? env.name) };
   if (!ref) throw new KeyholdError('USAGE', 'A deploy key belongs to a repository: give --env OWNER/REPO.');
   const repo = checkRepository(ref);
@@ -35,11 +40,19 @@ function repositoryOf(session: VaultSession, ws: RemoteWorkspace, env: Environme
   return { env: known ?? null, repo };
 }
 
-async function pairRecord(session: VaultSession, input: CreateRemoteKeyInput): Promise<Omit<NewKey, 'workspaceId' | 'environmentId' | 'kind' | 'name'>> {
+async function pairRecord(
+  session: VaultSession,
+  input: CreateRemoteKeyInput,
+): Promise<Omit<NewKey, 'workspaceId' | 'environmentId' | 'kind' | 'name'>> {
   if (input.keyId) {
     const src = session.getKey(input.keyId);
     if (!isKeyPairKind(src.kind) || !src.publicPart) throw new KeyholdError('INVALID_INPUT', `Key ${src.id} is not a key pair.`);
-    return { publicPart: src.publicPart, fingerprint: src.fingerprint, meta: { ...src.meta, pairOf: src.id }, secret: src.hasSecret ? session.readSecret(src.id) : null };
+    return {
+      publicPart: src.publicPart,
+      fingerprint: src.fingerprint,
+      meta: { ...src.meta, pairOf: src.id },
+      secret: src.hasSecret ? session.readSecret(src.id) : null,
+    };
   }
   const comment = defaultComment();
   const fresh = await generateEd25519Async(comment);
@@ -51,23 +64,46 @@ async function pairRecord(session: VaultSession, input: CreateRemoteKeyInput): P
   };
 }
 
-export async function createGithubKey(session: VaultSession, ws: RemoteWorkspace, env: Environment | null, input: CreateRemoteKeyInput, opts: RemoteOptions): Promise<KeyRecord> {
+export async function createGithubKey(
+  session: VaultSession,
+  ws: RemoteWorkspace,
+  env: Environment | null,
+  input: CreateRemoteKeyInput,
+  opts: RemoteOptions,
+): Promise<KeyRecord> {
   const deploy = input.kind === 'deploy_key';
   if (!deploy && input.readOnly !== undefined) throw new KeyholdError('USAGE', '--read-only is for deploy keys.');
-  if (!deploy && (env || input.env)) throw new KeyholdError('USAGE', "A signing key belongs to the user, not to a repository: leave out --env.");
+  if (!deploy && (env || input.env))
+    throw new KeyholdError('USAGE', 'A signing key belongs to the user, not to a repository: leave out --env.');
   const where = deploy ? repositoryOf(session, ws, env, input.env) : { env: null, repo: null };
   const target: GithubTarget = where.repo ? { type: 'deploy', repo: where.repo } : { type: 'signing' };
   const readOnly = input.readOnly ?? false;
   const pair = await pairRecord(session, input);
-  if (input.keyId && session.listKeys({ workspaceId: ws.id, kind: input.kind }).items.some((k) => k.fingerprint === pair.fingerprint && k.state !== 'revoked' && k.remoteId)) {
-    throw new KeyholdError('CONFLICT', `Key ${input.keyId} is already registered as a ${input.kind === 'deploy_key' ? 'deploy key' : 'signing key'} in this workspace.`);
+  if (
+    input.keyId &&
+    session
+      .listKeys({ workspaceId: ws.id, kind: input.kind })
+      .items.some((k) => k.fingerprint === pair.fingerprint && k.state !== 'revoked' && k.remoteId)
+  ) {
+    throw new KeyholdError(
+      'CONFLICT',
+      `Key ${input.keyId} is already registered as a ${input.kind === 'deploy_key' ? 'deploy key' : 'signing key'} in this workspace.`,
+    );
   }
   // stored first (unregistered): a crash after GitHub took it keeps the private key
   let added: Environment | null = null;
   const stored = session.transaction(() => {
     if (!where.env && where.repo) added = session.addEnvironment({ workspaceId: ws.id, name: where.repo, remoteId: where.repo });
     const envRec = where.env ?? added;
-    return session.addKey({ ...pair, workspaceId: ws.id, environmentId: envRec?.id ?? null, kind: input.kind, name: input.name, ...(input.description !== undefined ? { description: input.description } : {}), meta: { ...pair.meta, ...(deploy ? { readOnly: String(readOnly) } : {}) } });
+    return session.addKey({
+      ...pair,
+      workspaceId: ws.id,
+      environmentId: envRec?.id ?? null,
+      kind: input.kind,
+      name: input.name,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      meta: { ...pair.meta, ...(deploy ? { readOnly: String(readOnly) } : {}) },
+    });
   });
   const client = githubFor(session, ws, opts);
   let registered;
@@ -88,8 +124,20 @@ export async function createGithubKey(session: VaultSession, ws: RemoteWorkspace
   }
   const what = deploy ? `deploy key of ${where.repo}${readOnly ? ' (read-only)' : ' (read-write)'}` : 'SSH signing key';
   return session.transaction(() => {
-    const k = session.updateKey(stored.id, { remoteId: String(registered.id), meta: { ...stored.meta, registeredAt: new Date().toISOString(), ...(deploy ? { readOnly: String(registered.read_only ?? readOnly) } : {}) } });
-    session.audit({ action: 'registered', keyId: k.id, workspaceId: ws.id, detail: `registered on GitHub as ${what} (${k.fingerprint ?? ''})${input.keyId ? `, a copy of key ${input.keyId}` : ''}` });
+    const k = session.updateKey(stored.id, {
+      remoteId: String(registered.id),
+      meta: {
+        ...stored.meta,
+        registeredAt: new Date().toISOString(),
+        ...(deploy ? { readOnly: String(registered.read_only ?? readOnly) } : {}),
+      },
+    });
+    session.audit({
+      action: 'registered',
+      keyId: k.id,
+      workspaceId: ws.id,
+      detail: `registered on GitHub as ${what} (${k.fingerprint ?? ''})${input.keyId ? `, a copy of key ${input.keyId}` : ''}`,
+    });
     return k;
   });
 }

@@ -46,35 +46,65 @@ const audit = (action: string) => session.listAudit().filter((e) => e.action ===
 describe('GitHub deploy keys', () => {
   it('registers a new ed25519 pair read-only on a repository the vault did not know, which becomes an environment', async () => {
     await connect();
-    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'ci', readOnly: true }, opts);
+    const { key } = await createRemoteKey(
+      session,
+      { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'ci', readOnly: true },
+      opts,
+    );
     const remote = deployKey(key.remoteId)!;
-    expect(remote).toMatchObject({ repo: 'keyhold-demo/app', title: 'ci', read_only: true, key: body(key.publicPart), added_by: 'keyhold-demo' });
-    expect(key).toMatchObject({ kind: 'deploy_key', hasSecret: true, meta: expect.objectContaining({ readOnly: 'true', algorithm: 'ed25519' }) });
+    expect(remote).toMatchObject({
+      repo: 'keyhold-demo/app',
+      title: 'ci',
+      read_only: true,
+      key: body(key.publicPart),
+      added_by: 'keyhold-demo',
+    });
+    expect(key).toMatchObject({
+      kind: 'deploy_key',
+      hasSecret: true,
+      meta: expect.objectContaining({ readOnly: 'true', algorithm: 'ed25519' }),
+    });
     expect(session.readSecret(key.id)).toContain('BEGIN OPENSSH PRIVATE KEY');
     expect(session.getEnvironment(key.environmentId!)).toMatchObject({ name: 'keyhold-demo/app', remoteId: 'keyhold-demo/app' });
     expect(keyView(session, key)).toMatchObject({ readOnly: true, environment: 'keyhold-demo/app' });
     expect(await checkRemoteKey(session, key.id, opts)).toMatchObject({ works: true });
   });
 
-  it('a key already in use (a user key, or a deploy key of another repository) is CONFLICT with GitHub\'s message; nothing is stored as registered', async () => {
+  it("a key already in use (a user key, or a deploy key of another repository) is CONFLICT with GitHub's message; nothing is stored as registered", async () => {
     await connect();
     const { key: user } = await createRemoteKey(session, { workspace: 'gh', kind: 'ssh_key_pair', name: 'laptop' }, opts);
     const before = session.listKeys({ kind: 'deploy_key' }).total;
-    const e = await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'again', keyId: user.id }, opts));
+    const e = await failure(
+      createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'again', keyId: user.id }, opts),
+    );
     expect(e).toMatchObject({ code: 'CONFLICT', status: 422, message: 'GitHub: Validation Failed: key is already in use (HTTP 422)' });
     expect(session.listKeys({ kind: 'deploy_key' }).total).toBe(before);
     expect([...emu.state.deployKeys.values()].filter((k) => k.title === 'again')).toHaveLength(0);
     // a deploy key cannot serve a second repository either
     emu.state.addRepo('keyhold-demo/site', ['keyhold-demo']);
-    const { key: dk } = await createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'app-deploy' }, opts);
+    const { key: dk } = await createRemoteKey(
+      session,
+      { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'app-deploy' },
+      opts,
+    );
     const pair = session.listKeys({ kind: 'deploy_key' }).items.find((k) => k.id === dk.id)!;
-    expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: 'keyhold-demo/site', name: 'site', keyId: pair.id }, opts))).code).toBe('CONFLICT');
+    expect(
+      (
+        await failure(
+          createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: 'keyhold-demo/site', name: 'site', keyId: pair.id }, opts),
+        )
+      ).code,
+    ).toBe('CONFLICT');
   });
 
   it('with --key registers a copy of a vault key pair; the original stays an ssh key pair', async () => {
     await connect();
     const pair = await generateKeyPair(session, { name: 'ci machine' });
-    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'ci machine', keyId: pair.id }, opts);
+    const { key } = await createRemoteKey(
+      session,
+      { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'ci machine', keyId: pair.id },
+      opts,
+    );
     expect(key.fingerprint).toBe(pair.fingerprint);
     expect(session.readSecret(key.id)).toBe(session.readSecret(pair.id));
     expect(deployKey(key.remoteId)!).toMatchObject({ read_only: false, key: body(pair.publicPart) });
@@ -111,7 +141,7 @@ describe('GitHub deploy keys', () => {
     expect(audit('revoked')).toHaveLength(0);
   });
 
-  it('a GitHub App token without Administration write: 403 with GitHub\'s words, nothing stored', async () => {
+  it("a GitHub App token without Administration write: 403 with GitHub's words, nothing stored", async () => {
     await connect();
     // an app token cannot read /user/keys, so it cannot connect: swap it in as the stored credential
     session.addVersion(session.getWorkspace('gh').credentialKeyId!, emu.demo.appToken);
@@ -123,7 +153,11 @@ describe('GitHub deploy keys', () => {
 
   it('rotation registers a new key on the same repository with the same read_only, then deletes the old one', async () => {
     await connect();
-    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'rot', readOnly: true }, opts);
+    const { key } = await createRemoteKey(
+      session,
+      { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: 'rot', readOnly: true },
+      opts,
+    );
     expect(await rotateKey(session, key.id, opts)).toMatchObject({ ok: true, version: 2 });
     const now = session.getKey(key.id);
     expect(deployKey(key.remoteId)).toBeUndefined();
@@ -131,14 +165,22 @@ describe('GitHub deploy keys', () => {
     expect(now.fingerprint).not.toBe(key.fingerprint);
   });
 
-  it('sync reads the deploy keys of the repositories that are environments, and skips one the token cannot see with GitHub\'s words', async () => {
+  it("sync reads the deploy keys of the repositories that are environments, and skips one the token cannot see with GitHub's words", async () => {
     await connect();
     addEnvironment(session, { workspace: 'gh', name: 'keyhold-demo/app' });
     addEnvironment(session, { workspace: 'gh', name: 'someone-else/private' });
     const r = await syncWorkspace(session, 'gh', opts);
-    expect(r.skipped).toEqual([{ environment: 'someone-else/private', name: 'someone-else/private', reason: 'GitHub: Not Found (HTTP 404)' }]);
+    expect(r.skipped).toEqual([
+      { environment: 'someone-else/private', name: 'someone-else/private', reason: 'GitHub: Not Found (HTTP 404)' },
+    ]);
     const seeded = session.listKeys({ kind: 'deploy_key' }).items.filter((k) => k.name === 'CI deploy');
-    expect(seeded).toEqual([expect.objectContaining({ name: 'CI deploy', hasSecret: false, meta: expect.objectContaining({ readOnly: 'true', githubAddedBy: 'keyhold-demo' }) })]);
+    expect(seeded).toEqual([
+      expect.objectContaining({
+        name: 'CI deploy',
+        hasSecret: false,
+        meta: expect.objectContaining({ readOnly: 'true', githubAddedBy: 'keyhold-demo' }),
+      }),
+    ]);
     expect(r.environments.added).toBe(0);
     // removed on GitHub by hand: the next sync marks it gone, keeps the record
     emu.state.deployKeys.delete(Number(seeded[0]!.remoteId));
@@ -149,9 +191,15 @@ describe('GitHub deploy keys', () => {
   it('refuses what GitHub does not have: no repository, a malformed one, --read-only on another kind', async () => {
     await connect();
     expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', name: 'x' }, opts))).code).toBe('USAGE');
-    expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: 'not a repo', name: 'x' }, opts))).code).toBe('INVALID_INPUT');
-    expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'signing_key', name: 'x', readOnly: true }, opts))).code).toBe('USAGE');
-    expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: 'keyhold-demo/nope', name: 'x' }, opts))).message).toBe('GitHub: Not Found (HTTP 404)');
+    expect(
+      (await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: 'not a repo', name: 'x' }, opts))).code,
+    ).toBe('INVALID_INPUT');
+    expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'signing_key', name: 'x', readOnly: true }, opts))).code).toBe(
+      'USAGE',
+    );
+    expect(
+      (await failure(createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: 'keyhold-demo/nope', name: 'x' }, opts))).message,
+    ).toBe('GitHub: Not Found (HTTP 404)');
     expect(session.listKeys({ kind: 'deploy_key' }).total).toBe(0);
     expect(session.listEnvironments(session.getWorkspace('gh').id)).toEqual([]);
   });
@@ -166,7 +214,9 @@ describe('GitHub SSH signing keys', () => {
     expect(emu.state.keys.get(Number(auth.remoteId))).toBeDefined();
     expect(keyView(session, key).readOnly).toBeUndefined();
     // the same key twice as a signing key is GitHub's 422
-    expect((await failure(createRemoteKey(session, { workspace: 'gh', kind: 'signing_key', name: 'again', keyId: auth.id }, opts))).code).toBe('CONFLICT');
+    expect(
+      (await failure(createRemoteKey(session, { workspace: 'gh', kind: 'signing_key', name: 'again', keyId: auth.id }, opts))).code,
+    ).toBe('CONFLICT');
     expect((await revokeRemoteKey(session, key.id, opts)).state).toBe('revoked');
     expect(signingKey(key.remoteId)).toBeUndefined();
   });
@@ -179,7 +229,9 @@ describe('GitHub SSH signing keys', () => {
     expect(signingKey(key.remoteId)).toBeDefined();
     const r = await rotateKey(session, key.id, opts);
     expect(r).toMatchObject({ ok: false, error: { code: 'REMOTE' } });
-    expect(r.error!.message).toContain(`the old signing key ${key.remoteId} is still registered and still works: the token lacks the admin:ssh_signing_key scope`);
+    expect(r.error!.message).toContain(
+      `the old signing key ${key.remoteId} is still registered and still works: the token lacks the admin:ssh_signing_key scope`,
+    );
     expect(r.error!.message).toContain('Not rotated yet');
     expect(session.listPending(ROTATION).map((op) => op.step)).toEqual(['old_kept']);
     expect(signingKey(key.remoteId)).toBeDefined();

@@ -26,7 +26,9 @@ export const github: PlatformService<'github'> = {
   async connect(session, ws, input, opts) {
     const token = need(input.token, 'The token');
     const { identity, access } = await new GithubProvider(token, httpOptions(ws, opts)).check();
-    const record = session.transaction(() => storeCredential(session, ws, token, { kind: 'api_key', name: 'GitHub token', meta: { type: 'token' } }));
+    const record = session.transaction(() =>
+      storeCredential(session, ws, token, { kind: 'api_key', name: 'GitHub token', meta: { type: 'token' } }),
+    );
     return { record, identity, access };
   },
 
@@ -47,7 +49,11 @@ export const github: PlatformService<'github'> = {
 
   async create(session, ws, env, input, opts) {
     if (input.kind === 'deploy_key' || input.kind === 'signing_key') return { key: await createGithubKey(session, ws, env, input, opts) };
-    if (env) throw new KeyholdError('USAGE', "A GitHub SSH key belongs to the user, not to a repository: leave out --env (or create a deploy_key).");
+    if (env)
+      throw new KeyholdError(
+        'USAGE',
+        'A GitHub SSH key belongs to the user, not to a repository: leave out --env (or create a deploy_key).',
+      );
     const pair = await keyPairFor(session, input, ws.id, null);
     const client = githubFor(session, ws, opts);
     let registered;
@@ -60,8 +66,16 @@ export const github: PlatformService<'github'> = {
       registered = found;
     }
     const key = session.transaction(() => {
-      const k = session.updateKey(pair.id, { remoteId: String(registered.id), meta: { ...pair.meta, registeredAt: new Date().toISOString() } });
-      session.audit({ action: 'registered', keyId: k.id, workspaceId: ws.id, detail: `public key registered on GitHub (${k.fingerprint ?? ''})` });
+      const k = session.updateKey(pair.id, {
+        remoteId: String(registered.id),
+        meta: { ...pair.meta, registeredAt: new Date().toISOString() },
+      });
+      session.audit({
+        action: 'registered',
+        keyId: k.id,
+        workspaceId: ws.id,
+        detail: `public key registered on GitHub (${k.fingerprint ?? ''})`,
+      });
       return k;
     });
     return { key };

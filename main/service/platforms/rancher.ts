@@ -32,7 +32,13 @@ export const rancher: PlatformService<'rancher'> = {
     const identity = (await provider.check()).identity;
     const own = await provider.findByPublicValue(null, accessKey);
     const record = session.transaction(() =>
-      storeCredential(session, ws, input.secretKey!, { kind: 'access_key_pair', name: own?.name || `Rancher account key ${accessKey}`, description: own?.description ?? '', publicPart: accessKey, remoteId: own?.id ?? null }),
+      storeCredential(session, ws, input.secretKey!, {
+        kind: 'access_key_pair',
+        name: own?.name || `Rancher account key ${accessKey}`,
+        description: own?.description ?? '',
+        publicPart: accessKey,
+        remoteId: own?.id ?? null,
+      }),
     );
     return { record, identity };
   },
@@ -45,8 +51,22 @@ export const rancher: PlatformService<'rancher'> = {
     const created = await provider.createKey({ projectId, name: input.name, description: input.description ?? '' });
     // shown once: into the vault before anything else can fail
     const key = session.transaction(() => {
-      const k = session.addKey({ workspaceId: ws.id, environmentId: env?.id ?? null, kind: 'access_key_pair', name: input.name, description: input.description ?? '', remoteId: created.key.id, publicPart: created.key.publicValue, secret: created.secret });
-      session.audit({ action: 'created', keyId: k.id, workspaceId: ws.id, detail: `${env ? 'environment' : 'account'} API key created on Rancher` });
+      const k = session.addKey({
+        workspaceId: ws.id,
+        environmentId: env?.id ?? null,
+        kind: 'access_key_pair',
+        name: input.name,
+        description: input.description ?? '',
+        remoteId: created.key.id,
+        publicPart: created.key.publicValue,
+        secret: created.secret,
+      });
+      session.audit({
+        action: 'created',
+        keyId: k.id,
+        workspaceId: ws.id,
+        detail: `${env ? 'environment' : 'account'} API key created on Rancher`,
+      });
       return k;
     });
     // Rancher answers "registering": the key is reported created once Rancher shows it active
@@ -54,7 +74,11 @@ export const rancher: PlatformService<'rancher'> = {
       await provider.waitActive({ id: created.key.id, projectId });
     } catch (e) {
       if (!(e instanceof KeyholdError)) throw e;
-      throw new KeyholdError('REMOTE', `${e.message} The key is stored as ${key.id}; run \`keyhold key check ${key.id}\` once Rancher shows it active.`, e.status !== undefined ? { status: e.status } : {});
+      throw new KeyholdError(
+        'REMOTE',
+        `${e.message} The key is stored as ${key.id}; run \`keyhold key check ${key.id}\` once Rancher shows it active.`,
+        e.status !== undefined ? { status: e.status } : {},
+      );
     }
     return { key };
   },
@@ -67,7 +91,11 @@ export const rancher: PlatformService<'rancher'> = {
 
   async setActive(session, ws, key, active, opts) {
     const ref = rancherRef(session, key);
-    if (!active && key.id === ws.credentialKeyId) throw new KeyholdError('CONFLICT', `Key ${key.id} manages workspace ${ws.name}: deactivating it would lock Keyhold out. Connect another key first.`);
+    if (!active && key.id === ws.credentialKeyId)
+      throw new KeyholdError(
+        'CONFLICT',
+        `Key ${key.id} manages workspace ${ws.name}: deactivating it would lock Keyhold out. Connect another key first.`,
+      );
     const provider = rancherFor(session, ws, opts);
     if (active) await provider.activate(ref);
     else await provider.deactivate(ref);
@@ -80,7 +108,10 @@ export const rancher: PlatformService<'rancher'> = {
 
   async edit(session, ws, key, input, opts) {
     const ref = { id: key.remoteId!, projectId: environmentRemoteId(session, key) };
-    await rancherFor(session, ws, opts).editKey(ref, { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.description !== undefined ? { description: input.description } : {}) });
+    await rancherFor(session, ws, opts).editKey(ref, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+    });
     return {};
   },
 };

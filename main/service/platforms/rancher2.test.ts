@@ -39,8 +39,10 @@ const works = (bearer: string) => {
 };
 
 describe('Rancher 2 workspace', () => {
-  it('connects with an API token (stored sealed as the credential); a wrong one is refused with the platform\'s message, nothing stored', async () => {
-    const bad = await failure(connectWorkspace(session, { workspace: 'r2', token: `${emu.demo.token.split(':')[0]}:nottheonesecret1` }, opts));
+  it("connects with an API token (stored sealed as the credential); a wrong one is refused with the platform's message, nothing stored", async () => {
+    const bad = await failure(
+      connectWorkspace(session, { workspace: 'r2', token: `${emu.demo.token.split(':')[0]}:nottheonesecret1` }, opts),
+    );
     expect(bad).toMatchObject({ code: 'REMOTE', status: 401 });
     expect(bad.message).toContain('Unauthorized 401: must authenticate');
     expect(bad.message).not.toContain('nottheonesecret1');
@@ -80,7 +82,11 @@ describe('Rancher 2 workspace', () => {
 
   it('creates a token with a TTL in days and a cluster scope: the value straight into the vault, expiry read back', async () => {
     await connect();
-    const { key } = await createRemoteKey(session, { workspace: 'r2', kind: 'token', name: 'deploy', description: 'CD rollout', ttlDays: 7, cluster: 'c-m-7x2kq' }, opts);
+    const { key } = await createRemoteKey(
+      session,
+      { workspace: 'r2', kind: 'token', name: 'deploy', description: 'CD rollout', ttlDays: 7, cluster: 'c-m-7x2kq' },
+      opts,
+    );
     const remote = emu.state.tokens.get(key.remoteId!)!;
     expect(remote).toMatchObject({ description: 'CD rollout', ttl: 7 * DAY, clusterId: 'c-m-7x2kq' });
     expect(works(session.readSecret(key.id))).toBe(true);
@@ -98,7 +104,9 @@ describe('Rancher 2 workspace', () => {
     expect(emu.state.tokens.get(key.remoteId!)!.ttl).toBe(90 * DAY);
     expect(session.listAudit({ keyId: key.id })[0]!.detail).toMatch(/TTL cut by the server to 90 days/);
     const before = emu.state.tokens.size;
-    expect(await failure(createRemoteKey(session, { workspace: 'r2', kind: 'token', name: 'x', cluster: 'c-nope' }, opts))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(createRemoteKey(session, { workspace: 'r2', kind: 'token', name: 'x', cluster: 'c-nope' }, opts))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(emu.state.tokens.size).toBe(before);
   });
 
@@ -113,7 +121,7 @@ describe('Rancher 2 workspace', () => {
     expect(await checkRemoteKey(session, key.id, opts)).toMatchObject({ works: false });
   });
 
-  it('an expired token checks as not working with the platform\'s 401', async () => {
+  it("an expired token checks as not working with the platform's 401", async () => {
     await connect();
     const { key } = await createRemoteKey(session, { workspace: 'r2', kind: 'token', name: 'short', ttlDays: 1 }, opts);
     emu.state.advance(DAY + 1000);
@@ -128,7 +136,7 @@ describe('Rancher 2 workspace', () => {
     }
   });
 
-  it('enable/disable and a remote description change are refused with the platform\'s reason (no update in /v3); a local rename works', async () => {
+  it("enable/disable and a remote description change are refused with the platform's reason (no update in /v3); a local rename works", async () => {
     await connect();
     const { key } = await createRemoteKey(session, { workspace: 'r2', kind: 'token', name: 'fixed' }, opts);
     const e = await failure(setRemoteKeyActive(session, key.id, false, opts));
@@ -139,7 +147,7 @@ describe('Rancher 2 workspace', () => {
     expect((await editRemoteKey(session, key.id, { name: 'renamed' }, opts)).name).toBe('renamed');
   });
 
-  it('an expired workspace token: sync fails with the platform\'s 401 and changes nothing', async () => {
+  it("an expired workspace token: sync fails with the platform's 401 and changes nothing", async () => {
     await connect();
     await syncWorkspace(session, 'r2', opts);
     const before = session.listKeys().total;

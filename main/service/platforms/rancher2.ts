@@ -23,15 +23,26 @@ function tokenOf(key: KeyRecord): string {
 
 /** The cluster a new token is scoped to: --cluster ID or the environment (a cluster); the
  * environment is added from the platform's cluster list when the vault does not have it yet. */
-async function clusterScope(session: VaultSession, ws: RemoteWorkspace, env: Environment | null, cluster: string | undefined, provider: Rancher2Provider): Promise<Environment | null> {
+async function clusterScope(
+  session: VaultSession,
+  ws: RemoteWorkspace,
+  env: Environment | null,
+  cluster: string | undefined,
+  provider: Rancher2Provider,
+): Promise<Environment | null> {
   if (!cluster) return env;
   const local = session.listEnvironments(ws.id).find((e) => e.remoteId === cluster || e.name === cluster);
-  if (env && local?.id !== env.id) throw new KeyholdError('USAGE', 'Give the cluster either as --env or as --cluster, not two different ones.');
+  if (env && local?.id !== env.id)
+    throw new KeyholdError('USAGE', 'Give the cluster either as --env or as --cluster, not two different ones.');
   if (local) return local;
   const remote = (await provider.listEnvironments()).find((c) => c.remoteId === cluster);
   if (!remote) throw new KeyholdError('NOT_FOUND', `Rancher 2 has no cluster ${cluster} that this token can see.`);
   const taken = new Set(session.listEnvironments(ws.id).map((e) => e.name.toLowerCase()));
-  return session.addEnvironment({ workspaceId: ws.id, name: taken.has(remote.name.toLowerCase()) ? `${remote.name} (${remote.remoteId})` : remote.name, remoteId: remote.remoteId });
+  return session.addEnvironment({
+    workspaceId: ws.id,
+    name: taken.has(remote.name.toLowerCase()) ? `${remote.name} (${remote.remoteId})` : remote.name,
+    remoteId: remote.remoteId,
+  });
 }
 
 export const rancher2: PlatformService<'rancher2'> = {
@@ -52,12 +63,23 @@ export const rancher2: PlatformService<'rancher2'> = {
       own = await provider.getToken(tokenName(bearer));
     } catch (e) {
       if (hasStatus(e, 401) && e instanceof KeyholdError) {
-        throw new KeyholdError('REMOTE', `${e.message}. The token is wrong, expired or disabled, or scoped to a cluster (a cluster-scoped token cannot use /v3).`, { status: 401 });
+        throw new KeyholdError(
+          'REMOTE',
+          `${e.message}. The token is wrong, expired or disabled, or scoped to a cluster (a cluster-scoped token cannot use /v3).`,
+          { status: 401 },
+        );
       }
       throw e;
     }
     const record = session.transaction(() =>
-      storeCredential(session, ws, bearer, { kind: 'token', name: own.description || `Rancher 2 token ${own.name}`, description: own.description ?? '', publicPart: own.name, remoteId: own.name, meta: tokenMeta(own) }),
+      storeCredential(session, ws, bearer, {
+        kind: 'token',
+        name: own.description || `Rancher 2 token ${own.name}`,
+        description: own.description ?? '',
+        publicPart: own.name,
+        remoteId: own.name,
+        meta: tokenMeta(own),
+      }),
     );
     return { record, identity: own.userId ? `${own.name} (${own.userId})` : own.name };
   },
@@ -74,9 +96,27 @@ export const rancher2: PlatformService<'rancher2'> = {
     const created = await provider.createToken({ description, ttlMs: ttl, clusterId });
     // shown once: into the vault before anything else can fail
     const key = session.transaction(() => {
-      const k = session.addKey({ workspaceId: ws.id, environmentId: scope?.id ?? null, kind: 'token', name: input.name, description, remoteId: created.token.name, publicPart: created.token.name, secret: created.bearer, meta: tokenMeta(created.token) });
-      const clamped = ttl > 0 && (created.token.ttl ?? 0) < ttl ? ` (TTL cut by the server to ${Math.round((created.token.ttl ?? 0) / 86_400_000)} days)` : '';
-      session.audit({ action: 'created', keyId: k.id, workspaceId: ws.id, detail: `API token ${created.token.name} created on Rancher 2${clusterId ? ` for cluster ${clusterId}` : ''}${clamped}` });
+      const k = session.addKey({
+        workspaceId: ws.id,
+        environmentId: scope?.id ?? null,
+        kind: 'token',
+        name: input.name,
+        description,
+        remoteId: created.token.name,
+        publicPart: created.token.name,
+        secret: created.bearer,
+        meta: tokenMeta(created.token),
+      });
+      const clamped =
+        ttl > 0 && (created.token.ttl ?? 0) < ttl
+          ? ` (TTL cut by the server to ${Math.round((created.token.ttl ?? 0) / 86_400_000)} days)`
+          : '';
+      session.audit({
+        action: 'created',
+        keyId: k.id,
+        workspaceId: ws.id,
+        detail: `API token ${created.token.name} created on Rancher 2${clusterId ? ` for cluster ${clusterId}` : ''}${clamped}`,
+      });
       return k;
     });
     // expiresAt is "" in the create answer: read it back (the key is stored whatever happens here)

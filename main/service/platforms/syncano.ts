@@ -41,7 +41,13 @@ export const syncano: PlatformService<'syncano'> = {
     const identity = (await provider.check()).identity;
     // the role on each instance (shared ones may be write or read: no API keys there)
     const access = syncanoAccess(await provider.listEnvironments());
-    const record = session.transaction(() => storeCredential(session, ws, login.accountKey, { kind: 'account_key', name: `Syncano account key (${login.email})`, meta: { email: login.email } }));
+    const record = session.transaction(() =>
+      storeCredential(session, ws, login.accountKey, {
+        kind: 'account_key',
+        name: `Syncano account key (${login.email})`,
+        meta: { email: login.email },
+      }),
+    );
     return { record, identity: `${identity} (${access.summary})`, access };
   },
 
@@ -54,9 +60,21 @@ export const syncano: PlatformService<'syncano'> = {
 
   async create(session, ws, env, input, opts) {
     if (!env) throw new KeyholdError('USAGE', 'A Syncano API key lives in an instance: give --env.');
-    const created = await syncanoFor(session, ws, opts).createApiKey(env.remoteId ?? env.name, { description: input.description ?? input.name, flags: parseFlags(input.flags) });
+    const created = await syncanoFor(session, ws, opts).createApiKey(env.remoteId ?? env.name, {
+      description: input.description ?? input.name,
+      flags: parseFlags(input.flags),
+    });
     const key = session.transaction(() => {
-      const k = session.addKey({ workspaceId: ws.id, environmentId: env.id, kind: 'api_key', name: input.name, description: created.description ?? '', remoteId: String(created.id), flags: syncanoFlags(created), secret: created.api_key });
+      const k = session.addKey({
+        workspaceId: ws.id,
+        environmentId: env.id,
+        kind: 'api_key',
+        name: input.name,
+        description: created.description ?? '',
+        remoteId: String(created.id),
+        flags: syncanoFlags(created),
+        secret: created.api_key,
+      });
       session.audit({ action: 'created', keyId: k.id, workspaceId: ws.id, detail: `API key created on Syncano in ${env.name}` });
       return k;
     });
@@ -65,10 +83,12 @@ export const syncano: PlatformService<'syncano'> = {
 
   async check(session, ws, key, opts) {
     if (key.kind === 'account_key') await syncanoFor(session, ws, opts).check();
-    else if (key.kind === 'api_key') await syncanoFor(session, ws, opts).checkApiKey(environmentRemoteId(session, key) ?? '', session.readSecret(key.id));
+    else if (key.kind === 'api_key')
+      await syncanoFor(session, ws, opts).checkApiKey(environmentRemoteId(session, key) ?? '', session.readSecret(key.id));
     else if (key.kind === 'user_key') {
       const user = await syncanoFor(session, ws, opts).getUser(environmentRemoteId(session, key) ?? '', key.remoteId ?? '');
-      if (user.user_key !== session.readSecret(key.id)) return { works: false, detail: 'the platform has another user key (sync or rotate)' };
+      if (user.user_key !== session.readSecret(key.id))
+        return { works: false, detail: 'the platform has another user key (sync or rotate)' };
     }
     return null;
   },
@@ -78,7 +98,8 @@ export const syncano: PlatformService<'syncano'> = {
   },
 
   async revoke(session, ws, key, opts) {
-    if (key.kind !== 'api_key') throw new KeyholdError('USAGE', `A Syncano ${key.kind.replace('_', ' ')} cannot be deleted; rotate it (reset) instead.`);
+    if (key.kind !== 'api_key')
+      throw new KeyholdError('USAGE', `A Syncano ${key.kind.replace('_', ' ')} cannot be deleted; rotate it (reset) instead.`);
     await syncanoFor(session, ws, opts)
       .deleteApiKey(environmentRemoteId(session, key) ?? '', key.remoteId ?? '')
       .catch((e: unknown) => {

@@ -70,7 +70,12 @@ export interface PlatformService<P extends RemoteProvider = RemoteProvider> {
   /** a client of the platform that signs in with the workspace's credential */
   client(session: VaultSession, ws: RemoteWorkspace, opts: RemoteOptions): RemotePlatform;
   /** checks what the user gave with a real call and stores the credential (not yet linked to the workspace) */
-  connect(session: VaultSession, ws: RemoteWorkspace, input: ConnectInput, opts: RemoteOptions): Promise<{ record: KeyRecord; identity: string; access?: CredentialAccess }>;
+  connect(
+    session: VaultSession,
+    ws: RemoteWorkspace,
+    input: ConnectInput,
+    opts: RemoteOptions,
+  ): Promise<{ record: KeyRecord; identity: string; access?: CredentialAccess }>;
   /** what the credential may do, from the environments a sync listed (Syncano: roles) */
   accessOf?(environments: RemoteEnvironment[]): CredentialAccess;
   /** after the workspace points at its new credential */
@@ -86,13 +91,25 @@ export interface PlatformService<P extends RemoteProvider = RemoteProvider> {
   /** the platform lists the workspace's own credential among its keys */
   readonly listsCredential: boolean;
   /** creates (or registers) a key on the platform and stores it, audited */
-  create(session: VaultSession, ws: RemoteWorkspace, env: Environment | null, input: CreateRemoteKeyInput, opts: RemoteOptions): Promise<CreateRemoteKeyResult>;
+  create(
+    session: VaultSession,
+    ws: RemoteWorkspace,
+    env: Environment | null,
+    input: CreateRemoteKeyInput,
+    opts: RemoteOptions,
+  ): Promise<CreateRemoteKeyResult>;
   check(session: VaultSession, ws: RemoteWorkspace, key: KeyRecord, opts: RemoteOptions): Promise<CheckOutcome | null>;
   setActive(session: VaultSession, ws: RemoteWorkspace, key: KeyRecord, active: boolean, opts: RemoteOptions): Promise<void>;
   /** deletes the key on the platform (gone already is fine) */
   revoke(session: VaultSession, ws: RemoteWorkspace, key: KeyRecord, opts: RemoteOptions): Promise<void>;
   /** edits the key on the platform; flags when the platform answered with them */
-  edit(session: VaultSession, ws: RemoteWorkspace, key: KeyRecord, input: RemoteEditInput, opts: RemoteOptions): Promise<{ flags?: Record<string, boolean> }>;
+  edit(
+    session: VaultSession,
+    ws: RemoteWorkspace,
+    key: KeyRecord,
+    input: RemoteEditInput,
+    opts: RemoteOptions,
+  ): Promise<{ flags?: Record<string, boolean> }>;
   readonly rotation: RotationStrategy | { refused: string };
 }
 

@@ -8,7 +8,8 @@ import { ROTATION_POINTS, rotateKeys, type RotationPoint } from '.';
 async function main(): Promise<void> {
   const [vault, password, spec, ...ids] = process.argv.slice(2);
   const [point, nth] = (spec ?? '').split('@');
-  if (!vault || !password || !point || !(ROTATION_POINTS as readonly string[]).includes(point)) throw new Error('usage: vault password point[@N] keyId...');
+  if (!vault || !password || !point || !(ROTATION_POINTS as readonly string[]).includes(point))
+    throw new Error('usage: vault password point[@N] keyId...');
   const session = await openVault(vault, password);
   let seen = 0;
   const results = await rotateKeys(session, ids, {

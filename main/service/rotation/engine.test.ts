@@ -57,7 +57,10 @@ async function rancherKeys(count: number, prefix: string): Promise<KeyRecord[]> 
   await connectWorkspace(session, { workspace: 'ra', accessKey: rancher.demo.accessKey, secretKey: rancher.demo.secretKey }, opts);
   await syncWorkspace(session, 'ra', opts);
   const keys: KeyRecord[] = [];
-  for (let i = 0; i < count; i++) keys.push((await createRemoteKey(session, { workspace: 'ra', env: 'Default', kind: 'access_key_pair', name: `${prefix}-${i}` }, opts)).key);
+  for (let i = 0; i < count; i++)
+    keys.push(
+      (await createRemoteKey(session, { workspace: 'ra', env: 'Default', kind: 'access_key_pair', name: `${prefix}-${i}` }, opts)).key,
+    );
   await new Promise((r) => setTimeout(r, 5));
   return keys;
 }
@@ -79,7 +82,7 @@ describe('rotation (in process)', () => {
     expect(session.listAudit({ keyId: key!.id }).some((e) => e.action === 'rotated')).toBe(true);
   });
 
-  it('rotates the workspace\'s own Rancher credential and keeps managing with the new one', async () => {
+  it("rotates the workspace's own Rancher credential and keeps managing with the new one", async () => {
     await rancherKeys(0, 'none');
     const cred = session.getWorkspace('ra').credentialKeyId!;
     expect((await rotateKey(session, cred, opts)).ok).toBe(true);
@@ -94,7 +97,11 @@ describe('rotation (in process)', () => {
     const keys = await rancherKeys(12, 'bulk');
     rancher.setFaults({ errorRate: 0.1, dropRate: 0.05 });
     const progress: RotationProgress[] = [];
-    const results = await rotateKeys(session, keys.map((k) => k.id), { ...opts, concurrency: 4, onProgress: (p) => progress.push(p) });
+    const results = await rotateKeys(
+      session,
+      keys.map((k) => k.id),
+      { ...opts, concurrency: 4, onProgress: (p) => progress.push(p) },
+    );
     rancher.setFaults({ errorRate: 0, dropRate: 0 });
     expect(progress).toHaveLength(12);
     expect(progress.at(-1)).toMatchObject({ total: 12, done: 12 });
@@ -197,9 +204,16 @@ describe('rotation (in process)', () => {
   });
 });
 
-function runDriver(point: string, ids: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runDriver(
+  point: string,
+  ids: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids], { cwd: ROOT });
+    const child = spawn(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -215,88 +229,115 @@ function killed(run: { code: number | null; signal: NodeJS.Signals | null; stdou
 }
 
 describe('rotation killed with SIGKILL at every point of the journal, then resumed', () => {
-  it.each(ROTATION_POINTS.filter((p) => p !== 'recorded'))('Rancher, killed after %s: the stored secret works before and after resume', async (point) => {
-    const [key] = await rancherKeys(1, `crash-${point}`);
-    session.lock();
-    const run = await runDriver(point, [key!.id]);
-    expect(killed(run)).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    // at the moment of the kill the vault held a working credential
-    expect(rancherWorks(session, key!)).toBe(true);
-    const resumed = await resumeRotations(session, opts);
-    expect(resumed).toEqual([expect.objectContaining({ id: key!.id, ok: true, resumed: true })]);
-    expect(session.listPending(ROTATION)).toEqual([]);
-    expect(rancherWorks(session, key!)).toBe(true);
-    expect(session.getKey(key!.id).publicPart).not.toBe(key!.publicPart);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(activeRancherKeysNamed(key!.name)).toBe(1); // no orphan, the old one retired
-  });
+  it.each(ROTATION_POINTS.filter((p) => p !== 'recorded'))(
+    'Rancher, killed after %s: the stored secret works before and after resume',
+    async (point) => {
+      const [key] = await rancherKeys(1, `crash-${point}`);
+      session.lock();
+      const run = await runDriver(point, [key!.id]);
+      expect(killed(run)).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      // at the moment of the kill the vault held a working credential
+      expect(rancherWorks(session, key!)).toBe(true);
+      const resumed = await resumeRotations(session, opts);
+      expect(resumed).toEqual([expect.objectContaining({ id: key!.id, ok: true, resumed: true })]);
+      expect(session.listPending(ROTATION)).toEqual([]);
+      expect(rancherWorks(session, key!)).toBe(true);
+      expect(session.getKey(key!.id).publicPart).not.toBe(key!.publicPart);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(activeRancherKeysNamed(key!.name)).toBe(1); // no orphan, the old one retired
+    },
+  );
 
-  it.each(['answered@6', 'stored@6', 'retired@6'] as const)('bulk of 16 Rancher keys killed at %s: every key keeps a working secret, resume finishes all without orphans', async (spec) => {
-    const keys = await rancherKeys(16, `bulk-crash-${spec.replace('@', '-')}`);
-    rancher.setFaults({ errorRate: 0.05 });
-    session.lock();
-    expect(killed(await runDriver(spec, keys.map((k) => k.id)))).toBe(true);
-    rancher.setFaults({ errorRate: 0 });
-    session = await openVault(vaultPath, PASSWORD);
-    for (const k of keys) expect(rancherWorks(session, k)).toBe(true);
-    const resumed = await resumeRotations(session, opts);
-    expect(resumed.every((r) => r.ok)).toBe(true);
-    expect(session.listPending(ROTATION)).toEqual([]);
-    await new Promise((r) => setTimeout(r, 5));
-    for (const k of keys) {
-      expect(rancherWorks(session, k)).toBe(true);
-      expect(activeRancherKeysNamed(k.name)).toBe(1);
-    }
-  });
+  it.each(['answered@6', 'stored@6', 'retired@6'] as const)(
+    'bulk of 16 Rancher keys killed at %s: every key keeps a working secret, resume finishes all without orphans',
+    async (spec) => {
+      const keys = await rancherKeys(16, `bulk-crash-${spec.replace('@', '-')}`);
+      rancher.setFaults({ errorRate: 0.05 });
+      session.lock();
+      expect(
+        killed(
+          await runDriver(
+            spec,
+            keys.map((k) => k.id),
+          ),
+        ),
+      ).toBe(true);
+      rancher.setFaults({ errorRate: 0 });
+      session = await openVault(vaultPath, PASSWORD);
+      for (const k of keys) expect(rancherWorks(session, k)).toBe(true);
+      const resumed = await resumeRotations(session, opts);
+      expect(resumed.every((r) => r.ok)).toBe(true);
+      expect(session.listPending(ROTATION)).toEqual([]);
+      await new Promise((r) => setTimeout(r, 5));
+      for (const k of keys) {
+        expect(rancherWorks(session, k)).toBe(true);
+        expect(activeRancherKeysNamed(k.name)).toBe(1);
+      }
+    },
+  );
 
-  it.each(['verified', 'retired'] as const)('Rancher workspace credential, killed after %s: resume retires the old pair with the new one', async (point) => {
-    await rancherKeys(0, 'cred');
-    const cred = session.getKey(session.getWorkspace('ra').credentialKeyId!);
-    session.lock();
-    expect(killed(await runDriver(point, [cred.id]))).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    expect(rancherWorks(session, cred)).toBe(true);
-    expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
-    expect(rancherWorks(session, cred)).toBe(true);
-    await new Promise((r) => setTimeout(r, 5));
-    expect([...rancher.state.keys.values()].find((k) => k.publicValue === cred.publicPart)!.state).toBe('removed');
-    rancher.demo.accessKey = session.getKey(cred.id).publicPart!;
-    rancher.demo.secretKey = session.readSecret(cred.id);
-  });
+  it.each(['verified', 'retired'] as const)(
+    'Rancher workspace credential, killed after %s: resume retires the old pair with the new one',
+    async (point) => {
+      await rancherKeys(0, 'cred');
+      const cred = session.getKey(session.getWorkspace('ra').credentialKeyId!);
+      session.lock();
+      expect(killed(await runDriver(point, [cred.id]))).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      expect(rancherWorks(session, cred)).toBe(true);
+      expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
+      expect(rancherWorks(session, cred)).toBe(true);
+      await new Promise((r) => setTimeout(r, 5));
+      expect([...rancher.state.keys.values()].find((k) => k.publicValue === cred.publicPart)!.state).toBe('removed');
+      rancher.demo.accessKey = session.getKey(cred.id).publicPart!;
+      rancher.demo.secretKey = session.readSecret(cred.id);
+    },
+  );
 
-  it.each(['journaled', 'answered', 'stored', 'verified', 'retired'] as const)('GitHub key, killed after %s: exactly the stored key is registered after resume', async (point) => {
-    session.addWorkspace({ name: 'gh', provider: 'github', url: github.url });
-    await connectWorkspace(session, { workspace: 'gh', token: github.demo.token }, opts);
-    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'ssh_key_pair', name: `crash-${point}` }, opts);
-    const registered = (line: string | null) => [...github.state.keys.values()].some((k) => line !== null && k.key === line.split(' ').slice(0, 2).join(' '));
-    session.lock();
-    expect(killed(await runDriver(point, [key.id]))).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    expect(registered(session.getKey(key.id).publicPart)).toBe(true);
-    expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
-    const now = session.getKey(key.id);
-    expect(registered(now.publicPart)).toBe(true);
-    expect(now.publicPart).not.toBe(key.publicPart);
-    expect(registered(key.publicPart)).toBe(false);
-    expect([...github.state.keys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
-  });
+  it.each(['journaled', 'answered', 'stored', 'verified', 'retired'] as const)(
+    'GitHub key, killed after %s: exactly the stored key is registered after resume',
+    async (point) => {
+      session.addWorkspace({ name: 'gh', provider: 'github', url: github.url });
+      await connectWorkspace(session, { workspace: 'gh', token: github.demo.token }, opts);
+      const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'ssh_key_pair', name: `crash-${point}` }, opts);
+      const registered = (line: string | null) =>
+        [...github.state.keys.values()].some((k) => line !== null && k.key === line.split(' ').slice(0, 2).join(' '));
+      session.lock();
+      expect(killed(await runDriver(point, [key.id]))).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      expect(registered(session.getKey(key.id).publicPart)).toBe(true);
+      expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
+      const now = session.getKey(key.id);
+      expect(registered(now.publicPart)).toBe(true);
+      expect(now.publicPart).not.toBe(key.publicPart);
+      expect(registered(key.publicPart)).toBe(false);
+      expect([...github.state.keys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
+    },
+  );
 
-  it.each(['journaled', 'answered', 'stored', 'verified'] as const)('Syncano API key, killed after %s: resume re-reads the platform and stores the working key', async (point) => {
-    session.addWorkspace({ name: 'sy', provider: 'syncano', url: syncano.url });
-    await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
-    const { key } = await createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: `crash-${point}` }, { http: { backoffMs: 5 } }).catch(async () => {
-      await syncWorkspace(session, 'sy', opts);
-      return createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: `crash-${point}` }, opts);
-    });
-    const remote = () => syncano.state.instances.get('demo-instance')!.apiKeys.get(Number(key.remoteId))!;
-    session.lock();
-    const run = await runDriver(point, [key.id]);
-    expect(killed(run)).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    const resumed = await resumeRotations(session, opts);
-    expect(resumed[0]).toMatchObject({ id: key.id, ok: true });
-    expect(session.readSecret(key.id)).toBe(remote().api_key);
-    expect(session.listPending(ROTATION)).toEqual([]);
-  });
+  it.each(['journaled', 'answered', 'stored', 'verified'] as const)(
+    'Syncano API key, killed after %s: resume re-reads the platform and stores the working key',
+    async (point) => {
+      session.addWorkspace({ name: 'sy', provider: 'syncano', url: syncano.url });
+      await connectWorkspace(session, { workspace: 'sy', email: syncano.demo.email, password: syncano.demo.password }, opts);
+      const { key } = await createRemoteKey(
+        session,
+        { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: `crash-${point}` },
+        { http: { backoffMs: 5 } },
+      ).catch(async () => {
+        await syncWorkspace(session, 'sy', opts);
+        return createRemoteKey(session, { workspace: 'sy', env: 'demo-instance', kind: 'api_key', name: `crash-${point}` }, opts);
+      });
+      const remote = () => syncano.state.instances.get('demo-instance')!.apiKeys.get(Number(key.remoteId))!;
+      session.lock();
+      const run = await runDriver(point, [key.id]);
+      expect(killed(run)).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      const resumed = await resumeRotations(session, opts);
+      expect(resumed[0]).toMatchObject({ id: key.id, ok: true });
+      expect(session.readSecret(key.id)).toBe(remote().api_key);
+      expect(session.listPending(ROTATION)).toEqual([]);
+    },
+  );
 });

@@ -9,7 +9,15 @@ import { isTransient } from '../../providers/http';
 import type { KeyPatch, KeyRecord, PendingOperation, VaultSession } from '../../vault/types';
 import { PLATFORMS, platformOf } from '../platforms';
 import { keyWorkspace, type RemoteWorkspace } from '../remote';
-import { ROTATION, type JournalData, type RotationContext, type RotationOptions, type RotationPoint, type RotationResult, type RotationStrategy } from './journal';
+import {
+  ROTATION,
+  type JournalData,
+  type RotationContext,
+  type RotationOptions,
+  type RotationPoint,
+  type RotationResult,
+  type RotationStrategy,
+} from './journal';
 import { WriteBatcher } from './write-batcher';
 
 export const DEFAULT_CONCURRENCY = 16;
@@ -180,7 +188,10 @@ export async function rotateKey(session: VaultSession, id: string, opts: Rotatio
 }
 
 /** Finishes or rolls back every interrupted rotation (on unlock and before remote commands). */
-export async function resumeRotations(session: VaultSession, opts: RotationOptions & { except?: readonly string[] } = {}): Promise<RotationResult[]> {
+export async function resumeRotations(
+  session: VaultSession,
+  opts: RotationOptions & { except?: readonly string[] } = {},
+): Promise<RotationResult[]> {
   const except = new Set(opts.except ?? []);
   const ids = session.listPending(ROTATION).flatMap((op) => (op.keyId && !WAITING.has(op.step) && !except.has(op.keyId) ? [op.keyId] : []));
   if (!ids.length) return [];
@@ -193,6 +204,10 @@ export function rotationSummary(results: RotationResult[]): { rotated: number; f
 }
 
 /** What is waiting in the journal (for the UI and `key rotate` output). */
-export function pendingRotations(session: VaultSession): { id: string; keyId: string | null; step: string; createdAt: string; waiting: boolean }[] {
-  return session.listPending(ROTATION).map((op) => ({ id: op.id, keyId: op.keyId, step: op.step, createdAt: op.createdAt, waiting: WAITING.has(op.step) }));
+export function pendingRotations(
+  session: VaultSession,
+): { id: string; keyId: string | null; step: string; createdAt: string; waiting: boolean }[] {
+  return session
+    .listPending(ROTATION)
+    .map((op) => ({ id: op.id, keyId: op.keyId, step: op.step, createdAt: op.createdAt, waiting: WAITING.has(op.step) }));
 }

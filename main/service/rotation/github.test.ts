@@ -39,9 +39,16 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runDriver(point: string, ids: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runDriver(
+  point: string,
+  ids: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids], { cwd: ROOT });
+    const child = spawn(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -60,33 +67,44 @@ const body = (line: string | null) => (line ?? '').split(' ').slice(0, 2).join('
 const POINTS = ROTATION_POINTS.filter((p) => p !== 'recorded');
 
 describe('GitHub rotation killed with SIGKILL at every point, then resumed', () => {
-  it.each(POINTS)('deploy key, killed after %s: the stored key is registered on the repository throughout, exactly the new one after resume', async (point) => {
-    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: `crash-${point}`, readOnly: true }, opts);
-    const onRepo = (line: string | null) => [...emu.state.deployKeys.values()].filter((k) => k.repo === emu.demo.repo && k.key === body(line));
-    session.lock();
-    expect(killed(await runDriver(point, [key.id]))).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    expect(onRepo(session.getKey(key.id).publicPart)).toHaveLength(1);
-    expect((await resumeRotations(session, opts))[0]).toMatchObject({ id: key.id, ok: true, resumed: true });
-    expect(session.listPending(ROTATION)).toEqual([]);
-    const now = session.getKey(key.id);
-    expect(now.publicPart).not.toBe(key.publicPart);
-    expect(onRepo(now.publicPart)).toEqual([expect.objectContaining({ id: Number(now.remoteId), read_only: true })]);
-    expect(onRepo(key.publicPart)).toHaveLength(0);
-    expect([...emu.state.deployKeys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
-  });
+  it.each(POINTS)(
+    'deploy key, killed after %s: the stored key is registered on the repository throughout, exactly the new one after resume',
+    async (point) => {
+      const { key } = await createRemoteKey(
+        session,
+        { workspace: 'gh', kind: 'deploy_key', env: emu.demo.repo, name: `crash-${point}`, readOnly: true },
+        opts,
+      );
+      const onRepo = (line: string | null) =>
+        [...emu.state.deployKeys.values()].filter((k) => k.repo === emu.demo.repo && k.key === body(line));
+      session.lock();
+      expect(killed(await runDriver(point, [key.id]))).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      expect(onRepo(session.getKey(key.id).publicPart)).toHaveLength(1);
+      expect((await resumeRotations(session, opts))[0]).toMatchObject({ id: key.id, ok: true, resumed: true });
+      expect(session.listPending(ROTATION)).toEqual([]);
+      const now = session.getKey(key.id);
+      expect(now.publicPart).not.toBe(key.publicPart);
+      expect(onRepo(now.publicPart)).toEqual([expect.objectContaining({ id: Number(now.remoteId), read_only: true })]);
+      expect(onRepo(key.publicPart)).toHaveLength(0);
+      expect([...emu.state.deployKeys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
+    },
+  );
 
-  it.each(['answered', 'stored', 'verified'] as const)('signing key, killed after %s: exactly the new one is registered after resume', async (point) => {
-    const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'signing_key', name: `crash-signing-${point}` }, opts);
-    const registered = (line: string | null) => [...emu.state.signingKeys.values()].some((k) => k.key === body(line));
-    session.lock();
-    expect(killed(await runDriver(point, [key.id]))).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    expect(registered(session.getKey(key.id).publicPart)).toBe(true);
-    expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
-    const now = session.getKey(key.id);
-    expect(registered(now.publicPart)).toBe(true);
-    expect(registered(key.publicPart)).toBe(false);
-    expect([...emu.state.signingKeys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
-  });
+  it.each(['answered', 'stored', 'verified'] as const)(
+    'signing key, killed after %s: exactly the new one is registered after resume',
+    async (point) => {
+      const { key } = await createRemoteKey(session, { workspace: 'gh', kind: 'signing_key', name: `crash-signing-${point}` }, opts);
+      const registered = (line: string | null) => [...emu.state.signingKeys.values()].some((k) => k.key === body(line));
+      session.lock();
+      expect(killed(await runDriver(point, [key.id]))).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      expect(registered(session.getKey(key.id).publicPart)).toBe(true);
+      expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
+      const now = session.getKey(key.id);
+      expect(registered(now.publicPart)).toBe(true);
+      expect(registered(key.publicPart)).toBe(false);
+      expect([...emu.state.signingKeys.values()].filter((k) => k.title === key.name)).toHaveLength(1);
+    },
+  );
 });

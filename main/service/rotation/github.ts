@@ -30,7 +30,13 @@ const GithubData = z.object({
   newFingerprint: z.string(),
   newRemoteId: z.string().optional(),
   /** where the key lives (absent in entries written before deploy and signing keys: a user key) */
-  target: z.discriminatedUnion('type', [z.object({ type: z.literal('user') }), z.object({ type: z.literal('signing') }), z.object({ type: z.literal('deploy'), repo: z.string() })]).optional(),
+  target: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('user') }),
+      z.object({ type: z.literal('signing') }),
+      z.object({ type: z.literal('deploy'), repo: z.string() }),
+    ])
+    .optional(),
   /** a deploy key's read_only, kept by the new key */
   readOnly: z.boolean().optional(),
 });
@@ -59,7 +65,11 @@ async function register(ctx: RotationContext, data: GithubData): Promise<void> {
     await ctx.hook('answered');
   }
   const next = { ...data, newRemoteId: String(registered.id) };
-  await ctx.store('stored' satisfies Step, next, data.newPrivate, { publicPart: data.newPublic, fingerprint: data.newFingerprint, remoteId: next.newRemoteId });
+  await ctx.store('stored' satisfies Step, next, data.newPrivate, {
+    publicPart: data.newPublic,
+    fingerprint: data.newFingerprint,
+    remoteId: next.newRemoteId,
+  });
   await ctx.hook('created');
   await ctx.hook('stored');
 }
@@ -72,7 +82,11 @@ async function verifyAndRetire(ctx: RotationContext, data: GithubData & { newRem
     if (!hasStatus(e, 404)) throw e;
     // the new registration is gone: go back to the old key, which is still registered
     ctx.session.transaction(() => {
-      ctx.session.addVersion(ctx.keyId, data.oldSecret, { publicPart: data.oldPublic, fingerprint: data.oldFingerprint, remoteId: data.oldRemoteId });
+      ctx.session.addVersion(ctx.keyId, data.oldSecret, {
+        publicPart: data.oldPublic,
+        fingerprint: data.oldFingerprint,
+        remoteId: data.oldRemoteId,
+      });
       ctx.abandon();
     });
     throw new KeyholdError('REMOTE', 'GitHub: the new key vanished after registration; the old key was kept.', { status: 404 });
@@ -92,7 +106,12 @@ async function retireOld(ctx: RotationContext, data: GithubData & { newRemoteId:
     ctx.session.transaction(() => {
       if (first) {
         ctx.update('old_kept' satisfies Step, data);
-        ctx.session.audit({ action: 'registered', keyId: ctx.keyId, workspaceId: ctx.ws.id, detail: `rotation: new key ${data.newFingerprint} registered on GitHub; the old key ${data.oldRemoteId} is still registered (GitHub refused to delete it)` });
+        ctx.session.audit({
+          action: 'registered',
+          keyId: ctx.keyId,
+          workspaceId: ctx.ws.id,
+          detail: `rotation: new key ${data.newFingerprint} registered on GitHub; the old key ${data.oldRemoteId} is still registered (GitHub refused to delete it)`,
+        });
       }
     });
     const info = targetOf(targetIn(data));

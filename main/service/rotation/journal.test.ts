@@ -23,12 +23,27 @@ afterEach(() => {
 function journaled(step: string, data: Record<string, unknown>): KeyRecord {
   // an address nothing listens on: a call would fail as unreachable, not as INTEGRITY
   const ws = session.addWorkspace({ name: 'ra', provider: 'rancher', url: 'http://127.0.0.1:9' });
-  const key = session.addKey({ workspaceId: ws.id, kind: 'access_key_pair', name: 'k', remoteId: '1a1', publicPart: 'OLDPUBLIC', secret: 'OLDSECRET' });
+  const key = session.addKey({
+    workspaceId: ws.id,
+    kind: 'access_key_pair',
+    name: 'k',
+    remoteId: '1a1',
+    publicPart: 'OLDPUBLIC',
+    secret: 'OLDSECRET',
+  });
   session.addPending({ type: ROTATION, keyId: key.id, step, data });
   return key;
 }
 
-const rancherData = { provider: 'rancher', projectId: null, oldRemoteId: '1a1', oldPublic: 'OLDPUBLIC', oldSecret: 'OLDSECRET', name: 'k', description: '' };
+const rancherData = {
+  provider: 'rancher',
+  projectId: null,
+  oldRemoteId: '1a1',
+  oldPublic: 'OLDPUBLIC',
+  oldSecret: 'OLDSECRET',
+  name: 'k',
+  description: '',
+};
 
 describe('rotation journal', () => {
   it('refuses a step its platform does not have, as INTEGRITY, and keeps the entry and the secret', async () => {

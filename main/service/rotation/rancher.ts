@@ -54,7 +54,8 @@ async function store(ctx: RotationContext, data: RancherData & z.output<typeof C
 async function removeOrphans(ctx: RotationContext, data: RancherData): Promise<void> {
   const since = Date.parse(ctx.op.createdAt) - 60_000;
   const candidates = (await manager(ctx).findByName(data.projectId, data.name)).filter(
-    (k) => k.id !== data.oldRemoteId && k.state !== 'removed' && k.state !== 'purged' && (k.created ? Date.parse(k.created) >= since : false),
+    (k) =>
+      k.id !== data.oldRemoteId && k.state !== 'removed' && k.state !== 'purged' && (k.created ? Date.parse(k.created) >= since : false),
   );
   if (!candidates.length) return;
   const known = new Set<string>();
@@ -63,7 +64,8 @@ async function removeOrphans(ctx: RotationContext, data: RancherData): Promise<v
     const d = RancherData.safeParse(op.data);
     if (d.success && d.data.newRemoteId) known.add(d.data.newRemoteId);
   }
-  for (const k of candidates.filter((c) => !known.has(c.id))) await manager(ctx).deleteKey({ id: k.id, projectId: data.projectId }, { deactivateFirst: true });
+  for (const k of candidates.filter((c) => !known.has(c.id)))
+    await manager(ctx).deleteKey({ id: k.id, projectId: data.projectId }, { deactivateFirst: true });
 }
 
 async function rollback(ctx: RotationContext, entry: RancherJournal): Promise<void> {
@@ -74,7 +76,11 @@ async function rollback(ctx: RotationContext, entry: RancherJournal): Promise<vo
       ctx.update('rolling_back' satisfies Step, data);
     });
   }
-  if (data.newRemoteId) await rancherFor(ctx.session, ctx.ws, ctx.opts).deleteKey({ id: data.newRemoteId, projectId: data.projectId }, { deactivateFirst: true });
+  if (data.newRemoteId)
+    await rancherFor(ctx.session, ctx.ws, ctx.opts).deleteKey(
+      { id: data.newRemoteId, projectId: data.projectId },
+      { deactivateFirst: true },
+    );
   ctx.abandon();
 }
 
@@ -84,7 +90,8 @@ export const rancherRotation: RotationStrategy = {
 
   async begin(session, key) {
     if (key.kind !== 'access_key_pair') return null;
-    if (!key.remoteId || !key.publicPart) throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Rancher key (sync the workspace first).`);
+    if (!key.remoteId || !key.publicPart)
+      throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Rancher key (sync the workspace first).`);
     const data: RancherData = {
       provider: 'rancher',
       projectId: environmentRemoteId(session, key),
@@ -135,7 +142,10 @@ export const rancherRotation: RotationStrategy = {
         }
         if (!works) {
           await rollback(ctx, entry);
-          throw new KeyholdError('REMOTE', `Rancher: the new key ${settled ? `is ${settled.state} and ` : ''}did not authenticate; the old key was kept.`);
+          throw new KeyholdError(
+            'REMOTE',
+            `Rancher: the new key ${settled ? `is ${settled.state} and ` : ''}did not authenticate; the old key was kept.`,
+          );
         }
         await ctx.hook('verified');
         // the manager's credential is read now: if this key manages the workspace, it is the new one

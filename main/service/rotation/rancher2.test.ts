@@ -72,7 +72,7 @@ describe('Rancher 2 token rotation', () => {
     expect(emu.state.tokens.get(now.remoteId!)!.ttl).toBe(30 * DAY);
   });
 
-  it('the workspace\'s own token: the workspace switches to the new one before the old is deleted, and keeps working', async () => {
+  it("the workspace's own token: the workspace switches to the new one before the old is deleted, and keeps working", async () => {
     const credId = session.getWorkspace('r2').credentialKeyId!;
     const oldBearer = session.readSecret(credId);
     expect(await rotateKey(session, credId, opts)).toMatchObject({ ok: true });
@@ -95,7 +95,10 @@ describe('Rancher 2 token rotation', () => {
         emu.state.tokens.get(newName)!.enabled = false; // disabled on the Kubernetes object meanwhile
       },
     });
-    expect(r).toMatchObject({ ok: false, error: { code: 'REMOTE', message: 'Rancher 2: the new token did not authenticate; the old token was kept.' } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'REMOTE', message: 'Rancher 2: the new token did not authenticate; the old token was kept.' },
+    });
     expect(session.readSecret(key.id)).toBe(oldBearer);
     expect(session.getKey(key.id).remoteId).toBe(key.remoteId);
     expect(emu.state.tokens.has(newName)).toBe(false);
@@ -105,7 +108,10 @@ describe('Rancher 2 token rotation', () => {
 
   it('a create the platform refuses leaves the old token and no journal', async () => {
     const key = await token('rot-refused');
-    emu.setFaults({ queue: ['error500', 'error500', 'error500', 'error500', 'error500', 'error500', 'error500', 'error500'], queuePath: '/v3/tokens' });
+    emu.setFaults({
+      queue: ['error500', 'error500', 'error500', 'error500', 'error500', 'error500', 'error500', 'error500'],
+      queuePath: '/v3/tokens',
+    });
     try {
       const r = await rotateKey(session, key.id, { ...opts, stepAttempts: 1 });
       expect(r.ok).toBe(false);
@@ -119,9 +125,16 @@ describe('Rancher 2 token rotation', () => {
   });
 });
 
-function runDriver(point: string, ids: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runDriver(
+  point: string,
+  ids: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids], { cwd: ROOT });
+    const child = spawn(
+      join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
+      { cwd: ROOT },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -137,22 +150,25 @@ function killed(run: { code: number | null; signal: NodeJS.Signals | null; stdou
 }
 
 describe('Rancher 2 rotation killed with SIGKILL at every point, then resumed', () => {
-  it.each(ROTATION_POINTS.filter((p) => p !== 'recorded'))('killed after %s: the stored token works before and after resume; the old one is gone, no orphan', async (point) => {
-    const key = await token(`crash-${point}`, { ttlDays: 5 });
-    const oldBearer = session.readSecret(key.id);
-    session.lock();
-    expect(killed(await runDriver(point, [key.id]))).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    // at the moment of the kill the vault held a working token
-    expect(await status(session.readSecret(key.id))).toBe(200);
-    const resumed = await resumeRotations(session, opts);
-    expect(resumed).toEqual([expect.objectContaining({ id: key.id, ok: true, resumed: true })]);
-    expect(session.listPending(ROTATION)).toEqual([]);
-    expect(await status(session.readSecret(key.id))).toBe(200);
-    expect(session.getKey(key.id).remoteId).not.toBe(key.remoteId);
-    expect(await status(oldBearer)).toBe(401);
-    expect(live(`crash-${point}`).map((t) => t.name)).toEqual([session.getKey(key.id).remoteId]);
-  });
+  it.each(ROTATION_POINTS.filter((p) => p !== 'recorded'))(
+    'killed after %s: the stored token works before and after resume; the old one is gone, no orphan',
+    async (point) => {
+      const key = await token(`crash-${point}`, { ttlDays: 5 });
+      const oldBearer = session.readSecret(key.id);
+      session.lock();
+      expect(killed(await runDriver(point, [key.id]))).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      // at the moment of the kill the vault held a working token
+      expect(await status(session.readSecret(key.id))).toBe(200);
+      const resumed = await resumeRotations(session, opts);
+      expect(resumed).toEqual([expect.objectContaining({ id: key.id, ok: true, resumed: true })]);
+      expect(session.listPending(ROTATION)).toEqual([]);
+      expect(await status(session.readSecret(key.id))).toBe(200);
+      expect(session.getKey(key.id).remoteId).not.toBe(key.remoteId);
+      expect(await status(oldBearer)).toBe(401);
+      expect(live(`crash-${point}`).map((t) => t.name)).toEqual([session.getKey(key.id).remoteId]);
+    },
+  );
 
   it('a bulk of 8 tokens killed at the 4th create answer, with 5% faults: all keep a working token, resume leaves no orphan', async () => {
     const keys: KeyRecord[] = [];
@@ -160,7 +176,14 @@ describe('Rancher 2 rotation killed with SIGKILL at every point, then resumed', 
     emu.setFaults({ errorRate: 0.05 });
     session.lock();
     try {
-      expect(killed(await runDriver('answered@4', keys.map((k) => k.id)))).toBe(true);
+      expect(
+        killed(
+          await runDriver(
+            'answered@4',
+            keys.map((k) => k.id),
+          ),
+        ),
+      ).toBe(true);
     } finally {
       emu.setFaults({ errorRate: 0 });
     }
@@ -174,16 +197,19 @@ describe('Rancher 2 rotation killed with SIGKILL at every point, then resumed', 
     }
   });
 
-  it.each(['stored', 'verified', 'retired'] as const)('the workspace credential killed after %s: resume deletes the old token with the new one', async (point) => {
-    const credId = session.getWorkspace('r2').credentialKeyId!;
-    const oldBearer = session.readSecret(credId);
-    session.lock();
-    expect(killed(await runDriver(point, [credId]))).toBe(true);
-    session = await openVault(vaultPath, PASSWORD);
-    expect(await status(session.readSecret(credId))).toBe(200);
-    expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
-    expect(await status(oldBearer)).toBe(401);
-    expect(await status(session.readSecret(credId))).toBe(200);
-    emu.demo.token = session.readSecret(credId);
-  });
+  it.each(['stored', 'verified', 'retired'] as const)(
+    'the workspace credential killed after %s: resume deletes the old token with the new one',
+    async (point) => {
+      const credId = session.getWorkspace('r2').credentialKeyId!;
+      const oldBearer = session.readSecret(credId);
+      session.lock();
+      expect(killed(await runDriver(point, [credId]))).toBe(true);
+      session = await openVault(vaultPath, PASSWORD);
+      expect(await status(session.readSecret(credId))).toBe(200);
+      expect((await resumeRotations(session, opts))[0]).toMatchObject({ ok: true });
+      expect(await status(oldBearer)).toBe(401);
+      expect(await status(session.readSecret(credId))).toBe(200);
+      emu.demo.token = session.readSecret(credId);
+    },
+  );
 });

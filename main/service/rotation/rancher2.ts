@@ -42,7 +42,12 @@ const manager = (ctx: RotationContext) => rancher2For(ctx.session, ctx.ws, ctx.o
 async function removeOrphans(ctx: RotationContext, data: Rancher2Data): Promise<void> {
   const since = Date.parse(ctx.op.createdAt) - 60_000;
   const candidates = (await manager(ctx).listTokens()).filter(
-    (t) => isApiKey(t) && t.name !== data.oldName && (t.description ?? '') === data.description && (t.clusterId || null) === data.clusterId && (t.created ? Date.parse(t.created) >= since : false),
+    (t) =>
+      isApiKey(t) &&
+      t.name !== data.oldName &&
+      (t.description ?? '') === data.description &&
+      (t.clusterId || null) === data.clusterId &&
+      (t.created ? Date.parse(t.created) >= since : false),
   );
   if (!candidates.length) return;
   const known = new Set<string>();
@@ -107,7 +112,11 @@ export const rancher2Rotation: RotationStrategy = {
         // the shown-once value goes into the journal and the vault in one transaction
         const next = { ...data, newName: created.token.name, newBearer: created.bearer };
         const key = ctx.session.getKey(ctx.keyId);
-        await ctx.store('stored' satisfies Step, next, created.bearer, { publicPart: next.newName, remoteId: next.newName, meta: withTokenMeta(key.meta, created.token) });
+        await ctx.store('stored' satisfies Step, next, created.bearer, {
+          publicPart: next.newName,
+          remoteId: next.newName,
+          meta: withTokenMeta(key.meta, created.token),
+        });
         await ctx.hook('created');
         await ctx.hook('stored');
         return false;
@@ -125,7 +134,8 @@ export const rancher2Rotation: RotationStrategy = {
         // the manager reads the credential now: if this key manages the workspace, it is the new one
         const rancher = manager(ctx);
         await rancher.deleteToken(data.oldName);
-        if (await rancher.findToken(data.oldName)) throw new KeyholdError('REMOTE', `Rancher 2 still lists token ${data.oldName} after deleting it.`);
+        if (await rancher.findToken(data.oldName))
+          throw new KeyholdError('REMOTE', `Rancher 2 still lists token ${data.oldName} after deleting it.`);
         await ctx.hook('retired');
         const fresh = await rancher.findToken(data.newName).catch(() => null);
         if (fresh) ctx.session.updateKey(ctx.keyId, { meta: withTokenMeta(ctx.session.getKey(ctx.keyId).meta, fresh) });

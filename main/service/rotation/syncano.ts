@@ -12,8 +12,20 @@ import { ROTATION, readJournal, unknownStep, type RotationContext, type Rotation
 
 /** An API or user key lives in an instance; the account key is the workspace's own. */
 const SyncanoData = z.discriminatedUnion('kind', [
-  z.object({ provider: z.literal('syncano'), kind: z.enum(['api_key', 'user_key']), instance: z.string(), remoteId: z.string(), oldSecret: z.string() }),
-  z.object({ provider: z.literal('syncano'), kind: z.literal('account_key'), instance: z.string().nullable(), remoteId: z.string().nullable(), oldSecret: z.string() }),
+  z.object({
+    provider: z.literal('syncano'),
+    kind: z.enum(['api_key', 'user_key']),
+    instance: z.string(),
+    remoteId: z.string(),
+    oldSecret: z.string(),
+  }),
+  z.object({
+    provider: z.literal('syncano'),
+    kind: z.literal('account_key'),
+    instance: z.string().nullable(),
+    remoteId: z.string().nullable(),
+    oldSecret: z.string(),
+  }),
 ]);
 type SyncanoData = z.output<typeof SyncanoData>;
 
@@ -80,7 +92,8 @@ async function verify(ctx: RotationContext, data: SyncanoData): Promise<boolean>
   try {
     if (data.kind === 'api_key') await syncano.checkApiKey(data.instance, stored);
     else if (data.kind === 'user_key') {
-      if ((await remoteValue(ctx, data)) !== stored) throw new KeyholdError('REMOTE', 'Syncano: the user key changed on the platform.', { status: 403 });
+      if ((await remoteValue(ctx, data)) !== stored)
+        throw new KeyholdError('REMOTE', 'Syncano: the user key changed on the platform.', { status: 403 });
     } else await syncano.check();
   } catch (e) {
     if (!hasStatus(e, 403) || data.kind === 'account_key') throw e;
@@ -98,10 +111,12 @@ export const syncanoRotation: RotationStrategy = {
     const instance = environmentRemoteId(session, key);
     let data: SyncanoData;
     if (key.kind === 'account_key') {
-      if (ws.credentialKeyId !== key.id) throw new KeyholdError('USAGE', `Key ${key.id} is not the account key that manages workspace ${ws.name}.`);
+      if (ws.credentialKeyId !== key.id)
+        throw new KeyholdError('USAGE', `Key ${key.id} is not the account key that manages workspace ${ws.name}.`);
       data = { provider: 'syncano', kind: key.kind, instance, remoteId: key.remoteId, oldSecret: session.readSecret(key.id) };
     } else {
-      if (!key.remoteId || !instance) throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Syncano key (sync the workspace first).`);
+      if (!key.remoteId || !instance)
+        throw new KeyholdError('USAGE', `Key ${key.id} is not linked to a Syncano key (sync the workspace first).`);
       data = { provider: 'syncano', kind: key.kind, instance, remoteId: key.remoteId, oldSecret: session.readSecret(key.id) };
     }
     return { step: 'resetting' satisfies Step, data };
@@ -147,7 +162,12 @@ export function settleAfterLogin(session: VaultSession, keyId: string): void {
   for (const op of session.listPending(ROTATION)) {
     if (op.keyId !== keyId || (op.step !== ('needs_login' satisfies Step) && op.step !== ('resetting' satisfies Step))) continue;
     session.transaction(() => {
-      session.audit({ action: 'rotated', keyId, workspaceId: session.getKey(keyId).workspaceId, detail: 'rotated: account key reset on Syncano, fetched again by logging in' });
+      session.audit({
+        action: 'rotated',
+        keyId,
+        workspaceId: session.getKey(keyId).workspaceId,
+        detail: 'rotated: account key reset on Syncano, fetched again by logging in',
+      });
       session.removePending(op.id);
     });
   }

@@ -7,8 +7,26 @@ describe('migration 2: a rotation journalled at the retired step "created"', () 
   it('is carried forward to "stored" with the new key stored as the current version', async () => {
     const { path, session } = await newTestVault();
     const ws = session.addWorkspace({ name: 'r', provider: 'rancher', url: 'https://r.example' });
-    const key = session.addKey({ workspaceId: ws.id, kind: 'access_key_pair', name: 'deployer', publicPart: 'OLDPUB', remoteId: '1c1', secret: 'old secret' });
-    const data = { provider: 'rancher', projectId: '1a5', oldRemoteId: '1c1', oldPublic: 'OLDPUB', oldSecret: 'old secret', name: 'deployer', description: '', newRemoteId: '1c2', newPublic: 'NEWPUB', newSecret: 'new secret' };
+    const key = session.addKey({
+      workspaceId: ws.id,
+      kind: 'access_key_pair',
+      name: 'deployer',
+      publicPart: 'OLDPUB',
+      remoteId: '1c1',
+      secret: 'old secret',
+    });
+    const data = {
+      provider: 'rancher',
+      projectId: '1a5',
+      oldRemoteId: '1c1',
+      oldPublic: 'OLDPUB',
+      oldSecret: 'old secret',
+      name: 'deployer',
+      description: '',
+      newRemoteId: '1c2',
+      newPublic: 'NEWPUB',
+      newSecret: 'new secret',
+    };
     const op = session.addPending({ type: 'rotation', keyId: key.id, step: 'created', data });
     const other = session.addPending({ type: 'rotation', keyId: key.id, step: 'creating', data: { provider: 'rancher' } });
     session.lock();

@@ -10,7 +10,14 @@ import { PackedSegment } from '../packed-segment';
 
 const PENDING = 'pending_operations.data';
 const SEGMENTS = 'index_segments.data';
-const Pending = z.object({ type: z.string(), keyId: z.string().nullable(), step: z.string(), data: z.record(z.string(), z.unknown()), createdAt: z.string(), updatedAt: z.string() });
+const Pending = z.object({
+  type: z.string(),
+  keyId: z.string().nullable(),
+  step: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 const Created = z.object({ provider: z.literal('rancher'), newRemoteId: z.string(), newPublic: z.string(), newSecret: z.string() });
 const KeyRow = z.object({ seg: z.number(), current_version: z.number() });
 const SegRow = z.object({ rev: z.number(), data: z.instanceof(Buffer) });
@@ -49,7 +56,11 @@ export function storeCreatedRotations(db: Database, sealer: Sealer): void {
     const packed = PackedSegment.encode(tuples);
     const deflated = deflateRawSync(packed, { level: 6 });
     packed.fill(0);
-    db.prepare('UPDATE index_segments SET rev = ?, data = ? WHERE seg = ?').run(seg.data.rev + 1, sealer.sealBytes(SEGMENTS, String(key.data.seg), deflated), key.data.seg);
+    db.prepare('UPDATE index_segments SET rev = ?, data = ? WHERE seg = ?').run(
+      seg.data.rev + 1,
+      sealer.sealBytes(SEGMENTS, String(key.data.seg), deflated),
+      key.data.seg,
+    );
     deflated.fill(0);
     const version = key.data.current_version + 1;
     const vid = `${keyId}/${version}`;
@@ -61,6 +72,10 @@ export function storeCreatedRotations(db: Database, sealer: Sealer): void {
       sealer.seal('key_versions.secret', vid, d.data.newSecret),
     );
     db.prepare('UPDATE keys SET current_version = ? WHERE id = ?').run(version, keyId);
-    db.prepare('UPDATE pending_operations SET updated_at = ?, data = ? WHERE id = ?').run(at, sealer.sealJson(PENDING, r.data.id, { ...op.data, step: 'stored', updatedAt: at }), r.data.id);
+    db.prepare('UPDATE pending_operations SET updated_at = ?, data = ? WHERE id = ?').run(
+      at,
+      sealer.sealJson(PENDING, r.data.id, { ...op.data, step: 'stored', updatedAt: at }),
+      r.data.id,
+    );
   }
 }

@@ -169,7 +169,11 @@ export class Connection {
   checkManifest(): Manifest {
     const vaultId = String(this.statement('SELECT vault_id FROM header WHERE id = 1', true).get());
     const m = checkManifest(this.conn, this.sealer, vaultId);
-    if (m.keys !== this.index.size) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: ${m.keys} keys sealed but ${this.index.size} in the index.`);
+    if (m.keys !== this.index.size)
+      throw new KeyholdError(
+        'INTEGRITY',
+        `The vault is damaged or tampered with: ${m.keys} keys sealed but ${this.index.size} in the index.`,
+      );
     this.manifest = m;
     return m;
   }
@@ -346,7 +350,12 @@ export class Connection {
       const packed = deflateRawSync(plain, { level: 6 });
       plain.fill(0);
       const sealed = this.sealer.sealBytes(SEGMENT_LABEL, String(seg), packed);
-      this.writer.run('INSERT INTO index_segments (seg, rev, data) VALUES (?, ?, ?) ON CONFLICT(seg) DO UPDATE SET rev = excluded.rev, data = excluded.data', seg, rev, sealed);
+      this.writer.run(
+        'INSERT INTO index_segments (seg, rev, data) VALUES (?, ?, ?) ON CONFLICT(seg) DO UPDATE SET rev = excluded.rev, data = excluded.data',
+        seg,
+        rev,
+        sealed,
+      );
       packed.fill(0);
       this.index.revs.set(seg, rev);
       changed.set(seg, sha256(sealed));

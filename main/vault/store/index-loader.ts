@@ -29,7 +29,11 @@ export function loadSegmentRow(index: KeyIndex, sealer: Sealer, { seg, rev, data
 
 function loadOpenedSegment(index: KeyIndex, seg: number, rev: number, plain: Uint8Array | null, inflateError: boolean): void {
   if (inflateError) throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} does not inflate.`);
-  if (!plain) throw new KeyholdError('INTEGRITY', `The vault is damaged or tampered with: a sealed value in ${SEGMENT_LABEL} (row ${seg}) does not open.`);
+  if (!plain)
+    throw new KeyholdError(
+      'INTEGRITY',
+      `The vault is damaged or tampered with: a sealed value in ${SEGMENT_LABEL} (row ${seg}) does not open.`,
+    );
   try {
     index.loadSegment(seg, rev, PackedSegment.decode(plain, seg));
   } finally {

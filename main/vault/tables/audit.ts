@@ -7,7 +7,13 @@ import { row, type ReadTx, type WriteTx } from '../store/tx';
 import { AUDIT_ACTIONS, type AuditEvent, type AuditInput } from '../types';
 import { openSealed, type Codec } from './codec';
 
-export const AuditData = z.object({ action: z.string(), keyId: z.string().nullable(), workspaceId: z.string().nullable(), detail: z.string(), at: z.string() });
+export const AuditData = z.object({
+  action: z.string(),
+  keyId: z.string().nullable(),
+  workspaceId: z.string().nullable(),
+  detail: z.string(),
+  at: z.string(),
+});
 const AuditRow = z.object({ seq: z.number(), at: z.string(), data: z.instanceof(Buffer), hash: z.instanceof(Buffer) });
 const HeadRow = z.object({ audit_head_seq: z.number(), audit_head_hash: z.instanceof(Buffer).nullable() });
 
@@ -45,7 +51,14 @@ function head(tx: ReadTx) {
 export function appendAudit(tx: WriteTx, event: AuditInput, at: string): void {
   const h = head(tx);
   const seq = h.audit_head_seq + 1;
-  const r = auditCodec.toRow(tx.sealer, { seq, at, action: event.action, keyId: event.keyId ?? null, workspaceId: event.workspaceId ?? null, detail: event.detail ?? '' });
+  const r = auditCodec.toRow(tx.sealer, {
+    seq,
+    at,
+    action: event.action,
+    keyId: event.keyId ?? null,
+    workspaceId: event.workspaceId ?? null,
+    detail: event.detail ?? '',
+  });
   const hash = chainHash(tx.sealer, h.audit_head_hash, seq, at, r.data);
   tx.run('INSERT INTO audit_events (seq, at, data, hash) VALUES (?, ?, ?, ?)', seq, at, r.data, hash);
   tx.run('UPDATE header SET audit_head_seq = ?, audit_head_hash = ? WHERE id = 1', seq, hash);
@@ -82,7 +95,8 @@ export function verifyAudit(tx: ReadTx): { events: number } {
     const r = row(AuditRow, raw, 'audit_events');
     if (r.seq !== expected) throw new KeyholdError('INTEGRITY', `The audit trail is broken: event ${expected} is missing.`);
     const want = chainHash(tx.sealer, prev, r.seq, r.at, r.data);
-    if (!want.equals(r.hash)) throw new KeyholdError('INTEGRITY', `The audit trail is broken at event ${r.seq}: it was edited, moved or removed.`);
+    if (!want.equals(r.hash))
+      throw new KeyholdError('INTEGRITY', `The audit trail is broken at event ${r.seq}: it was edited, moved or removed.`);
     try {
       auditCodec.fromRow(tx.sealer, raw);
     } catch {

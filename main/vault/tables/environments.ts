@@ -8,19 +8,30 @@ import { openSealed, type Codec } from './codec';
 import { LIMITS, checkText, newId, nowIso } from './fields';
 import { findWorkspace } from './workspaces';
 
-export const EnvironmentData = z.object({ name: z.string(), remoteId: z.string().nullable(), workspaceId: z.string(), createdAt: z.string() });
+export const EnvironmentData = z.object({
+  name: z.string(),
+  remoteId: z.string().nullable(),
+  workspaceId: z.string(),
+  createdAt: z.string(),
+});
 const EnvRow = z.object({ id: z.string(), workspace_id: z.string(), data: z.instanceof(Buffer) });
 
 export const environmentCodec: Codec<Environment, { id: string; workspace_id: string; created_at: string; data: Buffer }> = {
   label: 'environments.data',
   toRow(sealer, e) {
-    const sealed: z.input<typeof EnvironmentData> = { name: e.name, remoteId: e.remoteId, workspaceId: e.workspaceId, createdAt: e.createdAt };
+    const sealed: z.input<typeof EnvironmentData> = {
+      name: e.name,
+      remoteId: e.remoteId,
+      workspaceId: e.workspaceId,
+      createdAt: e.createdAt,
+    };
     return { id: e.id, workspace_id: e.workspaceId, created_at: e.createdAt, data: sealer.sealJson(this.label, e.id, sealed) };
   },
   fromRow(sealer, raw) {
     const { id, workspace_id, data } = row(EnvRow, raw, 'environments');
     const e = openSealed(sealer, EnvironmentData, this.label, id, data);
-    if (e.workspaceId !== workspace_id) throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: an environment was moved.');
+    if (e.workspaceId !== workspace_id)
+      throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: an environment was moved.');
     return { id, workspaceId: e.workspaceId, name: e.name, remoteId: e.remoteId, createdAt: e.createdAt };
   },
 };
@@ -60,7 +71,8 @@ export function findEnvironment(tx: ReadTx, idOrName: string, workspaceId?: stri
   const byId = all.find((e) => e.id === idOrName);
   if (byId) return byId;
   const byName = all.filter((e) => e.name.toLowerCase() === idOrName.trim().toLowerCase());
-  if (byName.length > 1) throw new KeyholdError('USAGE', `More than one environment is named "${idOrName.slice(0, 80)}": give its workspace or its id.`);
+  if (byName.length > 1)
+    throw new KeyholdError('USAGE', `More than one environment is named "${idOrName.slice(0, 80)}": give its workspace or its id.`);
   if (!byName[0]) throw new KeyholdError('NOT_FOUND', `No environment "${idOrName.slice(0, 80)}".`);
   return byName[0];
 }

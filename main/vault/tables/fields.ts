@@ -34,6 +34,7 @@ export function checkText(value: string, what: string, max: number, opts: { allo
   if (typeof value !== 'string') throw new KeyholdError('INVALID_INPUT', `The ${what} must be text.`);
   if (!opts.allowEmpty && value.trim() === '') throw new KeyholdError('INVALID_INPUT', `The ${what} must not be empty.`);
   if (value.length > max) throw new KeyholdError('INVALID_INPUT', `The ${what} is too long (at most ${max} characters).`);
-  if (!(isWellFormed ? isWellFormed.call(value) : !LONE_SURROGATE.test(value))) throw new KeyholdError('INVALID_INPUT', `The ${what} is not valid Unicode text.`);
+  if (!(isWellFormed ? isWellFormed.call(value) : !LONE_SURROGATE.test(value)))
+    throw new KeyholdError('INVALID_INPUT', `The ${what} is not valid Unicode text.`);
   return value;
 }

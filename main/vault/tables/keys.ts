@@ -30,14 +30,22 @@ function validateNewKey(input: NewKey, ctx: { workspaces: Set<string>; envWorksp
   if (input.environmentId != null) {
     const ws = ctx.envWorkspace.get(input.environmentId);
     if (ws === undefined) throw new KeyholdError('NOT_FOUND', 'No such environment.');
-    if (input.workspaceId != null && ws !== input.workspaceId) throw new KeyholdError('INVALID_INPUT', 'The environment belongs to another workspace.');
+    if (input.workspaceId != null && ws !== input.workspaceId)
+      throw new KeyholdError('INVALID_INPUT', 'The environment belongs to another workspace.');
   }
 }
 
 /** A key's clear row, its first versions and its tuple (new keys, restore). */
 export function insertKey(tx: WriteTx, rec: KeyRecord, current: number): number {
   const seg = tx.segmentForNew();
-  tx.run('INSERT INTO keys (id, workspace_id, environment_id, seg, current_version) VALUES (?, ?, ?, ?, ?)', rec.id, rec.workspaceId, rec.environmentId, seg, current);
+  tx.run(
+    'INSERT INTO keys (id, workspace_id, environment_id, seg, current_version) VALUES (?, ?, ?, ?, ?)',
+    rec.id,
+    rec.workspaceId,
+    rec.environmentId,
+    seg,
+    current,
+  );
   tx.putTuple(toTuple(rec), seg);
   return seg;
 }
@@ -86,7 +94,8 @@ export function addKeys(tx: WriteTx, inputs: NewKey[]): KeyRecord[] {
 export function patchKey(tx: WriteTx, id: string, patch: KeyPatch, rotated: boolean): KeyRecord {
   const rec = fromTuple(requireTuple(tx, id));
   if (patch.name !== undefined) rec.name = checkText(patch.name, 'key name', LIMITS.name);
-  if (patch.description !== undefined) rec.description = checkText(patch.description, 'description', LIMITS.description, { allowEmpty: true });
+  if (patch.description !== undefined)
+    rec.description = checkText(patch.description, 'description', LIMITS.description, { allowEmpty: true });
   if (patch.state !== undefined) {
     if (!KEY_STATES.includes(patch.state)) throw new KeyholdError('INVALID_INPUT', 'Unknown key state.');
     rec.state = patch.state;
@@ -94,15 +103,18 @@ export function patchKey(tx: WriteTx, id: string, patch: KeyPatch, rotated: bool
   if (patch.remoteId !== undefined) rec.remoteId = patch.remoteId === null ? null : checkText(patch.remoteId, 'remote id', LIMITS.name);
   if (patch.flags !== undefined) rec.flags = { ...patch.flags };
   if (patch.role !== undefined) rec.role = patch.role === null ? null : checkText(patch.role, 'role', LIMITS.name);
-  if (patch.publicPart !== undefined) rec.publicPart = patch.publicPart === null ? null : checkText(patch.publicPart, 'public part', LIMITS.publicPart);
-  if (patch.fingerprint !== undefined) rec.fingerprint = patch.fingerprint === null ? null : checkText(patch.fingerprint, 'fingerprint', LIMITS.name);
+  if (patch.publicPart !== undefined)
+    rec.publicPart = patch.publicPart === null ? null : checkText(patch.publicPart, 'public part', LIMITS.publicPart);
+  if (patch.fingerprint !== undefined)
+    rec.fingerprint = patch.fingerprint === null ? null : checkText(patch.fingerprint, 'fingerprint', LIMITS.name);
   if (patch.meta !== undefined) rec.meta = { ...patch.meta };
   if (patch.remoteMissing !== undefined) rec.remoteMissing = patch.remoteMissing;
   if (patch.environmentId !== undefined) {
     if (patch.environmentId !== null) {
       const env = readEnvironments(tx).find((e) => e.id === patch.environmentId);
       if (!env) throw new KeyholdError('NOT_FOUND', 'No such environment.');
-      if (rec.workspaceId !== null && env.workspaceId !== rec.workspaceId) throw new KeyholdError('INVALID_INPUT', 'The environment belongs to another workspace.');
+      if (rec.workspaceId !== null && env.workspaceId !== rec.workspaceId)
+        throw new KeyholdError('INVALID_INPUT', 'The environment belongs to another workspace.');
       if (rec.workspaceId === null) rec.workspaceId = env.workspaceId;
     }
     rec.environmentId = patch.environmentId;
@@ -125,7 +137,10 @@ export function removeKey(tx: WriteTx, id: string): void {
 
 export function readSecret(tx: ReadTx, id: string): string {
   requireTuple(tx, id);
-  const raw = tx.get('SELECT k.current_version AS version, v.secret AS secret FROM keys k JOIN key_versions v ON v.key_id = k.id AND v.version = k.current_version WHERE k.id = ?', id);
+  const raw = tx.get(
+    'SELECT k.current_version AS version, v.secret AS secret FROM keys k JOIN key_versions v ON v.key_id = k.id AND v.version = k.current_version WHERE k.id = ?',
+    id,
+  );
   if (raw === undefined) throw new KeyholdError('INTEGRITY', 'The vault is damaged: a key has lost its current version.');
   const { version, secret } = row(z.object({ version: z.number(), secret: z.instanceof(Buffer).nullable() }), raw, 'key_versions');
   if (secret === null) throw new KeyholdError('NOT_FOUND', 'This key has no stored secret (public part only).');
@@ -146,5 +161,11 @@ export function addVersion(tx: WriteTx, id: string, secret: string, patch: KeyPa
 export function listVersions(tx: ReadTx, id: string): KeyVersion[] {
   requireTuple(tx, id);
   const cur = currentVersion(tx, id);
-  return readVersions(tx, id).map((v) => ({ version: v.version, createdAt: v.createdAt, publicPart: v.publicPart, remoteId: v.remoteId, current: v.version === cur }));
+  return readVersions(tx, id).map((v) => ({
+    version: v.version,
+    createdAt: v.createdAt,
+    publicPart: v.publicPart,
+    remoteId: v.remoteId,
+    current: v.version === cur,
+  }));
 }

@@ -19,7 +19,14 @@ const PendingRow = z.object({ id: z.string(), data: z.instanceof(Buffer) });
 export const pendingCodec: Codec<PendingOperation, { id: string; created_at: string; updated_at: string; data: Buffer }> = {
   label: 'pending_operations.data',
   toRow(sealer, op) {
-    const sealed: z.input<typeof PendingData> = { type: op.type, keyId: op.keyId, step: op.step, data: op.data, createdAt: op.createdAt, updatedAt: op.updatedAt };
+    const sealed: z.input<typeof PendingData> = {
+      type: op.type,
+      keyId: op.keyId,
+      step: op.step,
+      data: op.data,
+      createdAt: op.createdAt,
+      updatedAt: op.updatedAt,
+    };
     return { id: op.id, created_at: op.createdAt, updated_at: op.updatedAt, data: sealer.sealJson(this.label, op.id, sealed) };
   },
   fromRow(sealer, raw) {
@@ -45,9 +52,20 @@ export function writePending(tx: WriteTx, op: PendingOperation): void {
   );
 }
 
-export function addPending(tx: WriteTx, op: { type: string; keyId?: string | null; step: string; data: Record<string, unknown> }): PendingOperation {
+export function addPending(
+  tx: WriteTx,
+  op: { type: string; keyId?: string | null; step: string; data: Record<string, unknown> },
+): PendingOperation {
   const now = nowIso();
-  const p: PendingOperation = { id: newId(), type: op.type, keyId: op.keyId ?? null, step: op.step, data: op.data, createdAt: now, updatedAt: now };
+  const p: PendingOperation = {
+    id: newId(),
+    type: op.type,
+    keyId: op.keyId ?? null,
+    step: op.step,
+    data: op.data,
+    createdAt: now,
+    updatedAt: now,
+  };
   writePending(tx, p);
   return p;
 }

@@ -18,7 +18,13 @@ const WorkspaceRow = z.object({ id: z.string(), data: z.instanceof(Buffer) });
 export const workspaceCodec: Codec<Workspace, { id: string; created_at: string; data: Buffer }> = {
   label: 'workspaces.data',
   toRow(sealer, w) {
-    const sealed: z.input<typeof WorkspaceData> = { name: w.name, provider: w.provider, url: w.url, credentialKeyId: w.credentialKeyId, createdAt: w.createdAt };
+    const sealed: z.input<typeof WorkspaceData> = {
+      name: w.name,
+      provider: w.provider,
+      url: w.url,
+      credentialKeyId: w.credentialKeyId,
+      createdAt: w.createdAt,
+    };
     return { id: w.id, created_at: w.createdAt, data: sealer.sealJson(this.label, w.id, sealed) };
   },
   fromRow(sealer, raw) {
@@ -34,7 +40,12 @@ export function readWorkspaces(tx: ReadTx): Workspace[] {
 
 export function writeWorkspace(tx: WriteTx, w: Workspace): void {
   const r = workspaceCodec.toRow(tx.sealer, w);
-  tx.run('INSERT INTO workspaces (id, created_at, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data', r.id, r.created_at, r.data);
+  tx.run(
+    'INSERT INTO workspaces (id, created_at, data) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
+    r.id,
+    r.created_at,
+    r.data,
+  );
 }
 
 export function findWorkspace(tx: ReadTx, idOrName: string): Workspace {
@@ -58,7 +69,14 @@ export function checkWorkspaceInput(input: { provider: Provider; url?: string | 
 }
 
 export function addWorkspace(tx: WriteTx, input: { name: string; provider: Provider }, url: string | null): Workspace {
-  const w: Workspace = { id: newId(), name: checkWorkspaceName(tx, input.name), provider: input.provider, url, credentialKeyId: null, createdAt: nowIso() };
+  const w: Workspace = {
+    id: newId(),
+    name: checkWorkspaceName(tx, input.name),
+    provider: input.provider,
+    url,
+    credentialKeyId: null,
+    createdAt: nowIso(),
+  };
   writeWorkspace(tx, w);
   return w;
 }

@@ -8,7 +8,8 @@ export interface WorkerData {
  * milliseconds of CPU (while the KDF needs the cores) and a few MB of heap. */
 export function parseWorkerData(v: unknown): WorkerData {
   const nativeBinding = typeof v === 'object' && v !== null ? (v as Record<string, unknown>).nativeBinding : null;
-  if (nativeBinding === null || (nativeBinding !== undefined && typeof nativeBinding !== 'string')) throw new Error('the vault worker was started with malformed data');
+  if (nativeBinding === null || (nativeBinding !== undefined && typeof nativeBinding !== 'string'))
+    throw new Error('the vault worker was started with malformed data');
   return nativeBinding === undefined ? {} : { nativeBinding };
 }
 

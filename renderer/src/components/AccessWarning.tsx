@@ -3,7 +3,9 @@ export function AccessWarning({ platform, reason, consequence }: { platform: str
   if (!reason) return null;
   return (
     <div className="notice warn" role="status" data-testid="access-warning">
-      <span className="title">{platform} will refuse this: {reason}.</span>
+      <span className="title">
+        {platform} will refuse this: {reason}.
+      </span>
       {consequence}
     </div>
   );

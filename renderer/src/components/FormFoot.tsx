@@ -6,11 +6,27 @@ export function FormFoot({ children }: { children: ReactNode }) {
 }
 
 /** Cancel + the submit button, which says what is happening while busy. */
-export function SubmitFoot({ busy, label, busyLabel = 'Working…', onCancel, disabled }: { busy: boolean; label: string; busyLabel?: string; onCancel(): void; disabled?: boolean }) {
+export function SubmitFoot({
+  busy,
+  label,
+  busyLabel = 'Working…',
+  onCancel,
+  disabled,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel?: string;
+  onCancel(): void;
+  disabled?: boolean;
+}) {
   return (
     <FormFoot>
-      <button type="button" className="btn" onClick={onCancel} disabled={busy}>Cancel</button>
-      <button type="submit" className="btn primary" disabled={busy || disabled}>{busy ? busyLabel : label}</button>
+      <button type="button" className="btn" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button type="submit" className="btn primary" disabled={busy || disabled}>
+        {busy ? busyLabel : label}
+      </button>
     </FormFoot>
   );
 }

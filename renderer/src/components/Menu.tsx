@@ -7,7 +7,17 @@ export interface MenuItem {
   disabled?: boolean;
 }
 
-export function Menu({ label, items, buttonClass = 'btn', buttonContent }: { label: string; items: MenuItem[]; buttonClass?: string; buttonContent?: ReactNode }) {
+export function Menu({
+  label,
+  items,
+  buttonClass = 'btn',
+  buttonContent,
+}: {
+  label: string;
+  items: MenuItem[];
+  buttonClass?: string;
+  buttonContent?: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -42,7 +52,16 @@ export function Menu({ label, items, buttonClass = 'btn', buttonContent }: { lab
 
   return (
     <div className="menu" ref={ref} onKeyDown={onKeyDown}>
-      <button ref={button} type="button" className={buttonClass} aria-haspopup="true" aria-expanded={open} aria-controls={open ? id : undefined} aria-label={buttonContent ? label : undefined} onClick={() => setOpen((o) => !o)}>
+      <button
+        ref={button}
+        type="button"
+        className={buttonClass}
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        aria-label={buttonContent ? label : undefined}
+        onClick={() => setOpen((o) => !o)}
+      >
         {buttonContent ?? label}
       </button>
       {open && (

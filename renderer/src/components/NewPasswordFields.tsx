@@ -19,12 +19,28 @@ export function NewPasswordFields({ ids, labels, value, onChange, again, onAgain
     <>
       <div className="field">
         <label htmlFor={ids[0]}>{labels[0]}</label>
-        <input id={ids[0]} className="input" type="password" autoComplete="new-password" value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={meterId} />
+        <input
+          id={ids[0]}
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={meterId}
+        />
         <StrengthMeter password={value} id={meterId} />
       </div>
       <div className="field">
         <label htmlFor={ids[1]}>{labels[1]}</label>
-        <input id={ids[1]} className="input" type="password" autoComplete="new-password" value={again} onChange={(e) => onAgainChange(e.target.value)} aria-invalid={mismatch} />
+        <input
+          id={ids[1]}
+          className="input"
+          type="password"
+          autoComplete="new-password"
+          value={again}
+          onChange={(e) => onAgainChange(e.target.value)}
+          aria-invalid={mismatch}
+        />
         {mismatch && <span className="error">{mismatchText}</span>}
       </div>
     </>

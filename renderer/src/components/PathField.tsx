@@ -29,15 +29,39 @@ export function PathField({ id, label, value, onChange, dialog, placeholder, hin
       setError(true);
     }
   };
-  const note = error ? 'The file dialog did not open: type the full path.' : noDialog ? 'No file dialog in this window: type the full path.' : hint;
+  const note = error
+    ? 'The file dialog did not open: type the full path.'
+    : noDialog
+      ? 'No file dialog in this window: type the full path.'
+      : hint;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <div className="path-row">
-        <input id={id} className="input mono" value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} spellCheck={false} autoFocus={autoFocus} aria-describedby={note ? hintId : undefined} />
-        <button type="button" className="btn" onClick={() => void choose()} title={dialog.title}>Choose…</button>
+        <input
+          id={id}
+          className="input mono"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          placeholder={placeholder}
+          spellCheck={false}
+          autoFocus={autoFocus}
+          aria-describedby={note ? hintId : undefined}
+        />
+        <button type="button" className="btn" onClick={() => void choose()} title={dialog.title}>
+          Choose…
+        </button>
       </div>
-      {note && <span id={hintId} className="hint" role={noDialog || error ? 'status' : undefined} data-testid={noDialog ? 'no-file-dialog' : undefined}>{note}</span>}
+      {note && (
+        <span
+          id={hintId}
+          className="hint"
+          role={noDialog || error ? 'status' : undefined}
+          data-testid={noDialog ? 'no-file-dialog' : undefined}
+        >
+          {note}
+        </span>
+      )}
     </div>
   );
 }

@@ -23,7 +23,15 @@ export function Tabs<T extends string>({ tabs, value, onChange, label, ids, chil
     <>
       <div className="tabs" role="tablist" aria-label={label}>
         {tabs.map(([t, text]) => (
-          <button key={t} type="button" role="tab" id={`${ids.tab}${t}`} aria-controls={`${ids.panel}${t}`} aria-selected={value === t} tabIndex={value === t ? 0 : -1} onClick={() => onChange(t)}
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`${ids.tab}${t}`}
+            aria-controls={`${ids.panel}${t}`}
+            aria-selected={value === t}
+            tabIndex={value === t ? 0 : -1}
+            onClick={() => onChange(t)}
             onKeyDown={(e) => {
               if (e.key === 'ArrowRight') move(1);
               else if (e.key === 'ArrowLeft') move(-1);

@@ -16,7 +16,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const region = (
     <div className="toast-region" role="status" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className="toast" data-testid="toast">{t.text}</div>
+        <div key={t.id} className="toast" data-testid="toast">
+          {t.text}
+        </div>
       ))}
     </div>
   );

@@ -20,7 +20,15 @@ function useSecondsLeft(expiresAt: number): number {
   return Math.max(0, Math.ceil((expiresAt - now) / 1000));
 }
 
-function Question({ request, waiting, onAnswer }: { request: BridgeApprovalRequest; waiting: number; onAnswer(answer: BridgeAnswer): void }) {
+function Question({
+  request,
+  waiting,
+  onAnswer,
+}: {
+  request: BridgeApprovalRequest;
+  waiting: number;
+  onAnswer(answer: BridgeAnswer): void;
+}) {
   const secondsLeft = useSecondsLeft(request.expiresAt);
   const introId = useId();
   return (
@@ -45,20 +53,25 @@ function Question({ request, waiting, onAnswer }: { request: BridgeApprovalReque
       }
     >
       <p id={introId}>
-        A program asks Keyhold to run a command on your unlocked vault, without the master password. Allow it only if you just
-        started it.
+        A program asks Keyhold to run a command on your unlocked vault, without the master password. Allow it only if you just started it.
       </p>
       <dl className="approval-facts">
         <dt>Program</dt>
-        <dd className="mono" data-testid="cli-approval-program">{programText(request.caller)}</dd>
+        <dd className="mono" data-testid="cli-approval-program">
+          {programText(request.caller)}
+        </dd>
         <dt>Started by</dt>
-        <dd className="mono" data-testid="cli-approval-parent">{request.parent ? programText(request.parent) : 'unknown'}</dd>
+        <dd className="mono" data-testid="cli-approval-parent">
+          {request.parent ? programText(request.parent) : 'unknown'}
+        </dd>
         <dt>Command</dt>
-        <dd className="mono" data-testid="cli-approval-command">{request.commandLine}</dd>
+        <dd className="mono" data-testid="cli-approval-command">
+          {request.commandLine}
+        </dd>
       </dl>
       <p className="muted">
-        “Allow until lock” lets this program, started from this same shell, run commands until the vault locks. Denied
-        automatically in {secondsLeft} s.
+        “Allow until lock” lets this program, started from this same shell, run commands until the vault locks. Denied automatically in{' '}
+        {secondsLeft} s.
         {waiting > 0 && ` ${waiting} more ${waiting === 1 ? 'program waits' : 'programs wait'} after this one.`}
       </p>
     </Dialog>

@@ -17,13 +17,34 @@ type Source = (typeof MIGRATION_SOURCE_NAMES)[number];
 type Step = 'source' | 'mapping' | 'review' | 'done';
 
 const SOURCES: Record<Source, { label: string; workspace: string; hint: string; folder?: boolean; extensions: string[] }> = {
-  'keepassxc-xml': { label: 'KeePassXC (XML export)', workspace: 'KeePassXC', hint: 'keepassxc-cli export --format xml, or Database › Export › XML.', extensions: ['xml'] },
-  'keepassxc-csv': { label: 'KeePassXC (CSV export)', workspace: 'KeePassXC', hint: 'Database › Export › CSV. Key attachments need the XML export.', extensions: ['csv'] },
-  'bitwarden-json': { label: 'Bitwarden (JSON export)', workspace: 'Bitwarden', hint: 'The unencrypted .json export: logins, secure notes and SSH keys.', extensions: ['json'] },
+  'keepassxc-xml': {
+    label: 'KeePassXC (XML export)',
+    workspace: 'KeePassXC',
+    hint: 'keepassxc-cli export --format xml, or Database › Export › XML.',
+    extensions: ['xml'],
+  },
+  'keepassxc-csv': {
+    label: 'KeePassXC (CSV export)',
+    workspace: 'KeePassXC',
+    hint: 'Database › Export › CSV. Key attachments need the XML export.',
+    extensions: ['csv'],
+  },
+  'bitwarden-json': {
+    label: 'Bitwarden (JSON export)',
+    workspace: 'Bitwarden',
+    hint: 'The unencrypted .json export: logins, secure notes and SSH keys.',
+    extensions: ['json'],
+  },
   '1password-csv': { label: '1Password (CSV export)', workspace: '1Password', hint: 'File › Export › CSV.', extensions: ['csv'] },
   netrc: { label: 'netrc file', workspace: 'netrc', hint: 'machine, login and password of each entry.', extensions: ['*'] },
   dotenv: { label: '.env file', workspace: '.env', hint: 'Each variable becomes a key.', extensions: ['env', '*'] },
-  'ssh-dir': { label: 'SSH keys folder (~/.ssh)', workspace: 'SSH keys', hint: 'Every private key with its .pub; known_hosts and config are left alone. Type the folder’s path.', folder: true, extensions: ['*'] },
+  'ssh-dir': {
+    label: 'SSH keys folder (~/.ssh)',
+    workspace: 'SSH keys',
+    hint: 'Every private key with its .pub; known_hosts and config are left alone. Type the folder’s path.',
+    folder: true,
+    extensions: ['*'],
+  },
 };
 
 const GROUPS: Record<GroupMapping, { what: string; why: string }> = {
@@ -68,30 +89,58 @@ export function ImportDialog({ workspaces, onClose, onImported }: { workspaces: 
     <Dialog title="Import from another manager" onClose={onClose} wide busy={action.busy} testId="import-dialog">
       <ol className="wizard-steps" aria-label="Steps">
         {(['source', 'mapping', 'review', 'done'] as Step[]).map((s, i) => (
-          <li key={s} aria-current={step === s ? 'step' : undefined}>{i + 1}. {{ source: 'File', mapping: 'Where', review: 'Review', done: 'Done' }[s]}</li>
+          <li key={s} aria-current={step === s ? 'step' : undefined}>
+            {i + 1}. {{ source: 'File', mapping: 'Where', review: 'Review', done: 'Done' }[s]}
+          </li>
         ))}
       </ol>
       {step === 'source' && (
-        <form onSubmit={(e) => { e.preventDefault(); setStep('mapping'); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setStep('mapping');
+          }}
+        >
           <div className="field">
             <label htmlFor="im-source">Import from</label>
             <select id="im-source" className="input" value={source} onChange={(e) => setSource(e.target.value as Source)}>
-              {MIGRATION_SOURCE_NAMES.map((s) => <option key={s} value={s}>{SOURCES[s].label}</option>)}
+              {MIGRATION_SOURCE_NAMES.map((s) => (
+                <option key={s} value={s}>
+                  {SOURCES[s].label}
+                </option>
+              ))}
             </select>
             <span className="hint">{spec.hint}</span>
           </div>
-          <PathField id="im-path" label={spec.folder ? 'Folder' : 'File'} value={path} onChange={setPath} placeholder={spec.folder ? '/home/you/.ssh' : '/home/you/export'}
-            dialog={{ mode: 'open', title: `Choose the ${spec.label}`, filters: [{ name: spec.label, extensions: spec.extensions }] }} />
+          <PathField
+            id="im-path"
+            label={spec.folder ? 'Folder' : 'File'}
+            value={path}
+            onChange={setPath}
+            placeholder={spec.folder ? '/home/you/.ssh' : '/home/you/export'}
+            dialog={{ mode: 'open', title: `Choose the ${spec.label}`, filters: [{ name: spec.label, extensions: spec.extensions }] }}
+          />
           {(source === 'ssh-dir' || source === 'keepassxc-xml' || source === 'bitwarden-json') && (
             <div className="field">
               <label htmlFor="im-pass">Passphrase of protected SSH keys (optional)</label>
-              <input id="im-pass" className="input" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" />
+              <input
+                id="im-pass"
+                className="input"
+                type="password"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+                autoComplete="off"
+              />
               <span className="hint">Without it, protected keys are listed as skipped.</span>
             </div>
           )}
           <FormFoot>
-            <button type="button" className="btn" onClick={onClose}>Cancel</button>
-            <button type="submit" className="btn primary" disabled={!path.trim()}>Next</button>
+            <button type="button" className="btn" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="btn primary" disabled={!path.trim()}>
+              Next
+            </button>
           </FormFoot>
         </form>
       )}
@@ -99,8 +148,19 @@ export function ImportDialog({ workspaces, onClose, onImported }: { workspaces: 
         <form onSubmit={review}>
           <div className="field">
             <label htmlFor="im-ws">Workspace</label>
-            <input id="im-ws" className="input" list="im-ws-list" value={workspace} onChange={(e) => setWorkspace(e.target.value)} placeholder={spec.workspace} />
-            <datalist id="im-ws-list">{workspaces.map((w) => <option key={w.id} value={w.name} />)}</datalist>
+            <input
+              id="im-ws"
+              className="input"
+              list="im-ws-list"
+              value={workspace}
+              onChange={(e) => setWorkspace(e.target.value)}
+              placeholder={spec.workspace}
+            />
+            <datalist id="im-ws-list">
+              {workspaces.map((w) => (
+                <option key={w.id} value={w.name} />
+              ))}
+            </datalist>
             <span className="hint">An existing workspace, or the name of a new local one (default: {spec.workspace}).</span>
           </div>
           <fieldset>
@@ -109,15 +169,24 @@ export function ImportDialog({ workspaces, onClose, onImported }: { workspaces: 
               {GROUP_MAPPINGS.map((g) => (
                 <label key={g} className="radio-card">
                   <input type="radio" name="im-groups" value={g} checked={groups === g} onChange={() => setGroups(g)} />
-                  <span><span className="what" style={{ display: 'block' }}>{GROUPS[g].what}</span><span className="why">{GROUPS[g].why}</span></span>
+                  <span>
+                    <span className="what" style={{ display: 'block' }}>
+                      {GROUPS[g].what}
+                    </span>
+                    <span className="why">{GROUPS[g].why}</span>
+                  </span>
                 </label>
               ))}
             </div>
           </fieldset>
           <ErrorNotice error={action.error} doing="read the file" />
           <FormFoot>
-            <button type="button" className="btn" onClick={back('source')} disabled={action.busy}>Back</button>
-            <button type="submit" className="btn primary" disabled={action.busy}>{action.busy ? 'Reading…' : 'Preview'}</button>
+            <button type="button" className="btn" onClick={back('source')} disabled={action.busy}>
+              Back
+            </button>
+            <button type="submit" className="btn primary" disabled={action.busy}>
+              {action.busy ? 'Reading…' : 'Preview'}
+            </button>
           </FormFoot>
         </form>
       )}
@@ -126,9 +195,15 @@ export function ImportDialog({ workspaces, onClose, onImported }: { workspaces: 
           <ImportSummary result={preview} />
           <ErrorNotice error={action.error} doing="import" />
           <FormFoot>
-            <button type="button" className="btn" onClick={back('mapping')} disabled={action.busy}>Back</button>
+            <button type="button" className="btn" onClick={back('mapping')} disabled={action.busy}>
+              Back
+            </button>
             <button type="submit" className="btn primary" disabled={action.busy || preview.items.length === 0}>
-              {action.busy ? 'Importing…' : preview.items.length === 0 ? 'Nothing to import' : `Import ${plural(preview.items.length, 'key')}`}
+              {action.busy
+                ? 'Importing…'
+                : preview.items.length === 0
+                  ? 'Nothing to import'
+                  : `Import ${plural(preview.items.length, 'key')}`}
             </button>
           </FormFoot>
         </form>
@@ -136,10 +211,13 @@ export function ImportDialog({ workspaces, onClose, onImported }: { workspaces: 
       {step === 'done' && result && (
         <>
           <div className="notice ok" role="status" data-testid="import-result">
-            <span className="title">Import finished.</span> {plural(result.imported, 'key')} imported into {result.workspace}, {result.duplicates.length} already present, {result.skipped.length} skipped.
+            <span className="title">Import finished.</span> {plural(result.imported, 'key')} imported into {result.workspace},{' '}
+            {result.duplicates.length} already present, {result.skipped.length} skipped.
           </div>
           <FormFoot>
-            <button type="button" className="btn primary" onClick={onClose} data-autofocus>Close</button>
+            <button type="button" className="btn primary" onClick={onClose} data-autofocus>
+              Close
+            </button>
           </FormFoot>
         </>
       )}
@@ -149,7 +227,10 @@ export function ImportDialog({ workspaces, onClose, onImported }: { workspaces: 
 
 /** What an import will do (or did): keys and where they go, what is already there, what is skipped. */
 function ImportSummary({ result }: { result: MigrateOut }) {
-  const created = [...result.created.workspaces.map((w) => `workspace ${w}`), ...result.created.environments.map((e) => `environment ${e}`)];
+  const created = [
+    ...result.created.workspaces.map((w) => `workspace ${w}`),
+    ...result.created.environments.map((e) => `environment ${e}`),
+  ];
   return (
     <div data-testid="import-preview">
       <p>
@@ -161,7 +242,14 @@ function ImportSummary({ result }: { result: MigrateOut }) {
       {result.items.length > 0 && (
         <div className="import-table-wrap">
           <table className="import-table" aria-label="Keys to import">
-            <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Into</th><th scope="col">Login, URL or fingerprint</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Into</th>
+                <th scope="col">Login, URL or fingerprint</th>
+              </tr>
+            </thead>
             <tbody>
               {result.items.map((i) => (
                 <tr key={`${i.sourceRef}|${i.kind}`} data-testid="import-row">
@@ -178,13 +266,26 @@ function ImportSummary({ result }: { result: MigrateOut }) {
       {result.duplicates.length > 0 && (
         <details className="import-details" data-testid="import-duplicates">
           <summary>Already present ({result.duplicates.length})</summary>
-          <ul>{result.duplicates.map((d, n) => <li key={n}>{d.sourceRef}{d.of ? ` (same as ${d.of})` : ' (in the vault)'}</li>)}</ul>
+          <ul>
+            {result.duplicates.map((d, n) => (
+              <li key={n}>
+                {d.sourceRef}
+                {d.of ? ` (same as ${d.of})` : ' (in the vault)'}
+              </li>
+            ))}
+          </ul>
         </details>
       )}
       {result.skipped.length > 0 && (
         <details className="import-details" open data-testid="import-skipped">
           <summary>Skipped ({result.skipped.length})</summary>
-          <ul>{result.skipped.map((s, n) => <li key={n}><span className="mono">{s.sourceRef}</span>: {s.reason}</li>)}</ul>
+          <ul>
+            {result.skipped.map((s, n) => (
+              <li key={n}>
+                <span className="mono">{s.sourceRef}</span>: {s.reason}
+              </li>
+            ))}
+          </ul>
         </details>
       )}
     </div>

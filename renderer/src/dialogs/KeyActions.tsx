@@ -33,7 +33,15 @@ export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onCl
     });
   const what = ids.length === 1 ? (name ? `“${name}”` : 'this key') : plural(ids.length, 'key');
   return (
-    <ConfirmDialog title={ids.length === 1 ? 'Delete this key?' : `Delete ${plural(ids.length, 'key')}?`} confirmLabel="Delete from vault" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="delete" />}>
+    <ConfirmDialog
+      title={ids.length === 1 ? 'Delete this key?' : `Delete ${plural(ids.length, 'key')}?`}
+      confirmLabel="Delete from vault"
+      danger
+      busy={busy}
+      onConfirm={confirm}
+      onCancel={onClose}
+      error={<ErrorNotice error={error} doing="delete" />}
+    >
       <p>Keyhold will erase {what} and every stored version of its secret from this vault. This cannot be undone (except from a backup).</p>
       {onPlatform && <p className="muted">Nothing changes on the platform: if the key should stop working there, revoke it first.</p>}
     </ConfirmDialog>
@@ -42,7 +50,19 @@ export function DeleteKeysDialog({ ids, onClose, onDone }: { ids: string[]; onCl
 
 const TITLES: Record<StateAction, string> = { activate: 'Activate', deactivate: 'Deactivate', revoke: 'Revoke' };
 
-export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: { ids: string[]; action: StateAction; workspaces: Map<string, WorkspaceRow>; onClose(): void; onDone(): void }) {
+export function StateChangeDialog({
+  ids,
+  action,
+  workspaces,
+  onClose,
+  onDone,
+}: {
+  ids: string[];
+  action: StateAction;
+  workspaces: Map<string, WorkspaceRow>;
+  onClose(): void;
+  onDone(): void;
+}) {
   const { busy, error, run } = useAction();
   const [provider, setProvider] = useState('local');
   const [name, setName] = useState<string>();
@@ -73,7 +93,11 @@ export function StateChangeDialog({ ids, action, workspaces, onClose, onDone }: 
       error={<ErrorNotice error={error} doing={`${action} the key`} />}
     >
       <p data-testid="state-effect">{stateActionEffect(provider, action)}</p>
-      <AccessWarning platform={PLATFORM_LABELS[provider as ProviderName] ?? provider} reason={refusal} consequence="If you go on, the key stays on the platform and keeps working, and Keyhold keeps it as it is." />
+      <AccessWarning
+        platform={PLATFORM_LABELS[provider as ProviderName] ?? provider}
+        reason={refusal}
+        consequence="If you go on, the key stays on the platform and keeps working, and Keyhold keeps it as it is."
+      />
     </ConfirmDialog>
   );
 }

@@ -42,7 +42,8 @@ const TITLES: Record<NewKeyMode, string> = {
 
 export function NewKeyDialog(props: NewKeyProps) {
   const { mode, workspace } = props;
-  const title = mode === 'remote' && workspace ? `New ${PLATFORM_LABELS[workspace.provider as ProviderName]} key in ${workspace.name}` : TITLES[mode];
+  const title =
+    mode === 'remote' && workspace ? `New ${PLATFORM_LABELS[workspace.provider as ProviderName]} key in ${workspace.name}` : TITLES[mode];
   return (
     <Dialog title={title} onClose={props.onClose} wide={mode === 'remote'} testId="new-key-dialog">
       {mode === 'generate' && <GenerateForm {...props} />}
@@ -58,15 +59,43 @@ export function NewKeyDialog(props: NewKeyProps) {
 }
 
 /** Where the key goes: a workspace and optionally an environment (local keys may go nowhere). */
-function Placement({ workspaces, environments, workspaceId, setWorkspaceId, environmentId, setEnvironmentId, required }: { workspaces: WorkspaceRow[]; environments: EnvironmentRow[]; workspaceId: string; setWorkspaceId(v: string): void; environmentId: string; setEnvironmentId(v: string): void; required?: boolean }) {
+function Placement({
+  workspaces,
+  environments,
+  workspaceId,
+  setWorkspaceId,
+  environmentId,
+  setEnvironmentId,
+  required,
+}: {
+  workspaces: WorkspaceRow[];
+  environments: EnvironmentRow[];
+  workspaceId: string;
+  setWorkspaceId(v: string): void;
+  environmentId: string;
+  setEnvironmentId(v: string): void;
+  required?: boolean;
+}) {
   const envs = environments.filter((e) => e.workspaceId === workspaceId);
   return (
     <div className="row" style={{ alignItems: 'flex-start' }}>
       <div className="field spacer">
         <label htmlFor="nk-ws">Workspace</label>
-        <select id="nk-ws" className="input" value={workspaceId} onChange={(e) => { setWorkspaceId(e.target.value); setEnvironmentId(''); }}>
+        <select
+          id="nk-ws"
+          className="input"
+          value={workspaceId}
+          onChange={(e) => {
+            setWorkspaceId(e.target.value);
+            setEnvironmentId('');
+          }}
+        >
           {!required && <option value="">None (only in this vault)</option>}
-          {workspaces.map((w) => <option key={w.id} value={w.id}>{w.name} ({PLATFORM_LABELS[w.provider as ProviderName]})</option>)}
+          {workspaces.map((w) => (
+            <option key={w.id} value={w.id}>
+              {w.name} ({PLATFORM_LABELS[w.provider as ProviderName]})
+            </option>
+          ))}
         </select>
       </div>
       {envs.length > 0 && (
@@ -74,7 +103,11 @@ function Placement({ workspaces, environments, workspaceId, setWorkspaceId, envi
           <label htmlFor="nk-env">Environment</label>
           <select id="nk-env" className="input" value={environmentId} onChange={(e) => setEnvironmentId(e.target.value)}>
             <option value="">None</option>
-            {envs.map((e) => <option key={e.id} value={e.id}>{e.name}</option>)}
+            {envs.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+              </option>
+            ))}
           </select>
         </div>
       )}
@@ -100,12 +133,33 @@ function GenerateForm(props: NewKeyProps) {
   const [comment, setComment] = useState('');
   const { busy, error, submit: action } = useAction();
   const p = usePlacement(props);
-  const submit = action(async () => created(props, await call('keys.generate', { name: name.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}), ...p.placement })));
+  const submit = action(async () =>
+    created(
+      props,
+      await call('keys.generate', { name: name.trim(), ...(comment.trim() ? { comment: comment.trim() } : {}), ...p.placement }),
+    ),
+  );
   return (
     <form onSubmit={submit}>
-      <p className="muted">A new ed25519 key pair, made on this computer exactly as <code>ssh-keygen -t ed25519</code> makes it. The private key never leaves the vault unless you export it.</p>
-      <div className="field"><label htmlFor="gen-name">Name</label><input id="gen-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
-      <div className="field"><label htmlFor="gen-comment">Comment</label><input id="gen-comment" className="input mono" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="you@host" /><span className="hint">Appended to the public key line, as ssh-keygen's -C.</span></div>
+      <p className="muted">
+        A new ed25519 key pair, made on this computer exactly as <code>ssh-keygen -t ed25519</code> makes it. The private key never leaves
+        the vault unless you export it.
+      </p>
+      <div className="field">
+        <label htmlFor="gen-name">Name</label>
+        <input id="gen-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="gen-comment">Comment</label>
+        <input
+          id="gen-comment"
+          className="input mono"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          placeholder="you@host"
+        />
+        <span className="hint">Appended to the public key line, as ssh-keygen's -C.</span>
+      </div>
       <Placement {...props} {...p} />
       <ErrorNotice error={error} doing="generate the key pair" />
       <SubmitFoot busy={busy} label="Generate" onCancel={props.onClose} disabled={!name.trim()} />
@@ -179,7 +233,13 @@ function ImportForm(props: NewKeyProps) {
     setWrongPassphrase(false);
     try {
       const source = keyPath ? { path: keyPath, ...withToken(keyToken) } : { content: text, encoding };
-      const r = await call('keys.import', { ...source, fileName, name: name.trim(), ...(encrypted && passphrase ? { passphrase } : {}), ...p.placement });
+      const r = await call('keys.import', {
+        ...source,
+        fileName,
+        name: name.trim(),
+        ...(encrypted && passphrase ? { passphrase } : {}),
+        ...p.placement,
+      });
       setPassphrase('');
       created(props, r);
     } catch (err) {
@@ -196,25 +256,70 @@ function ImportForm(props: NewKeyProps) {
     <form onSubmit={submit}>
       <div
         className={`dropzone${over ? ' over' : ''}`}
-        onDragOver={(e) => { e.preventDefault(); setOver(true); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
         onDragLeave={() => setOver(false)}
         onDrop={onDrop}
         data-testid="dropzone"
       >
-        {fileName ? <p><strong>{fileName}</strong> {encrypted ? '— protected by a passphrase' : ''}</p> : <p>Drop a key file here: an OpenSSH or PKCS#8 private key, or a public key line.</p>}
-        <button type="button" className="btn" onClick={() => void pick()}>Choose file…</button>
-        <input ref={fileInput} type="file" className="visually-hidden" aria-label="Key file" tabIndex={-1} onChange={(e) => void take(e.target.files?.[0])} />
+        {fileName ? (
+          <p>
+            <strong>{fileName}</strong> {encrypted ? '— protected by a passphrase' : ''}
+          </p>
+        ) : (
+          <p>Drop a key file here: an OpenSSH or PKCS#8 private key, or a public key line.</p>
+        )}
+        <button type="button" className="btn" onClick={() => void pick()}>
+          Choose file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          className="visually-hidden"
+          aria-label="Key file"
+          tabIndex={-1}
+          onChange={(e) => void take(e.target.files?.[0])}
+        />
       </div>
-      {readError && <p className="form-error" role="alert">{readError}</p>}
+      {readError && (
+        <p className="form-error" role="alert">
+          {readError}
+        </p>
+      )}
       {(text || keyPath) && (
         <>
-          <div className="field"><label htmlFor="imp-name">Name</label><input id="imp-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+          <div className="field">
+            <label htmlFor="imp-name">Name</label>
+            <input id="imp-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+          </div>
           {encrypted && (
             <div className="field">
               <label htmlFor="imp-pass">Passphrase of this key file</label>
-              <input ref={passRef} id="imp-pass" className="input" type="password" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrongPassphrase(false); }} aria-invalid={wrongPassphrase} aria-describedby={hintId} autoComplete="off" />
-              <span id={hintId} className={wrongPassphrase ? 'error' : 'hint'} role={wrongPassphrase ? 'alert' : undefined} data-testid={wrongPassphrase ? 'wrong-passphrase' : undefined}>
-                {wrongPassphrase ? 'That passphrase does not open this key. Try again.' : 'Keyhold opens the key with it once and stores the key sealed in the vault; the passphrase is not kept.'}
+              <input
+                ref={passRef}
+                id="imp-pass"
+                className="input"
+                type="password"
+                value={passphrase}
+                onChange={(e) => {
+                  setPassphrase(e.target.value);
+                  setWrongPassphrase(false);
+                }}
+                aria-invalid={wrongPassphrase}
+                aria-describedby={hintId}
+                autoComplete="off"
+              />
+              <span
+                id={hintId}
+                className={wrongPassphrase ? 'error' : 'hint'}
+                role={wrongPassphrase ? 'alert' : undefined}
+                data-testid={wrongPassphrase ? 'wrong-passphrase' : undefined}
+              >
+                {wrongPassphrase
+                  ? 'That passphrase does not open this key. Try again.'
+                  : 'Keyhold opens the key with it once and stores the key sealed in the vault; the passphrase is not kept.'}
               </span>
             </div>
           )}
@@ -222,7 +327,12 @@ function ImportForm(props: NewKeyProps) {
         </>
       )}
       <ErrorNotice error={error} doing="import the key" />
-      <SubmitFoot busy={busy} label="Import" onCancel={props.onClose} disabled={!(text || keyPath) || !name.trim() || (encrypted && !passphrase)} />
+      <SubmitFoot
+        busy={busy}
+        label="Import"
+        onCancel={props.onClose}
+        disabled={!(text || keyPath) || !name.trim() || (encrypted && !passphrase)}
+      />
     </form>
   );
 }
@@ -239,7 +349,14 @@ function ExistingForm(props: NewKeyProps) {
   const p = usePlacement(props);
   const needsPublic = kind === 'access_key_pair';
   const submit = action(async () => {
-    const r = await call('keys.add', { kind: kind as 'api_key', name: name.trim(), description, ...(publicValue.trim() ? { publicPart: publicValue.trim() } : {}), secret, ...p.placement });
+    const r = await call('keys.add', {
+      kind: kind as 'api_key',
+      name: name.trim(),
+      description,
+      ...(publicValue.trim() ? { publicPart: publicValue.trim() } : {}),
+      secret,
+      ...p.placement,
+    });
     setSecret('');
     created(props, r);
   });
@@ -249,30 +366,84 @@ function ExistingForm(props: NewKeyProps) {
       <div className="field">
         <label htmlFor="ex-kind">Kind</label>
         <select id="ex-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
-          {EXISTING_KINDS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          {EXISTING_KINDS.map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
         </select>
       </div>
-      <div className="field"><label htmlFor="ex-name">Name</label><input id="ex-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
-      <div className="field"><label htmlFor="ex-desc">Description</label><input id="ex-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
-      {needsPublic && <div className="field"><label htmlFor="ex-public">Access key (public part)</label><input id="ex-public" className="input mono" value={publicValue} onChange={(e) => setPublicValue(e.target.value)} autoComplete="off" spellCheck={false} /></div>}
-      <div className="field"><label htmlFor="ex-secret">{needsPublic ? 'Secret key' : 'Key value'}</label><input id="ex-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+      <div className="field">
+        <label htmlFor="ex-name">Name</label>
+        <input id="ex-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="ex-desc">Description</label>
+        <input id="ex-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} />
+      </div>
+      {needsPublic && (
+        <div className="field">
+          <label htmlFor="ex-public">Access key (public part)</label>
+          <input
+            id="ex-public"
+            className="input mono"
+            value={publicValue}
+            onChange={(e) => setPublicValue(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="ex-secret">{needsPublic ? 'Secret key' : 'Key value'}</label>
+        <input
+          id="ex-secret"
+          className="input mono"
+          type="password"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          autoComplete="off"
+        />
+      </div>
       <Placement {...props} {...p} required={false} />
       <ErrorNotice error={error} doing="store the key" />
-      <SubmitFoot busy={busy} label="Add key" onCancel={props.onClose} disabled={!name.trim() || !secret || (needsPublic && !publicValue.trim())} />
+      <SubmitFoot
+        busy={busy}
+        label="Add key"
+        onCancel={props.onClose}
+        disabled={!name.trim() || !secret || (needsPublic && !publicValue.trim())}
+      />
     </form>
   );
 }
 
 type RemoteProps = NewKeyProps & { workspace: WorkspaceRow };
 
-function EnvironmentPicker({ environments, workspace, value, onChange, label }: { environments: EnvironmentRow[]; workspace: WorkspaceRow; value: string; onChange(v: string): void; label: string }) {
+function EnvironmentPicker({
+  environments,
+  workspace,
+  value,
+  onChange,
+  label,
+}: {
+  environments: EnvironmentRow[];
+  workspace: WorkspaceRow;
+  value: string;
+  onChange(v: string): void;
+  label: string;
+}) {
   const envs = environments.filter((e) => e.workspaceId === workspace.id);
   return (
     <div className="field">
       <label htmlFor="rk-env">{label}</label>
       <select id="rk-env" className="input" value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">Choose…</option>
-        {envs.map((e) => <option key={e.id} value={e.id}>{e.name}{e.remoteId && e.remoteId !== e.name ? ` (${e.remoteId})` : ''}</option>)}
+        {envs.map((e) => (
+          <option key={e.id} value={e.id}>
+            {e.name}
+            {e.remoteId && e.remoteId !== e.name ? ` (${e.remoteId})` : ''}
+          </option>
+        ))}
       </select>
       {envs.length === 0 && <span className="hint">No environments yet: sync the workspace, or add one from the workspace's menu.</span>}
     </div>
@@ -286,23 +457,54 @@ function SyncanoForm(props: RemoteProps) {
   const [flags, setFlags] = useState<Set<string>>(new Set());
   const { busy, error, submit: action } = useAction();
   const submit = action(async () => {
-    const r = await call('keys.create', { workspaceId: props.workspace.id, environmentId: env, kind: 'api_key', name: name.trim(), ...(description ? { description } : {}), flags: [...flags] as SyncanoFlag[] });
+    const r = await call('keys.create', {
+      workspaceId: props.workspace.id,
+      environmentId: env,
+      kind: 'api_key',
+      name: name.trim(),
+      ...(description ? { description } : {}),
+      flags: [...flags] as SyncanoFlag[],
+    });
     created(props, r.key);
   });
   return (
     <form onSubmit={submit}>
-      <p className="muted">An API key belongs to one instance and is what your application should use; unlike the Account Key it has no access to your account, billing or scripts.</p>
+      <p className="muted">
+        An API key belongs to one instance and is what your application should use; unlike the Account Key it has no access to your account,
+        billing or scripts.
+      </p>
       <EnvironmentPicker {...props} value={env} onChange={setEnv} label="Instance" />
-      <div className="field"><label htmlFor="sy-name">Name in Keyhold</label><input id="sy-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
-      <div className="field"><label htmlFor="sy-desc">Description (sent to Syncano)</label><input id="sy-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
+      <div className="field">
+        <label htmlFor="sy-name">Name in Keyhold</label>
+        <input id="sy-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="sy-desc">Description (sent to Syncano)</label>
+        <input id="sy-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} />
+      </div>
       <fieldset>
         <legend>Flags</legend>
         {SYNCANO_FLAGS.map((f) => (
           <label key={f} className="check">
-            <input type="checkbox" checked={flags.has(f)} onChange={(e) => setFlags((s) => { const n = new Set(s); if (e.target.checked) n.add(f); else n.delete(f); return n; })} />
+            <input
+              type="checkbox"
+              checked={flags.has(f)}
+              onChange={(e) =>
+                setFlags((s) => {
+                  const n = new Set(s);
+                  if (e.target.checked) n.add(f);
+                  else n.delete(f);
+                  return n;
+                })
+              }
+            />
             <span>
-              <span className="what">{FLAG_INFO[f]!.what} <code className="muted">{f}</code></span>
-              <span className="why" style={{ display: 'block' }}>{FLAG_INFO[f]!.why}</span>
+              <span className="what">
+                {FLAG_INFO[f]!.what} <code className="muted">{f}</code>
+              </span>
+              <span className="why" style={{ display: 'block' }}>
+                {FLAG_INFO[f]!.why}
+              </span>
             </span>
           </label>
         ))}
@@ -322,7 +524,13 @@ function RancherForm(props: RemoteProps) {
   const { busy, error, run, submit: action } = useAction();
   const [made, setMade] = useState<{ id: string; publicPart: string | null }>();
   const submit = action(async () => {
-    const r = await call('keys.create', { workspaceId: props.workspace.id, ...(scope === 'environment' ? { environmentId: env } : {}), kind: 'access_key_pair', name: name.trim(), description });
+    const r = await call('keys.create', {
+      workspaceId: props.workspace.id,
+      ...(scope === 'environment' ? { environmentId: env } : {}),
+      kind: 'access_key_pair',
+      name: name.trim(),
+      description,
+    });
     setMade({ id: r.key.id, publicPart: r.key.public });
     props.onCreated(r.key.id);
   });
@@ -336,7 +544,8 @@ function RancherForm(props: RemoteProps) {
       <div data-testid="rancher-created">
         <div className="notice ok" role="status">
           <span className="title">Stored in your vault.</span>
-          Rancher shows a new key's secret only once. Keyhold took it straight into the vault, so there is nothing to write down: reveal or copy it from the key whenever you need it.
+          Rancher shows a new key's secret only once. Keyhold took it straight into the vault, so there is nothing to write down: reveal or
+          copy it from the key whenever you need it.
         </div>
         <dl className="props">
           <dt>Access key</dt>
@@ -345,8 +554,12 @@ function RancherForm(props: RemoteProps) {
           <dd>Stored, sealed</dd>
         </dl>
         <FormFoot>
-          <button type="button" className="btn" onClick={() => void copy(made.id)}>Copy secret key</button>
-          <button type="button" className="btn primary" onClick={props.onClose} data-autofocus>Done</button>
+          <button type="button" className="btn" onClick={() => void copy(made.id)}>
+            Copy secret key
+          </button>
+          <button type="button" className="btn primary" onClick={props.onClose} data-autofocus>
+            Done
+          </button>
         </FormFoot>
         <ErrorNotice error={error} />
       </div>
@@ -355,10 +568,21 @@ function RancherForm(props: RemoteProps) {
     <form onSubmit={submit}>
       <RadioCards legend="Kind of key" name="rancher-scope" choices={RANCHER_SCOPES} value={scope} onChange={setScope} />
       {scope === 'environment' && <EnvironmentPicker {...props} value={env} onChange={setEnv} label="Environment" />}
-      <div className="field"><label htmlFor="ra-name">Name</label><input id="ra-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
-      <div className="field"><label htmlFor="ra-desc">Description</label><input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} /></div>
+      <div className="field">
+        <label htmlFor="ra-name">Name</label>
+        <input id="ra-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="ra-desc">Description</label>
+        <input id="ra-desc" className="input" value={description} onChange={(e) => setDescription(e.target.value)} />
+      </div>
       <ErrorNotice error={error} doing="create the API key" />
-      <SubmitFoot busy={busy} label={`Create ${scope} API key`} onCancel={props.onClose} disabled={!name.trim() || (scope === 'environment' && !env)} />
+      <SubmitFoot
+        busy={busy}
+        label={`Create ${scope} API key`}
+        onCancel={props.onClose}
+        disabled={!name.trim() || (scope === 'environment' && !env)}
+      />
     </form>
   );
 }

@@ -26,7 +26,25 @@ const PROVIDER_HINTS: Record<ProviderName, string> = {
   rancher2: 'A Rancher 2.x server: an API token manages its API tokens; clusters are environments.',
 };
 
-function FormDialog({ title, submitLabel, busy, onClose, onSubmit, children, canSubmit = true, testId }: { title: string; submitLabel: string; busy: boolean; onClose(): void; onSubmit(): void; children: React.ReactNode; canSubmit?: boolean; testId?: string }) {
+function FormDialog({
+  title,
+  submitLabel,
+  busy,
+  onClose,
+  onSubmit,
+  children,
+  canSubmit = true,
+  testId,
+}: {
+  title: string;
+  submitLabel: string;
+  busy: boolean;
+  onClose(): void;
+  onSubmit(): void;
+  children: React.ReactNode;
+  canSubmit?: boolean;
+  testId?: string;
+}) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (canSubmit && !busy) onSubmit();
@@ -48,19 +66,42 @@ export function AddWorkspaceDialog({ onClose, onDone }: { onClose(): void; onDon
   const { busy, error, run } = useAction();
   const submit = () =>
     void run(async () => {
-      const w = await call('workspaces.add', { name: name.trim(), provider, ...(provider !== 'local' && url.trim() ? { url: url.trim() } : {}) });
+      const w = await call('workspaces.add', {
+        name: name.trim(),
+        provider,
+        ...(provider !== 'local' && url.trim() ? { url: url.trim() } : {}),
+      });
       onDone(w);
     });
   return (
-    <FormDialog title="Add workspace" submitLabel="Add workspace" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim()) && (provider === 'local' || Boolean(url.trim()))} testId="add-workspace-dialog">
+    <FormDialog
+      title="Add workspace"
+      submitLabel="Add workspace"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      canSubmit={Boolean(name.trim()) && (provider === 'local' || Boolean(url.trim()))}
+      testId="add-workspace-dialog"
+    >
       <fieldset>
         <legend>Platform</legend>
         <div className="radio-cards">
           {(Object.keys(PLATFORM_LABELS) as ProviderName[]).map((p) => (
             <label key={p} className="radio-card">
-              <input type="radio" name="provider" value={p} checked={provider === p} onChange={() => { setProvider(p); setUrl(DEFAULT_URLS[p] ?? ''); }} />
+              <input
+                type="radio"
+                name="provider"
+                value={p}
+                checked={provider === p}
+                onChange={() => {
+                  setProvider(p);
+                  setUrl(DEFAULT_URLS[p] ?? '');
+                }}
+              />
               <span>
-                <span className="row what"><PlatformIcon provider={p} /> {PLATFORM_LABELS[p]}</span>
+                <span className="row what">
+                  <PlatformIcon provider={p} /> {PLATFORM_LABELS[p]}
+                </span>
                 <span className="why">{PROVIDER_HINTS[p]}</span>
               </span>
             </label>
@@ -69,12 +110,24 @@ export function AddWorkspaceDialog({ onClose, onDone }: { onClose(): void; onDon
       </fieldset>
       <div className="field">
         <label htmlFor="ws-name">Name</label>
-        <input id="ws-name" className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder={provider === 'rancher' ? 'e.g. Production Rancher' : 'e.g. Acme'} />
+        <input
+          id="ws-name"
+          className="input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder={provider === 'rancher' ? 'e.g. Production Rancher' : 'e.g. Acme'}
+        />
       </div>
       {provider !== 'local' && (
         <div className="field">
           <label htmlFor="ws-url">API address</label>
-          <input id="ws-url" className="input mono" value={url} onChange={(e) => setUrl(e.target.value)} placeholder={provider === 'rancher' ? 'https://rancher.example.com' : ''} />
+          <input
+            id="ws-url"
+            className="input mono"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder={provider === 'rancher' ? 'https://rancher.example.com' : ''}
+          />
           <span className="hint">HTTPS only (plain HTTP is allowed only to this computer, for the emulators).</span>
         </div>
       )}
@@ -94,60 +147,160 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
   const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
-    if (provider === 'encord') call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' }).then((p) => setPairs(p.items)).catch(setError);
+    if (provider === 'encord')
+      call('keys.list', { kind: 'ssh_key_pair', limit: 200, sort: 'name', order: 'asc' })
+        .then((p) => setPairs(p.items))
+        .catch(setError);
   }, [provider, setError]);
 
   const submit = () =>
     void run(async () => {
       const input =
-        provider === 'syncano' ? { workspaceId: workspace.id, email: email.trim(), password: secret }
-        : provider === 'rancher' ? { workspaceId: workspace.id, accessKey: publicValue.trim(), secretKey: secret }
-        : provider === 'encord' ? { workspaceId: workspace.id, keyId }
-        : { workspaceId: workspace.id, token: secret };
+        provider === 'syncano'
+          ? { workspaceId: workspace.id, email: email.trim(), password: secret }
+          : provider === 'rancher'
+            ? { workspaceId: workspace.id, accessKey: publicValue.trim(), secretKey: secret }
+            : provider === 'encord'
+              ? { workspaceId: workspace.id, keyId }
+              : { workspaceId: workspace.id, token: secret };
       const r = await call('workspaces.connect', input);
       toast(`Connected as ${r.identity}.`);
       setSecret('');
       onDone();
     });
-  const canSubmit = provider === 'syncano' ? Boolean(email && secret) : provider === 'rancher' ? Boolean(publicValue && secret) : provider === 'encord' ? Boolean(keyId) : Boolean(secret);
+  const canSubmit =
+    provider === 'syncano'
+      ? Boolean(email && secret)
+      : provider === 'rancher'
+        ? Boolean(publicValue && secret)
+        : provider === 'encord'
+          ? Boolean(keyId)
+          : Boolean(secret);
   return (
-    <FormDialog title={`Connect ${workspace.name}`} submitLabel="Connect" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={canSubmit} testId="connect-dialog">
+    <FormDialog
+      title={`Connect ${workspace.name}`}
+      submitLabel="Connect"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      canSubmit={canSubmit}
+      testId="connect-dialog"
+    >
       {provider === 'syncano' && (
         <>
-          <p className="muted">Keyhold signs in once with your Syncano email and password to obtain your Account Key, stores the key in the vault, and forgets the password.</p>
-          <div className="field"><label htmlFor="c-email">Email</label><input id="c-email" className="input" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} /></div>
-          <div className="field"><label htmlFor="c-secret">Password</label><input id="c-secret" className="input" type="password" autoComplete="current-password" value={secret} onChange={(e) => setSecret(e.target.value)} /></div>
+          <p className="muted">
+            Keyhold signs in once with your Syncano email and password to obtain your Account Key, stores the key in the vault, and forgets
+            the password.
+          </p>
+          <div className="field">
+            <label htmlFor="c-email">Email</label>
+            <input
+              id="c-email"
+              className="input"
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="c-secret">Password</label>
+            <input
+              id="c-secret"
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+            />
+          </div>
         </>
       )}
       {provider === 'rancher' && (
         <>
-          <p className="muted">Use an account API key (API → Add Account API Key in Rancher). The access key is the user name, the secret key the password.</p>
-          <div className="field"><label htmlFor="c-public">Access key</label><input id="c-public" className="input mono" value={publicValue} onChange={(e) => setPublicValue(e.target.value)} autoComplete="off" spellCheck={false} /></div>
-          <div className="field"><label htmlFor="c-secret">Secret key</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+          <p className="muted">
+            Use an account API key (API → Add Account API Key in Rancher). The access key is the user name, the secret key the password.
+          </p>
+          <div className="field">
+            <label htmlFor="c-public">Access key</label>
+            <input
+              id="c-public"
+              className="input mono"
+              value={publicValue}
+              onChange={(e) => setPublicValue(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="c-secret">Secret key</label>
+            <input
+              id="c-secret"
+              className="input mono"
+              type="password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              autoComplete="off"
+            />
+          </div>
         </>
       )}
       {provider === 'github' && (
         <>
-          <p className="muted">A personal access token with the <code>write:public_key</code> scope.</p>
-          <div className="field"><label htmlFor="c-secret">Token</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+          <p className="muted">
+            A personal access token with the <code>write:public_key</code> scope.
+          </p>
+          <div className="field">
+            <label htmlFor="c-secret">Token</label>
+            <input
+              id="c-secret"
+              className="input mono"
+              type="password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              autoComplete="off"
+            />
+          </div>
         </>
       )}
       {provider === 'rancher2' && (
         <>
-          <p className="muted">An unscoped API token (Account &amp; API Keys → Create API Key in Rancher, no cluster). Rancher shows it once, as <code>token-xxxxx:…</code>.</p>
-          <div className="field"><label htmlFor="c-secret">API token</label><input id="c-secret" className="input mono" type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="off" /></div>
+          <p className="muted">
+            An unscoped API token (Account &amp; API Keys → Create API Key in Rancher, no cluster). Rancher shows it once, as{' '}
+            <code>token-xxxxx:…</code>.
+          </p>
+          <div className="field">
+            <label htmlFor="c-secret">API token</label>
+            <input
+              id="c-secret"
+              className="input mono"
+              type="password"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              autoComplete="off"
+            />
+          </div>
         </>
       )}
       {provider === 'encord' && (
         <>
-          <p className="muted">Encord requests are signed with an ed25519 key pair of this vault whose public key is registered in Encord. Pick it; Keyhold checks it with a signed request.</p>
+          <p className="muted">
+            Encord requests are signed with an ed25519 key pair of this vault whose public key is registered in Encord. Pick it; Keyhold
+            checks it with a signed request.
+          </p>
           <div className="field">
             <label htmlFor="c-key">Key pair</label>
             <select id="c-key" className="input" value={keyId} onChange={(e) => setKeyId(e.target.value)}>
               <option value="">Choose a key pair…</option>
-              {pairs.map((k) => <option key={k.id} value={k.id}>{k.name} — {k.fingerprint}</option>)}
+              {pairs.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.name} — {k.fingerprint}
+                </option>
+              ))}
             </select>
-            {pairs.length === 0 && <span className="hint">No key pairs yet: create one with New key → Create on Encord, which guides the registration.</span>}
+            {pairs.length === 0 && (
+              <span className="hint">No key pairs yet: create one with New key → Create on Encord, which guides the registration.</span>
+            )}
           </div>
         </>
       )}
@@ -165,8 +318,18 @@ export function RenameWorkspaceDialog({ workspace, onClose, onDone }: { workspac
       onDone();
     });
   return (
-    <FormDialog title={`Rename ${workspace.name}`} submitLabel="Rename" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim()) && name.trim() !== workspace.name}>
-      <div className="field"><label htmlFor="ws-rename">New name</label><input id="ws-rename" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+    <FormDialog
+      title={`Rename ${workspace.name}`}
+      submitLabel="Rename"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      canSubmit={Boolean(name.trim()) && name.trim() !== workspace.name}
+    >
+      <div className="field">
+        <label htmlFor="ws-rename">New name</label>
+        <input id="ws-rename" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
       <ErrorNotice error={error} doing="rename the workspace" />
     </FormDialog>
   );
@@ -180,7 +343,15 @@ export function RemoveWorkspaceDialog({ workspace, onClose, onDone }: { workspac
       onDone();
     });
   return (
-    <ConfirmDialog title={`Remove ${workspace.name}?`} confirmLabel="Remove workspace" danger busy={busy} onConfirm={confirm} onCancel={onClose} error={<ErrorNotice error={error} doing="remove the workspace" />}>
+    <ConfirmDialog
+      title={`Remove ${workspace.name}?`}
+      confirmLabel="Remove workspace"
+      danger
+      busy={busy}
+      onConfirm={confirm}
+      onCancel={onClose}
+      error={<ErrorNotice error={error} doing="remove the workspace" />}
+    >
       <p>Keyhold removes this workspace, its environments and the keys stored under it from your vault.</p>
       <p className="muted">Nothing is deleted on {PLATFORM_LABELS[workspace.provider as ProviderName]}: keys there keep working.</p>
     </ConfirmDialog>
@@ -191,17 +362,42 @@ export function AddEnvironmentDialog({ workspace, onClose, onDone }: { workspace
   const [name, setName] = useState('');
   const [remoteId, setRemoteId] = useState('');
   const { busy, error, run } = useAction();
-  const label = workspace.provider === 'syncano' ? 'Instance name' : workspace.provider === 'rancher' ? 'Environment id (e.g. 1a5)' : workspace.provider === 'encord' ? 'Project id' : 'Remote id';
+  const label =
+    workspace.provider === 'syncano'
+      ? 'Instance name'
+      : workspace.provider === 'rancher'
+        ? 'Environment id (e.g. 1a5)'
+        : workspace.provider === 'encord'
+          ? 'Project id'
+          : 'Remote id';
   const submit = () =>
     void run(async () => {
-      await call('environments.add', { workspaceId: workspace.id, name: name.trim(), ...(remoteId.trim() ? { remoteId: remoteId.trim() } : {}) });
+      await call('environments.add', {
+        workspaceId: workspace.id,
+        name: name.trim(),
+        ...(remoteId.trim() ? { remoteId: remoteId.trim() } : {}),
+      });
       onDone();
     });
   return (
-    <FormDialog title={`Add environment to ${workspace.name}`} submitLabel="Add environment" busy={busy} onClose={onClose} onSubmit={submit} canSubmit={Boolean(name.trim())}>
-      <div className="field"><label htmlFor="env-name">Name</label><input id="env-name" className="input" value={name} onChange={(e) => setName(e.target.value)} /></div>
+    <FormDialog
+      title={`Add environment to ${workspace.name}`}
+      submitLabel="Add environment"
+      busy={busy}
+      onClose={onClose}
+      onSubmit={submit}
+      canSubmit={Boolean(name.trim())}
+    >
+      <div className="field">
+        <label htmlFor="env-name">Name</label>
+        <input id="env-name" className="input" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
       {workspace.provider !== 'local' && (
-        <div className="field"><label htmlFor="env-remote">{label}</label><input id="env-remote" className="input mono" value={remoteId} onChange={(e) => setRemoteId(e.target.value)} /><span className="hint">Optional: a sync fills it in for environments that exist on the platform.</span></div>
+        <div className="field">
+          <label htmlFor="env-remote">{label}</label>
+          <input id="env-remote" className="input mono" value={remoteId} onChange={(e) => setRemoteId(e.target.value)} />
+          <span className="hint">Optional: a sync fills it in for environments that exist on the platform.</span>
+        </div>
       )}
       <ErrorNotice error={error} doing="add the environment" />
     </FormDialog>
@@ -211,7 +407,8 @@ export function AddEnvironmentDialog({ workspace, onClose, onDone }: { workspace
 function syncPhaseText(platform: string, p: SyncProgressOut | undefined): string {
   if (!p) return `Asking ${platform} for its environments and keys…`;
   if (p.phase === 'environments') return `Listing the environments on ${platform}…`;
-  if (p.phase === 'keys') return p.total > 1 ? `Listing the keys on ${platform}: ${p.done} of ${p.total} scopes done…` : `Listing the keys on ${platform}…`;
+  if (p.phase === 'keys')
+    return p.total > 1 ? `Listing the keys on ${platform}: ${p.done} of ${p.total} scopes done…` : `Listing the keys on ${platform}…`;
   return 'Saving what changed to your vault…';
 }
 
@@ -234,10 +431,22 @@ export function SyncDialog({ workspace, onClose }: { workspace: WorkspaceRow; on
   const running = !result && !error;
   const platform = PLATFORM_LABELS[workspace.provider as ProviderName];
   return (
-    <Dialog title={`Sync ${workspace.name}`} onClose={onClose} busy={running} testId="sync-dialog" footer={<button type="button" className="btn primary" onClick={onClose} disabled={running}>{running ? 'Syncing…' : 'Close'}</button>}>
+    <Dialog
+      title={`Sync ${workspace.name}`}
+      onClose={onClose}
+      busy={running}
+      testId="sync-dialog"
+      footer={
+        <button type="button" className="btn primary" onClick={onClose} disabled={running}>
+          {running ? 'Syncing…' : 'Close'}
+        </button>
+      }
+    >
       {running && (
         <>
-          <p id="sync-label" data-testid="sync-phase">{syncPhaseText(platform, progress)}</p>
+          <p id="sync-label" data-testid="sync-phase">
+            {syncPhaseText(platform, progress)}
+          </p>
           {/* only the key listings are counted work; one listing call or the save has no inner progress */}
           <ProgressBar labelledBy="sync-label" {...(progress?.phase === 'keys' ? { done: progress.done, total: progress.total } : {})} />
         </>
@@ -245,8 +454,10 @@ export function SyncDialog({ workspace, onClose }: { workspace: WorkspaceRow; on
       {result && (
         <div className="notice ok" role="status" data-testid="sync-result">
           <span className="title">Sync finished.</span>
-          {result.environments.total} environments ({result.environments.added} new) and {result.keys.total} keys ({result.keys.added} new, {result.keys.updated} updated) are up to date.
-          {result.keys.missing > 0 && ` ${result.keys.missing} keys were not found on the platform: their stored secrets are kept, marked “gone remotely”.`}
+          {result.environments.total} environments ({result.environments.added} new) and {result.keys.total} keys ({result.keys.added} new,{' '}
+          {result.keys.updated} updated) are up to date.
+          {result.keys.missing > 0 &&
+            ` ${result.keys.missing} keys were not found on the platform: their stored secrets are kept, marked “gone remotely”.`}
         </div>
       )}
       {result && result.skipped.length > 0 && (

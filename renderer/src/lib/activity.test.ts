@@ -5,7 +5,11 @@ describe('activity throttle', () => {
   it('tells main on the first input, then at most once per 30 s however busy the mouse is', () => {
     let t = 1_000;
     let calls = 0;
-    const poke = throttle(ACTIVITY_INTERVAL_MS, () => calls++, () => t);
+    const poke = throttle(
+      ACTIVITY_INTERVAL_MS,
+      () => calls++,
+      () => t,
+    );
     poke();
     expect(calls).toBe(1);
     for (let i = 0; i < 1000; i++) {

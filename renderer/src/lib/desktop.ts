@@ -33,7 +33,8 @@ export interface FileFilter {
   extensions: string[];
 }
 
-export type FileDialogSpec = { mode: 'open'; title: string; filters?: FileFilter[] } | { mode: 'save'; title: string; defaultPath?: string; filters?: FileFilter[] };
+export type FileDialogSpec =
+  { mode: 'open'; title: string; filters?: FileFilter[] } | { mode: 'save'; title: string; defaultPath?: string; filters?: FileFilter[] };
 
 /** A file main's dialog returned: its path, and the token main wants back with it (main reads or
  * writes only files its own dialog returned: docs/SECURITY.md). */
@@ -55,4 +56,7 @@ export const withToken = (token: string | undefined) => (token ? { token } : {})
 /** The last part of a path, for a default name. */
 export const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 
-export const BACKUP_FILTERS: FileFilter[] = [{ name: 'Keyhold backup', extensions: ['khb'] }, { name: 'All files', extensions: ['*'] }];
+export const BACKUP_FILTERS: FileFilter[] = [
+  { name: 'Keyhold backup', extensions: ['khb'] },
+  { name: 'All files', extensions: ['*'] },
+];

@@ -16,7 +16,11 @@ describe('isEncryptedKey', () => {
   });
   it('sees encrypted PKCS#8 and PKCS#1 PEM', () => {
     expect(isEncryptedKey('-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----')).toBe(true);
-    expect(isEncryptedKey('-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----')).toBe(true);
+    expect(
+      isEncryptedKey(
+        '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----',
+      ),
+    ).toBe(true);
   });
   it('says no (and does not throw) for public lines, garbage and broken base64', () => {
     expect(isEncryptedKey('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOcI t')).toBe(false);

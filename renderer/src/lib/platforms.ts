@@ -41,19 +41,23 @@ export function stateActionEffect(provider: string, action: 'activate' | 'deacti
     return 'Rancher will deactivate the key if it is still active, then delete it. The credentials stop working for good; Keyhold keeps the stored secret as a revoked version.';
   }
   if (provider === 'syncano') {
-    if (action === 'revoke') return 'Syncano will delete this API key. Applications using it stop working at once. Keyhold keeps the stored value, marked revoked.';
+    if (action === 'revoke')
+      return 'Syncano will delete this API key. Applications using it stop working at once. Keyhold keeps the stored value, marked revoked.';
     return 'Syncano has no way to switch a key off and on; reset or delete it instead.';
   }
   if (provider === 'rancher2') {
-    if (action === 'revoke') return 'Rancher will delete this API token. Anything using it gets 401 at once. Keyhold keeps the stored value, marked revoked.';
+    if (action === 'revoke')
+      return 'Rancher will delete this API token. Anything using it gets 401 at once. Keyhold keeps the stored value, marked revoked.';
     return 'Rancher 2 tokens cannot be disabled or enabled through its API (no update: 404 "no store found"); delete the token instead.';
   }
   if (provider === 'github') {
-    if (action === 'revoke') return 'GitHub will delete this public key from your account. SSH logins with it stop working. The key pair stays in your vault.';
+    if (action === 'revoke')
+      return 'GitHub will delete this public key from your account. SSH logins with it stop working. The key pair stays in your vault.';
     return 'GitHub keys cannot be switched off; remove the key instead.';
   }
   if (provider === 'encord') {
-    if (action === 'revoke') return 'The key is marked revoked in your vault. Remove its public key in Encord (Settings → API keys) as well: Encord has no public API for that.';
+    if (action === 'revoke')
+      return 'The key is marked revoked in your vault. Remove its public key in Encord (Settings → API keys) as well: Encord has no public API for that.';
     return 'Encord keys have no on/off switch.';
   }
   return action === 'revoke' ? 'The key is marked revoked in your vault.' : 'The key state changes in your vault.';

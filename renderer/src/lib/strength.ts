@@ -1,6 +1,19 @@
 // A rough, honest strength estimate for the master password: guessable patterns cost, length and
 // variety pay. It is advice, not a gate (the vault takes any password the user confirms).
-const COMMON = ['password', 'passwort', 'qwerty', 'letmein', 'admin', 'welcome', '123456', 'iloveyou', 'keyhold', 'secret', 'dragon', 'monkey'];
+const COMMON = [
+  'password',
+  'passwort',
+  'qwerty',
+  'letmein',
+  'admin',
+  'welcome',
+  '123456',
+  'iloveyou',
+  'keyhold',
+  'secret',
+  'dragon',
+  'monkey',
+];
 
 export interface Strength {
   score: 0 | 1 | 2 | 3 | 4;

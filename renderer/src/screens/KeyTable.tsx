@@ -81,14 +81,30 @@ export function KeyTable(props: KeyTableProps) {
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_H) - 1);
     const row = pages.rowAt(active);
     switch (e.key) {
-      case 'ArrowDown': move(active + 1); break;
-      case 'ArrowUp': move(active - 1); break;
-      case 'PageDown': move(active + page); break;
-      case 'PageUp': move(active - page); break;
-      case 'Home': move(0); break;
-      case 'End': move(total - 1); break;
-      case 'Enter': if (row) onOpen(row.id); break;
-      case ' ': if (row) onToggle(row.id); break;
+      case 'ArrowDown':
+        move(active + 1);
+        break;
+      case 'ArrowUp':
+        move(active - 1);
+        break;
+      case 'PageDown':
+        move(active + page);
+        break;
+      case 'PageUp':
+        move(active - page);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(total - 1);
+        break;
+      case 'Enter':
+        if (row) onOpen(row.id);
+        break;
+      case ' ':
+        if (row) onToggle(row.id);
+        break;
       case 'Delete':
       case 'Backspace': {
         const ids = selected.size > 0 ? [...selected] : row ? [row.id] : [];
@@ -110,107 +126,131 @@ export function KeyTable(props: KeyTableProps) {
   const empty = total === 0 && pages.total !== null;
   return (
     <>
-    <div
-      ref={scrollRef}
-      className={`grid${empty ? ' empty-grid' : ''}`}
-      role="grid"
-      aria-label="Keys"
-      aria-rowcount={total + 1}
-      aria-colcount={COLUMNS.length + 1}
-      aria-multiselectable="true"
-      tabIndex={0}
-      aria-activedescendant={activeRow && items.some((v) => v.index === active) ? `key-row-${active}` : undefined}
-      onKeyDown={onKeyDown}
-      data-testid="key-table"
-    >
-      <div role="rowgroup">
-        <div className="grid-head" role="row" aria-rowindex={1}>
-          <div className="th" role="columnheader">
-            <span className="visually-hidden">Selected</span>
-          </div>
-          {COLUMNS.map((c) => (
-            <div key={c.id} className={`th col-${c.id}`} role="columnheader" aria-sort={c.sort && c.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-              {c.sort ? (
-                <button type="button" tabIndex={-1} onClick={() => onSort(c.sort!)} title={`Sort by ${c.label.toLowerCase()}`}>
-                  {c.label} <SortIcon dir={c.sort === sort ? order : null} />
-                </button>
-              ) : (
-                c.label
-              )}
+      <div
+        ref={scrollRef}
+        className={`grid${empty ? ' empty-grid' : ''}`}
+        role="grid"
+        aria-label="Keys"
+        aria-rowcount={total + 1}
+        aria-colcount={COLUMNS.length + 1}
+        aria-multiselectable="true"
+        tabIndex={0}
+        aria-activedescendant={activeRow && items.some((v) => v.index === active) ? `key-row-${active}` : undefined}
+        onKeyDown={onKeyDown}
+        data-testid="key-table"
+      >
+        <div role="rowgroup">
+          <div className="grid-head" role="row" aria-rowindex={1}>
+            <div className="th" role="columnheader">
+              <span className="visually-hidden">Selected</span>
             </div>
-          ))}
-        </div>
-      </div>
-      {!empty && (
-        <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((v) => {
-            const row = pages.rowAt(v.index);
-            const isSel = row ? selected.has(row.id) : false;
-            return (
+            {COLUMNS.map((c) => (
               <div
-                key={v.key}
-                id={`key-row-${v.index}`}
-                role="row"
-                aria-rowindex={v.index + 2}
-                aria-selected={isSel}
-                className={`grid-row${v.index === active ? ' active' : ''}`}
-                style={{ transform: `translateY(${v.start}px)` }}
-                data-testid={row ? 'key-row' : 'key-row-loading'}
-                data-key-id={row?.id}
-                onClick={() => {
-                  setActive(v.index);
-                  if (row) onOpen(row.id);
-                }}
+                key={c.id}
+                className={`th col-${c.id}`}
+                role="columnheader"
+                aria-sort={c.sort && c.sort === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
               >
-                <div className="cell col-select" role="gridcell">
-                  {row && (
-                    <input
-                      type="checkbox"
-                      tabIndex={-1}
-                      checked={isSel}
-                      aria-label={`Select ${row.name}`}
-                      onClick={(e) => e.stopPropagation()}
-                      onChange={() => onToggle(row.id)}
-                    />
-                  )}
-                </div>
-                {row ? (
-                  <>
-                    <div className="cell name col-name" role="gridcell">
-                      <span>{row.name}</span>
-                      {row.remoteMissing && <span className="badge missing" title="Not found on the platform at the last sync">gone remotely</span>}
-                    </div>
-                    <div className="cell col-kind" role="gridcell">{kindLabel(row.kind)}</div>
-                    <div className="cell name col-workspace" role="gridcell">
-                      {row.workspace ? (
-                        <>
-                          {row.provider && <PlatformIcon provider={row.provider} />}
-                          <span>{row.workspace}{row.environment ? ` / ${row.environment}` : ''}</span>
-                        </>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </div>
-                    <div className="cell col-state" role="gridcell">
-                      <span className={`badge state-${row.state}`}>{stateLabel(row.state)}</span>
-                      {row.meta.expiresAt && row.state === 'active' && <span className="expiry muted" data-testid="key-expiry" title={`Expires ${row.meta.expiresAt}`}>until {formatDate(row.meta.expiresAt)}</span>}
-                    </div>
-                    <div className="cell mono col-public" role="gridcell">{publicSummary(row)}</div>
-                    <div className="cell col-created" role="gridcell">{formatDate(row.createdAt)}</div>
-                    <div className="cell col-rotated" role="gridcell">{formatDate(row.rotatedAt)}</div>
-                  </>
+                {c.sort ? (
+                  <button type="button" tabIndex={-1} onClick={() => onSort(c.sort!)} title={`Sort by ${c.label.toLowerCase()}`}>
+                    {c.label} <SortIcon dir={c.sort === sort ? order : null} />
+                  </button>
                 ) : (
-                  <div className="cell" role="gridcell" aria-label="Loading">
-                    <span className="placeholder-bar" />
-                  </div>
+                  c.label
                 )}
               </div>
-            );
-          })}
+            ))}
+          </div>
         </div>
-      )}
-    </div>
-    {empty && <div className="empty">{props.emptyText}</div>}
+        {!empty && (
+          <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((v) => {
+              const row = pages.rowAt(v.index);
+              const isSel = row ? selected.has(row.id) : false;
+              return (
+                <div
+                  key={v.key}
+                  id={`key-row-${v.index}`}
+                  role="row"
+                  aria-rowindex={v.index + 2}
+                  aria-selected={isSel}
+                  className={`grid-row${v.index === active ? ' active' : ''}`}
+                  style={{ transform: `translateY(${v.start}px)` }}
+                  data-testid={row ? 'key-row' : 'key-row-loading'}
+                  data-key-id={row?.id}
+                  onClick={() => {
+                    setActive(v.index);
+                    if (row) onOpen(row.id);
+                  }}
+                >
+                  <div className="cell col-select" role="gridcell">
+                    {row && (
+                      <input
+                        type="checkbox"
+                        tabIndex={-1}
+                        checked={isSel}
+                        aria-label={`Select ${row.name}`}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={() => onToggle(row.id)}
+                      />
+                    )}
+                  </div>
+                  {row ? (
+                    <>
+                      <div className="cell name col-name" role="gridcell">
+                        <span>{row.name}</span>
+                        {row.remoteMissing && (
+                          <span className="badge missing" title="Not found on the platform at the last sync">
+                            gone remotely
+                          </span>
+                        )}
+                      </div>
+                      <div className="cell col-kind" role="gridcell">
+                        {kindLabel(row.kind)}
+                      </div>
+                      <div className="cell name col-workspace" role="gridcell">
+                        {row.workspace ? (
+                          <>
+                            {row.provider && <PlatformIcon provider={row.provider} />}
+                            <span>
+                              {row.workspace}
+                              {row.environment ? ` / ${row.environment}` : ''}
+                            </span>
+                          </>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </div>
+                      <div className="cell col-state" role="gridcell">
+                        <span className={`badge state-${row.state}`}>{stateLabel(row.state)}</span>
+                        {row.meta.expiresAt && row.state === 'active' && (
+                          <span className="expiry muted" data-testid="key-expiry" title={`Expires ${row.meta.expiresAt}`}>
+                            until {formatDate(row.meta.expiresAt)}
+                          </span>
+                        )}
+                      </div>
+                      <div className="cell mono col-public" role="gridcell">
+                        {publicSummary(row)}
+                      </div>
+                      <div className="cell col-created" role="gridcell">
+                        {formatDate(row.createdAt)}
+                      </div>
+                      <div className="cell col-rotated" role="gridcell">
+                        {formatDate(row.rotatedAt)}
+                      </div>
+                    </>
+                  ) : (
+                    <div className="cell" role="gridcell" aria-label="Loading">
+                      <span className="placeholder-bar" />
+                    </div>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {empty && <div className="empty">{props.emptyText}</div>}
     </>
   );
 }

@@ -13,7 +13,14 @@ import { ImportDialog } from '../dialogs/Import';
 import { NewKeyDialog, type NewKeyMode } from '../dialogs/NewKey';
 import { RotateDialog } from '../dialogs/Rotate';
 import { SettingsDialog } from '../dialogs/Settings';
-import { AddEnvironmentDialog, AddWorkspaceDialog, ConnectDialog, RemoveWorkspaceDialog, RenameWorkspaceDialog, SyncDialog } from '../dialogs/Workspaces';
+import {
+  AddEnvironmentDialog,
+  AddWorkspaceDialog,
+  ConnectDialog,
+  RemoveWorkspaceDialog,
+  RenameWorkspaceDialog,
+  SyncDialog,
+} from '../dialogs/Workspaces';
 import { useActivityPing } from '../lib/activity';
 import { KIND_OPTIONS, plural } from '../lib/format';
 import { setTheme } from '../lib/theme';
@@ -99,7 +106,11 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
     setResumeError(undefined);
     try {
       const r = await call('remote.resume', {});
-      toast(r.failed ? `${r.rotated} interrupted rotations finished; ${r.failed} still fail and stay in the journal.` : `${r.rotated} interrupted rotations finished.`);
+      toast(
+        r.failed
+          ? `${r.rotated} interrupted rotations finished; ${r.failed} still fail and stay in the journal.`
+          : `${r.rotated} interrupted rotations finished.`,
+      );
     } catch (e) {
       setResumeError(e);
     }
@@ -109,7 +120,10 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   };
   const [capabilities, setCapabilities] = useState<Capabilities>({});
   useEffect(() => {
-    if (firstPageIn) call('remote.capabilities', {}).then(setCapabilities).catch(() => undefined);
+    if (firstPageIn)
+      call('remote.capabilities', {})
+        .then(setCapabilities)
+        .catch(() => undefined);
   }, [firstPageIn]);
   // the vault's theme wins over the one cached for the unlock screen
   useEffect(() => {
@@ -137,7 +151,8 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
 
   const syncing = useMemo(() => new Set(dialog?.type === 'sync' ? [dialog.workspace.id] : []), [dialog]);
   const wsById = useMemo(() => new Map(workspaces.map((w) => [w.id, w])), [workspaces]);
-  const scopeWorkspace = scope.type === 'workspace' ? wsById.get(scope.id) : scope.type === 'environment' ? wsById.get(scope.workspaceId) : undefined;
+  const scopeWorkspace =
+    scope.type === 'workspace' ? wsById.get(scope.id) : scope.type === 'environment' ? wsById.get(scope.workspaceId) : undefined;
   const scopeEnvironment = scope.type === 'environment' ? environments.find((e) => e.id === scope.id) : undefined;
 
   const [revision, setRevision] = useState(0);
@@ -178,8 +193,15 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
   };
 
   const filtersOn = Boolean(search || kind || state || provider);
-  const title = scopeEnvironment ? `${scopeWorkspace?.name ?? ''} / ${scopeEnvironment.name}` : scopeWorkspace ? scopeWorkspace.name : 'All keys';
-  const canCreateRemote = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local' && (scopeWorkspace.credentialKeyId !== null || scopeWorkspace.provider === 'encord');
+  const title = scopeEnvironment
+    ? `${scopeWorkspace?.name ?? ''} / ${scopeEnvironment.name}`
+    : scopeWorkspace
+      ? scopeWorkspace.name
+      : 'All keys';
+  const canCreateRemote =
+    scopeWorkspace !== undefined &&
+    scopeWorkspace.provider !== 'local' &&
+    (scopeWorkspace.credentialKeyId !== null || scopeWorkspace.provider === 'encord');
   const needsConnect = scopeWorkspace !== undefined && scopeWorkspace.provider !== 'local' && !canCreateRemote;
   // what the platform showed the workspace's credential may do, and a refusal to expect here
   const access = scopeWorkspace?.access ?? null;
@@ -195,9 +217,15 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
       <h2>No keys here yet</h2>
       <p>Generate an ed25519 key pair, import a key file, or add a key you already have.</p>
       <div className="row" style={{ justifyContent: 'center' }}>
-        <button type="button" className="btn primary" onClick={() => setDialog({ type: 'new-key', mode: 'generate' })}>Generate key pair</button>
-        <button type="button" className="btn" onClick={() => setDialog({ type: 'new-key', mode: 'import' })}>Import key file</button>
-        <button type="button" className="btn" onClick={() => setDialog({ type: 'import' })}>Import from another manager</button>
+        <button type="button" className="btn primary" onClick={() => setDialog({ type: 'new-key', mode: 'generate' })}>
+          Generate key pair
+        </button>
+        <button type="button" className="btn" onClick={() => setDialog({ type: 'new-key', mode: 'import' })}>
+          Import key file
+        </button>
+        <button type="button" className="btn" onClick={() => setDialog({ type: 'import' })}>
+          Import from another manager
+        </button>
       </div>
     </>
   );
@@ -218,7 +246,13 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
         }}
         syncing={syncing}
         version={version}
-        attention={attention && { due: attention.counts.due, warn: attention.counts.warn, other: attention.counts.expiring + attention.counts.unused + attention.counts.unknown }}
+        attention={
+          attention && {
+            due: attention.counts.due,
+            warn: attention.counts.warn,
+            other: attention.counts.expiring + attention.counts.unused + attention.counts.unknown,
+          }
+        }
         onLock={onLock}
         onSettings={() => setDialog({ type: 'settings' })}
         actions={{
@@ -243,121 +277,222 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           onChanged={changed}
         />
       ) : (
-      <main className={`content${openId ? ' with-detail' : ''}`} aria-label={title}>
-        <div className="toolbar" role="search">
-          <h1 className="visually-hidden">{title}</h1>
-          <SearchBox ref={searchRef} onSettled={setSearch} onLeave={() => document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus()} />
-          <label className="visually-hidden" htmlFor="filter-kind">Kind</label>
-          <select id="filter-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="">All kinds</option>
-            {KIND_OPTIONS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-          </select>
-          <label className="visually-hidden" htmlFor="filter-state">State</label>
-          <select id="filter-state" className="input" value={state} onChange={(e) => setState(e.target.value)}>
-            <option value="">All states</option>
-            <option value="active">Active</option>
-            <option value="inactive">Inactive</option>
-            <option value="revoked">Revoked</option>
-            <option value="expired">Expired</option>
-          </select>
-          <label className="visually-hidden" htmlFor="filter-platform">Platform</label>
-          <select id="filter-platform" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
-            <option value="">All platforms</option>
-            {Object.entries(PLATFORM_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-          </select>
-          <span className="count" aria-live="polite" data-testid="key-count">{pages.total === null ? '…' : plural(pages.total, 'key')}</span>
-          <span className="spacer" />
-          <Menu
-            label="New key"
-            buttonClass="btn primary"
-            items={[
-              ...(canCreateRemote ? [{ label: `Create on ${PLATFORM_LABELS[scopeWorkspace!.provider]}…`, onSelect: () => setDialog({ type: 'new-key', mode: 'remote' }) }] : []),
-              ...(needsConnect ? [{ label: `Connect ${scopeWorkspace!.name} to create keys on ${PLATFORM_LABELS[scopeWorkspace!.provider]}…`, onSelect: () => setDialog({ type: 'connect', workspace: scopeWorkspace! }) }] : []),
-              { label: 'Generate ed25519 key pair…', onSelect: () => setDialog({ type: 'new-key', mode: 'generate' }) },
-              { label: 'Import key file…', onSelect: () => setDialog({ type: 'new-key', mode: 'import' }) },
-              { label: 'Add a key made elsewhere…', onSelect: () => setDialog({ type: 'new-key', mode: 'existing' }) },
-              { label: 'Import from another manager…', onSelect: () => setDialog({ type: 'import' }) },
-            ]}
-          />
-        </div>
-        <div className="table-wrap">
-          {selected.size > 0 && (
-            <div className="selection-bar" role="region" aria-label="Selection">
-              <strong>{plural(selected.size, 'key')} selected</strong>
-              <button type="button" className="btn small" onClick={() => setDialog({ type: 'rotate', ids: sel })}>Rotate…</button>
-              <button type="button" className="btn small" onClick={() => setDialog({ type: 'export', ids: sel })}>Export…</button>
-              <button type="button" className="btn small danger" onClick={() => setDialog({ type: 'delete', ids: sel })}>Delete…</button>
-              <button type="button" className="btn ghost small" onClick={() => setSelected(new Set())}>Clear selection</button>
-            </div>
+        <main className={`content${openId ? ' with-detail' : ''}`} aria-label={title}>
+          <div className="toolbar" role="search">
+            <h1 className="visually-hidden">{title}</h1>
+            <SearchBox
+              ref={searchRef}
+              onSettled={setSearch}
+              onLeave={() => document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus()}
+            />
+            <label className="visually-hidden" htmlFor="filter-kind">
+              Kind
+            </label>
+            <select id="filter-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
+              <option value="">All kinds</option>
+              {KIND_OPTIONS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+            <label className="visually-hidden" htmlFor="filter-state">
+              State
+            </label>
+            <select id="filter-state" className="input" value={state} onChange={(e) => setState(e.target.value)}>
+              <option value="">All states</option>
+              <option value="active">Active</option>
+              <option value="inactive">Inactive</option>
+              <option value="revoked">Revoked</option>
+              <option value="expired">Expired</option>
+            </select>
+            <label className="visually-hidden" htmlFor="filter-platform">
+              Platform
+            </label>
+            <select id="filter-platform" className="input" value={provider} onChange={(e) => setProvider(e.target.value)}>
+              <option value="">All platforms</option>
+              {Object.entries(PLATFORM_LABELS).map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+            <span className="count" aria-live="polite" data-testid="key-count">
+              {pages.total === null ? '…' : plural(pages.total, 'key')}
+            </span>
+            <span className="spacer" />
+            <Menu
+              label="New key"
+              buttonClass="btn primary"
+              items={[
+                ...(canCreateRemote
+                  ? [
+                      {
+                        label: `Create on ${PLATFORM_LABELS[scopeWorkspace!.provider]}…`,
+                        onSelect: () => setDialog({ type: 'new-key', mode: 'remote' }),
+                      },
+                    ]
+                  : []),
+                ...(needsConnect
+                  ? [
+                      {
+                        label: `Connect ${scopeWorkspace!.name} to create keys on ${PLATFORM_LABELS[scopeWorkspace!.provider]}…`,
+                        onSelect: () => setDialog({ type: 'connect', workspace: scopeWorkspace! }),
+                      },
+                    ]
+                  : []),
+                { label: 'Generate ed25519 key pair…', onSelect: () => setDialog({ type: 'new-key', mode: 'generate' }) },
+                { label: 'Import key file…', onSelect: () => setDialog({ type: 'new-key', mode: 'import' }) },
+                { label: 'Add a key made elsewhere…', onSelect: () => setDialog({ type: 'new-key', mode: 'existing' }) },
+                { label: 'Import from another manager…', onSelect: () => setDialog({ type: 'import' }) },
+              ]}
+            />
+          </div>
+          <div className="table-wrap">
+            {selected.size > 0 && (
+              <div className="selection-bar" role="region" aria-label="Selection">
+                <strong>{plural(selected.size, 'key')} selected</strong>
+                <button type="button" className="btn small" onClick={() => setDialog({ type: 'rotate', ids: sel })}>
+                  Rotate…
+                </button>
+                <button type="button" className="btn small" onClick={() => setDialog({ type: 'export', ids: sel })}>
+                  Export…
+                </button>
+                <button type="button" className="btn small danger" onClick={() => setDialog({ type: 'delete', ids: sel })}>
+                  Delete…
+                </button>
+                <button type="button" className="btn ghost small" onClick={() => setSelected(new Set())}>
+                  Clear selection
+                </button>
+              </div>
+            )}
+            <ErrorNotice error={loadError ?? pages.error} doing="load the keys" />
+            {pending > 0 && (
+              <div className="notice warn banner" role="status" data-testid="pending-banner">
+                <span className="spacer">
+                  <strong>{pending === 1 ? 'A rotation was interrupted.' : `${pending} rotations were interrupted.`}</strong> The old
+                  secrets are still stored and working; Keyhold can finish (or roll back) what was started.
+                </span>
+                <button type="button" className="btn small" onClick={resume} disabled={resuming}>
+                  {resuming ? 'Resuming…' : 'Resume now'}
+                </button>
+              </div>
+            )}
+            <ErrorNotice error={resumeError} doing="resume the interrupted rotations" />
+            {access && scopeWorkspace && (
+              <div className={`notice banner${createRefusal ? ' warn' : ''}`} role="status" data-testid="credential-access">
+                <span className="spacer">
+                  <strong>What the {PLATFORM_LABELS[scopeWorkspace.provider]} credential may do:</strong> {accessLine(access)}.
+                  {createRefusal &&
+                    ` ${PLATFORM_LABELS[scopeWorkspace.provider]} will refuse to create or change keys here: ${createRefusal}.`}
+                </span>
+              </div>
+            )}
+            <KeyTable
+              pages={pages}
+              active={active}
+              setActive={setActive}
+              onOpen={setOpenId}
+              selected={selected}
+              onToggle={toggle}
+              onToggleAll={() => {
+                const ids: string[] = [];
+                for (let i = 0; i < (pages.total ?? 0); i++) {
+                  const r = pages.rowAt(i);
+                  if (r) ids.push(r.id);
+                }
+                setSelected((s) => (s.size >= ids.length ? new Set() : new Set(ids)));
+              }}
+              onDelete={(ids) => setDialog({ type: 'delete', ids })}
+              sort={sort}
+              order={order}
+              onSort={onSort}
+              emptyText={emptyText}
+            />
+          </div>
+          {openId && (
+            <KeyDetail
+              key={openId}
+              id={openId}
+              capabilities={capabilities}
+              revision={revision}
+              workspaces={wsById}
+              environments={environments}
+              onClose={() => {
+                setOpenId(null);
+                document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus();
+              }}
+              onChanged={changed}
+              onRotate={(id) => setDialog({ type: 'rotate', ids: [id] })}
+              onState={(id, action) => setDialog({ type: 'state', ids: [id], action })}
+              onExport={(id) => setDialog({ type: 'export', ids: [id] })}
+              onDelete={(id) => setDialog({ type: 'delete', ids: [id] })}
+            />
           )}
-          <ErrorNotice error={loadError ?? pages.error} doing="load the keys" />
-          {pending > 0 && (
-            <div className="notice warn banner" role="status" data-testid="pending-banner">
-              <span className="spacer">
-                <strong>{pending === 1 ? 'A rotation was interrupted.' : `${pending} rotations were interrupted.`}</strong> The old secrets are still stored and working; Keyhold can finish (or roll back) what was started.
-              </span>
-              <button type="button" className="btn small" onClick={resume} disabled={resuming}>{resuming ? 'Resuming…' : 'Resume now'}</button>
-            </div>
-          )}
-          <ErrorNotice error={resumeError} doing="resume the interrupted rotations" />
-          {access && scopeWorkspace && (
-            <div className={`notice banner${createRefusal ? ' warn' : ''}`} role="status" data-testid="credential-access">
-              <span className="spacer">
-                <strong>What the {PLATFORM_LABELS[scopeWorkspace.provider]} credential may do:</strong> {accessLine(access)}.
-                {createRefusal && ` ${PLATFORM_LABELS[scopeWorkspace.provider]} will refuse to create or change keys here: ${createRefusal}.`}
-              </span>
-            </div>
-          )}
-          <KeyTable
-            pages={pages}
-            active={active}
-            setActive={setActive}
-            onOpen={setOpenId}
-            selected={selected}
-            onToggle={toggle}
-            onToggleAll={() => {
-              const ids: string[] = [];
-              for (let i = 0; i < (pages.total ?? 0); i++) {
-                const r = pages.rowAt(i);
-                if (r) ids.push(r.id);
-              }
-              setSelected((s) => (s.size >= ids.length ? new Set() : new Set(ids)));
-            }}
-            onDelete={(ids) => setDialog({ type: 'delete', ids })}
-            sort={sort}
-            order={order}
-            onSort={onSort}
-            emptyText={emptyText}
-          />
-        </div>
-        {openId && (
-          <KeyDetail
-            key={openId}
-            id={openId}
-            capabilities={capabilities}
-            revision={revision}
-            workspaces={wsById}
-            environments={environments}
-            onClose={() => {
-              setOpenId(null);
-              document.querySelector<HTMLElement>('[data-testid="key-table"]')?.focus();
-            }}
-            onChanged={changed}
-            onRotate={(id) => setDialog({ type: 'rotate', ids: [id] })}
-            onState={(id, action) => setDialog({ type: 'state', ids: [id], action })}
-            onExport={(id) => setDialog({ type: 'export', ids: [id] })}
-            onDelete={(id) => setDialog({ type: 'delete', ids: [id] })}
-          />
-        )}
-      </main>
+        </main>
       )}
 
-      {dialog?.type === 'add-workspace' && <AddWorkspaceDialog onClose={closeDialog} onDone={(w) => { closeDialog(); loadWorkspaces(); setScope({ type: 'workspace', id: w.id }); toast(`Workspace ${w.name} added.`); }} />}
-      {dialog?.type === 'connect' && <ConnectDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
-      {dialog?.type === 'rename' && <RenameWorkspaceDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); loadWorkspaces(); }} />}
-      {dialog?.type === 'remove-workspace' && <RemoveWorkspaceDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); setScope({ type: 'all' }); changed(); }} />}
-      {dialog?.type === 'add-env' && <AddEnvironmentDialog workspace={dialog.workspace} onClose={closeDialog} onDone={() => { closeDialog(); loadWorkspaces(); }} />}
-      {dialog?.type === 'sync' && <SyncDialog workspace={dialog.workspace} onClose={() => { closeDialog(); changed(); }} />}
+      {dialog?.type === 'add-workspace' && (
+        <AddWorkspaceDialog
+          onClose={closeDialog}
+          onDone={(w) => {
+            closeDialog();
+            loadWorkspaces();
+            setScope({ type: 'workspace', id: w.id });
+            toast(`Workspace ${w.name} added.`);
+          }}
+        />
+      )}
+      {dialog?.type === 'connect' && (
+        <ConnectDialog
+          workspace={dialog.workspace}
+          onClose={closeDialog}
+          onDone={() => {
+            closeDialog();
+            changed();
+          }}
+        />
+      )}
+      {dialog?.type === 'rename' && (
+        <RenameWorkspaceDialog
+          workspace={dialog.workspace}
+          onClose={closeDialog}
+          onDone={() => {
+            closeDialog();
+            loadWorkspaces();
+          }}
+        />
+      )}
+      {dialog?.type === 'remove-workspace' && (
+        <RemoveWorkspaceDialog
+          workspace={dialog.workspace}
+          onClose={closeDialog}
+          onDone={() => {
+            closeDialog();
+            setScope({ type: 'all' });
+            changed();
+          }}
+        />
+      )}
+      {dialog?.type === 'add-env' && (
+        <AddEnvironmentDialog
+          workspace={dialog.workspace}
+          onClose={closeDialog}
+          onDone={() => {
+            closeDialog();
+            loadWorkspaces();
+          }}
+        />
+      )}
+      {dialog?.type === 'sync' && (
+        <SyncDialog
+          workspace={dialog.workspace}
+          onClose={() => {
+            closeDialog();
+            changed();
+          }}
+        />
+      )}
       {dialog?.type === 'settings' && <SettingsDialog vaultPath={vaultPath} version={version} onClose={closeDialog} />}
       {dialog?.type === 'new-key' && (
         <NewKeyDialog
@@ -367,12 +502,47 @@ export function MainScreen({ version, vaultPath, onLock }: { version: string; va
           workspace={scopeWorkspace}
           environment={scopeEnvironment}
           onClose={closeDialog}
-          onCreated={(id) => { changed(); setOpenId(id); }}
+          onCreated={(id) => {
+            changed();
+            setOpenId(id);
+          }}
         />
       )}
-      {dialog?.type === 'delete' && <DeleteKeysDialog ids={dialog.ids} onClose={closeDialog} onDone={() => { closeDialog(); if (openId && dialog.ids.includes(openId)) setOpenId(null); setSelected(new Set()); changed(); }} />}
-      {dialog?.type === 'rotate' && <RotateDialog ids={dialog.ids} workspaces={wsById} onClose={() => { closeDialog(); changed(); loadPending(); }} />}
-      {dialog?.type === 'state' && <StateChangeDialog ids={dialog.ids} action={dialog.action} workspaces={wsById} onClose={closeDialog} onDone={() => { closeDialog(); changed(); }} />}
+      {dialog?.type === 'delete' && (
+        <DeleteKeysDialog
+          ids={dialog.ids}
+          onClose={closeDialog}
+          onDone={() => {
+            closeDialog();
+            if (openId && dialog.ids.includes(openId)) setOpenId(null);
+            setSelected(new Set());
+            changed();
+          }}
+        />
+      )}
+      {dialog?.type === 'rotate' && (
+        <RotateDialog
+          ids={dialog.ids}
+          workspaces={wsById}
+          onClose={() => {
+            closeDialog();
+            changed();
+            loadPending();
+          }}
+        />
+      )}
+      {dialog?.type === 'state' && (
+        <StateChangeDialog
+          ids={dialog.ids}
+          action={dialog.action}
+          workspaces={wsById}
+          onClose={closeDialog}
+          onDone={() => {
+            closeDialog();
+            changed();
+          }}
+        />
+      )}
       {dialog?.type === 'export' && <ExportDialog ids={dialog.ids} onClose={closeDialog} />}
       {dialog?.type === 'import' && <ImportDialog workspaces={workspaces} onClose={closeDialog} onImported={changed} />}
     </div>

@@ -111,11 +111,25 @@ export function PolicyForm({
         </div>
         <div className="field">
           <label htmlFor="policy-max-age">Maximum age (days)</label>
-          <input id="policy-max-age" className="input" type="number" value={maxAge} onChange={(e) => setMaxAge(e.target.value)} style={{ width: 110 }} />
+          <input
+            id="policy-max-age"
+            className="input"
+            type="number"
+            value={maxAge}
+            onChange={(e) => setMaxAge(e.target.value)}
+            style={{ width: 110 }}
+          />
         </div>
         <div className="field">
           <label htmlFor="policy-warn">Warn before (days)</label>
-          <input id="policy-warn" className="input" type="number" value={warn} onChange={(e) => setWarn(e.target.value)} style={{ width: 110 }} />
+          <input
+            id="policy-warn"
+            className="input"
+            type="number"
+            value={warn}
+            onChange={(e) => setWarn(e.target.value)}
+            style={{ width: 110 }}
+          />
         </div>
         <button type="submit" className="btn primary" disabled={busy || !workspaceId} style={{ marginBottom: 12 }}>
           Save policy

@@ -25,9 +25,15 @@ function Shell({ children, version, state, path }: { children: ReactNode; versio
         </dl>
         <dl>
           <dt>Vault</dt>
-          <dd data-testid="vault-state" data-state={state}>{state ? STATE_TEXT[state] ?? state : '…'}</dd>
+          <dd data-testid="vault-state" data-state={state}>
+            {state ? (STATE_TEXT[state] ?? state) : '…'}
+          </dd>
         </dl>
-        {path && <span className="mono" title="Vault file">{path}</span>}
+        {path && (
+          <span className="mono" title="Vault file">
+            {path}
+          </span>
+        )}
       </footer>
     </main>
   );
@@ -41,7 +47,11 @@ export interface WelcomeProps {
 
 export function CreateVault(props: WelcomeProps & { onRestored(): void }) {
   const [restoring, setRestoring] = useState(false);
-  return restoring ? <RestoreVault {...props} onBack={() => setRestoring(false)} /> : <NewVault {...props} onRestore={() => setRestoring(true)} />;
+  return restoring ? (
+    <RestoreVault {...props} onBack={() => setRestoring(false)} />
+  ) : (
+    <NewVault {...props} onRestore={() => setRestoring(true)} />
+  );
 }
 
 function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onRestore(): void }) {
@@ -69,24 +79,52 @@ function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onR
 
   return (
     <Shell version={version} state="absent" path={path}>
-      <div className="brand"><BrandMark /></div>
+      <div className="brand">
+        <BrandMark />
+      </div>
       <h1>Create your vault</h1>
-      <p className="lead">Keyhold keeps every key you hold in one encrypted file on this computer. Choose the master password that opens it.</p>
+      <p className="lead">
+        Keyhold keeps every key you hold in one encrypted file on this computer. Choose the master password that opens it.
+      </p>
       <form onSubmit={submit} noValidate aria-label="Create vault">
         <div className="field">
           <label htmlFor="new-password">Master password</label>
-          <input id="new-password" className="input" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby={meterId} autoFocus />
+          <input
+            id="new-password"
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-describedby={meterId}
+            autoFocus
+          />
           <StrengthMeter password={password} id={meterId} />
           {tooShort && <span className="hint">Use at least 8 characters.</span>}
         </div>
         <div className="field">
           <label htmlFor="confirm-password">Type it again</label>
-          <input id="confirm-password" className="input" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} onBlur={() => setTouched(true)} aria-invalid={mismatch} aria-describedby={mismatch ? mismatchId : undefined} />
-          {mismatch && <span id={mismatchId} className="error">The two passwords are not the same.</span>}
+          <input
+            id="confirm-password"
+            className="input"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            onBlur={() => setTouched(true)}
+            aria-invalid={mismatch}
+            aria-describedby={mismatch ? mismatchId : undefined}
+          />
+          {mismatch && (
+            <span id={mismatchId} className="error">
+              The two passwords are not the same.
+            </span>
+          )}
         </div>
         <div className="notice warn loss">
           <span className="title">If you lose this password, your keys are gone.</span>
-          Nobody can recover it, not even Keyhold: the vault is encrypted with it and nothing else. Write it down somewhere safe, and keep an encrypted backup (Settings → Backup).
+          Nobody can recover it, not even Keyhold: the vault is encrypted with it and nothing else. Write it down somewhere safe, and keep
+          an encrypted backup (Settings → Backup).
         </div>
         <label className="check">
           <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
@@ -96,10 +134,17 @@ function NewVault({ version, path, onUnlocked, onRestore }: WelcomeProps & { onR
         <button type="submit" className="btn primary" disabled={!canSubmit} style={{ width: '100%', marginTop: 8 }}>
           {busy ? 'Creating… (deriving the key)' : 'Create vault'}
         </button>
-        {password.length >= 8 && estimateStrength(password).score < 2 && <p className="hint small" style={{ marginTop: 8 }}>This password is weak; anyone who gets the file could guess it.</p>}
+        {password.length >= 8 && estimateStrength(password).score < 2 && (
+          <p className="hint small" style={{ marginTop: 8 }}>
+            This password is weak; anyone who gets the file could guess it.
+          </p>
+        )}
       </form>
       <p className="small" style={{ marginTop: 14, marginBottom: 0 }}>
-        Moving from another computer? <button type="button" className="link-button" onClick={onRestore}>Restore from a backup</button>
+        Moving from another computer?{' '}
+        <button type="button" className="link-button" onClick={onRestore}>
+          Restore from a backup
+        </button>
       </p>
     </Shell>
   );
@@ -121,21 +166,65 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
   });
   return (
     <Shell version={version} state="absent" path={path}>
-      <div className="brand"><BrandMark /></div>
+      <div className="brand">
+        <BrandMark />
+      </div>
       <h1>Restore from a backup</h1>
       <p className="lead">Keyhold makes a new vault on this computer from a backup file, under a master password you choose now.</p>
       <form onSubmit={submit} noValidate aria-label="Restore vault">
-        <PathField id="rs-file" label="Backup file" value={file} onChange={(v, t) => { setFile(v); setToken(t); }} placeholder="/media/usb/keyhold-backup.khb" autoFocus dialog={{ mode: 'open', title: 'Restore from the backup', filters: BACKUP_FILTERS }} />
+        <PathField
+          id="rs-file"
+          label="Backup file"
+          value={file}
+          onChange={(v, t) => {
+            setFile(v);
+            setToken(t);
+          }}
+          placeholder="/media/usb/keyhold-backup.khb"
+          autoFocus
+          dialog={{ mode: 'open', title: 'Restore from the backup', filters: BACKUP_FILTERS }}
+        />
         <div className="field">
           <label htmlFor="rs-pass">Backup passphrase</label>
-          <input id="rs-pass" className="input" type="password" autoComplete="off" value={passphrase} onChange={(e) => { setPassphrase(e.target.value); setWrong(false); }} aria-invalid={wrong} />
-          {wrong && <span className="error" role="alert">That passphrase does not open this backup.</span>}
+          <input
+            id="rs-pass"
+            className="input"
+            type="password"
+            autoComplete="off"
+            value={passphrase}
+            onChange={(e) => {
+              setPassphrase(e.target.value);
+              setWrong(false);
+            }}
+            aria-invalid={wrong}
+          />
+          {wrong && (
+            <span className="error" role="alert">
+              That passphrase does not open this backup.
+            </span>
+          )}
         </div>
-        <NewPasswordFields ids={['rs-new', 'rs-new2']} labels={['New master password', 'Type it again']} value={password} onChange={setPassword} again={confirm} onAgainChange={setConfirm} mismatchText="The two passwords are not the same." />
+        <NewPasswordFields
+          ids={['rs-new', 'rs-new2']}
+          labels={['New master password', 'Type it again']}
+          value={password}
+          onChange={setPassword}
+          again={confirm}
+          onAgainChange={setConfirm}
+          mismatchText="The two passwords are not the same."
+        />
         <ErrorNotice error={error} doing="restore the backup" />
         <div className="row">
-          <button type="button" className="btn" onClick={onBack} disabled={busy}>Back</button>
-          <button type="submit" className="btn primary spacer" disabled={busy || !file.trim() || !passphrase || password.length < 8 || password !== confirm}>{busy ? 'Restoring…' : 'Restore vault'}</button>
+          <button type="button" className="btn" onClick={onBack} disabled={busy}>
+            Back
+          </button>
+          <button
+            type="submit"
+            className="btn primary spacer"
+            disabled={busy || !file.trim() || !passphrase || password.length < 8 || password !== confirm}
+          >
+            {busy ? 'Restoring…' : 'Restore vault'}
+          </button>
         </div>
       </form>
     </Shell>
@@ -183,18 +272,46 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
 
   return (
     <Shell version={version} state="locked" path={path}>
-      <div className="brand"><BrandMark /></div>
+      <div className="brand">
+        <BrandMark />
+      </div>
       <h1>Unlock Keyhold</h1>
-      <p className="lead">{reason ? LOCK_REASONS[reason] ?? LOCK_REASONS.explicit : 'Enter your master password to open the vault.'}</p>
+      <p className="lead">{reason ? (LOCK_REASONS[reason] ?? LOCK_REASONS.explicit) : 'Enter your master password to open the vault.'}</p>
       <form onSubmit={submit} noValidate aria-label="Unlock vault">
         <div className="field">
           <label htmlFor="master-password">Master password</label>
-          <input ref={input} id="master-password" className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); setWrong(false); }} aria-invalid={wrong} aria-describedby={wrong ? errorId : undefined} autoFocus disabled={busy} />
-          {wrong && <span id={errorId} className="error" role="alert" data-testid="wrong-password">That password does not open this vault. Check Caps Lock and try again.</span>}
+          <input
+            ref={input}
+            id="master-password"
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              setWrong(false);
+            }}
+            aria-invalid={wrong}
+            aria-describedby={wrong ? errorId : undefined}
+            autoFocus
+            disabled={busy}
+          />
+          {wrong && (
+            <span id={errorId} className="error" role="alert" data-testid="wrong-password">
+              That password does not open this vault. Check Caps Lock and try again.
+            </span>
+          )}
         </div>
         <ErrorNotice error={error} doing="unlock the vault" />
         {rolledBack && (
-          <button type="button" className="btn danger" data-testid="accept-rollback" disabled={!password || busy} onClick={() => unlock(true)} style={{ width: '100%', marginBottom: 8 }}>
+          <button
+            type="button"
+            className="btn danger"
+            data-testid="accept-rollback"
+            disabled={!password || busy}
+            onClick={() => unlock(true)}
+            style={{ width: '100%', marginBottom: 8 }}
+          >
             I restored this older copy on purpose: open it
           </button>
         )}
