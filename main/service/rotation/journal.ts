@@ -4,6 +4,7 @@
 // engine owns the journal itself, retries, resume, concurrency and progress.
 import type { z } from 'zod';
 import { KeyholdError, type ErrorInfo } from '../../errors';
+import { isTransient } from '../../providers/http';
 import type { RemoteProvider } from '../../providers/types';
 import type { KeyPatch, KeyRecord, PendingOperation, VaultSession } from '../../vault/types';
 import type { RemoteOptions, RemoteWorkspace } from '../remote';
@@ -91,4 +92,22 @@ export function readJournal<T>(schema: z.ZodType<T>, provider: RemoteProvider, o
 /** The default of an exhaustive switch over a strategy's steps: a new step is a compile error. */
 export function unknownStep(step: never): never {
   throw new KeyholdError('INTEGRITY', `Unknown rotation step ${String(step)}.`);
+}
+
+/**
+ * The frame of every strategy's "make the new credential" step: after an attempt whose answer was
+ * lost, first clear what it may have made (`recover`); then create, and on an outright refusal
+ * abandon the rotation (nothing changed on the platform: the old key stays, see docs/ARCHITECTURE.md).
+ */
+export async function createNew<T>(ctx: RotationContext, recover: () => Promise<void>, create: () => Promise<T>): Promise<T> {
+  if (ctx.uncertain) {
+    await recover();
+    ctx.uncertain = false;
+  }
+  try {
+    return await create();
+  } catch (e) {
+    if (!isTransient(e)) ctx.abandon();
+    throw e;
+  }
 }

@@ -4,10 +4,10 @@
 // (rolling_back): the old pair becomes current again and the new key is deleted.
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
-import { hasStatus, isTransient } from '../../providers/http';
+import { hasStatus } from '../../providers/http';
 import type { RancherProvider } from '../../providers/rancher';
 import { environmentRemoteId, rancherFor } from '../remote';
-import { ROTATION, readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
+import { ROTATION, createNew, readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
 
 const RancherData = z.object({
   provider: z.literal('rancher'),
@@ -109,17 +109,11 @@ export const rancherRotation: RotationStrategy = {
     switch (entry.step) {
       case 'creating': {
         const data = entry.data;
-        if (ctx.uncertain) {
-          await removeOrphans(ctx, data);
-          ctx.uncertain = false;
-        }
-        let created;
-        try {
-          created = await manager(ctx).createKey({ projectId: data.projectId, name: data.name, description: data.description });
-        } catch (e) {
-          if (!isTransient(e)) ctx.abandon(); // refused outright: nothing changed, the old key stays
-          throw e;
-        }
+        const created = await createNew(
+          ctx,
+          () => removeOrphans(ctx, data),
+          () => manager(ctx).createKey({ projectId: data.projectId, name: data.name, description: data.description }),
+        );
         await ctx.hook('answered');
         // the shown-once secret goes into the journal and the vault in one transaction
         await store(ctx, { ...data, newRemoteId: created.key.id, newPublic: created.key.publicValue, newSecret: created.secret });

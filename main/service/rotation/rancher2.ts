@@ -6,10 +6,10 @@
 // rolled back (rolling_back): the old bearer becomes current again and the new token is deleted.
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
-import { hasStatus, isTransient } from '../../providers/http';
+import { hasStatus } from '../../providers/http';
 import { isApiKey, withTokenMeta } from '../../providers/rancher2';
 import { environmentRemoteId, rancher2For } from '../remote';
-import { ROTATION, readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
+import { ROTATION, createNew, readJournal, unknownStep, type RotationContext, type RotationStrategy } from './journal';
 
 const Rancher2Data = z.object({
   provider: z.literal('rancher2'),
@@ -97,17 +97,11 @@ export const rancher2Rotation: RotationStrategy = {
     switch (entry.step) {
       case 'creating': {
         const data = entry.data;
-        if (ctx.uncertain) {
-          await removeOrphans(ctx, data);
-          ctx.uncertain = false;
-        }
-        let created;
-        try {
-          created = await manager(ctx).createToken({ description: data.description, ttlMs: data.ttl, clusterId: data.clusterId });
-        } catch (e) {
-          if (!isTransient(e)) ctx.abandon(); // refused outright: nothing changed, the old token stays
-          throw e;
-        }
+        const created = await createNew(
+          ctx,
+          () => removeOrphans(ctx, data),
+          () => manager(ctx).createToken({ description: data.description, ttlMs: data.ttl, clusterId: data.clusterId }),
+        );
         await ctx.hook('answered');
         // the shown-once value goes into the journal and the vault in one transaction
         const next = { ...data, newName: created.token.name, newBearer: created.bearer };
