@@ -6,6 +6,7 @@ import { Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
+import { SecretField } from '../components/SecretField';
 import { Tabs } from '../components/Tabs';
 import { useToast } from '../components/Toasts';
 import { BACKUP_FILTERS, withToken } from '../lib/desktop';
@@ -297,26 +298,16 @@ function ChangePassword() {
   return (
     <form className="settings-section" onSubmit={submit} aria-label="Change master password">
       <h3>Change master password</h3>
-      <div className="field">
-        <label htmlFor="cp-current">Current password</label>
-        <input
-          id="cp-current"
-          className="input"
-          type="password"
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => {
-            setCurrent(e.target.value);
-            setWrong(false);
-          }}
-          aria-invalid={wrong}
-        />
-        {wrong && (
-          <span className="error" role="alert">
-            That is not the current master password.
-          </span>
-        )}
-      </div>
+      <SecretField
+        id="cp-current"
+        label="Current password"
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+        wrong={wrong}
+        onWrongChange={setWrong}
+        wrongText="That is not the current master password."
+      />
       <NewPasswordFields
         ids={['cp-new', 'cp-again']}
         labels={['New password', 'New password again']}

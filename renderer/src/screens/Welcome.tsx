@@ -6,6 +6,7 @@ import { BrandMark } from '../components/icons';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { NewPasswordFields } from '../components/NewPasswordFields';
 import { PathField } from '../components/PathField';
+import { SecretField } from '../components/SecretField';
 import { StrengthMeter } from '../components/StrengthMeter';
 import { BACKUP_FILTERS, withToken } from '../lib/desktop';
 import { isCode } from '../lib/errors';
@@ -184,26 +185,16 @@ function RestoreVault({ version, path, onRestored, onBack }: WelcomeProps & { on
           autoFocus
           dialog={{ mode: 'open', title: 'Restore from the backup', filters: BACKUP_FILTERS }}
         />
-        <div className="field">
-          <label htmlFor="rs-pass">Backup passphrase</label>
-          <input
-            id="rs-pass"
-            className="input"
-            type="password"
-            autoComplete="off"
-            value={passphrase}
-            onChange={(e) => {
-              setPassphrase(e.target.value);
-              setWrong(false);
-            }}
-            aria-invalid={wrong}
-          />
-          {wrong && (
-            <span className="error" role="alert">
-              That passphrase does not open this backup.
-            </span>
-          )}
-        </div>
+        <SecretField
+          id="rs-pass"
+          label="Backup passphrase"
+          autoComplete="off"
+          value={passphrase}
+          onChange={setPassphrase}
+          wrong={wrong}
+          onWrongChange={setWrong}
+          wrongText="That passphrase does not open this backup."
+        />
         <NewPasswordFields
           ids={['rs-new', 'rs-new2']}
           labels={['New master password', 'Type it again']}
@@ -243,7 +234,6 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
   // the file is older than one this computer has opened: the user may open it on purpose
   const [rolledBack, setRolledBack] = useState(false);
   const { busy, error, wrong, setWrong, run } = useAction({ inline: 'WRONG_PASSWORD' });
-  const errorId = useId();
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (!busy) input.current?.focus();
@@ -278,30 +268,20 @@ export function Unlock({ version, path, onUnlocked, reason }: WelcomeProps & { r
       <h1>Unlock Keyhold</h1>
       <p className="lead">{reason ? (LOCK_REASONS[reason] ?? LOCK_REASONS.explicit) : 'Enter your master password to open the vault.'}</p>
       <form onSubmit={submit} noValidate aria-label="Unlock vault">
-        <div className="field">
-          <label htmlFor="master-password">Master password</label>
-          <input
-            ref={input}
-            id="master-password"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => {
-              setPassword(e.target.value);
-              setWrong(false);
-            }}
-            aria-invalid={wrong}
-            aria-describedby={wrong ? errorId : undefined}
-            autoFocus
-            disabled={busy}
-          />
-          {wrong && (
-            <span id={errorId} className="error" role="alert" data-testid="wrong-password">
-              That password does not open this vault. Check Caps Lock and try again.
-            </span>
-          )}
-        </div>
+        <SecretField
+          inputRef={input}
+          id="master-password"
+          label="Master password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          wrong={wrong}
+          onWrongChange={setWrong}
+          wrongText="That password does not open this vault. Check Caps Lock and try again."
+          wrongTestId="wrong-password"
+          autoFocus
+          disabled={busy}
+        />
         <ErrorNotice error={error} doing="unlock the vault" />
         {rolledBack && (
           <button
