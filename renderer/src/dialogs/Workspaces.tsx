@@ -1,6 +1,6 @@
 // Workspaces: add, connect (each platform's credential), rename, remove, add an environment,
 // and sync with progress.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { call, onEvent } from '../api';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -136,6 +136,43 @@ export function AddWorkspaceDialog({ onClose, onDone }: { onClose(): void; onDon
   );
 }
 
+/** What each platform's connect form asks for (Encord picks a key pair of the vault instead). */
+interface ConnectCopy {
+  hint: ReactNode;
+  /** a field before the secret: the Syncano email, or the Rancher access key */
+  identity?: { id: string; label: string; email: boolean };
+  secretLabel: string;
+}
+const CONNECT_COPY: Partial<Record<ProviderName, ConnectCopy>> = {
+  syncano: {
+    hint: 'Keyhold signs in once with your Syncano email and password to obtain your Account Key, stores the key in the vault, and forgets the password.',
+    identity: { id: 'c-email', label: 'Email', email: true },
+    secretLabel: 'Password',
+  },
+  rancher: {
+    hint: 'Use an account API key (API → Add Account API Key in Rancher). The access key is the user name, the secret key the password.',
+    identity: { id: 'c-public', label: 'Access key', email: false },
+    secretLabel: 'Secret key',
+  },
+  github: {
+    hint: (
+      <>
+        A personal access token with the <code>write:public_key</code> scope.
+      </>
+    ),
+    secretLabel: 'Token',
+  },
+  rancher2: {
+    hint: (
+      <>
+        An unscoped API token (Account &amp; API Keys → Create API Key in Rancher, no cluster). Rancher shows it once, as{' '}
+        <code>token-xxxxx:…</code>.
+      </>
+    ),
+    secretLabel: 'API token',
+  },
+};
+
 export function ConnectDialog({ workspace, onClose, onDone }: { workspace: WorkspaceRow; onClose(): void; onDone(): void }) {
   const toast = useToast();
   const provider = workspace.provider as ProviderName;
@@ -145,6 +182,7 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
   const [keyId, setKeyId] = useState('');
   const [pairs, setPairs] = useState<KeyRow[]>([]);
   const { busy, error, setError, run } = useAction();
+  const copy = CONNECT_COPY[provider];
 
   useEffect(() => {
     if (provider === 'encord')
@@ -186,98 +224,32 @@ export function ConnectDialog({ workspace, onClose, onDone }: { workspace: Works
       canSubmit={canSubmit}
       testId="connect-dialog"
     >
-      {provider === 'syncano' && (
+      {copy && (
         <>
-          <p className="muted">
-            Keyhold signs in once with your Syncano email and password to obtain your Account Key, stores the key in the vault, and forgets
-            the password.
-          </p>
+          <p className="muted">{copy.hint}</p>
+          {copy.identity && (
+            <div className="field">
+              <label htmlFor={copy.identity.id}>{copy.identity.label}</label>
+              <input
+                id={copy.identity.id}
+                className={copy.identity.email ? 'input' : 'input mono'}
+                type={copy.identity.email ? 'email' : 'text'}
+                autoComplete={copy.identity.email ? 'username' : 'off'}
+                spellCheck={false}
+                value={copy.identity.email ? email : publicValue}
+                onChange={(e) => (copy.identity?.email ? setEmail : setPublicValue)(e.target.value)}
+              />
+            </div>
+          )}
           <div className="field">
-            <label htmlFor="c-email">Email</label>
-            <input
-              id="c-email"
-              className="input"
-              type="email"
-              autoComplete="username"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="c-secret">Password</label>
+            <label htmlFor="c-secret">{copy.secretLabel}</label>
             <input
               id="c-secret"
-              className="input"
+              className={copy.identity?.email ? 'input' : 'input mono'}
               type="password"
-              autoComplete="current-password"
+              autoComplete={copy.identity?.email ? 'current-password' : 'off'}
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-            />
-          </div>
-        </>
-      )}
-      {provider === 'rancher' && (
-        <>
-          <p className="muted">
-            Use an account API key (API → Add Account API Key in Rancher). The access key is the user name, the secret key the password.
-          </p>
-          <div className="field">
-            <label htmlFor="c-public">Access key</label>
-            <input
-              id="c-public"
-              className="input mono"
-              value={publicValue}
-              onChange={(e) => setPublicValue(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="c-secret">Secret key</label>
-            <input
-              id="c-secret"
-              className="input mono"
-              type="password"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-              autoComplete="off"
-            />
-          </div>
-        </>
-      )}
-      {provider === 'github' && (
-        <>
-          <p className="muted">
-            A personal access token with the <code>write:public_key</code> scope.
-          </p>
-          <div className="field">
-            <label htmlFor="c-secret">Token</label>
-            <input
-              id="c-secret"
-              className="input mono"
-              type="password"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-              autoComplete="off"
-            />
-          </div>
-        </>
-      )}
-      {provider === 'rancher2' && (
-        <>
-          <p className="muted">
-            An unscoped API token (Account &amp; API Keys → Create API Key in Rancher, no cluster). Rancher shows it once, as{' '}
-            <code>token-xxxxx:…</code>.
-          </p>
-          <div className="field">
-            <label htmlFor="c-secret">API token</label>
-            <input
-              id="c-secret"
-              className="input mono"
-              type="password"
-              value={secret}
-              onChange={(e) => setSecret(e.target.value)}
-              autoComplete="off"
             />
           </div>
         </>
