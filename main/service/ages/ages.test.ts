@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGithub, type GithubEmulator } from '../../../emulators/github';
 import { startRancher2 } from '../../../emulators/rancher2';
@@ -19,8 +18,8 @@ import { needsAttention } from './attention';
 import { removePolicy, setPolicy } from './policies';
 import { planDueRotation, rotateDue } from './rotate-due';
 import { DAY_MS } from './status';
+import { runCrashDriver } from '../rotation/crash-driver.testkit';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const PASSWORD = 'pw-ages-test';
 const opts = { http: { backoffMs: 5 } };
 const expectCode = async (fn: () => unknown, code: string) => expect((await failure((async () => fn())())).code).toBe(code);
@@ -187,23 +186,7 @@ describe('key ages from the platforms', () => {
   });
 });
 
-function runDriver(
-  point: string,
-  ids: string[],
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(ROOT, 'main', 'service', 'rotation', 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
-      { cwd: ROOT },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-  });
-}
+const runDriver = (point: string, ids: string[]) => runCrashDriver(vaultPath, PASSWORD, point, ids);
 
 describe('rotating what is due, killed with SIGKILL in the middle', () => {
   it('every key keeps a working secret; resume and a second run leave nothing due', async () => {

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGithub, type GithubEmulator } from '../../../emulators/github';
 import { startRancher, type RancherEmulator } from '../../../emulators/rancher';
@@ -12,8 +11,8 @@ import { connectWorkspace } from '../connect';
 import { createRemoteKey } from '../remote-keys';
 import { ROTATION, ROTATION_POINTS, resumeRotations, rotateKey, rotateKeys, type RotationProgress } from '.';
 import { syncWorkspace } from '../sync';
+import { killed, runCrashDriver } from './crash-driver.testkit';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const PASSWORD = 'pw-rotation-test';
 const opts = { http: { backoffMs: 5 } };
@@ -204,29 +203,7 @@ describe('rotation (in process)', () => {
   });
 });
 
-function runDriver(
-  point: string,
-  ids: string[],
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
-      { cwd: ROOT },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
-  });
-}
-
-/** tsx runs the script in a child of its own and relays a SIGKILL as exit code 137 */
-function killed(run: { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }): boolean {
-  if (run.signal === 'SIGKILL' || run.code === 137) return true;
-  throw new Error(`driver was not killed: code ${run.code}, ${run.stdout} ${run.stderr}`.slice(0, 500));
-}
+const runDriver = (point: string, ids: string[]) => runCrashDriver(vaultPath, PASSWORD, point, ids);
 
 describe('rotation killed with SIGKILL at every point of the journal, then resumed', () => {
   it.each(ROTATION_POINTS.filter((p) => p !== 'recorded'))(

@@ -2,10 +2,9 @@
 // child process, crash.testkit.ts), then resumed: at every moment the vault's key is the one
 // GitHub has registered, and after resume exactly the new key is registered, at the same place
 // (repository, read_only), the old one gone; read back from the emulator's state.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGithub, type GithubEmulator } from '../../../emulators/github';
 import { createVault, openVault } from '../../vault';
@@ -13,8 +12,8 @@ import type { VaultSession } from '../../vault/types';
 import { connectWorkspace } from '../connect';
 import { createRemoteKey } from '../remote-keys';
 import { ROTATION, ROTATION_POINTS, resumeRotations } from '.';
+import { killed, runCrashDriver } from './crash-driver.testkit';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const PASSWORD = 'pw-github-rotation';
 const opts = { http: { backoffMs: 5 } };
@@ -39,29 +38,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runDriver(
-  point: string,
-  ids: string[],
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
-      { cwd: ROOT },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-  });
-}
-
-/** tsx relays the child's SIGKILL as exit code 137 */
-function killed(run: { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }): boolean {
-  if (run.signal === 'SIGKILL' || run.code === 137) return true;
-  throw new Error(`driver was not killed: code ${run.code}, ${run.stdout} ${run.stderr}`.slice(0, 500));
-}
+const runDriver = (point: string, ids: string[]) => runCrashDriver(vaultPath, PASSWORD, point, ids);
 
 const body = (line: string | null) => (line ?? '').split(' ').slice(0, 2).join(' ');
 const POINTS = ROTATION_POINTS.filter((p) => p !== 'recorded');

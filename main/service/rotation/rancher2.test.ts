@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRancher2, type Rancher2Emulator } from '../../../emulators/rancher2';
 import { createVault, openVault } from '../../vault';
@@ -10,8 +9,8 @@ import { connectWorkspace } from '../connect';
 import { createRemoteKey } from '../remote-keys';
 import { syncWorkspace } from '../sync';
 import { ROTATION, ROTATION_POINTS, resumeRotations, rotateKey } from '.';
+import { killed, runCrashDriver } from './crash-driver.testkit';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const KDF = { memoryKiB: 65536, iterations: 3, parallelism: 1 };
 const PASSWORD = 'pw-rancher2-rotation';
 const opts = { http: { backoffMs: 5 } };
@@ -125,29 +124,7 @@ describe('Rancher 2 token rotation', () => {
   });
 });
 
-function runDriver(
-  point: string,
-  ids: string[],
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(
-      join(ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(__dirname, 'crash.testkit.ts'), vaultPath, PASSWORD, point, ...ids],
-      { cwd: ROOT },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr }));
-  });
-}
-
-/** tsx runs the script in a child of its own and relays a SIGKILL as exit code 137 */
-function killed(run: { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }): boolean {
-  if (run.signal === 'SIGKILL' || run.code === 137) return true;
-  throw new Error(`driver was not killed: code ${run.code}, ${run.stdout} ${run.stderr}`.slice(0, 500));
-}
+const runDriver = (point: string, ids: string[]) => runCrashDriver(vaultPath, PASSWORD, point, ids);
 
 describe('Rancher 2 rotation killed with SIGKILL at every point, then resumed', () => {
   it.each(ROTATION_POINTS.filter((p) => p !== 'recorded'))(
