@@ -59,7 +59,7 @@ test('generate, inspect, reveal (auto-hides), copy, edit, export and delete an e
     await detail.getByRole('button', { name: 'Edit' }).click();
     await detail.getByLabel('Name').fill('deploy key (ci)');
     await detail.getByLabel('Description').fill('used by the CI runner');
-    await detail.getByRole('button', { name: 'Save' }).click();
+    await detail.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(detail.getByRole('heading', { name: 'deploy key (ci)' })).toBeVisible();
     await expect(detail).toContainText('used by the CI runner');
     await expect(page.getByTestId('key-row').first()).toContainText('deploy key (ci)');
