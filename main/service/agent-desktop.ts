@@ -44,6 +44,7 @@ export class DesktopAgent {
   private agent: VaultAgent | null = null;
   private changing: Promise<void> = Promise.resolve();
   private enabled = false;
+  private removeSocketAtExit: (() => void) | null = null;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -64,6 +65,7 @@ export class DesktopAgent {
       this.agent?.source.refresh(session);
       return this.setEnabled(agentEnabled(session));
     });
+    vault.onDispose(() => void this.stop());
     vault.onLock((closing) => {
       this.agent?.source.refresh(closing);
       return () => {
@@ -101,11 +103,14 @@ export class DesktopAgent {
       });
       const path = this.agent.server.path;
       // a socket file outlives a process that quits without stopping it; remove it at exit
-      process.once('exit', () => rmSync(path, { force: true }));
+      this.removeSocketAtExit = () => rmSync(path, { force: true });
+      process.once('exit', this.removeSocketAtExit);
     } else if (!want && this.agent) {
       const a = this.agent;
       this.agent = null;
       this.approvals.vaultLocked();
+      if (this.removeSocketAtExit) process.removeListener('exit', this.removeSocketAtExit);
+      this.removeSocketAtExit = null;
       await a.stop();
     }
   }

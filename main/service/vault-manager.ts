@@ -17,6 +17,7 @@ export class VaultManager {
   private readonly unsubscribe: () => void;
   private readonly unlockHooks: Array<(s: VaultSession) => void | Promise<void>> = [];
   private readonly lockHooks: Array<(closing: VaultSession) => (() => void) | void> = [];
+  private readonly disposeHooks: Array<() => void> = [];
   /** an unlock in progress, so two clicks do not derive twice */
   private opening: Promise<VaultSession> | null = null;
 
@@ -146,8 +147,14 @@ export class VaultManager {
   }
 
   /** Locks and stops listening (app quit, tests). */
+  /** Runs once when the manager is disposed (the app or a harness closing): servers it feeds stop. */
+  onDispose(fn: () => void): void {
+    this.disposeHooks.push(fn);
+  }
+
   dispose(): void {
     this.lock('explicit');
     this.unsubscribe();
+    for (const hook of this.disposeHooks.splice(0)) hook();
   }
 }

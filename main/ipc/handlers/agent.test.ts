@@ -113,4 +113,13 @@ describe('the desktop agent', () => {
     await until(async () => ((await call<{ running: boolean }>('agent.status')).running ? undefined : true));
     expect(existsSync(socketPath)).toBe(false);
   });
+
+  it('stops, and removes its socket, when the app disposes of its vault (quit, or a harness closing)', async () => {
+    await call('vault.settings.set', { agentEnabled: true });
+    await until(async () => (await call<{ running: boolean }>('agent.status')).running);
+    expect(existsSync(socketPath)).toBe(true);
+    vault.dispose();
+    await until(() => !existsSync(socketPath));
+    expect(await call<{ running: boolean }>('agent.status')).toMatchObject({ running: false });
+  });
 });
