@@ -1,16 +1,26 @@
-// Child process of bench/vault.ts: creates a vault at PATH and bulk-inserts N keys, printing one
+// Child process of bench/vault.ts: creates a vault at PATH (with the KDF parameters given as JSON,
+// else the floor's) and bulk-inserts N keys, printing one
 // JSON line with the insert rate and the worst event-loop delay seen meanwhile. Run apart from the
 // unlock measurement so that the unlocked process's RSS holds only what unlocking costs.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { z } from 'zod';
 import { bulkAddKeys } from '../main/service/keys';
 import { createVault } from '../main/vault';
 import { benchKeys, FLOOR_KDF, BENCH_PASSWORD } from './vault-data';
 
+const KdfJson = z.object({
+  algorithm: z.literal('argon2id'),
+  memoryKiB: z.number().int(),
+  iterations: z.number().int(),
+  parallelism: z.number().int(),
+});
+
 async function main(): Promise<void> {
-  const [path, countArg] = process.argv.slice(2);
-  if (!path) throw new Error('usage: vault-fill PATH [N]');
+  const [path, countArg, kdfArg] = process.argv.slice(2);
+  if (!path) throw new Error('usage: vault-fill PATH [N] [KDF-JSON]');
   const count = Number(countArg ?? 100_000);
-  const session = await createVault(path, BENCH_PASSWORD, { kdf: FLOOR_KDF });
+  const kdf = kdfArg ? KdfJson.parse(JSON.parse(kdfArg)) : FLOOR_KDF;
+  const session = await createVault(path, BENCH_PASSWORD, { kdf });
   const workspaces = ['Syncano prod', 'Rancher staging', 'Encord research', 'GitHub org', 'Local'].map((name, i) =>
     session.addWorkspace({ name, provider: (['syncano', 'rancher', 'encord', 'github', 'local'] as const)[i]! }),
   );

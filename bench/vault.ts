@@ -1,6 +1,8 @@
 // The vault's figures on 100,000 keys: unlock (after the KDF) until the first page is
 // ready, search-as-you-type p99, bulk insert rate, worst event-loop delay, RSS unlocked, and the KDF
-// time with the parameters `init` would calibrate on this machine.
+// time with the parameters `init` would calibrate on this machine. The vault is made with those
+// parameters, as `keyhold init` makes it: what unlock does while the KDF runs (worker checks) is
+// then hidden as it is for a user, and what it costs the KDF is printed (kdf_slowdown_ms).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,8 @@ export const vaultSuite: BenchSuite = {
   name: 'vault',
   title: `encrypted vault with ${KEYS.toLocaleString('en')} keys`,
   targets: {
-    unlock_ms: '<= 100 (after the KDF, until the first page is ready)',
+    unlock_ms: '<= 100 (from the derived key until the first page is ready; waiting for the checks run meanwhile counts)',
+    kdf_slowdown_ms: 'for information: the KDF inside unlock minus the KDF alone (what the checks run meanwhile cost it)',
     unlock_cpu_ms: 'for information: CPU time of the whole unlock, KDF and workers included (all threads of the process)',
     search_p99_ms: '<= 2',
     insert_keys_per_s: '>= 20000',
@@ -29,18 +32,25 @@ export const vaultSuite: BenchSuite = {
     max_event_loop_delay_ms: '<= 16 (one frame; unlock, search, bulk insert)',
     rss_mb: '<= 200 (unlocked: after unlock and the first page)',
     rss_after_search_mb: 'for information: after 500 searches (garbage not yet collected counts too)',
-    kdf_ms: '~500 (calibrated default parameters)',
+    kdf_ms: '~500 (calibrated default parameters; the KDF alone, median of 3)',
   },
   async run(log) {
     const dir = mkdtempSync(join(tmpdir(), 'keyhold-bench-vault-'));
     try {
       const path = join(dir, 'bench.keyhold');
+      log('  calibrating the KDF as `keyhold init` does...');
+      const kdf = await calibrateKdf();
+      log(`  calibrated: m=${kdf.memoryKiB / 1024} MiB, t=${kdf.iterations}, p=${kdf.parallelism}`);
       log(`  filling ${KEYS} keys in a child process...`);
       const tsx = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-      const { stdout } = await promisify(execFile)(tsx, [join(__dirname, 'vault-fill.ts'), path, String(KEYS)], { maxBuffer: 1 << 20 });
+      const { stdout } = await promisify(execFile)(tsx, [join(__dirname, 'vault-fill.ts'), path, String(KEYS), JSON.stringify(kdf)], {
+        maxBuffer: 1 << 20,
+      });
       const fill = FillResult.parse(JSON.parse(stdout.trim().split('\n').pop() ?? '{}'));
 
-      // unlock: header check (counted), KDF (not counted), then open + index + first page
+      const kdfAlone = [await timeKdf(kdf), await timeKdf(kdf), await timeKdf(kdf)].sort((a, b) => a - b)[1]!;
+      // unlock: header check, the KDF with the checks on workers meanwhile, then open + index +
+      // first page; counted from the moment the key is derived
       const delay = monitorEventLoopDelay({ resolution: 1 });
       delay.enable();
       await new Promise<void>((r) => setTimeout(r, 20)); // let the monitor's timer start first
@@ -52,10 +62,13 @@ export const vaultSuite: BenchSuite = {
       const session = await openVault(path, BENCH_PASSWORD, timing);
       const first = session.listKeys({ sort: 'name', limit: 50 });
       const tEnd = performance.now();
-      const kdfWall = (timing.kdfEnd ?? t0) - (timing.kdfStart ?? t0);
-      const unlockMs = tEnd - t0 - kdfWall;
+      const keyReady = timing.keyReady ?? t0;
+      const kdfInUnlock = keyReady - (timing.kdfStart ?? t0);
+      const unlockMs = tEnd - keyReady;
       const cpu = process.cpuUsage(cpuA);
-      log(`  unlock wall ${(tEnd - t0).toFixed(1)} ms, of which KDF (with quick_check on a worker meanwhile) ${kdfWall.toFixed(1)} ms`);
+      log(
+        `  unlock wall ${(tEnd - t0).toFixed(1)} ms: KDF ${kdfInUnlock.toFixed(1)} ms (alone ${kdfAlone.toFixed(1)} ms), then ${Math.max(0, (timing.kdfEnd ?? keyReady) - keyReady).toFixed(1)} ms waiting for the checks run meanwhile, then the index and the first page`,
+      );
       // CPU time of this process's main thread and workers, KDF included (the machine is shared:
       // wall time includes waiting for a core)
       const unlockCpuMs = (cpu.user + cpu.system) / 1000;
@@ -83,15 +96,13 @@ export const vaultSuite: BenchSuite = {
       const rssAfterSearch = process.memoryUsage().rss / (1024 * 1024);
       session.lock();
 
-      log('  calibrating the KDF as `keyhold init` does...');
-      const kdf = await calibrateKdf();
-      const kdfMs = await timeKdf(kdf);
-      log(`  calibrated: m=${kdf.memoryKiB / 1024} MiB, t=${kdf.iterations}, p=${kdf.parallelism}; search hits ${hits}`);
+      log(`  search hits ${hits}`);
       log(
         `  event-loop delay max: insert ${fill.insert_max_delay_ms.toFixed(1)} ms, unlock ${unlockDelay.toFixed(1)} ms, search ${searchDelay.toFixed(1)} ms`,
       );
       return {
         unlock_ms: unlockMs,
+        kdf_slowdown_ms: kdfInUnlock - kdfAlone,
         unlock_cpu_ms: unlockCpuMs,
         search_p99_ms: percentile(times, 99),
         insert_keys_per_s: fill.insert_keys_per_s,
@@ -99,7 +110,7 @@ export const vaultSuite: BenchSuite = {
         max_event_loop_delay_ms: Math.max(fill.insert_max_delay_ms, unlockDelay, searchDelay),
         rss_mb: rssUnlocked,
         rss_after_search_mb: rssAfterSearch,
-        kdf_ms: kdfMs,
+        kdf_ms: kdfAlone,
         keys: KEYS,
       };
     } finally {

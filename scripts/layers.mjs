@@ -22,6 +22,7 @@ export const DEPENDENCY_RUNTIMES = {
   'react-dom': 'dom',
   saxes: 'universal',
   sshpk: 'node',
+  'sodium-native': 'node',
   tweetnacl: 'universal',
   zod: 'universal',
   electron: 'electron',

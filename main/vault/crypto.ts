@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { hashRaw, type Options as Argon2Options } from '@node-rs/argon2';
 import { KeyholdError } from '../errors';
-import { openBound, sealBound, secretboxOpen, secretboxSeal } from './secretbox';
+import { openBound, sealBound, secretboxOpen, secretboxSeal, type SecretboxOpener } from './secretbox';
 import type { KdfParams } from './types';
 
 export { pooledRandom, secretboxOpen, secretboxSeal } from './secretbox';
@@ -151,8 +151,9 @@ export class Sealer {
     return sealBound(this.subkey(label), rowId, valueLen, write);
   }
 
-  openBytes(label: string, rowId: string, sealed: Uint8Array): Uint8Array {
-    const value = openBound(this.subkey(label), rowId, sealed);
+  /** `open`: tweetnacl's (the reference), or libsodium's for bulk reads (native-secretbox.ts). */
+  openBytes(label: string, rowId: string, sealed: Uint8Array, open?: SecretboxOpener): Uint8Array {
+    const value = openBound(this.subkey(label), rowId, sealed, open);
     if (!value)
       throw new KeyholdError(
         'INTEGRITY',

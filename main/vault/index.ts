@@ -21,8 +21,10 @@ import { openBackup, sealBackup } from './backup';
 import { measure, refuseLoweredFormat, writeManifest } from './manifest';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
+import { nativeSecretboxOpen } from './native-secretbox';
 import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
+import type { MeasuredRows } from './store/connection';
 import { rekey } from './rekey';
 import { checkSeen, type SeenRecords } from './rollback-record';
 import { mapSqliteError } from './sqlite-errors';
@@ -204,6 +206,9 @@ export async function unlockKey(header: Header, password: string): Promise<Buffe
 export interface UnlockTiming {
   /** performance.now() when the KDF started and when it finished (for the bench) */
   kdfStart?: number;
+  /** when the key was derived (the KDF alone) */
+  keyReady?: number;
+  /** when the KDF and the checks run meanwhile (quick_check, keys rows) were all done */
   kdfEnd?: number;
 }
 
@@ -212,16 +217,27 @@ export interface UnlockTiming {
  * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
  * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
  */
+/** A file from which the index is likely large enough to be opened with libsodium (index-loader.ts). */
+const NATIVE_FROM_FILE_BYTES = 8 * 1024 * 1024;
+
 export async function openVault(path: string, password: string, timing: UnlockTiming = {}, seen?: SeenRecords): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
   const header = inspectVaultFile(path, { quickCheck: false });
   const workers = new VaultWorkers(2).start();
+  let db: Database.Database | undefined;
   try {
+    // this thread's connection, opened before the workers read: its data_version then tells whether
+    // another process committed while they measured (docs/ARCHITECTURE.md "Unlock")
+    db = openDb(path, false);
+    const since = Number(db.pragma('data_version', { simple: true }));
     const checked = workers.quickCheck(path);
+    const measured = workers.measureRows(path);
     warmSealingInBackground();
     timing.kdfStart = performance.now();
-    const keyed = unlockKey(header, password);
-    const [check, key] = await Promise.allSettled([checked, keyed]);
+    const keyed = unlockKey(header, password).finally(() => (timing.keyReady = performance.now()));
+    // this thread waits for the KDF: load libsodium now if the index will want it (index-loader.ts)
+    if (statSync(path).size >= NATIVE_FROM_FILE_BYTES) nativeSecretboxOpen();
+    const [check, key, rows] = await Promise.allSettled([checked, keyed, measured]);
     timing.kdfEnd = performance.now();
     if (key.status === 'fulfilled' && check.status !== 'fulfilled') key.value.fill(0);
     if (check.status === 'rejected') {
@@ -232,33 +248,47 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     }
     checkResult(path, check.value);
     if (key.status === 'rejected') throw key.reason;
-    return await openWithKey(path, header, key.value, workers, { seen });
+    // rows the worker could not measure (busy, damaged): the manifest check measures them itself
+    const own = db;
+    db = undefined;
+    return await openWithKey(path, header, key.value, workers, {
+      seen,
+      db: own,
+      measured: rows.status === 'fulfilled' ? { since, rows: rows.value } : undefined,
+    });
+  } catch (e) {
+    throw mapSqliteError(e);
   } finally {
+    db?.close();
     workers.close();
   }
 }
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
- * ownership of `vaultKey` (zeroed on lock or failure). `warmSearch: false` skips building the
- * search haystacks after the index is read (a one-shot CLI command would pay for them and never
- * search). `seen`: this computer's rollback records (rollback-record.ts). */
+ * ownership of `vaultKey` (zeroed on lock or failure) and of `options.db` (this thread's connection,
+ * if openVault opened it already). `warmSearch: false` skips building the search haystacks after the
+ * index is read (a one-shot CLI command would pay for them and never search). `seen`: this
+ * computer's rollback records (rollback-record.ts). `measured`: the keys rows a worker measured
+ * while the KDF ran (manifest-rows.ts). */
 export async function openWithKey(
   path: string,
   header: Header,
   vaultKey: Buffer,
   workers?: VaultWorkers,
-  options: { warmSearch?: boolean; seen?: SeenRecords } = {},
+  options: { warmSearch?: boolean; seen?: SeenRecords; db?: Database.Database; measured?: MeasuredRows } = {},
 ): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
   const own = workers ? undefined : new VaultWorkers(2);
+  let measured = options.measured;
   try {
-    const db = openDb(path, false);
+    const db = options.db ?? openDb(path, false);
     try {
       if (header.formatVersion < FORMAT_VERSION) {
         // checked before any step runs (each commits): the file must stay as it was
         refuseLoweredFormat(db, header.formatVersion);
         migrate(db, header.formatVersion, sealer);
+        measured = undefined; // measured before the migrations
       }
       store = new VaultStore({
         db,
@@ -277,7 +307,7 @@ export async function openWithKey(
     }
     await store.loadIndex(workers ?? own);
     if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
-    store.checkManifest();
+    store.checkManifest(measured);
     if (options.seen) {
       checkSeen(options.seen, header.vaultId, sealer, store.writeCounter);
       store.seen = { vaultId: header.vaultId, records: options.seen };

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openVault } from './index';
+import { inspectVaultFile, openVault, openWithKey, unlockKey } from './index';
+import { measureRows, type SegmentRows } from './manifest-rows';
 import { TEST_PASSWORD, fileBytes, newTestVault, tamper } from './test-vault.testkit';
 import type { VaultSession } from './types';
 
@@ -134,6 +135,54 @@ describe('the sealed manifest', () => {
     tamper(path, (db) => db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(old.data, old.seg));
     expect(() => session.listKeys()).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     session.lock();
+  });
+});
+
+describe('keys rows measured by a worker while the KDF runs', () => {
+  // openVault's order: this thread's connection and its data_version first, then the worker's read
+  async function measuredThenOpened(path: string, between: () => void | Promise<void>, forge?: (rows: SegmentRows[]) => SegmentRows[]) {
+    const header = inspectVaultFile(path);
+    const db = new Database(path);
+    const since = Number(db.pragma('data_version', { simple: true }));
+    const measured = tamper2(path, measureRows);
+    await between();
+    const key = await unlockKey(header, TEST_PASSWORD);
+    return openWithKey(path, header, key, undefined, { db, measured: { since, rows: forge ? forge(measured) : measured } }).then(
+      (s) => {
+        s.lock();
+        return 'OK';
+      },
+      (e: { code?: string }) => e.code ?? 'crash',
+    );
+  }
+  const wrong = (rows: SegmentRows[]) => rows.map((r) => ({ ...r, rows: '0'.repeat(64) }));
+
+  it('are what the manifest is checked against when nothing was committed since', async () => {
+    const { path, session } = await vaultWithKeys(3);
+    session.lock();
+    expect(await measuredThenOpened(path, () => undefined)).toBe('OK');
+    // proof that they are used: rows that disagree with the manifest are INTEGRITY
+    expect(await measuredThenOpened(path, () => undefined, wrong)).toBe('INTEGRITY');
+  });
+
+  it('are set aside when another process committed after they were measured: a version pointer put back then is INTEGRITY', async () => {
+    const { path, session, ids } = await vaultWithKeys(3);
+    session.addVersion(ids[0]!, 'secret 0 v2');
+    session.lock();
+    const putBack = () => tamper(path, (db) => db.prepare('UPDATE keys SET current_version = 1 WHERE id = ?').run(ids[0]));
+    expect(await measuredThenOpened(path, putBack)).toBe('INTEGRITY');
+  });
+
+  it('are set aside after a commit even when they are wrong (this thread measures the file itself)', async () => {
+    const { path, session, ids } = await vaultWithKeys(3);
+    session.lock();
+    const other = async () => {
+      const s = await openVault(path, TEST_PASSWORD);
+      s.updateKey(ids[1]!, { description: 'changed by another process' });
+      s.lock();
+    };
+    // the other process's commit lands between the worker's read and this thread's
+    expect(await measuredThenOpened(path, other, wrong)).toBe('OK');
   });
 });
 

@@ -8,6 +8,9 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import type { Sealer } from './crypto';
+import { EMPTY_ROWS, measureRows, type SegmentRows } from './manifest-rows';
+
+export { segmentRowsHash } from './manifest-rows';
 
 export const MANIFEST_LABEL = 'manifest.data';
 
@@ -125,48 +128,43 @@ export function readManifest(db: Database, sealer: Sealer, vaultId: string): Sea
   };
 }
 
-// Each segment's keys rows, one text per segment made by SQLite (a JS object per row costs more
-// than the hash at unlock): quote() writes each value as an SQL literal, so the encoding is
-// unambiguous (text, integer and NULL differ; no separator can be forged inside a value).
-const ROWS_SQL =
-  "SELECT seg, count(*) AS n, group_concat(quote(id) || ',' || quote(workspace_id) || ',' || quote(environment_id) || ',' || quote(current_version), char(10) ORDER BY id) AS rows FROM keys";
-const GroupRow = z.object({ seg: z.number().int().nullable(), n: z.number().int(), rows: z.string().nullable() });
-const hashRows = (rows: string | null) =>
-  createHash('sha256')
-    .update(rows ?? '')
-    .digest('hex');
-const EMPTY_ROWS = hashRows(null);
+const SegmentRowsList = z.array(z.object({ seg: z.number().int(), n: z.number().int().nonnegative(), rows: Hex }));
 
-function groupRow(raw: unknown): z.output<typeof GroupRow> {
-  const r = GroupRow.safeParse(raw);
-  if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
+/** Checks what a worker measured (measureRows on its own connection) before it is trusted. */
+export function parseSegmentRows(v: unknown): SegmentRows[] {
+  const r = SegmentRowsList.safeParse(v);
+  if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault could not be measured against its manifest.');
   return r.data;
 }
 
-/** The rows hash of one segment, from the keys table (in id order: the (seg, id) index). */
-export function segmentRowsHash(db: Database, seg: number): string {
-  return hashRows(groupRow(db.prepare(`${ROWS_SQL} WHERE seg = ?`).get(seg)).rows);
-}
+/** The segments as read (seg -> rev and the hash of its sealed bytes): what loading the index read. */
+export type SegmentHashes = Map<number, { rev: number; data: string }>;
 
-/** What the file says now, everything but the counter (which only the manifest holds). */
-export function measure(db: Database, counter: number): Manifest {
-  const head = HeadRow.safeParse(db.prepare('SELECT vault_id, audit_head_seq, audit_head_hash FROM header WHERE id = 1').get());
-  if (!head.success) throw new KeyholdError('INTEGRITY', 'The vault header is missing or damaged.');
-  const segments = new Map<number, SegmentFacts>();
+function readSegmentHashes(db: Database): SegmentHashes {
+  const out: SegmentHashes = new Map();
   for (const raw of db.prepare('SELECT seg, rev, data FROM index_segments ORDER BY seg').iterate()) {
     const r = SegRow.safeParse(raw);
     if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in index_segments.');
-    segments.set(r.data.seg, { rev: r.data.rev, data: sha256(r.data.data), rows: EMPTY_ROWS });
+    out.set(r.data.seg, { rev: r.data.rev, data: sha256(r.data.data) });
   }
+  return out;
+}
+
+/** What the file says now, everything but the counter (which only the manifest holds). The
+ * segments and the keys rows may come already measured from the same snapshot (unlock: the index
+ * loader hashed the segments it read, a worker measured the rows while the KDF ran). */
+export function measure(db: Database, counter: number, known: { segments?: SegmentHashes; rows?: SegmentRows[] } = {}): Manifest {
+  const head = HeadRow.safeParse(db.prepare('SELECT vault_id, audit_head_seq, audit_head_hash FROM header WHERE id = 1').get());
+  if (!head.success) throw new KeyholdError('INTEGRITY', 'The vault header is missing or damaged.');
+  const segments = new Map<number, SegmentFacts>();
+  for (const [seg, { rev, data }] of known.segments ?? readSegmentHashes(db)) segments.set(seg, { rev, data, rows: EMPTY_ROWS });
   let keys = 0;
-  for (const raw of db.prepare(`${ROWS_SQL} GROUP BY seg`).iterate()) {
-    const { seg, n, rows } = groupRow(raw);
-    if (seg === null) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
+  for (const { seg, n, rows } of known.rows ?? measureRows(db)) {
     keys += n;
     const f = segments.get(seg);
     // keys in a segment that does not exist: an entry no sealed manifest can have
-    if (f) f.rows = hashRows(rows);
-    else segments.set(seg, { rev: -1, data: '', rows: hashRows(rows) });
+    if (f) f.rows = rows;
+    else segments.set(seg, { rev: -1, data: '', rows });
   }
   const count = (t: string) => Count.parse(db.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
   return {
@@ -194,9 +192,14 @@ export function compareManifest(sealed: SealedManifest, actual: Manifest): void 
 
 /** Opens the stored manifest and checks the whole file against it; returns the file's manifest
  * (what the next commit starts from). */
-export function checkManifest(db: Database, sealer: Sealer, vaultId: string): Manifest {
+export function checkManifest(
+  db: Database,
+  sealer: Sealer,
+  vaultId: string,
+  known: { segments?: SegmentHashes; rows?: SegmentRows[] } = {},
+): Manifest {
   const sealed = readManifest(db, sealer, vaultId);
-  const actual = measure(db, sealed.counter);
+  const actual = measure(db, sealed.counter, known);
   compareManifest(sealed, actual);
   // the audit head in the header must be the last event's hash (the chain itself: audit --verify)
   const lastRow = LastEvent.safeParse(db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get());

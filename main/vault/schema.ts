@@ -7,11 +7,12 @@ import { initial } from './migrations/001-initial';
 import { currentShapes } from './migrations/002-current-shapes';
 import { policies } from './migrations/003-policies';
 import { manifest } from './migrations/004-manifest';
+import { keysRowsIndex } from './migrations/005-keys-rows-index';
 import type { Migration } from './migrations/migration';
 
 export type { Migration } from './migrations/migration';
 
-export const MIGRATIONS: readonly Migration[] = [initial, currentShapes, policies, manifest];
+export const MIGRATIONS: readonly Migration[] = [initial, currentShapes, policies, manifest, keysRowsIndex];
 
 export const FORMAT_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 export const MAGIC = 'keyhold-vault';

@@ -43,6 +43,9 @@ export function secretboxSeal(plain: Uint8Array, key: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Opens nonce || box: the plaintext, or null when the MAC does not match. */
+export type SecretboxOpener = (sealed: Uint8Array, key: Uint8Array) => Uint8Array | null;
+
 /** The plaintext, or null when the MAC does not match. */
 export function secretboxOpen(sealed: Uint8Array, key: Uint8Array): Uint8Array | null {
   if (sealed.length < NONCE + MAC) return null;
@@ -76,9 +79,10 @@ export function sealBound(key: Uint8Array, rowId: string, valueLen: number, writ
 }
 
 /** The value sealed for `rowId`, or null when the box does not open or belongs to another row
- * (the plaintext is zeroed then). */
-export function openBound(key: Uint8Array, rowId: string, sealed: Uint8Array): Uint8Array | null {
-  const plain = secretboxOpen(sealed, key);
+ * (the plaintext is zeroed then). `open` is tweetnacl's, or the same primitive from libsodium for
+ * bulk reads (native-secretbox.ts). */
+export function openBound(key: Uint8Array, rowId: string, sealed: Uint8Array, open: SecretboxOpener = secretboxOpen): Uint8Array | null {
+  const plain = open(sealed, key);
   if (!plain) return null;
   const id = enc.encode(rowId);
   const idLen = plain.length >= 2 ? (plain[0]! << 8) | plain[1]! : -1;

@@ -7,7 +7,7 @@ import type { Sealer } from './crypto';
 import { dumpVault, loadVault, type VaultDump } from './dump';
 import { fromTuple } from './key-tuple';
 import { FORMAT_VERSION } from './schema';
-import { Connection } from './store/connection';
+import { Connection, type MeasuredRows } from './store/connection';
 import { raiseSeen, rekeyedSeen, type SeenRecords } from './rollback-record';
 import { loadIndex, warmSearch } from './store/index-loader';
 import { count } from './store/tx';
@@ -75,9 +75,10 @@ export class VaultStore implements VaultSession {
     return loadIndex(this.c, workers);
   }
 
-  /** Checks the whole file against its sealed manifest (unlock; INTEGRITY if anything disagrees). */
-  checkManifest(): void {
-    this.c.read(() => this.c.checkManifest());
+  /** Checks the whole file against its sealed manifest (unlock; INTEGRITY if anything disagrees).
+   * `measured`: the keys rows a worker measured meanwhile (used only if nothing was committed since). */
+  checkManifest(measured?: MeasuredRows): void {
+    this.c.read(() => this.c.checkManifest(measured));
   }
 
   /** The write counter of the last commit seen (the rollback record keeps the highest). */

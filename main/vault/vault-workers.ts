@@ -1,6 +1,6 @@
 // Worker threads for the vault's heavy, self-contained jobs, so that the main process's event
-// loop stays free and both cores work: SQLite's quick_check of the whole file (run while Argon2id
-// derives the key), opening + inflating the sealed index segments at unlock (tweetnacl is pure JS:
+// loop stays free and both cores work: SQLite's quick_check of the whole file and the manifest's
+// keys-rows hashes (both run while Argon2id derives the key), opening + inflating the sealed index segments at unlock (tweetnacl is pure JS:
 // ~80 MB/s per core), and WAL checkpoints during bulk writes (a second connection: a PASSIVE
 // checkpoint never blocks the writer).
 //
@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KeyholdError } from '../errors';
+import { parseSegmentRows } from './manifest';
+import type { SegmentRows } from './manifest-rows';
 import { sqliteBindingOptions } from './native-binding';
 import type { OpenedSegment, Reply } from './worker/protocol';
 
@@ -114,6 +116,12 @@ export class VaultWorkers {
   /** SQLite's quick_check of the file, read-only, on worker 0: 'ok' or SQLite's first complaint. */
   async quickCheck(path: string): Promise<string> {
     return String(await this.worker(0).call({ op: 'check', path }));
+  }
+
+  /** The manifest's keys-rows hashes (manifest-rows.ts), read-only, on the last worker (quick_check
+   * runs on the first meanwhile). */
+  async measureRows(path: string): Promise<SegmentRows[]> {
+    return parseSegmentRows(await this.worker(this.workers.length - 1).call({ op: 'rows', path }));
   }
 
   /**

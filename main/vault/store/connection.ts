@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { KeyholdError } from '../../errors';
 import type { Sealer } from '../crypto';
 import { KeyIndex } from '../key-index';
-import { checkManifest, segmentRowsHash, sha256, writeManifest, type Manifest } from '../manifest';
+import { checkManifest, segmentRowsHash, sha256, writeManifest, type Manifest, type SegmentHashes } from '../manifest';
+import type { SegmentRows } from '../manifest-rows';
 import type { KeyTuple } from '../key-tuple';
 import { mapSqliteError } from '../sqlite-errors';
 import { VaultWorkers } from '../vault-workers';
@@ -37,6 +38,12 @@ interface Undo {
   tuple: KeyTuple | undefined;
 }
 
+/** Keys rows a vault worker measured while the KDF ran, after this connection read `since`. */
+export interface MeasuredRows {
+  since: number;
+  rows: SegmentRows[];
+}
+
 export class Connection {
   readonly index = new KeyIndex();
   private db: Database | null;
@@ -47,6 +54,8 @@ export class Connection {
   /** the index changes since the innermost open savepoint began (null outside savepoints) */
   private undo: Undo[] | null = null;
   private checkpointer: VaultWorkers | null = null;
+  /** the sealed segments as loadIndex read them, until the manifest check at unlock uses them */
+  private loaded: { version: number; segments: SegmentHashes } | null = null;
   /** the sealed manifest as of the last commit (null until checkManifest at unlock) */
   private manifest: Manifest | null = null;
   private checkpointing = false;
@@ -137,9 +146,11 @@ export class Connection {
     return Number(this.conn.pragma('data_version', { simple: true }));
   }
 
-  /** Records the data_version the loaded index reflects (after loading it). */
-  markLoaded(version: number): void {
+  /** Records the data_version the loaded index reflects (after loading it), and the hashes of the
+   * sealed segments it read (for the manifest check that follows: unlock hashes them once). */
+  markLoaded(version: number, segments: SegmentHashes): void {
     this.dataVersion = version;
+    this.loaded = { version, segments };
   }
 
   /** Catches up with commits of other connections (the CLI while the app is open, and back). */
@@ -166,9 +177,15 @@ export class Connection {
 
   /** Checks the whole file against its sealed manifest (INTEGRITY if anything disagrees) and keeps
    * it as the base of the next write. Reads only. */
-  checkManifest(): Manifest {
+  checkManifest(measured?: MeasuredRows): Manifest {
     const vaultId = String(this.statement('SELECT vault_id FROM header WHERE id = 1', true).get());
-    const m = checkManifest(this.conn, this.sealer, vaultId);
+    // what unlock already measured counts only if nothing was committed since (docs/ARCHITECTURE.md
+    // "Unlock"): the segments as loadIndex read them, if no catch-up reloaded any; the keys rows a
+    // worker read after `since`, if this connection has seen no commit since `since`
+    const loaded = this.loaded?.version === this.dataVersion ? this.loaded.segments : undefined;
+    const rows = loaded && measured?.since === this.dataVersion ? measured.rows : undefined;
+    this.loaded = null;
+    const m = checkManifest(this.conn, this.sealer, vaultId, { segments: loaded, rows });
     if (m.keys !== this.index.size)
       throw new KeyholdError(
         'INTEGRITY',

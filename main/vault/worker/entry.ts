@@ -1,11 +1,12 @@
 // The vault worker thread (see vault-workers.ts for what runs here and why): SQLite's quick_check,
-// opening + inflating sealed index segments with the same openBound the main thread uses, and
-// PASSIVE WAL checkpoints. Built as its own entry (out/main/vault-worker.js); from source it runs
+// the manifest's keys-rows hashes (manifest-rows.ts), opening + inflating sealed index segments with
+// the same openBound the main thread uses, and PASSIVE WAL checkpoints. Built as its own entry (out/main/vault-worker.js); from source it runs
 // under tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import nacl from 'tweetnacl';
+import { measureRows } from '../manifest-rows';
 import { openBound } from '../secretbox';
 import { type Job, type OpenedSegment, type Reply, parseWorkerData } from './protocol';
 
@@ -37,16 +38,19 @@ function openSegment(key: Uint8Array, seg: number, box: Uint8Array): OpenedSegme
   inflateRawSync(deflateRawSync(msg));
 }
 
-function run(m: Job): { result: unknown; transfer: ArrayBuffer[] } {
-  if (m.op === 'check') {
-    const db = new Database(m.path, { ...binding, readonly: true, fileMustExist: true });
-    try {
-      db.pragma('busy_timeout = 5000');
-      return { result: String(db.pragma('quick_check', { simple: true })), transfer: [] };
-    } finally {
-      db.close();
-    }
+function readOnly<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { ...binding, readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    return read(db);
+  } finally {
+    db.close();
   }
+}
+
+function run(m: Job): { result: unknown; transfer: ArrayBuffer[] } {
+  if (m.op === 'check') return { result: readOnly(m.path, (db) => String(db.pragma('quick_check', { simple: true }))), transfer: [] };
+  if (m.op === 'rows') return { result: readOnly(m.path, (db) => measureRows(db)), transfer: [] };
   if (m.op === 'open') {
     const out: OpenedSegment[] = [];
     try {

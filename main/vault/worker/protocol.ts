@@ -15,6 +15,7 @@ export function parseWorkerData(v: unknown): WorkerData {
 
 export type Job =
   | { op: 'check'; path: string }
+  | { op: 'rows'; path: string }
   | { op: 'open'; key: Uint8Array; segs: Array<{ seg: number; data: Uint8Array }> }
   | { op: 'checkpoint'; path: string };
 
