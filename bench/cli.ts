@@ -14,30 +14,13 @@ import { createMemoryPlatform } from '../main/platform/memory';
 import { bulkAddKeys } from '../main/service/keys';
 import { VaultManager } from '../main/service/vault-manager';
 import { createVault } from '../main/vault';
+import { BUNDLE_ENV, ROOT, bundle } from './bundle';
 import { percentile } from './percentile';
 import type { BenchSuite } from './suite';
 import { BENCH_PASSWORD, benchKeys } from './vault-data';
 
 const KEYS = 1000;
 const RUNS = 5;
-const ROOT = join(__dirname, '..');
-
-/** The CLI and its vault worker bundled into `dir` (natives stay in node_modules: NODE_PATH). */
-function bundleCli(dir: string): string {
-  const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
-  const common = [
-    '--bundle',
-    '--platform=node',
-    '--format=cjs',
-    '--target=node20',
-    '--external:better-sqlite3',
-    '--external:@node-rs/argon2',
-    '--log-level=error',
-  ];
-  execFileSync(esbuild, [join(ROOT, 'main', 'cli.ts'), ...common, `--outfile=${join(dir, 'cli.js')}`]);
-  execFileSync(esbuild, [join(ROOT, 'main', 'vault', 'worker', 'entry.ts'), ...common, `--outfile=${join(dir, 'vault-worker.js')}`]);
-  return join(dir, 'cli.js');
-}
 
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ ms: number; lines: number }> {
   return new Promise((resolve, reject) => {
@@ -101,8 +84,8 @@ export const cliSuite: BenchSuite = {
       await manager.unlock(BENCH_PASSWORD);
       const socketPath = join(dir, 'app', 'app.sock');
       const bridge = await startAppBridge({ socketPath, vault: manager, approve: async () => 'allow-until-lock' });
-      const cli = bundleCli(mkdtempSync(join(dir, 'bundle-')));
-      const base: NodeJS.ProcessEnv = { ...process.env, KEYHOLD_APP_SOCKET: socketPath, NODE_PATH: join(ROOT, 'node_modules') };
+      const cli = bundle(join(ROOT, 'main', 'cli.ts'), mkdtempSync(join(dir, 'bundle-')), 'cli');
+      const base: NodeJS.ProcessEnv = { ...process.env, KEYHOLD_APP_SOCKET: socketPath, NODE_PATH: BUNDLE_ENV.NODE_PATH };
       delete base.KEYHOLD_PASSWORD;
       delete base.KEYHOLD_NO_APP;
       const keyhold = (args: string[]) => [process.execPath, [cli, '--vault', vaultPath, ...args]] as const;
