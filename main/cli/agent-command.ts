@@ -63,7 +63,7 @@ export const agentCommand: CommandModule = (program: Command, cli: Cli) => {
       const path = cliVaultPath(cli);
       const header = inspectVaultFile(path);
       const password = await cli.masterPassword();
-      let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password), undefined, {
+      let session: VaultSession | null = await openWithKey(path, header, await unlockKey(header, password), {
         seen: cliSeenRecords(cli),
       });
       const place: SocketPlace | undefined = o.socket

@@ -23,7 +23,7 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   const password = await cli.masterPassword();
   // the write counters this computer has seen are kept where the desktop app keeps them; no
   // search haystacks: a one-shot command never searches with them
-  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, {
+  const session = await openWithKey(path, header, await unlockKey(header, password), {
     warmSearch: false,
     seen: cliSeenRecords(cli),
   });

@@ -223,7 +223,8 @@ const NATIVE_FROM_FILE_BYTES = 8 * 1024 * 1024;
 export async function openVault(path: string, password: string, timing: UnlockTiming = {}, seen?: SeenRecords): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
   const header = inspectVaultFile(path, { quickCheck: false });
-  const workers = new VaultWorkers(2).start();
+  // one worker checks the file while the KDF runs (both cores are the KDF's: one thread beside it)
+  const workers = new VaultWorkers(1);
   let db: Database.Database | undefined;
   try {
     // this thread's connection, opened before the workers read: its data_version then tells whether
@@ -251,7 +252,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     // rows the worker could not measure (busy, damaged): the manifest check measures them itself
     const own = db;
     db = undefined;
-    return await openWithKey(path, header, key.value, workers, {
+    return await openWithKey(path, header, key.value, {
       seen,
       db: own,
       measured: rows.status === 'fulfilled' ? { since, rows: rows.value } : undefined,
@@ -274,12 +275,10 @@ export async function openWithKey(
   path: string,
   header: Header,
   vaultKey: Buffer,
-  workers?: VaultWorkers,
   options: { warmSearch?: boolean; seen?: SeenRecords; db?: Database.Database; measured?: MeasuredRows } = {},
 ): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
-  const own = workers ? undefined : new VaultWorkers(2);
   let measured = options.measured;
   try {
     const db = options.db ?? openDb(path, false);
@@ -305,7 +304,7 @@ export async function openWithKey(
       db.close();
       throw e;
     }
-    await store.loadIndex(workers ?? own);
+    await store.loadIndex();
     if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
     store.checkManifest(measured);
     if (options.seen) {
@@ -318,8 +317,6 @@ export async function openWithKey(
     if (store) store.lock();
     else sealer.zero();
     throw mapSqliteError(e);
-  } finally {
-    own?.close();
   }
 }
 

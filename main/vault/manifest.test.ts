@@ -147,7 +147,7 @@ describe('keys rows measured by a worker while the KDF runs', () => {
     const measured = tamper2(path, measureRows);
     await between();
     const key = await unlockKey(header, TEST_PASSWORD);
-    return openWithKey(path, header, key, undefined, { db, measured: { since, rows: forge ? forge(measured) : measured } }).then(
+    return openWithKey(path, header, key, { db, measured: { since, rows: forge ? forge(measured) : measured } }).then(
       (s) => {
         s.lock();
         return 'OK';

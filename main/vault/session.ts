@@ -39,7 +39,6 @@ import {
   type VaultStats,
   type Workspace,
 } from './types';
-import type { VaultWorkers } from './vault-workers';
 
 export { LIMITS, checkText, newId } from './tables/fields';
 export type { DumpKey, VaultDump } from './dump';
@@ -70,9 +69,9 @@ export class VaultStore implements VaultSession {
     return this.c.isLocked;
   }
 
-  /** Reads every index segment (on `workers` when given). */
-  loadIndex(workers?: VaultWorkers): Promise<void> {
-    return loadIndex(this.c, workers);
+  /** Reads every index segment. */
+  loadIndex(): Promise<void> {
+    return loadIndex(this.c);
   }
 
   /** Checks the whole file against its sealed manifest (unlock; INTEGRITY if anything disagrees).

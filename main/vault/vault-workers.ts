@@ -1,8 +1,7 @@
 // Worker threads for the vault's heavy, self-contained jobs, so that the main process's event
 // loop stays free and both cores work: SQLite's quick_check of the whole file and the manifest's
-// keys-rows hashes (both run while Argon2id derives the key), opening + inflating the sealed index segments at unlock (tweetnacl is pure JS:
-// ~80 MB/s per core), and WAL checkpoints during bulk writes (a second connection: a PASSIVE
-// checkpoint never blocks the writer).
+// keys-rows hashes (both run while Argon2id derives the key), and WAL checkpoints during bulk
+// writes (a second connection: a PASSIVE checkpoint never blocks the writer).
 //
 // The worker is built from worker/entry.ts: beside the bundle as vault-worker.js (electron-vite's
 // main build, for the app and the CLI alike), or run from source under tsx (tests, `tsx` scripts).
@@ -13,9 +12,7 @@ import { KeyholdError } from '../errors';
 import { parseSegmentRows } from './manifest';
 import type { SegmentRows } from './manifest-rows';
 import { sqliteBindingOptions } from './native-binding';
-import type { OpenedSegment, Reply } from './worker/protocol';
-
-export type { OpenedSegment } from './worker/protocol';
+import type { Reply } from './worker/protocol';
 
 /** The worker's code as the Worker constructor takes it: the built file when this module is
  * bundled; from source (this file is then main/vault/vault-workers.ts), a two-line bootstrap that
@@ -118,20 +115,10 @@ export class VaultWorkers {
     return String(await this.worker(0).call({ op: 'check', path }));
   }
 
-  /** The manifest's keys-rows hashes (manifest-rows.ts), read-only, on the last worker (quick_check
-   * runs on the first meanwhile). */
+  /** The manifest's keys-rows hashes (manifest-rows.ts), read-only, on worker 0 after its
+   * quick_check: one thread beside the KDF's, which both cores are busy with. */
   async measureRows(path: string): Promise<SegmentRows[]> {
-    return parseSegmentRows(await this.worker(this.workers.length - 1).call({ op: 'rows', path }));
-  }
-
-  /**
-   * Opens and inflates sealed segments on worker `i` with the segments' subkey (a copy: the worker
-   * zeroes it when done). The sealed bytes are copied to the worker, the plaintext transferred back.
-   */
-  async openSegments(i: number, subkey: Uint8Array, segs: Array<{ seg: number; data: Uint8Array }>): Promise<OpenedSegment[]> {
-    const key = new Uint8Array(subkey);
-    const result = await this.worker(i).call({ op: 'open', key, segs }, [key.buffer as ArrayBuffer]);
-    return result as OpenedSegment[];
+    return parseSegmentRows(await this.worker(0).call({ op: 'rows', path }));
   }
 
   /** A PASSIVE checkpoint on a worker's own connection (never blocks the writer). */

@@ -1,8 +1,8 @@
 // The index loader: opens every sealed index segment at unlock and decodes it into the KeyIndex,
-// giving the event loop a turn every few ms. A large index opens on this thread with libsodium
+// giving the event loop a turn every few ms. A large index opens with libsodium
 // (native-secretbox.ts: ~900 MB/s, so 100,000 keys' 4 MB of sealed segments open in ~5 ms and the
-// inflating and decoding are what is left); where libsodium cannot load, worker threads open it with
-// tweetnacl (~120 MB/s per core) while this thread decodes (docs/ARCHITECTURE.md "Unlock").
+// inflating and decoding are what is left), a small one with tweetnacl (docs/ARCHITECTURE.md
+// "Unlock").
 import { inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
@@ -12,7 +12,6 @@ import { sha256, type SegmentHashes } from '../manifest';
 import { nativeSecretboxOpen } from '../native-secretbox';
 import { PackedSegment } from '../packed-segment';
 import type { SecretboxOpener } from '../secretbox';
-import type { OpenedSegment, VaultWorkers } from '../vault-workers';
 import type { Connection } from './connection';
 import { row } from './tx';
 
@@ -27,16 +26,19 @@ export function loadSegmentRow(
   open?: SecretboxOpener,
 ): void {
   const sealed = sealer.openBytes(SEGMENT_LABEL, String(seg), data, open);
-  let plain: Buffer | null = null;
-  let inflateError = false;
+  let plain: Buffer;
   try {
     plain = inflateRawSync(sealed);
   } catch {
-    inflateError = true;
+    throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} does not inflate.`);
   } finally {
     sealed.fill(0);
   }
-  loadOpenedSegment(index, seg, rev, plain, inflateError);
+  try {
+    index.loadSegment(seg, rev, PackedSegment.decode(plain, seg));
+  } finally {
+    plain.fill(0);
+  }
 }
 
 /** How long this thread works before it lets the event loop turn: a third of a frame, so that a
@@ -46,27 +48,12 @@ const SLICE_MS = 5;
 /** Sealed bytes from which libsodium is worth loading (~14 ms) rather than opening with tweetnacl. */
 const NATIVE_FROM_BYTES = 2 * 1024 * 1024;
 
-function loadOpenedSegment(index: KeyIndex, seg: number, rev: number, plain: Uint8Array | null, inflateError: boolean): void {
-  if (inflateError) throw new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} does not inflate.`);
-  if (!plain)
-    throw new KeyholdError(
-      'INTEGRITY',
-      `The vault is damaged or tampered with: a sealed value in ${SEGMENT_LABEL} (row ${seg}) does not open.`,
-    );
-  try {
-    index.loadSegment(seg, rev, PackedSegment.decode(plain, seg));
-  } finally {
-    plain.fill(0);
-  }
-}
-
 /**
- * Reads every index segment: on this thread (libsodium, or tweetnacl for a small index), else on
- * the workers with tweetnacl while this thread decodes what they send back; either way the event
- * loop gets a turn every few milliseconds. The hash of each sealed segment as read goes to the
+ * Reads every index segment (libsodium, or tweetnacl for a small index), giving the event loop a
+ * turn every few milliseconds. The hash of each sealed segment as read goes to the
  * connection for the manifest check (manifest.ts), so that unlock reads and hashes them once.
  */
-export async function loadIndex(c: Connection, workers?: VaultWorkers): Promise<void> {
+export async function loadIndex(c: Connection): Promise<void> {
   // data_version before the rows: a commit in between makes the next read catch up (never the
   // other way round: rows older than the version they are marked with)
   const version = c.readDataVersion();
@@ -74,12 +61,12 @@ export async function loadIndex(c: Connection, workers?: VaultWorkers): Promise<
   // filled as each segment is loaded (hashing 4 MB at once would hold the event loop)
   const hashes: SegmentHashes = new Map();
   c.markLoaded(version, hashes);
-  await loadRows(c, rows, (r) => void hashes.set(r.seg, { rev: r.rev, data: sha256(r.data) }), workers);
+  await loadRows(c, rows, (r) => void hashes.set(r.seg, { rev: r.rev, data: sha256(r.data) }));
 }
 
 type Row = z.output<typeof SegmentRow>;
 
-async function loadRows(c: Connection, rows: Row[], hash: (r: Row) => void, workers?: VaultWorkers): Promise<void> {
+async function loadRows(c: Connection, rows: Row[], hash: (r: Row) => void): Promise<void> {
   const index = c.index;
   let last = performance.now();
   const breathe = async (): Promise<boolean> => {
@@ -90,62 +77,14 @@ async function loadRows(c: Connection, rows: Row[], hash: (r: Row) => void, work
   };
   let bytes = 0;
   for (const r of rows) bytes += r.data.length;
-  const native = bytes >= NATIVE_FROM_BYTES ? nativeSecretboxOpen() : null;
-  if (native || !workers || rows.length < 4) {
-    for (const r of rows) {
-      hash(r);
-      loadSegmentRow(index, c.sealer, r, native ?? undefined);
-      index.warmSegment(r.seg);
-      if (!(await breathe())) return;
-    }
-    return;
-  }
-  // The workers pull small jobs from the queue (each opens and inflates, already warmed up while
-  // the KDF ran); this thread only decodes what they send back. (Opening segments here too was
-  // measured: no faster on two cores, as this thread's tweetnacl is still cold, and the event
-  // loop waited longer.)
-  const queue = rows.slice();
-  const opened: OpenedSegment[] = [];
-  const rowOf = new Map(rows.map((r) => [r.seg, r]));
-  let inFlight = 0;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  const subkey = c.sealer.subkeyCopy(SEGMENT_LABEL);
-  const pump = (w: number): void => {
-    if (queue.length === 0 || failure !== null || c.isLocked) return;
-    const job = queue.splice(0, 4).map((r) => ({ seg: r.seg, data: r.data }));
-    inFlight++;
-    workers
-      .openSegments(w, subkey, job)
-      .then(
-        (r) => void opened.push(...r),
-        (e: unknown) => void (failure ??= e),
-      )
-      .finally(() => {
-        inFlight--;
-        wake?.();
-        pump(w);
-      });
-  };
-  try {
-    // two jobs in flight per worker: no idle gap while a result travels back
-    for (let round = 0; round < 2; round++) for (let w = 0; w < workers.size; w++) pump(w);
-    while (queue.length > 0 || inFlight > 0 || opened.length > 0) {
-      if (failure !== null) throw failure;
-      const o = opened.shift();
-      const r = o && rowOf.get(o.seg);
-      if (o && r) {
-        hash(r);
-        loadOpenedSegment(index, o.seg, r.rev, o.plain, Boolean(o.inflateError));
-      } else {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-      }
-      if (!(await breathe())) return;
-    }
-    if (failure !== null) throw failure;
-  } finally {
-    subkey.fill(0);
+  // below NATIVE_FROM_BYTES tweetnacl opens it all in ~15 ms; where libsodium does not load, a
+  // large index opens with tweetnacl too, a few tens of ms slower
+  const native = bytes >= NATIVE_FROM_BYTES ? (nativeSecretboxOpen() ?? undefined) : undefined;
+  for (const r of rows) {
+    hash(r);
+    loadSegmentRow(index, c.sealer, r, native);
+    index.warmSegment(r.seg);
+    if (!(await breathe())) return;
   }
 }
 

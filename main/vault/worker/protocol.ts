@@ -13,22 +13,11 @@ export function parseWorkerData(v: unknown): WorkerData {
   return nativeBinding === undefined ? {} : { nativeBinding };
 }
 
-export type Job =
-  | { op: 'check'; path: string }
-  | { op: 'rows'; path: string }
-  | { op: 'open'; key: Uint8Array; segs: Array<{ seg: number; data: Uint8Array }> }
-  | { op: 'checkpoint'; path: string };
+export type Job = { op: 'check'; path: string } | { op: 'rows'; path: string } | { op: 'checkpoint'; path: string };
 
 export interface Reply {
   id: number;
   ok: boolean;
   result?: unknown;
   error?: { code?: string; message: string };
-}
-
-export interface OpenedSegment {
-  seg: number;
-  /** the inflated plaintext, or null when the box did not open (MAC or row binding) */
-  plain: Uint8Array | null;
-  inflateError?: boolean;
 }
