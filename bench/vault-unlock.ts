@@ -54,6 +54,8 @@ async function main(): Promise<void> {
       kdfStart: timing.kdfStart ?? t0,
       keyReady: timing.keyReady ?? t0,
       checksDone: timing.kdfEnd ?? t0,
+      indexLoaded: timing.indexLoaded ?? t0,
+      manifestChecked: timing.manifestChecked ?? t0,
       tEnd,
       cpuMs: (cpu.user + cpu.system) / 1000,
       unlockDelay,

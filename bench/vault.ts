@@ -20,6 +20,8 @@ const UnlockResult = z.object({
   kdfStart: z.number(),
   keyReady: z.number(),
   checksDone: z.number(),
+  indexLoaded: z.number(),
+  manifestChecked: z.number(),
   tEnd: z.number(),
   cpuMs: z.number(),
   unlockDelay: z.number(),
@@ -74,6 +76,9 @@ export const vaultSuite: BenchSuite = {
       const unlockMs = u.tEnd - u.keyReady;
       log(
         `  unlock wall ${(u.tEnd - u.t0).toFixed(1)} ms: KDF ${kdfInUnlock.toFixed(1)} ms (alone ${kdfAlone.toFixed(1)} ms), then ${Math.max(0, u.checksDone - u.keyReady).toFixed(1)} ms waiting for the checks run meanwhile, then the index and the first page`,
+      );
+      log(
+        `  after the checks: index loaded in ${(u.indexLoaded - u.checksDone).toFixed(1)} ms, manifest checked in ${(u.manifestChecked - u.indexLoaded).toFixed(1)} ms, first page in ${(u.tEnd - u.manifestChecked).toFixed(1)} ms`,
       );
       log(`  RSS: ${u.rssBefore.toFixed(0)} MB before unlock (Node and Keyhold's code), ${u.rssUnlocked.toFixed(0)} MB unlocked`);
       const { hits, unlockDelay, searchDelay } = u;

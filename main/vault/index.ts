@@ -210,6 +210,9 @@ export interface UnlockTiming {
   keyReady?: number;
   /** when the KDF and the checks run meanwhile (quick_check, keys rows) were all done */
   kdfEnd?: number;
+  /** when the index was loaded, and when the manifest check was done */
+  indexLoaded?: number;
+  manifestChecked?: number;
 }
 
 /**
@@ -254,6 +257,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     db = undefined;
     return await openWithKey(path, header, key.value, {
       seen,
+      timing,
       db: own,
       measured: rows.status === 'fulfilled' ? { since, rows: rows.value } : undefined,
     });
@@ -275,7 +279,7 @@ export async function openWithKey(
   path: string,
   header: Header,
   vaultKey: Buffer,
-  options: { warmSearch?: boolean; seen?: SeenRecords; db?: Database.Database; measured?: MeasuredRows } = {},
+  options: { warmSearch?: boolean; seen?: SeenRecords; db?: Database.Database; measured?: MeasuredRows; timing?: UnlockTiming } = {},
 ): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;
@@ -305,8 +309,10 @@ export async function openWithKey(
       throw e;
     }
     await store.loadIndex();
+    if (options.timing) options.timing.indexLoaded = performance.now();
     if (store.isLocked) throw new KeyholdError('LOCKED', 'The vault was locked while it opened.');
     store.checkManifest(measured);
+    if (options.timing) options.timing.manifestChecked = performance.now();
     if (options.seen) {
       checkSeen(options.seen, header.vaultId, sealer, store.writeCounter);
       store.seen = { vaultId: header.vaultId, records: options.seen };
