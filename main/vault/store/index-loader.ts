@@ -93,6 +93,8 @@ async function loadRows(c: Connection, rows: Row[], hash: (r: Row) => void): Pro
  * keystroke of a search finds them ready and the event loop is never held for long.
  */
 export async function warmSearch(c: Connection): Promise<void> {
+  // after the unlock's answer and its first page, not before them
+  await new Promise<void>((resolve) => setImmediate(resolve));
   let last = performance.now();
   for (const seg of c.index.segmentIds()) {
     if (c.isLocked) return;
