@@ -239,8 +239,9 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     warmSealingInBackground();
     timing.kdfStart = performance.now();
     const keyed = unlockKey(header, password).finally(() => (timing.keyReady = performance.now()));
-    // this thread waits for the KDF: load libsodium now if the index will want it (index-loader.ts)
-    if (statSync(path).size >= NATIVE_FROM_FILE_BYTES) nativeSecretboxOpen();
+    // this thread waits for the KDF: load libsodium now (~12 ms, in a turn of its own) if the index
+    // will want it (index-loader.ts)
+    if (statSync(path).size >= NATIVE_FROM_FILE_BYTES) setImmediate(() => nativeSecretboxOpen());
     const [check, key, rows] = await Promise.allSettled([checked, keyed, measured]);
     timing.kdfEnd = performance.now();
     if (key.status === 'fulfilled' && check.status !== 'fulfilled') key.value.fill(0);
