@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { EXIT_CODES, KeyholdError, isKeyholdError } from '../errors';
 import type { VaultSession } from '../vault/types';
+import type { EarlyUnlock, PasswordSource } from './early-unlock';
 
 export interface CliStreams {
   stdin: Readable & { isTTY?: boolean };
@@ -40,9 +41,17 @@ export interface GlobalOptions {
  * master password, then each --*-stdin flag takes the next line in the order the command asks.
  */
 export class StdinLines {
+  private static readonly byStream = new WeakMap<Readable, StdinLines>();
   private lines: Promise<string[]> | undefined;
   private index = 0;
   constructor(private readonly stdin: Readable) {}
+
+  /** The one queue of this stream's lines (a stream can be read only once). */
+  static of(stdin: Readable): StdinLines {
+    let lines = StdinLines.byStream.get(stdin);
+    if (!lines) StdinLines.byStream.set(stdin, (lines = new StdinLines(stdin)));
+    return lines;
+  }
 
   private all(): Promise<string[]> {
     this.lines ??= new Promise((resolve, reject) => {
@@ -62,6 +71,13 @@ export class StdinLines {
     }
     this.index++;
     return line;
+  }
+
+  /** The first line, without taking it (undefined where next() would find none). */
+  async peek(): Promise<string | undefined> {
+    const lines = await this.all();
+    const line = lines[0];
+    return line === undefined || (lines.length === 1 && line === '') ? undefined : line;
   }
 
   /** Everything left on standard input, for a multi-line secret (a key file's text). */
@@ -122,11 +138,13 @@ export class Cli {
   exitCode = 0;
   /** the desktop app's socket (main/bridge), when this CLI may use it */
   appSocket: string | undefined;
+  /** the KDF `keyhold`'s entry started before the command loaded (early-unlock.ts) */
+  early: EarlyUnlock | undefined;
   constructor(
     readonly streams: CliStreams,
     readonly globals: () => GlobalOptions,
   ) {
-    this.stdinLines = new StdinLines(streams.stdin);
+    this.stdinLines = StdinLines.of(streams.stdin);
   }
 
   /** A path the user gave, made absolute against the caller's folder. */
@@ -138,11 +156,17 @@ export class Cli {
     return Boolean(this.globals().json);
   }
 
+  /** Where masterPassword() takes it from: --password-stdin, else $KEYHOLD_PASSWORD, else a prompt. */
+  get passwordSource(): PasswordSource | 'prompt' {
+    if (this.globals().passwordStdin) return 'stdin';
+    return this.streams.env.KEYHOLD_PASSWORD !== undefined ? 'env' : 'prompt';
+  }
+
   /** The master password: --password-stdin, else $KEYHOLD_PASSWORD, else a prompt. */
   async masterPassword(): Promise<string> {
-    if (this.globals().passwordStdin) return this.stdinLines.next('the master password');
-    const fromEnv = this.streams.env.KEYHOLD_PASSWORD;
-    if (fromEnv !== undefined) return fromEnv;
+    const source = this.passwordSource;
+    if (source === 'stdin') return this.stdinLines.next('the master password');
+    if (source === 'env') return this.streams.env.KEYHOLD_PASSWORD ?? '';
     return promptHidden('Master password: ', this.streams);
   }
 

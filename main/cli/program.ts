@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { EXIT_CODES } from '../errors';
 import { APP_VERSION } from '../service/app';
+import type { EarlyUnlock } from './early-unlock';
 import { Cli, type CliStreams, type GlobalOptions } from './io';
 
 export type CommandModule = (program: Command, cli: Cli) => void;
@@ -64,6 +65,8 @@ export async function modulesFor(argv: readonly string[], entries: readonly Comm
 export interface RunOptions {
   /** the desktop app's socket: commands go through the running app when it answers (app-client.ts) */
   appSocket?: string;
+  /** the vault key's derivation, started by the entry before the modules loaded (early-unlock.ts) */
+  early?: EarlyUnlock;
 }
 
 /** The command ran in the desktop app; this is its exit status. */
@@ -123,6 +126,7 @@ export async function runCli(
   for (const cmd of program.commands) cmd.exitOverride();
   const { appSocket } = options;
   cli.appSocket = appSocket;
+  cli.early = options.early;
   if (appSocket) {
     program.hook('preAction', async (_root, action) => {
       if (!mayGoThroughApp(cli)) return;

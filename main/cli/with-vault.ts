@@ -20,10 +20,13 @@ export async function withVault<T>(cli: Cli, fn: (session: VaultSession) => T | 
   const path = cliVaultPath(cli);
   // a missing or damaged file is reported before asking for a password
   const header = inspectVaultFile(path);
+  const source = cli.passwordSource;
   const password = await cli.masterPassword();
+  // the key the entry began deriving while the modules loaded, if it is this file's and password's
+  const early = source === 'prompt' ? undefined : await cli.early?.take(path, header, password, source);
   // the write counters this computer has seen are kept where the desktop app keeps them; no
   // search haystacks: a one-shot command never searches with them
-  const session = await openWithKey(path, header, await unlockKey(header, password), undefined, {
+  const session = await openWithKey(path, header, early ?? (await unlockKey(header, password)), undefined, {
     warmSearch: false,
     seen: cliSeenRecords(cli),
   });
