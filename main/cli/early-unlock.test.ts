@@ -1,9 +1,27 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runKeyhold } from './harness.testkit';
+
+/** The real `keyhold` entry (main/cli.ts under tsx); stdin gets `input`, and stays open unless `end`. */
+function keyholdProcess(args: string[], input: string, end: boolean): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'keyhold-cli-cache-')) };
+    delete env.KEYHOLD_PASSWORD;
+    const p = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'cli.ts'), ...args], { env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.write(input);
+    if (end) p.stdin.end();
+  });
+}
 
 const FLOOR = ['--kdf-memory', '64', '--kdf-iterations', '3', '--kdf-parallelism', '4'];
 const PW = 'early unlock master password';
@@ -124,4 +142,22 @@ describe('the KDF head start of `keyhold` (early-unlock.ts)', () => {
       expect(run.early, argv.join(' ')).toBeUndefined();
     }
   });
+
+  it('the real entry: a piped password lists the keys; a wrong one is WRONG_PASSWORD (exit 2) and is never printed', async () => {
+    const ok = await keyholdProcess(['--vault', vault, '--json', '--password-stdin', 'key', 'list'], `${PW}\n`, true);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(ok.stdout) as Array<{ name: string }>).map((k) => k.name)).toEqual(['deploy']);
+    const wrong = await keyholdProcess(['--vault', vault, '--json', '--password-stdin', 'key', 'list'], 'not it\n', true);
+    expect(wrong.code).toBe(2);
+    expect(JSON.parse(wrong.stderr)).toEqual({ error: { code: 'WRONG_PASSWORD', message: 'The master password is wrong.' } });
+    expect(wrong.stdout + wrong.stderr).not.toContain('not it');
+  }, 60_000);
+
+  it('the real entry ends when its command fails before reading a stdin that stays open', async () => {
+    // a usage error after the head start began reading stdin: the open pipe must not hold the process
+    const r = await keyholdProcess(['--vault', vault, '--password-stdin', 'key', 'list', '--limit', 'many'], PW, false);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--limit takes a whole number');
+    expect(r.stderr).not.toContain(PW);
+  }, 60_000);
 });
