@@ -46,7 +46,11 @@ describe('compile cache of the CLI chunks', () => {
     const first = loadChunk(chunks, cacheHome);
     expect(first).toEqual({ mode: hasNodeCache ? 'node' : 'hook', result: expected });
     expect(cacheFiles(cacheHome).length).toBeGreaterThan(0);
-    if (!hasNodeCache) expect(cacheFiles(cacheHome).sort()).toEqual([expect.stringMatching(/a-Hash1-\d+\.bin$/), expect.stringMatching(/b-Hash2-\d+\.bin$/)]);
+    if (!hasNodeCache)
+      expect(cacheFiles(cacheHome).sort()).toEqual([
+        expect.stringMatching(/a-Hash1-\d+\.bin$/),
+        expect.stringMatching(/b-Hash2-\d+\.bin$/),
+      ]);
 
     // from the cache (accepted: not written again), and from a damaged cache (V8 rejects it; it is written afresh)
     const at = (f: string) => join(cacheHome, 'keyhold', f);

@@ -63,7 +63,10 @@ export class EarlyUnlock {
       s.kdf.iterations === header.kdf.iterations &&
       s.kdf.parallelism === header.kdf.parallelism;
     if (!same) {
-      void s.key.then((k) => k.fill(0), () => undefined);
+      void s.key.then(
+        (k) => k.fill(0),
+        () => undefined,
+      );
       return undefined;
     }
     this.usedKey = true;
@@ -80,7 +83,12 @@ export class EarlyUnlock {
   dispose(): void {
     if (this.taken) return;
     this.taken = true;
-    void this.started.then((s) => s?.key.then((k) => k.fill(0), () => undefined));
+    void this.started.then((s) =>
+      s?.key.then(
+        (k) => k.fill(0),
+        () => undefined,
+      ),
+    );
   }
 }
 
