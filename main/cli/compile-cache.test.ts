@@ -64,6 +64,22 @@ describe('compile cache of the CLI chunks', () => {
     }
   });
 
+  it('a chunk that calls import() compiles as usual (vm.Script could not load it) and is not cached', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyhold-compile-cache-'));
+    const chunks = join(dir, 'chunks');
+    mkdirSync(chunks);
+    writeFileSync(join(dir, 'm.mjs'), 'export const x = 42;\n');
+    writeFileSync(join(chunks, 'a-Hash1.js'), 'module.exports = { later: () => import("../m.mjs").then((m) => m.x) };\n');
+    const cacheHome = join(dir, 'cache');
+    const script = `
+      require(${JSON.stringify(require.resolve('tsx/cjs'))});
+      require(${JSON.stringify(join(__dirname, 'compile-cache.ts'))}).enableCompileCache(${JSON.stringify(chunks)});
+      require(${JSON.stringify(join(chunks, 'a-Hash1.js'))}).later().then((x) => process.stdout.write(String(x)));`;
+    const out = execFileSync(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, XDG_CACHE_HOME: cacheHome } });
+    expect(out.toString()).toBe('42');
+    if (!hasNodeCache) expect(cacheFiles(cacheHome)).toEqual([]);
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE turns it off: nothing is written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyhold-compile-cache-'));
     const chunks = join(dir, 'chunks');

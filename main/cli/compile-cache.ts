@@ -23,6 +23,13 @@ interface ModuleStatics {
   enableCompileCache?: (dir?: string) => unknown;
 }
 
+/** Whether a chunk may call import(): vm.Script has no loader for it (but through an experimental
+ * option that prints a warning), so such a chunk compiles as usual. A JSDoc type (`{ import("x").T }`)
+ * is no call; anything else that looks like one counts (it only costs the cache). */
+function callsImport(content: string): boolean {
+  return (content.match(/\bimport\s*\(/g)?.length ?? 0) > (content.match(/\{ ?import\(/g)?.length ?? 0);
+}
+
 /** The user's own cache folder for `keyhold` (never a shared temp dir). */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'keyhold');
@@ -50,7 +57,7 @@ export function enableCompileCache(chunksDir: string, env: NodeJS.ProcessEnv = p
   const original = M.prototype._compile;
   const toSave: Array<{ file: string; script: Script }> = [];
   M.prototype._compile = function compile(this: CjsModule, content: string, filename: string): unknown {
-    if (!filename.startsWith(prefix) || !filename.endsWith('.js')) return original.call(this, content, filename);
+    if (!filename.startsWith(prefix) || !filename.endsWith('.js') || callsImport(content)) return original.call(this, content, filename);
     // a chunk's name carries the hash of its content (the build's); V8 checks the source it was made for too
     const file = join(dir, `${basename(filename, '.js')}-${content.length}.bin`);
     let cachedData: Buffer | undefined;
