@@ -5,13 +5,14 @@
 import { join } from 'node:path';
 import { enableCompileCache } from './cli/compile-cache';
 
-// V8's compiled code of the chunks, kept between runs (before any chunk loads)
-enableCompileCache(join(__dirname, 'chunks'));
-
 const streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 const argv = process.argv.slice(2);
 // a bare --version is answered by runCli before anything runs: it needs no exit handling or socket
 const versionOnly = argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V');
+
+// V8's compiled code of the chunks, kept between runs (before any chunk loads); --version loads
+// too little for reading the cache to pay
+if (!versionOnly) enableCompileCache(join(__dirname, 'chunks'));
 
 /** Lets the event loop run `n` times (a piped stdin's last bytes and its end arrive there). */
 async function loopTurns(n: number): Promise<void> {
