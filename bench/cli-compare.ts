@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cliPhases } from './cli-phases';
 import { kdbx4 } from './kdbx';
 import { percentile } from './percentile';
 import type { BenchSuite } from './suite';
@@ -113,7 +114,19 @@ export const cliCompareSuite: BenchSuite = {
       log(`  filling ${KEYS} keys (Argon2id ${FLOOR_KDF.memoryKiB / 1024} MiB / ${FLOOR_KDF.iterations} / ${FLOOR_KDF.parallelism})...`);
       const vault = join(dir, 'bench.keyhold');
       await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'vault-fill.ts'), vault, String(KEYS)]);
-      const list = () => timed(node, [CLI, '--vault', vault, '--password-stdin', 'key', 'list'], `${BENCH_PASSWORD}\n`, dir);
+      const listArgs = ['--vault', vault, '--password-stdin', 'key', 'list'];
+      const list = () => timed(node, [CLI, ...listArgs], `${BENCH_PASSWORD}\n`, dir);
+      const phases = await cliPhases(node, CLI, listArgs, `${BENCH_PASSWORD}\n`, dir, 7);
+      log(
+        `  keyhold key list by phase (median of 7 instrumented runs, ms): Node's start ${phases.boot.toFixed(0)}, entry to KDF ${phases.toKdf.toFixed(0)}, KDF ${phases.kdf.toFixed(0)}, KDF to exit ${phases.afterKdf.toFixed(0)}; module loading ${phases.loads.toFixed(0)} of it`,
+      );
+      Object.assign(figures, {
+        'cli_cmp.list_phase_boot_ms': phases.boot,
+        'cli_cmp.list_phase_to_kdf_ms': phases.toKdf,
+        'cli_cmp.list_phase_kdf_ms': phases.kdf,
+        'cli_cmp.list_phase_after_kdf_ms': phases.afterKdf,
+        'cli_cmp.list_phase_loads_ms': phases.loads,
+      });
       if (!existsSync(KEEPASSXC_CLI)) {
         log(`  ${KEEPASSXC_CLI} is not installed (Debian/Ubuntu: apt-get install keepassxc): no comparison`);
         const alone = await alternate(list, list, log, 'keyhold key list');
