@@ -6,6 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { hashRaw, type Options as Argon2Options } from '@node-rs/argon2';
 import { KeyholdError } from '../errors';
+import { loadedNativeSecretboxOpen } from './native-secretbox';
 import { openBound, sealBound, secretboxOpen, secretboxSeal, type SecretboxOpener } from './secretbox';
 import type { KdfParams } from './types';
 
@@ -151,9 +152,9 @@ export class Sealer {
     return sealBound(this.subkey(label), rowId, valueLen, write);
   }
 
-  /** `open`: tweetnacl's (the reference), or libsodium's for bulk reads (native-secretbox.ts). */
+  /** `open`: libsodium's once it is loaded (native-secretbox.ts), else tweetnacl's (the reference). */
   openBytes(label: string, rowId: string, sealed: Uint8Array, open?: SecretboxOpener): Uint8Array {
-    const value = openBound(this.subkey(label), rowId, sealed, open);
+    const value = openBound(this.subkey(label), rowId, sealed, open ?? loadedNativeSecretboxOpen());
     if (!value)
       throw new KeyholdError(
         'INTEGRITY',

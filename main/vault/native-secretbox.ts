@@ -1,9 +1,10 @@
 // The same XSalsa20-Poly1305 secretbox as tweetnacl's (NaCl's "easy" format: MAC || ciphertext
 // after a 24-byte nonce), from libsodium through sodium-native, for the bulk path: opening every
 // index segment at unlock. tweetnacl stays the reference and what seals; libsodium opens the same
-// bytes about six times faster (docs/SECURITY.md "Cryptography"). Loaded on first use (it costs
-// ~14 ms to load, more than a small vault's whole index takes to open with tweetnacl); where the
-// addon cannot load (an unsupported platform), the caller keeps tweetnacl.
+// bytes about six times faster, and needs no warm-up: tweetnacl's first 20 KB take ~25 ms until V8
+// has compiled it (docs/SECURITY.md "Cryptography"). Loaded when an index is worth it (it costs
+// ~12 ms to load); from then on every open in the process uses it. Where the addon cannot load (an
+// unsupported platform), tweetnacl opens everything.
 import { createRequire } from 'node:module';
 import type { SecretboxOpener } from './secretbox';
 
@@ -19,6 +20,11 @@ function isSodium(v: unknown): v is SodiumSecretbox {
 }
 
 let loaded: SecretboxOpener | null | undefined;
+
+/** libsodium's open if it is loaded already (never loads it). */
+export function loadedNativeSecretboxOpen(): SecretboxOpener | undefined {
+  return loaded ?? undefined;
+}
 
 /** libsodium's secretbox open, or null when sodium-native cannot be loaded here. */
 export function nativeSecretboxOpen(): SecretboxOpener | null {

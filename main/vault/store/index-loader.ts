@@ -45,8 +45,9 @@ export function loadSegmentRow(
  * slow step, a garbage collection or a busy core still leaves the loop's delay under one frame. */
 const SLICE_MS = 5;
 
-/** Sealed bytes from which libsodium is worth loading (~14 ms) rather than opening with tweetnacl. */
-const NATIVE_FROM_BYTES = 2 * 1024 * 1024;
+/** Sealed bytes from which libsodium is worth loading (~12 ms) rather than opening with a cold
+ * tweetnacl (~25 ms for its first 20 KB: about 1,000 keys). */
+const NATIVE_FROM_BYTES = 8 * 1024;
 
 /**
  * Reads every index segment (libsodium, or tweetnacl for a small index), giving the event loop a
@@ -77,8 +78,7 @@ async function loadRows(c: Connection, rows: Row[], hash: (r: Row) => void): Pro
   };
   let bytes = 0;
   for (const r of rows) bytes += r.data.length;
-  // below NATIVE_FROM_BYTES tweetnacl opens it all in ~15 ms; where libsodium does not load, a
-  // large index opens with tweetnacl too, a few tens of ms slower
+  // where libsodium does not load, tweetnacl opens a large index too, a few tens of ms slower
   const native = bytes >= NATIVE_FROM_BYTES ? (nativeSecretboxOpen() ?? undefined) : undefined;
   for (const r of rows) {
     hash(r);
