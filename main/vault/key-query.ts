@@ -1,0 +1,247 @@
+// One query over the unlocked index's segments (key-index.ts): which keys match, how many, and one
+// page of them, without sorting the matches in name order.
+//
+// Matching: a key matches a search through its description (the index's dictionary of distinct
+// descriptions, text-dictionary.ts, searched once) or through its name, public part or fingerprint
+// (the trigram index, search-grams.ts, for the segments it covers; a scan of the segment's
+// haystack for the others). Either way the result is one byte per key in a shared array, so
+// counting is a pass over typed arrays. Each segment keeps its keys in name order, so a page in
+// name order is a k-way merge of the segments that stops after offset + limit keys.
+import { fromTuple, type KeyTuple as Tuple } from './key-tuple';
+import { F_ENV, F_FP, F_NAME, F_PUB, F_WS, type PackedSegment, SEP } from './packed-segment';
+import type { GramIndex, LiveSlot } from './search-grams';
+import type { TextDictionary } from './text-dictionary';
+import type { KeyPage, KeyQuery } from './types';
+
+export interface QuerySources {
+  /** the non-empty segments, in segment order */
+  readonly segs: readonly number[];
+  readonly views: readonly PackedSegment[];
+  readonly dict: TextDictionary;
+  readonly grams: GramIndex | null;
+}
+
+export interface QueryResult {
+  page: KeyPage;
+  /** segments the search had to scan because the trigram index does not cover them (yet) */
+  scanned: number;
+}
+
+/** One byte per key, shared by every query (one runs at a time). */
+let marks = new Uint8Array(1024);
+function zeroedMarks(n: number): Uint8Array {
+  if (marks.length < n) marks = new Uint8Array(Math.max(n, marks.length * 2));
+  const m = marks.subarray(0, n);
+  m.fill(0);
+  return m;
+}
+
+export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (provider: string) => Set<string>): QueryResult {
+  const { views, dict } = src;
+  const sort = q.sort ?? 'name';
+  const desc = q.order === 'desc';
+  const needle = (q.search ?? '').trim().toLowerCase().replaceAll(SEP, '');
+  const wsAllowed = q.provider && workspaceOfProvider ? workspaceOfProvider(q.provider) : undefined;
+  const byPlace = q.workspaceId !== undefined || q.environmentId !== undefined || wsAllowed !== undefined;
+  const filtered = byPlace || q.kind !== undefined || q.state !== undefined;
+  const keep = (p: PackedSegment, i: number): boolean => {
+    if (q.kind !== undefined && p.kind(i) !== q.kind) return false;
+    if (q.state !== undefined && p.state(i) !== q.state) return false;
+    if (!byPlace) return true;
+    const ws = p.str(i, F_WS);
+    return (
+      (q.workspaceId === undefined || ws === q.workspaceId) &&
+      (q.environmentId === undefined || p.str(i, F_ENV) === q.environmentId) &&
+      (wsAllowed === undefined || (ws !== null && wsAllowed.has(ws)))
+    );
+  };
+
+  const bases = new Int32Array(views.length + 1);
+  for (let j = 0; j < views.length; j++) bases[j + 1] = bases[j]! + views[j]!.n;
+  let scanned = 0;
+  // one byte per key, 1 = it matches (search and filters); null = every key matches
+  let mark: Uint8Array | null = null;
+  let hits: Uint8Array | null = null;
+  if (needle || filtered) mark = zeroedMarks(bases[views.length]!);
+  if (needle) {
+    for (const p of views) p.warmSearch(dict); // before hits(): warming adds descriptions
+    hits = dict.hits(needle);
+    scanned = markText(src, needle, bases, mark!);
+  }
+
+  // count, and note each segment's first and last match (where the merge starts)
+  const first = new Int32Array(views.length);
+  const last = new Int32Array(views.length);
+  let total = 0;
+  for (let j = 0; j < views.length; j++) {
+    const p = views[j]!;
+    let c = p.n;
+    if (mark) {
+      const base = bases[j]!;
+      c = hits ? resolveSearch(mark, base, p.n, p.descriptionIds, hits) : 0;
+      if (filtered) c = resolveFilter(mark, base, p, !hits, keep);
+      first[j] = c === 0 ? -1 : mark.indexOf(1, base) - base;
+      last[j] = c === 0 ? -1 : mark.lastIndexOf(1, base + p.n - 1) - base;
+    } else {
+      first[j] = p.n > 0 ? 0 : -1;
+      last[j] = p.n - 1;
+    }
+    total += c;
+  }
+  const offset = Math.max(0, q.offset ?? 0);
+  const limit = Math.max(0, q.limit ?? Number.MAX_SAFE_INTEGER);
+  const want = Math.min(total, offset + limit);
+  const page: Tuple[] = [];
+  const matches = (j: number, i: number): boolean => mark === null || mark[bases[j]! + i] === 1;
+  if (sort === 'name') mergeByName(views, first, last, matches, desc, offset, want, page);
+  else {
+    const all: Array<{ p: PackedSegment; i: number; v: string | number | null; name: string }> = [];
+    for (let j = 0; j < views.length; j++) {
+      if (first[j]! < 0) continue;
+      const p = views[j]!;
+      for (let i = first[j]!; i <= last[j]!; i++) {
+        if (!matches(j, i)) continue;
+        const v = sort === 'createdAt' ? p.time(i, 0) : sort === 'rotatedAt' ? p.time(i, 2) : sort === 'kind' ? p.kind(i) : p.state(i);
+        all.push({ p, i, v, name: p.str(i, F_NAME)! });
+      }
+    }
+    all.sort((a, b) => {
+      const x = a.v;
+      const y = b.v;
+      let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+      if (c === 0) c = a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+      return desc ? -c : c;
+    });
+    for (let i = offset; i < want; i++) page.push(all[i]!.p.tuple(all[i]!.i));
+  }
+  return { page: { total, items: page.map(fromTuple) }, scanned };
+}
+
+/** Adds description matches to one segment's marks; returns how many keys match. */
+function resolveSearch(mark: Uint8Array, base: number, n: number, descIds: Int32Array, hits: Uint8Array): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const m = mark[base + i]! | hits[descIds[i]!]!;
+    mark[base + i] = m;
+    c += m;
+  }
+  return c;
+}
+
+/** Applies the filters to one segment's marks (all keys when `all`); returns how many keys match. */
+function resolveFilter(
+  mark: Uint8Array,
+  base: number,
+  p: PackedSegment,
+  all: boolean,
+  keep: (p: PackedSegment, i: number) => boolean,
+): number {
+  let c = 0;
+  for (let i = 0; i < p.n; i++) {
+    const m = (all || mark[base + i] === 1) && keep(p, i) ? 1 : 0;
+    mark[base + i] = m;
+    c += m;
+  }
+  return c;
+}
+
+/** Marks the keys whose name, public part or fingerprint holds `needle`; returns how many segments it scanned. */
+function markText(src: QuerySources, needle: string, bases: Int32Array, mark: Uint8Array): number {
+  const { views, dict, grams } = src;
+  if (needle.includes('\n')) {
+    // the haystack joins a key's fields with '\n': such a needle is checked field by field
+    views.forEach((p, j) => {
+      for (let i = 0; i < p.n; i++) {
+        if ([F_NAME, F_PUB, F_FP].some((f) => p.str(i, f)?.toLowerCase().includes(needle))) mark[bases[j]! + i] = 1;
+      }
+    });
+    return 0;
+  }
+  const covered = new Uint8Array(views.length);
+  if (grams && needle.length >= 2) {
+    const where = new Map<number, number>();
+    src.segs.forEach((seg, j) => where.set(seg, j));
+    const live: Array<LiveSlot | null> = [];
+    for (let s = 0; s < grams.slots; s++) {
+      const j = where.get(grams.segs[s]!);
+      const p = j === undefined ? undefined : views[j]!;
+      if (j === undefined || !p || p.serial !== grams.serials[s]) {
+        live.push(null);
+        continue;
+      }
+      const { hay, starts } = p.searchHay;
+      live.push({ hay, starts, n: p.n, recBase: bases[j]! });
+      covered[j] = 1;
+    }
+    grams.mark(needle, live, mark);
+  }
+  let scanned = 0;
+  views.forEach((p, j) => {
+    if (covered[j]) return;
+    p.markHay(needle, mark, bases[j]!, dict);
+    scanned++;
+  });
+  return scanned;
+}
+
+/** A cursor over one segment's matches, for the k-way merge. */
+interface Run {
+  j: number;
+  p: PackedSegment;
+  at: number;
+}
+
+function mergeByName(
+  views: readonly PackedSegment[],
+  first: Int32Array,
+  last: Int32Array,
+  matches: (j: number, i: number) => boolean,
+  desc: boolean,
+  offset: number,
+  want: number,
+  page: Tuple[],
+): void {
+  const step = desc ? -1 : 1;
+  // moves a run to its next match; false when it has none left
+  const advance = (r: Run): boolean => {
+    const end = desc ? first[r.j]! : last[r.j]!;
+    while (r.at !== end) {
+      r.at += step;
+      if (matches(r.j, r.at)) return true;
+    }
+    return false;
+  };
+  const heap: Run[] = [];
+  if (want === 0) return;
+  views.forEach((p, j) => {
+    if (first[j]! >= 0) heap.push({ j, p, at: desc ? last[j]! : first[j]! });
+  });
+  const before = (a: Run, b: Run) => {
+    const x = a.p.lowerName(a.at);
+    const y = b.p.lowerName(b.at);
+    const c = x < y ? -1 : x > y ? 1 : a.p.id(a.at) < b.p.id(b.at) ? -1 : 1;
+    return desc ? c > 0 : c < 0;
+  };
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  for (let n = 0; n < want && heap.length > 0; n++) {
+    const top = heap[0]!;
+    if (n >= offset) page.push(top.p.tuple(top.at));
+    if (!advance(top)) {
+      heap[0] = heap[heap.length - 1]!;
+      heap.pop();
+    }
+    if (heap.length > 0) down(0);
+  }
+}
