@@ -62,11 +62,18 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
   // one byte per key, 1 = it matches (search and filters); null = every key matches
   let mark: Uint8Array | null = null;
   let hits: Uint8Array | null = null;
+  let marked = -1;
   if (needle || filtered) mark = zeroedMarks(bases[views.length]!);
   if (needle) {
     for (const p of views) p.warmSearch(dict); // before hits(): warming adds descriptions
     hits = dict.hits(needle);
-    scanned = markText(src, needle, bases, mark!);
+    const text = markText(src, needle, bases, mark!);
+    scanned = text.scanned;
+    // no description holds the needle and no filter: the marks are the matches, counted already
+    if (!filtered && hits.indexOf(1) < 0) {
+      hits = null;
+      marked = text.marked;
+    }
   }
 
   // count, and note each segment's first and last match (where the merge starts)
@@ -78,16 +85,18 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
     let c = p.n;
     if (mark) {
       const base = bases[j]!;
-      c = hits ? resolveSearch(mark, base, p.n, p.descriptionIds, hits) : 0;
-      if (filtered) c = resolveFilter(mark, base, p, !hits, keep);
-      first[j] = c === 0 ? -1 : mark.indexOf(1, base) - base;
-      last[j] = c === 0 ? -1 : mark.lastIndexOf(1, base + p.n - 1) - base;
+      if (hits) c = resolveSearch(mark, base, p.n, p.descriptionIds, hits);
+      if (filtered) c = resolveFilter(mark, base, p, !needle, keep);
+      const own = mark.subarray(base, base + p.n);
+      first[j] = c === 0 ? -1 : own.indexOf(1);
+      last[j] = first[j]! < 0 ? -1 : own.lastIndexOf(1);
     } else {
       first[j] = p.n > 0 ? 0 : -1;
       last[j] = p.n - 1;
     }
     total += c;
   }
+  if (marked >= 0) total = marked;
   const offset = Math.max(0, q.offset ?? 0);
   const limit = Math.max(0, q.limit ?? Number.MAX_SAFE_INTEGER);
   const want = Math.min(total, offset + limit);
@@ -145,17 +154,24 @@ function resolveFilter(
   return c;
 }
 
-/** Marks the keys whose name, public part or fingerprint holds `needle`; returns how many segments it scanned. */
-function markText(src: QuerySources, needle: string, bases: Int32Array, mark: Uint8Array): number {
+/**
+ * Marks the keys whose name, public part or fingerprint holds `needle`: how many it marked, and how
+ * many segments it scanned (not covered by the trigram index).
+ */
+function markText(src: QuerySources, needle: string, bases: Int32Array, mark: Uint8Array): { scanned: number; marked: number } {
+  let marked = 0;
   const { views, dict, grams } = src;
   if (needle.includes('\n')) {
     // the haystack joins a key's fields with '\n': such a needle is checked field by field
     views.forEach((p, j) => {
       for (let i = 0; i < p.n; i++) {
-        if ([F_NAME, F_PUB, F_FP].some((f) => p.str(i, f)?.toLowerCase().includes(needle))) mark[bases[j]! + i] = 1;
+        if ([F_NAME, F_PUB, F_FP].some((f) => p.str(i, f)?.toLowerCase().includes(needle))) {
+          mark[bases[j]! + i] = 1;
+          marked++;
+        }
       }
     });
-    return 0;
+    return { scanned: 0, marked };
   }
   const covered = new Uint8Array(views.length);
   if (grams && needle.length >= 2) {
@@ -173,15 +189,15 @@ function markText(src: QuerySources, needle: string, bases: Int32Array, mark: Ui
       live.push({ hay, starts, n: p.n, recBase: bases[j]! });
       covered[j] = 1;
     }
-    grams.mark(needle, live, mark);
+    marked += grams.mark(needle, live, mark);
   }
   let scanned = 0;
   views.forEach((p, j) => {
     if (covered[j]) return;
-    p.markHay(needle, mark, bases[j]!, dict);
+    marked += p.markHay(needle, mark, bases[j]!, dict);
     scanned++;
   });
-  return scanned;
+  return { scanned, marked };
 }
 
 /** A cursor over one segment's matches, for the k-way merge. */

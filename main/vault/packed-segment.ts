@@ -284,6 +284,11 @@ export class PackedSegment {
     this.freq = freq;
   }
 
+  /** warmSearch has run. */
+  get searchReady(): boolean {
+    return this.hay !== null;
+  }
+
   /** The haystack and its record starts, built by warmSearch. */
   get searchHay(): { hay: string; starts: Int32Array; descIds: Int32Array } {
     return { hay: this.hay!, starts: this.hayStarts!, descIds: this.descIds! };
@@ -298,8 +303,10 @@ export class PackedSegment {
    * Sets mark[base + i] for every key i whose name, public part or fingerprint contains `needle`
    * (lower-cased, not empty) by scanning this segment's haystack: the way for a segment the
    * trigram index (search-grams.ts) does not cover yet. Descriptions are the dictionary's.
+   * Returns how many marks it set (that were not set before).
    */
-  markHay(needle: string, mark: Uint8Array, base: number, dict: TextDictionary): void {
+  markHay(needle: string, mark: Uint8Array, base: number, dict: TextDictionary): number {
+    let marked = 0;
     this.warmSearch(dict);
     const hay = this.hay!;
     const starts = this.hayStarts!;
@@ -324,9 +331,11 @@ export class PackedSegment {
       // hits come in increasing order: walk the record starts forward instead of searching (a
       // match never spans two records: they end with '\0', which no needle holds)
       while (starts[rec + 1]! <= at) rec++;
+      if (mark[base + rec] === 0) marked++;
       mark[base + rec] = 1;
       pos = hay.indexOf(sub, starts[rec + 1]! + k);
     }
+    return marked;
   }
 }
 

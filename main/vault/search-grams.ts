@@ -74,8 +74,10 @@ export class GramIndex {
   /**
    * Sets mark[slot.recBase + i] for every record i of a live slot whose haystack holds `needle`
    * (lower-cased, at least 2 characters, no '\n' or '\0'). Slots given as null are skipped.
+   * Returns how many marks it set (that were not set before).
    */
-  mark(needle: string, live: ReadonlyArray<LiveSlot | null>, mark: Uint8Array): void {
+  mark(needle: string, live: ReadonlyArray<LiveSlot | null>, mark: Uint8Array): number {
+    let n = 0;
     const L = needle.length;
     const c = (i: number) => classOf(needle.charCodeAt(i));
     const ex = (i: number) => exact(needle.charCodeAt(i));
@@ -85,13 +87,13 @@ export class GramIndex {
       const verify = !ex(0) || !ex(1);
       const ab = c(0) * CLASSES + c(1);
       for (let x = 0; x < CLASSES; x++) {
-        this.scan(ab * CLASSES + x, 0, verify, needle, live, mark);
-        this.scan(x * CLASSES * CLASSES + ab, 1, verify, needle, live, mark);
+        n += this.scan(ab * CLASSES + x, 0, verify, needle, live, mark);
+        n += this.scan(x * CLASSES * CLASSES + ab, 1, verify, needle, live, mark);
       }
     } else if (L === 3) {
-      this.scan(key(0), 0, !ex(0) || !ex(1) || !ex(2), needle, live, mark);
+      n += this.scan(key(0), 0, !ex(0) || !ex(1) || !ex(2), needle, live, mark);
       const ab = c(0) * CLASSES + c(1);
-      for (let x = 0; x < CLASSES; x++) this.scan(x * CLASSES * CLASSES + ab, 1, true, needle, live, mark);
+      for (let x = 0; x < CLASSES; x++) n += this.scan(x * CLASSES * CLASSES + ab, 1, true, needle, live, mark);
     } else {
       // the adjacent pair of trigrams with the shortest lists: one of them starts at an even place
       let best = 0;
@@ -103,17 +105,26 @@ export class GramIndex {
           best = k;
         }
       }
-      this.scan(key(best), -best, true, needle, live, mark);
-      this.scan(key(best + 1), -best - 1, true, needle, live, mark);
+      n += this.scan(key(best), -best, true, needle, live, mark);
+      n += this.scan(key(best + 1), -best - 1, true, needle, live, mark);
     }
+    return n;
   }
 
   private listBytes(key: number): number {
     return this.offsets[key + 1]! - this.offsets[key]!;
   }
 
-  /** Walks one posting list: each position q stands for an occurrence at q + delta. */
-  private scan(key: number, delta: number, verify: boolean, needle: string, live: ReadonlyArray<LiveSlot | null>, mark: Uint8Array): void {
+  /** Walks one posting list: each position q stands for an occurrence at q + delta. Returns the marks it set. */
+  private scan(
+    key: number,
+    delta: number,
+    verify: boolean,
+    needle: string,
+    live: ReadonlyArray<LiveSlot | null>,
+    mark: Uint8Array,
+  ): number {
+    let marked = 0;
     const data = this.data;
     const posBase = this.posBase;
     const L = needle.length;
@@ -172,7 +183,9 @@ export class GramIndex {
         if (i < L) continue;
       }
       mark[recBase + rec] = 1;
+      marked++;
     }
+    return marked;
   }
 }
 
