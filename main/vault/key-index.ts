@@ -237,7 +237,7 @@ export class KeyIndex {
   warmSearch(seg: number): void {
     const s = this.segments.get(seg);
     if (s && s.size > 0) s.view().warmSearch(this.descriptions);
-    this.grams.request();
+    if (!this.grams.current) this.grams.request(); // after unlock; writes ask again through query()
   }
 
   query(q: KeyQuery, workspaceOfProvider?: (provider: string) => Set<string>): KeyPage {

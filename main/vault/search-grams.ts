@@ -1,13 +1,14 @@
 // A positional trigram index over the search haystacks of the unlocked index (packed-segment.ts):
 // which key holds a needle is found from a few posting lists instead of scanning ~5 MB of text per
-// keystroke. Compact: only the trigram at every EVEN position of the haystacks is indexed (an
-// occurrence of a needle of 4+ characters starts its first or its second trigram at an even
-// position; shorter needles are found through the trigrams around them), and each list holds its
-// positions as gaps in 7-bit varints (~2 bytes a position: ~6 MB for 100,000 keys). Positions are
-// exact, so a candidate is checked with one startsWith at a known place, never by a scan.
+// keystroke. Each list holds the positions of one trigram as gaps in 7-bit varints (~2 bytes a
+// position: ~11 MB for 100,000 keys). Positions are exact, so a needle of 4+ characters is found by
+// joining the lists of trigrams that cover it (at offsets 0, 3, 6, ... and its last three
+// characters): a merge of sorted lists, read in order, with no look at the text itself (which,
+// spread over megabytes, would cost a cache miss a candidate).
 //
 // Characters fall into 48 classes (letters, digits, common punctuation; the rest shares two
-// classes): a trigram of a rarer character stands for several, which the check sorts out.
+// classes): a trigram of a rarer character stands for several, so such a needle's candidates are
+// checked against the text.
 const CLASSES = 48;
 const KEYS = CLASSES * CLASSES * CLASSES;
 const OTHER_ASCII = 46;
@@ -77,62 +78,74 @@ export class GramIndex {
    * Returns how many marks it set (that were not set before).
    */
   mark(needle: string, live: ReadonlyArray<LiveSlot | null>, mark: Uint8Array): number {
-    let n = 0;
     const L = needle.length;
     const c = (i: number) => classOf(needle.charCodeAt(i));
-    const ex = (i: number) => exact(needle.charCodeAt(i));
     const key = (i: number) => (c(i) * CLASSES + c(i + 1)) * CLASSES + c(i + 2);
+    let inexact = false;
+    for (let i = 0; i < L; i++) inexact ||= !exact(needle.charCodeAt(i));
     if (L === 2) {
-      // at an even position: trigram needle+x; at an odd one, the trigram before it is x+needle
-      const verify = !ex(0) || !ex(1);
+      // every position has its trigram (past a haystack's end, separators): needle + any third
       const ab = c(0) * CLASSES + c(1);
-      for (let x = 0; x < CLASSES; x++) {
-        n += this.scan(ab * CLASSES + x, 0, verify, needle, live, mark);
-        n += this.scan(x * CLASSES * CLASSES + ab, 1, verify, needle, live, mark);
-      }
-    } else if (L === 3) {
-      n += this.scan(key(0), 0, !ex(0) || !ex(1) || !ex(2), needle, live, mark);
-      const ab = c(0) * CLASSES + c(1);
-      for (let x = 0; x < CLASSES; x++) n += this.scan(x * CLASSES * CLASSES + ab, 1, true, needle, live, mark);
-    } else {
-      // the adjacent pair of trigrams with the shortest lists: one of them starts at an even place
-      let best = 0;
-      let bestLen = Infinity;
-      for (let k = 0; k + 4 <= L; k++) {
-        const len = this.listBytes(key(k)) + this.listBytes(key(k + 1));
-        if (len < bestLen) {
-          bestLen = len;
-          best = k;
-        }
-      }
-      n += this.scan(key(best), -best, true, needle, live, mark);
-      n += this.scan(key(best + 1), -best - 1, true, needle, live, mark);
+      let n = 0;
+      for (let x = 0; x < CLASSES; x++) n += this.scan(ab * CLASSES + x, [], inexact, needle, live, mark);
+      return n;
     }
-    return n;
+    // trigrams covering the needle; the one with the shortest list drives, the others must agree
+    const cover: number[] = [];
+    for (let i = 0; i + 3 < L; i += 3) cover.push(i);
+    cover.push(L - 3);
+    let driver = cover[0]!;
+    for (const i of cover) if (this.listBytes(key(i)) < this.listBytes(key(driver))) driver = i;
+    const join: number[] = [];
+    let verify = inexact;
+    for (const i of cover) {
+      if (i === driver) continue;
+      // a list far longer than the driver's costs more to read than checking the text would
+      if (this.listBytes(key(i)) > 32 * this.listBytes(key(driver))) verify = true;
+      else join.push(key(i), i - driver);
+    }
+    return this.scan(key(driver), join, verify, needle, live, mark, -driver);
   }
 
   private listBytes(key: number): number {
     return this.offsets[key + 1]! - this.offsets[key]!;
   }
 
-  /** Walks one posting list: each position q stands for an occurrence at q + delta. Returns the marks it set. */
+  /**
+   * Walks one posting list: each position q stands for an occurrence at q + delta if every list of
+   * `join` ([key, offset from q] pairs) holds q + offset, and (when `verify`) the text agrees.
+   * Returns the marks it set.
+   */
   private scan(
     key: number,
-    delta: number,
+    join: readonly number[],
     verify: boolean,
     needle: string,
     live: ReadonlyArray<LiveSlot | null>,
     mark: Uint8Array,
+    delta = 0,
   ): number {
     let marked = 0;
     const data = this.data;
     const posBase = this.posBase;
+    const blocks = this.blocks;
     const L = needle.length;
     const codes = new Uint16Array(L);
     for (let i = 0; i < L; i++) codes[i] = needle.charCodeAt(i);
+    // the joined lists' cursors: next byte, end, and the last position read
+    const J = join.length / 2;
+    const jo = new Float64Array(J);
+    const jend = new Float64Array(J);
+    const jpos = new Float64Array(J).fill(-1);
+    const joff = new Float64Array(J);
+    for (let m = 0; m < J; m++) {
+      jo[m] = this.offsets[join[2 * m]!]!;
+      jend[m] = this.end(join[2 * m]!);
+      joff[m] = join[2 * m + 1]!;
+    }
     let o = this.offsets[key]!;
-    const end = this.ends ? this.ends[2 * key + 1]! : this.offsets[key + 1]!;
-    let h = -1;
+    const end = this.end(key);
+    let q = -1;
     let s = -1;
     let slotStart = 0;
     let slotEnd = -1;
@@ -140,25 +153,36 @@ export class GramIndex {
     let hay = '';
     let st: Int32Array = EMPTY;
     let recBase = 0;
-    const blocks = this.blocks;
-    while (o < end) {
-      // a gap in 7-bit groups, low first (under 2^28: the builder refuses larger haystacks)
+    outer: while (o < end) {
       let v = data[o++]!;
       if (v & 0x80) {
-        v &= 0x7f;
-        let shift = 7;
-        for (;;) {
-          const b = data[o++]!;
-          v |= (b & 0x7f) << shift;
-          if (!(b & 0x80)) break;
-          shift += 7;
+        v = varint(data, o - 1, v);
+        o += varintBytes(v) - 1;
+      }
+      q += v;
+      for (let m = 0; m < J; m++) {
+        const want = q + joff[m]!;
+        let at = jpos[m]!;
+        let jo_ = jo[m]!;
+        while (at < want && jo_ < jend[m]!) {
+          let w = data[jo_++]!;
+          if (w & 0x80) {
+            w = varint(data, jo_ - 1, w);
+            jo_ += varintBytes(w) - 1;
+          }
+          at += w;
+        }
+        jpos[m] = at;
+        jo[m] = jo_;
+        if (at !== want) {
+          if (at < want) break outer; // that list has run out: no later match
+          continue outer;
         }
       }
-      h += v;
-      const q = h * 2;
-      if (q >= slotEnd) {
+      const g = q + delta; // where the needle starts
+      if (g >= slotEnd) {
         do s++;
-        while (posBase[s + 1]! <= q);
+        while (posBase[s + 1]! <= g);
         slotStart = posBase[s]!;
         slotEnd = posBase[s + 1]!;
         const slot = s < this.slots ? live[s] : null;
@@ -169,15 +193,13 @@ export class GramIndex {
           recBase = slot.recBase;
         }
       }
-      if (!live_) continue;
-      const p = q - slotStart + delta;
-      if (p < 0) continue;
+      const p = g - slotStart;
+      if (!live_ || p < 0) continue;
       // the record holding p: from the one at its block's start, a step or two on
-      let rec = blocks[(q + delta) >> BLOCK_BITS]!;
+      let rec = blocks[g >> BLOCK_BITS]!;
       while (st[rec + 1]! <= p) rec++;
       if (mark[recBase + rec] === 1) continue;
       if (verify) {
-        // compared in place: cheaper than startsWith's call for the few characters of a needle
         let i = 0;
         while (i < L && hay.charCodeAt(p + i) === codes[i]) i++;
         if (i < L) continue;
@@ -186,6 +208,24 @@ export class GramIndex {
       marked++;
     }
     return marked;
+  }
+
+  private end(key: number): number {
+    return this.ends ? this.ends[2 * key + 1]! : this.offsets[key + 1]!;
+  }
+}
+
+const varintBytes = (g: number): number => (g < 0x80 ? 1 : g < 0x4000 ? 2 : g < 0x200000 ? 3 : 4);
+
+/** A varint of 2+ bytes whose first byte `first` is at `at` (under 2^28: the builder refuses more). */
+function varint(data: Uint8Array, at: number, first: number): number {
+  let v = first & 0x7f;
+  let shift = 7;
+  for (let o = at + 1; ; o++) {
+    const b = data[o]!;
+    v |= (b & 0x7f) << shift;
+    if (!(b & 0x80)) return v;
+    shift += 7;
   }
 }
 
@@ -199,7 +239,7 @@ const EMPTY = new Int32Array(1);
 export class GramBuilder {
   private pass = 0;
   private at = 0;
-  /** per key: [last half position, list size (first pass) or write cursor (second)] side by side */
+  /** per key: [last position, list size (first pass) or write cursor (second)] side by side */
   private state: Int32Array | null = new Int32Array(2 * KEYS);
   private offsets: Uint32Array | null = null;
   private data: Uint8Array | null = null;
@@ -238,7 +278,7 @@ export class GramBuilder {
       const base = this.posBase[this.at]!;
       if (this.pass === 0) {
         const { hay, starts } = this.sources[this.at]!.text();
-        // every slot starts at a block (so even: a needle never spans two); the first pass lays them out
+        // every slot starts at a block; the first pass lays them out
         const nb = Math.ceil(hay.length / BLOCK);
         this.posBase[this.at + 1] = base + nb * BLOCK;
         const blocks = new Int32Array(nb);
@@ -249,11 +289,11 @@ export class GramBuilder {
         this.slotBlocks.push(blocks);
         const cls = classes(hay);
         this.classes[this.at] = cls;
-        this.size(cls, hay.length, base / 2);
+        this.size(cls, hay.length, base);
       } else {
         const cls = this.classes[this.at]!;
         this.classes[this.at] = null;
-        this.write(cls, cls.length - 2, base / 2);
+        this.write(cls, cls.length - 2, base);
       }
       this.at++;
       if (performance.now() >= deadline && this.at < this.sources.length) return null;
@@ -263,8 +303,8 @@ export class GramBuilder {
   }
 
   private startWriting(): void {
-    // gaps of half positions are read as 28-bit varints (GramIndex.scan)
-    if (this.posBase[this.sources.length]! >= 2 ** 29) throw new RangeError('search haystacks too large to index');
+    // gaps are read as 28-bit varints (GramIndex.scan)
+    if (this.posBase[this.sources.length]! >= 2 ** 28) throw new RangeError('search haystacks too large to index');
     const state = this.state!;
     const offsets = new Uint32Array(KEYS + 1);
     let total = 0;
@@ -288,21 +328,21 @@ export class GramBuilder {
 
   private size(cls: Uint8Array, m: number, h0: number): void {
     const state = this.state!;
-    for (let j = 0; j < m; j += 2) {
+    for (let j = 0; j < m; j++) {
       const key = 2 * ((cls[j]! * CLASSES + cls[j + 1]!) * CLASSES + cls[j + 2]!);
-      const h = h0 + j / 2;
+      const h = h0 + j;
       const g = h - state[key]!;
       state[key] = h;
-      state[key + 1]! += g < 0x80 ? 1 : g < 0x4000 ? 2 : g < 0x200000 ? 3 : 4;
+      state[key + 1]! += varintBytes(g);
     }
   }
 
   private write(cls: Uint8Array, m: number, h0: number): void {
     const state = this.state!;
     const data = this.data!;
-    for (let j = 0; j < m; j += 2) {
+    for (let j = 0; j < m; j++) {
       const key = 2 * ((cls[j]! * CLASSES + cls[j + 1]!) * CLASSES + cls[j + 2]!);
-      const h = h0 + j / 2;
+      const h = h0 + j;
       let g = h - state[key]!;
       state[key] = h;
       let o = state[key + 1]!;
