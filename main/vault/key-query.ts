@@ -62,18 +62,14 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
   // one byte per key, 1 = it matches (search and filters); null = every key matches
   let mark: Uint8Array | null = null;
   let hits: Uint8Array | null = null;
-  let marked = -1;
+  let marked = 0;
   if (needle || filtered) mark = zeroedMarks(bases[views.length]!);
   if (needle) {
     for (const p of views) p.warmSearch(dict); // before hits(): warming adds descriptions
     hits = dict.hits(needle);
-    const text = markText(src, needle, bases, mark!);
+    const text = markText(src, needle, bases, mark!, hits);
     scanned = text.scanned;
-    // no description holds the needle and no filter: the marks are the matches, counted already
-    if (!filtered && hits.indexOf(1) < 0) {
-      hits = null;
-      marked = text.marked;
-    }
+    marked = text.marked;
   }
 
   // count, and note each segment's first and last match (where the merge starts)
@@ -85,7 +81,6 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
     let c = p.n;
     if (mark) {
       const base = bases[j]!;
-      if (hits) c = resolveSearch(mark, base, p.n, p.descriptionIds, hits);
       if (filtered) c = resolveFilter(mark, base, p, !needle, keep);
       const own = mark.subarray(base, base + p.n);
       first[j] = c === 0 ? -1 : own.indexOf(1);
@@ -96,7 +91,7 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
     }
     total += c;
   }
-  if (marked >= 0) total = marked;
+  if (needle && !filtered) total = marked; // every mark a match, counted as they were set
   const offset = Math.max(0, q.offset ?? 0);
   const limit = Math.max(0, q.limit ?? Number.MAX_SAFE_INTEGER);
   const want = Math.min(total, offset + limit);
@@ -126,13 +121,14 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
   return { page: { total, items: page.map(fromTuple) }, scanned };
 }
 
-/** Adds description matches to one segment's marks; returns how many keys match. */
-function resolveSearch(mark: Uint8Array, base: number, n: number, descIds: Int32Array, hits: Uint8Array): number {
+/** Adds description matches to one segment's marks; returns how many marks it set. */
+function markDescriptions(mark: Uint8Array, base: number, n: number, descIds: Int32Array, hits: Uint8Array): number {
   let c = 0;
   for (let i = 0; i < n; i++) {
-    const m = mark[base + i]! | hits[descIds[i]!]!;
+    const was = mark[base + i]!;
+    const m = was | hits[descIds[i]!]!;
     mark[base + i] = m;
-    c += m;
+    c += m - was;
   }
   return c;
 }
@@ -155,29 +151,25 @@ function resolveFilter(
 }
 
 /**
- * Marks the keys whose name, public part or fingerprint holds `needle`: how many it marked, and how
- * many segments it scanned (not covered by the trigram index).
+ * Marks the keys whose name, public part or fingerprint holds `needle`, or whose description does
+ * (`hits`: by description id): how many it marked, and how many segments it scanned (not covered
+ * by the trigram index).
  */
-function markText(src: QuerySources, needle: string, bases: Int32Array, mark: Uint8Array): { scanned: number; marked: number } {
+function markText(
+  src: QuerySources,
+  needle: string,
+  bases: Int32Array,
+  mark: Uint8Array,
+  hits: Uint8Array,
+): { scanned: number; marked: number } {
   let marked = 0;
   const { views, dict, grams } = src;
-  if (needle.includes('\n')) {
-    // the haystack joins a key's fields with '\n': such a needle is checked field by field
-    views.forEach((p, j) => {
-      for (let i = 0; i < p.n; i++) {
-        if ([F_NAME, F_PUB, F_FP].some((f) => p.str(i, f)?.toLowerCase().includes(needle))) {
-          mark[bases[j]! + i] = 1;
-          marked++;
-        }
-      }
-    });
-    return { scanned: 0, marked };
-  }
+  // the index's slots whose segment is still the version it indexed
   const covered = new Uint8Array(views.length);
-  if (grams && needle.length >= 2) {
+  const live: Array<LiveSlot | null> = [];
+  if (grams) {
     const where = new Map<number, number>();
     src.segs.forEach((seg, j) => where.set(seg, j));
-    const live: Array<LiveSlot | null> = [];
     for (let s = 0; s < grams.slots; s++) {
       const j = where.get(grams.segs[s]!);
       const p = j === undefined ? undefined : views[j]!;
@@ -189,14 +181,34 @@ function markText(src: QuerySources, needle: string, bases: Int32Array, mark: Ui
       live.push({ hay, starts, n: p.n, recBase: bases[j]! });
       covered[j] = 1;
     }
-    marked += grams.mark(needle, live, mark);
   }
   let scanned = 0;
-  views.forEach((p, j) => {
-    if (covered[j]) return;
-    marked += p.markHay(needle, mark, bases[j]!, dict);
-    scanned++;
-  });
+  if (needle.includes('\n')) {
+    // the haystack joins a key's fields with '\n': such a needle is checked field by field
+    views.forEach((p, j) => {
+      for (let i = 0; i < p.n; i++) {
+        if ([F_NAME, F_PUB, F_FP].some((f) => p.str(i, f)?.toLowerCase().includes(needle))) {
+          mark[bases[j]! + i] = 1;
+          marked++;
+        }
+      }
+    });
+  } else {
+    const useGrams = grams !== null && needle.length >= 2;
+    if (useGrams) marked += grams.mark(needle, live, mark);
+    views.forEach((p, j) => {
+      if (useGrams && covered[j]) return;
+      marked += p.markHay(needle, mark, bases[j]!, dict);
+      scanned++;
+    });
+  }
+  if (hits.indexOf(1) >= 0) {
+    const byPostings = grams?.descs ? grams.descs.mark(hits, live, mark) : -1;
+    if (byPostings >= 0) marked += byPostings;
+    views.forEach((p, j) => {
+      if (byPostings < 0 || !covered[j]) marked += markDescriptions(mark, bases[j]!, p.n, p.descriptionIds, hits);
+    });
+  }
   return { scanned, marked };
 }
 

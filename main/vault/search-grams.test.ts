@@ -114,7 +114,7 @@ describe('search over the key index', () => {
       texts.forEach((t, i) => (starts[i + 1] = starts[i]! + t.length));
       return { hay: texts.join(''), starts, n: texts.length };
     });
-    const sources: GramSource[] = slots.map((s, i) => ({ seg: i, serial: i, text: () => s }));
+    const sources: GramSource[] = slots.map((s, i) => ({ seg: i, serial: i, text: () => ({ ...s, descIds: new Int32Array(s.n) }) }));
     const builder = new GramBuilder(sources);
     const live: LiveSlot[] = [];
     slots.forEach((s, i) => live.push({ ...s, recBase: i * 100 }));

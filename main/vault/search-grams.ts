@@ -9,6 +9,8 @@
 // Characters fall into 48 classes (letters, digits, common punctuation; the rest shares two
 // classes): a trigram of a rarer character stands for several, so such a needle's candidates are
 // checked against the text.
+import { DescriptionPostings } from './search-descriptions';
+
 const CLASSES = 48;
 const KEYS = CLASSES * CLASSES * CLASSES;
 const OTHER_ASCII = 46;
@@ -31,8 +33,8 @@ const exact = (c: number): boolean => c < 128 && CLASS[c] !== OTHER_ASCII && CLA
 export interface GramSource {
   readonly seg: number;
   readonly serial: number;
-  /** the haystack, and the start of each record in it with the haystack's length last */
-  text(): { hay: string; starts: Int32Array };
+  /** the haystack, the start of each record in it (the haystack's length last), and each record's description id */
+  text(): { hay: string; starts: Int32Array; descIds: Int32Array };
 }
 
 /** Slots start at multiples of a block; each block notes the record at its start. */
@@ -64,12 +66,15 @@ export class GramIndex {
     readonly slots: number,
     /** while the builder writes: where each list ends so far ([2 * key + 1]) */
     private readonly ends: Int32Array | null,
+    /** the keys of each description (once the index is complete) */
+    readonly descs: DescriptionPostings | null,
   ) {}
 
   /** What the index holds in memory. */
   get bytes(): number {
     const { offsets, data, posBase, blocks, segs, serials } = this;
-    return offsets.byteLength + data.byteLength + posBase.byteLength + blocks.byteLength + segs.byteLength + serials.byteLength;
+    const descs = this.descs?.bytes ?? 0;
+    return offsets.byteLength + data.byteLength + posBase.byteLength + blocks.byteLength + segs.byteLength + serials.byteLength + descs;
   }
 
   /**
@@ -251,6 +256,7 @@ export class GramBuilder {
   /** each source's blocks (first pass), then all of them in one array */
   private slotBlocks: Int32Array[] = [];
   private blocks: Int32Array | null = null;
+  private readonly descIds: Int32Array[] = [];
 
   constructor(private readonly sources: readonly GramSource[]) {
     this.posBase = new Float64Array(sources.length + 1);
@@ -263,7 +269,7 @@ export class GramBuilder {
   /** While the second pass runs: an index of the slots it has written (null before). */
   partial(): GramIndex | null {
     if (this.pass !== 1 || this.at === 0) return null;
-    return new GramIndex(this.segs, this.serials, this.posBase, this.blocks!, this.offsets!, this.data!, this.at, this.state);
+    return new GramIndex(this.segs, this.serials, this.posBase, this.blocks!, this.offsets!, this.data!, this.at, this.state, null);
   }
 
   /** Works until `deadline` (performance.now()); the index once it is complete, else null. */
@@ -277,7 +283,8 @@ export class GramBuilder {
       }
       const base = this.posBase[this.at]!;
       if (this.pass === 0) {
-        const { hay, starts } = this.sources[this.at]!.text();
+        const { hay, starts, descIds } = this.sources[this.at]!.text();
+        this.descIds.push(descIds);
         // every slot starts at a block; the first pass lays them out
         const nb = Math.ceil(hay.length / BLOCK);
         this.posBase[this.at + 1] = base + nb * BLOCK;
@@ -299,7 +306,8 @@ export class GramBuilder {
       if (performance.now() >= deadline && this.at < this.sources.length) return null;
     }
     this.state = null;
-    return new GramIndex(this.segs, this.serials, this.posBase, this.blocks!, this.offsets!, this.data!, this.segs.length, null);
+    const descs = DescriptionPostings.build(this.descIds);
+    return new GramIndex(this.segs, this.serials, this.posBase, this.blocks!, this.offsets!, this.data!, this.segs.length, null, descs);
   }
 
   private startWriting(): void {
