@@ -61,13 +61,11 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
   let scanned = 0;
   // one byte per key, 1 = it matches (search and filters); null = every key matches
   let mark: Uint8Array | null = null;
-  let hits: Uint8Array | null = null;
   let marked = 0;
   if (needle || filtered) mark = zeroedMarks(bases[views.length]!);
   if (needle) {
     for (const p of views) p.warmSearch(dict); // before hits(): warming adds descriptions
-    hits = dict.hits(needle);
-    const text = markText(src, needle, bases, mark!, hits);
+    const text = markText(src, needle, bases, mark!, dict.hits(needle));
     scanned = text.scanned;
     marked = text.marked;
   }
