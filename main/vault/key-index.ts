@@ -7,9 +7,9 @@
 // hundred strings, not millions of objects.
 //
 // Query speed without a global sort: each segment keeps its keys in name order, and a page in name
-// order is a k-way merge of the segments' matches. Search scans one lower-cased haystack string per
-// segment with indexOf (native, fast) instead of calling includes() 100,000 times; the searchable
-// fields lie first in the text, so that haystack is the lower-cased head of it.
+// order is a k-way merge of the segments' matches (key-query.ts). Search looks names, public parts
+// and fingerprints up in a trigram index (search-grams.ts, kept by search-keeper.ts) and scans the
+// lower-cased haystack of a segment the index does not cover yet.
 import { KeyholdError } from '../errors';
 import { runQuery } from './key-query';
 import type { KeyTuple as Tuple } from './key-tuple';

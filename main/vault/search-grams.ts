@@ -337,6 +337,8 @@ export class GramBuilder {
   private size(cls: Uint8Array, m: number, h0: number): void {
     const state = this.state!;
     for (let j = 0; j < m; j++) {
+      // no needle holds a separator: a trigram that starts with one, or has one second, is never asked for
+      if (cls[j] === 0 || cls[j + 1] === 0) continue;
       const key = 2 * ((cls[j]! * CLASSES + cls[j + 1]!) * CLASSES + cls[j + 2]!);
       const h = h0 + j;
       const g = h - state[key]!;
@@ -349,6 +351,7 @@ export class GramBuilder {
     const state = this.state!;
     const data = this.data!;
     for (let j = 0; j < m; j++) {
+      if (cls[j] === 0 || cls[j + 1] === 0) continue;
       const key = 2 * ((cls[j]! * CLASSES + cls[j + 1]!) * CLASSES + cls[j + 2]!);
       const h = h0 + j;
       let g = h - state[key]!;
