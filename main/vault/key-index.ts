@@ -265,6 +265,16 @@ export class KeyIndex {
     this.grams.buildNow();
   }
 
+  /** The trigram index covers every segment as it is now (a search scans none). */
+  get searchIndexReady(): boolean {
+    const g = this.grams.current;
+    if (!g || g.slots < g.segs.length) return false;
+    const at = new Map<number, number>();
+    for (let s = 0; s < g.slots; s++) at.set(g.segs[s]!, g.serials[s]!);
+    for (const [seg, s] of this.segments) if (s.size > 0 && at.get(seg) !== s.view().serial) return false;
+    return true;
+  }
+
   /** Memory the trigram index holds, in bytes. */
   get searchIndexBytes(): number {
     return this.grams.bytes;
