@@ -23,7 +23,7 @@ export interface QuerySources {
 
 export interface QueryResult {
   page: KeyPage;
-  /** segments the search had to scan because the trigram index does not cover them (yet) */
+  /** segments the trigram index does not cover (yet): a search scans them */
   scanned: number;
 }
 
@@ -150,8 +150,8 @@ function resolveFilter(
 
 /**
  * Marks the keys whose name, public part or fingerprint holds `needle`, or whose description does
- * (`hits`: by description id): how many it marked, and how many segments it scanned (not covered
- * by the trigram index).
+ * (`hits`: by description id): how many it marked, and how many segments the trigram index does
+ * not cover.
  */
 function markText(
   src: QuerySources,
@@ -180,7 +180,8 @@ function markText(
       covered[j] = 1;
     }
   }
-  let scanned = 0;
+  // what the index does not cover: a rebuild is due (whether or not this needle used the index)
+  const scanned = views.length - covered.reduce((a, b) => a + b, 0);
   if (needle.includes('\n')) {
     // the haystack joins a key's fields with '\n': such a needle is checked field by field
     views.forEach((p, j) => {
@@ -197,7 +198,6 @@ function markText(
     views.forEach((p, j) => {
       if (useGrams && covered[j]) return;
       marked += p.markHay(needle, mark, bases[j]!, dict);
-      scanned++;
     });
   }
   if (hits.indexOf(1) >= 0) {

@@ -44,8 +44,14 @@ export class GramKeeper {
   /** Builds the index now, in one go (tests; a caller that searches at once and may block). */
   buildNow(): void {
     this.cancel();
-    this.builder = new GramBuilder(this.sources());
-    this.finish(this.builder.step(Infinity));
+    if (this.failed) return;
+    try {
+      this.builder = new GramBuilder(this.sources());
+      this.finish(this.builder.step(Infinity));
+    } catch {
+      this.failed = true; // haystacks too large to index: searches scan
+      this.builder = null;
+    }
   }
 
   private readonly slice = (): void => {
