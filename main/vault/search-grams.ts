@@ -131,6 +131,9 @@ export class GramIndex {
     delta = 0,
   ): number {
     let marked = 0;
+    let o = this.offsets[key]!;
+    const end = this.end(key);
+    if (o === end) return 0;
     const data = this.data;
     const posBase = this.posBase;
     const blocks = this.blocks;
@@ -148,8 +151,6 @@ export class GramIndex {
       jend[m] = this.end(join[2 * m]!);
       joff[m] = join[2 * m + 1]!;
     }
-    let o = this.offsets[key]!;
-    const end = this.end(key);
     let q = -1;
     let s = -1;
     let slotStart = 0;
