@@ -249,10 +249,11 @@ export class KeyIndex {
       segs.push(seg);
       views.push(s.view());
     }
-    // a search before the background warm-up got far (right after unlock) prepares every
-    // haystack itself; it builds the trigram index along with them rather than scanning
-    // 100,000 keys per keystroke until the background catches up
-    if (q.search?.trim() && !this.grams.current && views.filter((p) => !p.searchReady).length * 2 > views.length) this.grams.buildNow();
+    // a search before the background warm-up after unlock got far prepares every haystack
+    // itself; it builds the trigram index along with them rather than scanning 100,000 keys per
+    // keystroke until the background catches up (a CLI command, which asked for no warm-up, scans)
+    const cold = views.filter((p) => !p.searchReady).length * 2 > views.length;
+    if (q.search?.trim() && !this.grams.current && this.grams.pending && cold) this.grams.buildNow();
     const grams = this.grams.current;
     const { page, scanned } = runQuery({ segs, views, dict: this.descriptions, grams }, q, workspaceOfProvider);
     // segments the index does not cover (new, or changed by writes): index them in the background

@@ -25,6 +25,11 @@ export class GramKeeper {
     return this.index;
   }
 
+  /** A build is under way or due (unlock asked for one: the app, not a one-shot CLI command). */
+  get pending(): boolean {
+    return this.builder !== null || this.timer !== null;
+  }
+
   /** Bytes the index holds (for the bench's memory note). */
   get bytes(): number {
     return this.index?.bytes ?? 0;
