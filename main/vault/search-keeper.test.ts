@@ -32,6 +32,20 @@ describe('the search index kept in the background', () => {
     check();
   });
 
+  it('is built by a first search that warms the segments itself only when unlock asked for a warm-up', () => {
+    const r = rng(7);
+    const records = Array.from({ length: 400 }, (_, i) => randomRecord(r, i));
+    const cli = indexOf(records, 50); // a one-shot command: no warm-up asked for
+    expect(cli.query({ search: 'ab', limit: 5 }).total).toBe(reference(records, { search: 'ab' }).total);
+    expect(cli.searchIndexBytes).toBe(0); // it scanned; building an index it will not use would cost more
+    const app = indexOf(records, 50);
+    app.warmSearch(0); // unlock's background warm-up has just begun
+    expect(app.query({ search: 'ab', limit: 5 }).total).toBe(reference(records, { search: 'ab' }).total);
+    expect(app.searchIndexReady).toBe(true);
+    cli.clear();
+    app.clear();
+  });
+
   it('drops the index on lock', () => {
     const r = rng(6);
     const index = indexOf(
