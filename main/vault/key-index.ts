@@ -16,6 +16,7 @@ import type { KeyTuple as Tuple } from './key-tuple';
 import { PackedSegment, sortByName } from './packed-segment';
 import type { GramSource } from './search-grams';
 import { GramKeeper } from './search-keeper';
+import { SortOrders } from './search-orders';
 import { TextDictionary } from './text-dictionary';
 import type { KeyPage, KeyQuery } from './types';
 
@@ -103,6 +104,8 @@ export class KeyIndex {
   readonly revs = new Map<number, number>();
   /** the distinct descriptions, searched once per query for every segment */
   private readonly descriptions = new TextDictionary();
+  /** every key in each order other than by name, while no segment changes (search-orders.ts) */
+  private readonly orders = new SortOrders();
   /** the trigram index of names, public parts and fingerprints (search-grams.ts) */
   private readonly grams = new GramKeeper(() => {
     const out: GramSource[] = [];
@@ -255,7 +258,7 @@ export class KeyIndex {
     const cold = views.filter((p) => !p.searchReady).length * 2 > views.length;
     if (q.search?.trim() && !this.grams.current && this.grams.pending && cold) this.grams.buildNow();
     const grams = this.grams.current;
-    const { page, scanned } = runQuery({ segs, views, dict: this.descriptions, grams }, q, workspaceOfProvider);
+    const { page, scanned } = runQuery({ segs, views, dict: this.descriptions, grams, orders: this.orders }, q, workspaceOfProvider);
     // segments the index does not cover (new, or changed by writes): index them in the background
     if (scanned > 0 || (!grams && q.search)) this.grams.request();
     return page;
@@ -284,6 +287,7 @@ export class KeyIndex {
   /** Drops every decrypted value. */
   clear(): void {
     this.grams.clear();
+    this.orders.clear();
     this.segments.clear();
     this.descriptions.clear();
     this.segOf = null;

@@ -10,6 +10,7 @@
 import { fromTuple, type KeyTuple as Tuple } from './key-tuple';
 import { F_ENV, F_FP, F_NAME, F_PUB, F_WS, type PackedSegment, SEP } from './packed-segment';
 import type { GramIndex, LiveSlot } from './search-grams';
+import type { SortOrders } from './search-orders';
 import type { TextDictionary } from './text-dictionary';
 import type { KeyPage, KeyQuery } from './types';
 
@@ -19,6 +20,7 @@ export interface QuerySources {
   readonly views: readonly PackedSegment[];
   readonly dict: TextDictionary;
   readonly grams: GramIndex | null;
+  readonly orders: SortOrders;
 }
 
 export interface QueryResult {
@@ -97,24 +99,23 @@ export function runQuery(src: QuerySources, q: KeyQuery, workspaceOfProvider?: (
   const matches = (j: number, i: number): boolean => mark === null || mark[bases[j]! + i] === 1;
   if (sort === 'name') mergeByName(views, first, last, matches, desc, offset, want, page);
   else {
-    const all: Array<{ p: PackedSegment; i: number; v: string | number | null; name: string }> = [];
-    for (let j = 0; j < views.length; j++) {
-      if (first[j]! < 0) continue;
-      const p = views[j]!;
-      for (let i = first[j]!; i <= last[j]!; i++) {
-        if (!matches(j, i)) continue;
-        const v = sort === 'createdAt' ? p.time(i, 0) : sort === 'rotatedAt' ? p.time(i, 2) : sort === 'kind' ? p.kind(i) : p.state(i);
-        all.push({ p, i, v, name: p.str(i, F_NAME)! });
+    // along the kept order of every key (search-orders.ts): the first matches are the page
+    const order = src.orders.order(sort, views, bases);
+    const n = order.length;
+    let taken = 0;
+    for (let k = desc ? n - 1 : 0; k >= 0 && k < n && taken < want; k += desc ? -1 : 1) {
+      const g = order[k]!;
+      if (mark !== null && mark[g] !== 1) continue;
+      if (taken++ < offset) continue;
+      let lo = 0; // the segment holding key g
+      let hi = views.length;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (bases[mid]! <= g) lo = mid;
+        else hi = mid;
       }
+      page.push(views[lo]!.tuple(g - bases[lo]!));
     }
-    all.sort((a, b) => {
-      const x = a.v;
-      const y = b.v;
-      let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
-      if (c === 0) c = a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-      return desc ? -c : c;
-    });
-    for (let i = offset; i < want; i++) page.push(all[i]!.p.tuple(all[i]!.i));
   }
   return { page: { total, items: page.map(fromTuple) }, scanned };
 }
