@@ -7,12 +7,16 @@
 // hundred strings, not millions of objects.
 //
 // Query speed without a global sort: each segment keeps its keys in name order, and a page in name
-// order is a k-way merge of the segments' matches. Search scans one lower-cased haystack string per
-// segment with indexOf (native, fast) instead of calling includes() 100,000 times; the searchable
-// fields lie first in the text, so that haystack is the lower-cased head of it.
+// order is a k-way merge of the segments' matches (key-query.ts). Search looks names, public parts
+// and fingerprints up in a trigram index (search-grams.ts, kept by search-keeper.ts) and scans the
+// lower-cased haystack of a segment the index does not cover yet.
 import { KeyholdError } from '../errors';
-import { fromTuple, type KeyTuple as Tuple } from './key-tuple';
-import { F_ENV, F_NAME, F_WS, PackedSegment, SEP, sortByName } from './packed-segment';
+import { runQuery } from './key-query';
+import type { KeyTuple as Tuple } from './key-tuple';
+import { PackedSegment, sortByName } from './packed-segment';
+import type { GramSource } from './search-grams';
+import { GramKeeper } from './search-keeper';
+import { SortOrders } from './search-orders';
 import { TextDictionary } from './text-dictionary';
 import type { KeyPage, KeyQuery } from './types';
 
@@ -91,14 +95,6 @@ class Segment {
   }
 }
 
-/** A cursor over one segment's matches, for the k-way merge. */
-interface Run {
-  p: PackedSegment;
-  /** positions of the matches this page may need, in name order */
-  idx: number[];
-  at: number;
-}
-
 export class KeyIndex {
   private readonly segments = new Map<number, Segment>();
   /** id -> segment, built at the first lookup by id (unlock does not need it) */
@@ -108,6 +104,19 @@ export class KeyIndex {
   readonly revs = new Map<number, number>();
   /** the distinct descriptions, searched once per query for every segment */
   private readonly descriptions = new TextDictionary();
+  /** every key in each order other than by name, while no segment changes (search-orders.ts) */
+  private readonly orders = new SortOrders();
+  /** the trigram index of names, public parts and fingerprints (search-grams.ts) */
+  private readonly grams = new GramKeeper(() => {
+    const out: GramSource[] = [];
+    for (const seg of this.segmentIds()) {
+      const s = this.segments.get(seg)!;
+      if (s.size === 0) continue;
+      const p = s.view();
+      out.push({ seg, serial: p.serial, text: () => (p.warmSearch(this.descriptions), p.searchHay) });
+    }
+    return out;
+  });
 
   get size(): number {
     let n = 0;
@@ -231,116 +240,54 @@ export class KeyIndex {
   warmSearch(seg: number): void {
     const s = this.segments.get(seg);
     if (s && s.size > 0) s.view().warmSearch(this.descriptions);
+    if (!this.grams.current) this.grams.request(); // after unlock; writes ask again through query()
   }
 
   query(q: KeyQuery, workspaceOfProvider?: (provider: string) => Set<string>): KeyPage {
-    const sort = q.sort ?? 'name';
-    const desc = q.order === 'desc';
-    const needle = (q.search ?? '').trim().toLowerCase().replaceAll(SEP, '');
-    const wsAllowed = q.provider && workspaceOfProvider ? workspaceOfProvider(q.provider) : undefined;
-    const filtered =
-      q.workspaceId !== undefined ||
-      q.environmentId !== undefined ||
-      q.kind !== undefined ||
-      q.state !== undefined ||
-      wsAllowed !== undefined;
-    const keep = (p: PackedSegment, i: number): boolean => {
-      if (q.kind !== undefined && p.kind(i) !== q.kind) return false;
-      if (q.state !== undefined && p.state(i) !== q.state) return false;
-      if (q.workspaceId === undefined && q.environmentId === undefined && wsAllowed === undefined) return true;
-      const ws = p.str(i, F_WS);
-      return (
-        (q.workspaceId === undefined || ws === q.workspaceId) &&
-        (q.environmentId === undefined || p.str(i, F_ENV) === q.environmentId) &&
-        (wsAllowed === undefined || (ws !== null && wsAllowed.has(ws)))
-      );
-    };
-
-    const offset = Math.max(0, q.offset ?? 0);
-    const limit = Math.max(0, q.limit ?? Number.MAX_SAFE_INTEGER);
-    // name order: each segment gives at most offset+limit matches (from its start, or its end for
-    // desc); other orders need every match to sort
-    const cap = sort === 'name' ? Math.min(Number.MAX_SAFE_INTEGER, offset + limit) : Number.MAX_SAFE_INTEGER;
-    const runs: Run[] = [];
-    let total = 0;
-    const descHits = needle ? this.descriptions.hits(needle) : null;
+    const segs: number[] = [];
+    const views: PackedSegment[] = [];
     for (const seg of this.segmentIds()) {
       const s = this.segments.get(seg)!;
       if (s.size === 0) continue;
-      const p = s.view();
-      const { count, idx } = p.search(
-        needle,
-        filtered ? keep : null,
-        desc && sort === 'name' ? Number.MAX_SAFE_INTEGER : cap,
-        this.descriptions,
-        descHits,
-      );
-      if (count === 0) continue;
-      total += count;
-      if (desc && sort === 'name' && idx.length > cap) idx.splice(0, idx.length - cap);
-      runs.push({ p, idx, at: 0 });
+      segs.push(seg);
+      views.push(s.view());
     }
-    const want = Math.min(total, offset + limit);
-    const page: Tuple[] = [];
+    // a search before the background warm-up after unlock got far prepares every haystack
+    // itself; it builds the trigram index along with them rather than scanning 100,000 keys per
+    // keystroke until the background catches up (a CLI command, which asked for no warm-up, scans)
+    const cold = views.filter((p) => !p.searchReady).length * 2 > views.length;
+    if (q.search?.trim() && !this.grams.current && this.grams.pending && cold) this.grams.buildNow();
+    const grams = this.grams.current;
+    const { page, scanned } = runQuery({ segs, views, dict: this.descriptions, grams, orders: this.orders }, q, workspaceOfProvider);
+    // segments the index does not cover (new, or changed by writes): index them in the background
+    if (scanned > 0 || (!grams && q.search)) this.grams.request();
+    return page;
+  }
 
-    if (sort === 'name') {
-      // k-way merge over the runs' name-ordered matches, from the front (asc) or the back (desc)
-      for (const r of runs) r.at = desc ? r.idx.length - 1 : 0;
-      const key = (r: Run) => r.p.lowerName(r.idx[r.at]!);
-      const id = (r: Run) => r.p.id(r.idx[r.at]!);
-      const before = (a: Run, b: Run) => {
-        const x = key(a);
-        const y = key(b);
-        const c = x < y ? -1 : x > y ? 1 : id(a) < id(b) ? -1 : 1;
-        return desc ? c > 0 : c < 0;
-      };
-      const heap = runs.slice();
-      const down = (i: number) => {
-        for (;;) {
-          const l = 2 * i + 1;
-          const r = l + 1;
-          let m = i;
-          if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
-          if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
-          if (m === i) return;
-          [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-          i = m;
-        }
-      };
-      for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-      for (let n = 0; n < want && heap.length > 0; n++) {
-        const top = heap[0]!;
-        if (n >= offset) page.push(top.p.tuple(top.idx[top.at]!));
-        top.at += desc ? -1 : 1;
-        if (top.at < 0 || top.at >= top.idx.length) {
-          heap[0] = heap[heap.length - 1]!;
-          heap.pop();
-        }
-        if (heap.length > 0) down(0);
-      }
-    } else {
-      const all: Array<{ p: PackedSegment; i: number; v: string | number | null; name: string }> = [];
-      for (const r of runs) {
-        for (const i of r.idx) {
-          const v =
-            sort === 'createdAt' ? r.p.time(i, 0) : sort === 'rotatedAt' ? r.p.time(i, 2) : sort === 'kind' ? r.p.kind(i) : r.p.state(i);
-          all.push({ p: r.p, i, v, name: r.p.str(i, F_NAME)! });
-        }
-      }
-      all.sort((a, b) => {
-        const x = a.v;
-        const y = b.v;
-        let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
-        if (c === 0) c = a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-        return desc ? -c : c;
-      });
-      for (let i = offset; i < want; i++) page.push(all[i]!.p.tuple(all[i]!.i));
-    }
-    return { total, items: page.map(fromTuple) };
+  /** Builds the trigram index of every segment now (tests; normally it is built in the background). */
+  indexSearchNow(): void {
+    this.grams.buildNow();
+  }
+
+  /** The trigram index covers every segment as it is now (a search scans none). */
+  get searchIndexReady(): boolean {
+    const g = this.grams.current;
+    if (!g || g.slots < g.segs.length) return false;
+    const at = new Map<number, number>();
+    for (let s = 0; s < g.slots; s++) at.set(g.segs[s]!, g.serials[s]!);
+    for (const [seg, s] of this.segments) if (s.size > 0 && at.get(seg) !== s.view().serial) return false;
+    return true;
+  }
+
+  /** Memory the trigram index holds, in bytes. */
+  get searchIndexBytes(): number {
+    return this.grams.bytes;
   }
 
   /** Drops every decrypted value. */
   clear(): void {
+    this.grams.clear();
+    this.orders.clear();
     this.segments.clear();
     this.descriptions.clear();
     this.segOf = null;

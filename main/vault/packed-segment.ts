@@ -23,8 +23,8 @@ const isRecordOf = (v: unknown, type: 'string' | 'boolean') =>
 const PACKED_V1 = 1;
 export const F_NAME = 0;
 const F_DESC = 1;
-const F_PUB = 2;
-const F_FP = 3;
+export const F_PUB = 2;
+export const F_FP = 3;
 const SEARCHABLE = 4;
 const F_ID = 4;
 export const F_WS = 5;
@@ -42,8 +42,12 @@ function damaged(seg: number, what = 'is not valid'): KeyholdError {
   return new KeyholdError('INTEGRITY', `The vault is damaged: index segment ${seg} ${what}.`);
 }
 
+let nextSerial = 1;
+
 /** A segment's keys (in name order) as stored: fields are cut from one string on demand. */
 export class PackedSegment {
+  /** tells this version of a segment from any other (the trigram index records what it covers) */
+  readonly serial = nextSerial++;
   private hay: string | null = null;
   private hayStarts: Int32Array | null = null;
   /** each record's description, as an id in the index's dictionary */
@@ -280,34 +284,32 @@ export class PackedSegment {
     this.freq = freq;
   }
 
+  /** warmSearch has run. */
+  get searchReady(): boolean {
+    return this.hay !== null;
+  }
+
+  /** The haystack and its record starts, built by warmSearch. */
+  get searchHay(): { hay: string; starts: Int32Array; descIds: Int32Array } {
+    return { hay: this.hay!, starts: this.hayStarts!, descIds: this.descIds! };
+  }
+
+  /** Each record's description id in the dictionary (warmSearch must have run). */
+  get descriptionIds(): Int32Array {
+    return this.descIds!;
+  }
+
   /**
-   * The keys (in name order) whose name, description, public part or fingerprint contains `needle`
-   * (lower-cased; '' = every key) and that `keep` accepts: their count, and the positions of the
-   * first `cap` of them (a page never needs more: this keeps search free of big arrays).
-   * `descHits` is `dict.hits(needle)`, computed once per query for every segment.
+   * Sets mark[base + i] for every key i whose name, public part or fingerprint contains `needle`
+   * (lower-cased, not empty) by scanning this segment's haystack: the way for a segment the
+   * trigram index (search-grams.ts) does not cover yet. Descriptions are the dictionary's.
+   * Returns how many marks it set (that were not set before).
    */
-  search(
-    needle: string,
-    keep: ((p: PackedSegment, i: number) => boolean) | null,
-    cap: number,
-    dict: TextDictionary,
-    descHits: Uint8Array | null,
-  ): { count: number; idx: number[] } {
-    const idx: number[] = [];
-    let count = 0;
-    if (!needle) {
-      for (let i = 0; i < this.n; i++) {
-        if (keep && !keep(this, i)) continue;
-        if (count++ < cap) idx.push(i);
-      }
-      return { count, idx };
-    }
+  markHay(needle: string, mark: Uint8Array, base: number, dict: TextDictionary): number {
+    let marked = 0;
     this.warmSearch(dict);
-    const hits = descHits && descHits.length >= dict.size ? descHits : dict.hits(needle);
     const hay = this.hay!;
     const starts = this.hayStarts!;
-    const descIds = this.descIds!;
-    const found = scratch(this.n);
     // indexOf finds a needle's first character with memchr and then compares: 'a' or 'e' stop it
     // every few bytes, 'q' or '-' almost never. So look for the needle from its rarest character
     // on, and check the characters before it at each hit.
@@ -329,25 +331,12 @@ export class PackedSegment {
       // hits come in increasing order: walk the record starts forward instead of searching (a
       // match never spans two records: they end with '\0', which no needle holds)
       while (starts[rec + 1]! <= at) rec++;
-      found[rec] = 1;
+      if (mark[base + rec] === 0) marked++;
+      mark[base + rec] = 1;
       pos = hay.indexOf(sub, starts[rec + 1]! + k);
     }
-    for (let i = 0; i < this.n; i++) {
-      if (found[i] === 0 && hits[descIds[i]!] !== 1) continue;
-      if (keep && !keep(this, i)) continue;
-      if (count++ < cap) idx.push(i);
-    }
-    return { count, idx };
+    return marked;
   }
-}
-
-/** A zeroed scratch array of at least `n` bytes, shared by every search (one runs at a time). */
-let scratchBytes = new Uint8Array(1024);
-function scratch(n: number): Uint8Array {
-  if (scratchBytes.length < n) scratchBytes = new Uint8Array(n);
-  const s = scratchBytes.subarray(0, n);
-  s.fill(0);
-  return s;
 }
 
 export function sortByName(tuples: Tuple[]): Tuple[] {
