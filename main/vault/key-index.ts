@@ -252,11 +252,9 @@ export class KeyIndex {
       segs.push(seg);
       views.push(s.view());
     }
-    // a search before the background warm-up after unlock got far prepares every haystack
-    // itself; it builds the trigram index along with them rather than scanning 100,000 keys per
-    // keystroke until the background catches up (a CLI command, which asked for no warm-up, scans)
-    const cold = views.filter((p) => !p.searchReady).length * 2 > views.length;
-    if (q.search?.trim() && !this.grams.current && this.grams.pending && cold) this.grams.buildNow();
+    // a search before the background build got far scans what the index does not cover yet (as a
+    // CLI command, which asks for no index, always does): never a build of the whole index on the
+    // event loop
     const grams = this.grams.current;
     const { page, scanned } = runQuery({ segs, views, dict: this.descriptions, grams, orders: this.orders }, q, workspaceOfProvider);
     // segments the index does not cover (new, or changed by writes): index them in the background

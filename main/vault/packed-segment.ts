@@ -284,11 +284,6 @@ export class PackedSegment {
     this.freq = freq;
   }
 
-  /** warmSearch has run. */
-  get searchReady(): boolean {
-    return this.hay !== null;
-  }
-
   /** The haystack and its record starts, built by warmSearch. */
   get searchHay(): { hay: string; starts: Int32Array; descIds: Int32Array } {
     return { hay: this.hay!, starts: this.hayStarts!, descIds: this.descIds! };
