@@ -13,6 +13,7 @@ import { externalUrl } from './service/external-url';
 import { resolveVaultPath } from './service/paths';
 import { createElectronPlatform } from './platform/electron';
 import { configureSqliteBinding } from './vault/native-binding';
+import { loadBulkCrypto } from './vault';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
@@ -79,6 +80,8 @@ if (!app.requestSingleInstanceLock()) {
         agent: {},
       };
       const vault = new VaultManager(ctx);
+      // libsodium for a large vault's unlock, loaded while the unlock screen waits (docs/ARCHITECTURE.md "Unlock")
+      setTimeout(loadBulkCrypto, 0);
       const approvals = createBridgeApprovals(ctx);
       // the CLI's way in while the app is open (docs/SECURITY.md "The CLI through the running app")
       let cliBridge: AppBridge | undefined;

@@ -214,8 +214,9 @@ let warmed = false;
 /**
  * Runs tweetnacl's seal and open on throwaway data in small slices while this thread has nothing
  * else to do (openVault and createVault call it while Argon2id runs on the thread pool): until V8
- * has optimized them they run 10-50 times slower, and the first bulk write would pay ~30 ms for it.
- * Each slice is ~1 ms; the whole costs ~30 ms of CPU once per process.
+ * has optimized them they run 10-50 times slower, and the first bulk write would pay ~50 ms for it.
+ * Each slice stops after 2 ms (the cores are busy with the KDF: a longer one would hold the event
+ * loop for a frame); the whole costs ~70 ms of CPU once per process.
  */
 export function warmSealingInBackground(): void {
   if (warmed) return;
@@ -223,8 +224,11 @@ export function warmSealingInBackground(): void {
   const s = new Sealer(randomBytes(VAULT_KEY_BYTES));
   let round = 0;
   const slice = () => {
-    for (let i = 0; i < 16; i++, round++)
+    const until = performance.now() + 2;
+    do {
       s.open('warm', String(round), s.seal('warm', String(round), 'a value of a typical size for a key name'));
+      round++;
+    } while (round < 640 && performance.now() < until);
     if (round < 640) setImmediate(slice);
     else s.zero();
   };

@@ -21,7 +21,7 @@ import { openBackup, sealBackup } from './backup';
 import { measure, refuseLoweredFormat, writeManifest } from './manifest';
 import { insertHeader, readHeader, writeKeyWrap, type Header } from './header';
 import { sqliteBindingOptions } from './native-binding';
-import { nativeSecretboxOpen } from './native-secretbox';
+import { loadedNativeSecretboxOpen, nativeSecretboxOpen } from './native-secretbox';
 import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
 import type { MeasuredRows } from './store/connection';
@@ -220,12 +220,29 @@ export interface UnlockTiming {
  * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
  * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
  */
+/** One turn of the event loop. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Loads libsodium for the index's bulk opening (native-secretbox.ts) now: the app calls it at
+ * start-up, while the unlock screen waits, so that no unlock pays for it. */
+export function loadBulkCrypto(): void {
+  nativeSecretboxOpen();
+}
+
 /** A file from which the index is likely large enough to be opened with libsodium (index-loader.ts). */
 const NATIVE_FROM_FILE_BYTES = 8 * 1024 * 1024;
 
 export async function openVault(path: string, password: string, timing: UnlockTiming = {}, seen?: SeenRecords): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
   const header = inspectVaultFile(path, { quickCheck: false });
+  // a large index opens with libsodium (index-loader.ts): load it now if the app has not yet
+  // (~11 ms), before the KDF and the worker take both cores (with them, the same load holds the
+  // event loop for twice as long)
+  if (!loadedNativeSecretboxOpen() && statSync(path).size >= NATIVE_FROM_FILE_BYTES) {
+    await turn();
+    nativeSecretboxOpen();
+    await turn();
+  }
   // one worker checks the file while the KDF runs (both cores are the KDF's: one thread beside it)
   const workers = new VaultWorkers(1);
   let db: Database.Database | undefined;
@@ -239,9 +256,6 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     warmSealingInBackground();
     timing.kdfStart = performance.now();
     const keyed = unlockKey(header, password).finally(() => (timing.keyReady = performance.now()));
-    // this thread waits for the KDF: load libsodium now (~12 ms, in a turn of its own) if the index
-    // will want it (index-loader.ts)
-    if (statSync(path).size >= NATIVE_FROM_FILE_BYTES) setImmediate(() => nativeSecretboxOpen());
     const [check, key, rows] = await Promise.allSettled([checked, keyed, measured]);
     timing.kdfEnd = performance.now();
     if (key.status === 'fulfilled' && check.status !== 'fulfilled') key.value.fill(0);

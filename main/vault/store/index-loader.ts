@@ -62,6 +62,9 @@ export async function loadIndex(c: Connection): Promise<void> {
   // filled as each segment is loaded (hashing 4 MB at once would hold the event loop)
   const hashes: SegmentHashes = new Map();
   c.markLoaded(version, hashes);
+  // reading 4 MB took a few ms: a turn of the event loop before the first slice
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (c.isLocked) return;
   await loadRows(c, rows, (r) => void hashes.set(r.seg, { rev: r.rev, data: sha256(r.data) }));
 }
 
