@@ -31,8 +31,14 @@ async function main(): Promise<void> {
   const unlockDelay = delay.max / 1e6;
   const rssUnlocked = mb();
 
-  // search as you type: each query a page of 50 over names, descriptions, public parts
+  // search as you type: each query a page of 50 over names, descriptions, public parts. The very
+  // first search right after the first page finds the search index still building (it scans);
+  // a user reads the page before typing, so the typing is measured a second later.
   const queries = benchQueries(500);
+  const f0 = performance.now();
+  session.listKeys({ search: queries[0]!, limit: 50 });
+  const firstSearch = performance.now() - f0;
+  await new Promise<void>((r) => setTimeout(r, 1000));
   for (const q of queries.slice(0, 20)) session.listKeys({ search: q, limit: 50 }); // warm-up
   delay.reset();
   delay.enable();
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
       unlockDelay,
       searchDelay: delay.max / 1e6,
       searchP99: percentile(times, 99),
+      firstSearch,
       hits,
       rssBefore,
       rssUnlocked,
