@@ -332,7 +332,7 @@ export async function openWithKey(
       checkSeen(options.seen, header.vaultId, sealer, store.writeCounter);
       store.seen = { vaultId: header.vaultId, records: options.seen };
     }
-    if (options.warmSearch !== false) void store.warmSearch().catch(() => undefined); // in the background; a lock stops it
+    if (options.warmSearch !== false) store.prepareSearch(); // in the background; a lock stops it
     return store;
   } catch (e) {
     if (store) store.lock();

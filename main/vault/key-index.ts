@@ -236,11 +236,10 @@ export class KeyIndex {
     this.segments.get(seg)?.view();
   }
 
-  /** Builds one segment's search haystack (after unlock, in the background). */
-  warmSearch(seg: number): void {
-    const s = this.segments.get(seg);
-    if (s && s.size > 0) s.view().warmSearch(this.descriptions);
-    if (!this.grams.current) this.grams.request(); // after unlock; writes ask again through query()
+  /** Asks for the search index, built in the background with each segment's haystack (after
+   * unlock; writes ask again through query()). */
+  prepareSearch(): void {
+    if (!this.grams.current) this.grams.request();
   }
 
   query(q: KeyQuery, workspaceOfProvider?: (provider: string) => Set<string>): KeyPage {

@@ -73,7 +73,7 @@ describe('key index search', () => {
   it('counts and pages every match by name, description, public part or fingerprint like a plain scan', () => {
     const records = Array.from({ length: 1500 }, (_, i) => record(i));
     const index = indexOf(records, 200);
-    for (let seg = 0; seg < 8; seg++) index.warmSearch(seg);
+    index.prepareSearch();
     for (const needle of NEEDLES) {
       const page = index.query({ search: needle, limit: 30 });
       expect({ needle, total: page.total, ids: page.items.map((k) => k.id) }).toEqual({ needle, ...reference(records, needle, 30) });

@@ -17,7 +17,7 @@ describe('the search index kept in the background', () => {
       }
     };
     expect(index.searchIndexReady).toBe(false);
-    for (const seg of index.segmentIds()) index.warmSearch(seg); // as unlock does, in the background
+    index.prepareSearch(); // as unlock does, in the background
     check();
     await vi.waitFor(() => expect(index.searchIndexReady).toBe(true), { timeout: 10_000, interval: 5 });
     expect(index.searchIndexBytes).toBeGreaterThan(0);
@@ -39,7 +39,7 @@ describe('the search index kept in the background', () => {
     expect(cli.query({ search: 'ab', limit: 5 }).total).toBe(reference(records, { search: 'ab' }).total);
     expect(cli.searchIndexBytes).toBe(0); // it scanned
     const app = indexOf(records, 50);
-    app.warmSearch(0); // unlock's background warm-up has just begun
+    app.prepareSearch(); // unlock's background build has just been asked for
     expect(app.query({ search: 'ab', limit: 5 }).total).toBe(reference(records, { search: 'ab' }).total);
     expect(app.searchIndexReady).toBe(false); // that search scanned; the index comes in slices
     await vi.waitFor(() => expect(app.searchIndexReady).toBe(true), { timeout: 10_000, interval: 5 });

@@ -5,8 +5,9 @@
 // changed segment is a new PackedSegment, whose serial the index does not hold.
 import { GramBuilder, type GramIndex, type GramSource } from './search-grams';
 
-/** Work per slice: well under one frame (16 ms), leaving room for what else the loop runs. */
-const SLICE_MS = 8;
+/** Work per slice: a third of a frame, leaving room for what else the loop runs (a request that
+ * arrives meanwhile waits at most this long). */
+const SLICE_MS = 5;
 /** After writes, wait a little: a burst of them costs one rebuild, not one each. */
 const REBUILD_DELAY_MS = 250;
 

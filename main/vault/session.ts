@@ -9,7 +9,7 @@ import { fromTuple } from './key-tuple';
 import { FORMAT_VERSION } from './schema';
 import { Connection, type MeasuredRows } from './store/connection';
 import { raiseSeen, rekeyedSeen, type SeenRecords } from './rollback-record';
-import { loadIndex, warmSearch } from './store/index-loader';
+import { loadIndex, prepareSearch } from './store/index-loader';
 import { count } from './store/tx';
 import * as audit from './tables/audit';
 import * as environments from './tables/environments';
@@ -85,9 +85,9 @@ export class VaultStore implements VaultSession {
     return this.c.writeCounter;
   }
 
-  /** Builds the search haystacks in slices after unlock. */
-  warmSearch(): Promise<void> {
-    return warmSearch(this.c);
+  /** Starts the search index in the background, a moment after unlock. */
+  prepareSearch(): void {
+    prepareSearch(this.c);
   }
 
   // ---- vault -----------------------------------------------------------------------------------

@@ -91,20 +91,16 @@ async function loadRows(c: Connection, rows: Row[], hash: (r: Row) => void): Pro
   }
 }
 
+/** How long after unlock the search index starts building: the unlock's answer, the first page
+ * and the window's other first requests go first (its slices would each make them wait). */
+const SEARCH_AFTER_UNLOCK_MS = 300;
+
 /**
- * Builds every segment's search haystack in small slices after unlock, so that the first
- * keystroke of a search finds them ready and the event loop is never held for long.
+ * Starts the search index (search-keeper.ts: haystacks and trigrams, in slices of a few ms) a
+ * moment after unlock. A search before it is ready scans what it does not cover yet.
  */
-export async function warmSearch(c: Connection): Promise<void> {
-  // after the unlock's answer and its first page, not before them
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  let last = performance.now();
-  for (const seg of c.index.segmentIds()) {
-    if (c.isLocked) return;
-    c.index.warmSearch(seg);
-    if (performance.now() - last > SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      last = performance.now();
-    }
-  }
+export function prepareSearch(c: Connection): void {
+  setTimeout(() => {
+    if (!c.isLocked) c.index.prepareSearch();
+  }, SEARCH_AFTER_UNLOCK_MS).unref();
 }
