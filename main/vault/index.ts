@@ -252,7 +252,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     db = openDb(path, false);
     const since = Number(db.pragma('data_version', { simple: true }));
     const checked = workers.quickCheck(path);
-    const measured = workers.measureRows(path);
+    const measured = workers.measureClear(path);
     warmSealingInBackground();
     timing.kdfStart = performance.now();
     const keyed = unlockKey(header, password).finally(() => (timing.keyReady = performance.now()));
@@ -267,14 +267,14 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     }
     checkResult(path, check.value);
     if (key.status === 'rejected') throw key.reason;
-    // rows the worker could not measure (busy, damaged): the manifest check measures them itself
+    // what the worker could not measure (busy, damaged): the manifest check measures it itself
     const own = db;
     db = undefined;
     return await openWithKey(path, header, key.value, {
       seen,
       timing,
       db: own,
-      measured: rows.status === 'fulfilled' ? { since, rows: rows.value } : undefined,
+      measured: rows.status === 'fulfilled' ? { since, clear: rows.value } : undefined,
     });
   } catch (e) {
     throw mapSqliteError(e);

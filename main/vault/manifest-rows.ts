@@ -1,5 +1,6 @@
-// The keys-rows part of the sealed manifest (manifest.ts): per index segment, a hash of its keys'
-// clear rows (id, workspace, environment, current version) in id order. SQLite builds one text per
+// What the sealed manifest (manifest.ts) binds that needs no key: per index segment, the hash of
+// its sealed bytes and a hash of its keys' clear rows (id, workspace, environment, current version)
+// in id order. SQLite builds one text per
 // segment (a JS object per row would cost more than the hash); quote() writes each value as an SQL
 // literal, so the encoding is unambiguous (text, integer and NULL differ; no separator can be
 // forged inside a value). No zod here: the vault worker measures this while the KDF runs
@@ -33,6 +34,38 @@ function groupRow(raw: unknown): { seg: number | null; n: number; rows: string |
   if (typeof n !== 'number' || !Number.isInteger(n)) throw unexpected();
   if (!(typeof rows === 'string' || rows === null)) throw unexpected();
   return { seg, n, rows };
+}
+
+/** One segment as stored: its rev and the hash of its sealed bytes. */
+export interface SegmentHash {
+  seg: number;
+  rev: number;
+  data: string;
+}
+
+/** What the file holds in clear, measured in one read transaction (a worker, while the KDF runs). */
+export interface ClearMeasure {
+  segments: SegmentHash[];
+  rows: SegmentRows[];
+}
+
+const unexpectedSegment = () => new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in index_segments.');
+
+/** Every segment's rev and the hash of its sealed bytes. */
+export function measureSegments(db: Database): SegmentHash[] {
+  const out: SegmentHash[] = [];
+  for (const raw of db.prepare('SELECT seg, rev, data FROM index_segments ORDER BY seg').iterate()) {
+    if (typeof raw !== 'object' || raw === null) throw unexpectedSegment();
+    const { seg, rev, data } = raw as Record<string, unknown>;
+    if (typeof seg !== 'number' || typeof rev !== 'number' || !Buffer.isBuffer(data)) throw unexpectedSegment();
+    out.push({ seg, rev, data: createHash('sha256').update(data).digest('hex') });
+  }
+  return out;
+}
+
+/** The segments and the keys rows, from one snapshot. */
+export function measureClear(db: Database): ClearMeasure {
+  return db.transaction(() => ({ segments: measureSegments(db), rows: measureRows(db) })).deferred();
 }
 
 /** Every segment's keys rows (one read of the keys_seg_rows index: migrations/005). */

@@ -5,7 +5,7 @@ import { copyFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { inspectVaultFile, openVault, openWithKey, unlockKey } from './index';
-import { measureRows, type SegmentRows } from './manifest-rows';
+import { measureClear, type ClearMeasure } from './manifest-rows';
 import { TEST_PASSWORD, fileBytes, newTestVault, tamper } from './test-vault.testkit';
 import type { VaultSession } from './types';
 
@@ -138,16 +138,16 @@ describe('the sealed manifest', () => {
   });
 });
 
-describe('keys rows measured by a worker while the KDF runs', () => {
+describe('segments and keys rows measured by a worker while the KDF runs', () => {
   // openVault's order: this thread's connection and its data_version first, then the worker's read
-  async function measuredThenOpened(path: string, between: () => void | Promise<void>, forge?: (rows: SegmentRows[]) => SegmentRows[]) {
+  async function measuredThenOpened(path: string, between: () => void | Promise<void>, forge?: (m: ClearMeasure) => ClearMeasure) {
     const header = inspectVaultFile(path);
     const db = new Database(path);
     const since = Number(db.pragma('data_version', { simple: true }));
-    const measured = tamper2(path, measureRows);
+    const measured = tamper2(path, measureClear);
     await between();
     const key = await unlockKey(header, TEST_PASSWORD);
-    return openWithKey(path, header, key, { db, measured: { since, rows: forge ? forge(measured) : measured } }).then(
+    return openWithKey(path, header, key, { db, measured: { since, clear: forge ? forge(measured) : measured } }).then(
       (s) => {
         s.lock();
         return 'OK';
@@ -155,14 +155,25 @@ describe('keys rows measured by a worker while the KDF runs', () => {
       (e: { code?: string }) => e.code ?? 'crash',
     );
   }
-  const wrong = (rows: SegmentRows[]) => rows.map((r) => ({ ...r, rows: '0'.repeat(64) }));
+  const wrong = (m: ClearMeasure) => ({ ...m, rows: m.rows.map((r) => ({ ...r, rows: '0'.repeat(64) })) });
+  const wrongSegments = (m: ClearMeasure) => ({ ...m, segments: m.segments.map((s) => ({ ...s, data: '0'.repeat(64) })) });
 
   it('are what the manifest is checked against when nothing was committed since', async () => {
     const { path, session } = await vaultWithKeys(3);
     session.lock();
     expect(await measuredThenOpened(path, () => undefined)).toBe('OK');
-    // proof that they are used: rows that disagree with the manifest are INTEGRITY
+    // proof that they are used: rows or segment hashes that disagree with the manifest are INTEGRITY
     expect(await measuredThenOpened(path, () => undefined, wrong)).toBe('INTEGRITY');
+    expect(await measuredThenOpened(path, () => undefined, wrongSegments)).toBe('INTEGRITY');
+  });
+
+  it('are set aside when another process committed after they were measured: an old segment put back then is INTEGRITY', async () => {
+    const { path, session, ids } = await vaultWithKeys(3);
+    const old = tamper2(path, (db) => db.prepare('SELECT seg, data FROM index_segments').get() as { seg: number; data: Buffer });
+    session.addVersion(ids[0]!, 'secret 0 v2');
+    session.lock();
+    const putBack = () => tamper(path, (db) => db.prepare('UPDATE index_segments SET data = ? WHERE seg = ?').run(old.data, old.seg));
+    expect(await measuredThenOpened(path, putBack)).toBe('INTEGRITY');
   });
 
   it('are set aside when another process committed after they were measured: a version pointer put back then is INTEGRITY', async () => {

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import { KeyholdError } from '../errors';
 import type { Sealer } from './crypto';
-import { EMPTY_ROWS, measureRows, type SegmentRows } from './manifest-rows';
+import { EMPTY_ROWS, measureRows, measureSegments, type ClearMeasure } from './manifest-rows';
 
 export { segmentRowsHash } from './manifest-rows';
 
@@ -49,7 +49,6 @@ export interface Manifest {
 }
 
 const ManifestRow = z.object({ data: z.instanceof(Buffer) });
-const SegRow = z.object({ seg: z.number(), rev: z.number(), data: z.instanceof(Buffer) });
 const HeadRow = z.object({ vault_id: z.string(), audit_head_seq: z.number(), audit_head_hash: z.instanceof(Buffer).nullable() });
 const Count = z.number().int();
 const LastEvent = z.object({ seq: z.number(), hash: z.instanceof(Buffer) }).optional();
@@ -128,38 +127,28 @@ export function readManifest(db: Database, sealer: Sealer, vaultId: string): Sea
   };
 }
 
-const SegmentRowsList = z.array(z.object({ seg: z.number().int(), n: z.number().int().nonnegative(), rows: Hex }));
+const Measured = z.object({
+  segments: z.array(z.object({ seg: z.number().int(), rev: z.number().int(), data: Hex })),
+  rows: z.array(z.object({ seg: z.number().int(), n: z.number().int().nonnegative(), rows: Hex })),
+});
 
-/** Checks what a worker measured (measureRows on its own connection) before it is trusted. */
-export function parseSegmentRows(v: unknown): SegmentRows[] {
-  const r = SegmentRowsList.safeParse(v);
+/** Checks what a worker measured (measureClear on its own connection) before it is trusted. */
+export function parseClearMeasure(v: unknown): ClearMeasure {
+  const r = Measured.safeParse(v);
   if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault could not be measured against its manifest.');
   return r.data;
 }
 
-/** The segments as read (seg -> rev and the hash of its sealed bytes): what loading the index read. */
-export type SegmentHashes = Map<number, { rev: number; data: string }>;
-
-function readSegmentHashes(db: Database): SegmentHashes {
-  const out: SegmentHashes = new Map();
-  for (const raw of db.prepare('SELECT seg, rev, data FROM index_segments ORDER BY seg').iterate()) {
-    const r = SegRow.safeParse(raw);
-    if (!r.success) throw new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in index_segments.');
-    out.set(r.data.seg, { rev: r.data.rev, data: sha256(r.data.data) });
-  }
-  return out;
-}
-
 /** What the file says now, everything but the counter (which only the manifest holds). The
- * segments and the keys rows may come already measured from the same snapshot (unlock: the index
- * loader hashed the segments it read, a worker measured the rows while the KDF ran). */
-export function measure(db: Database, counter: number, known: { segments?: SegmentHashes; rows?: SegmentRows[] } = {}): Manifest {
+ * segments and the keys rows may come already measured from the same snapshot (unlock: a worker
+ * measured them while the KDF ran). */
+export function measure(db: Database, counter: number, known?: ClearMeasure): Manifest {
   const head = HeadRow.safeParse(db.prepare('SELECT vault_id, audit_head_seq, audit_head_hash FROM header WHERE id = 1').get());
   if (!head.success) throw new KeyholdError('INTEGRITY', 'The vault header is missing or damaged.');
   const segments = new Map<number, SegmentFacts>();
-  for (const [seg, { rev, data }] of known.segments ?? readSegmentHashes(db)) segments.set(seg, { rev, data, rows: EMPTY_ROWS });
+  for (const { seg, rev, data } of known?.segments ?? measureSegments(db)) segments.set(seg, { rev, data, rows: EMPTY_ROWS });
   let keys = 0;
-  for (const { seg, n, rows } of known.rows ?? measureRows(db)) {
+  for (const { seg, n, rows } of known?.rows ?? measureRows(db)) {
     keys += n;
     const f = segments.get(seg);
     // keys in a segment that does not exist: an entry no sealed manifest can have
@@ -192,12 +181,7 @@ export function compareManifest(sealed: SealedManifest, actual: Manifest): void 
 
 /** Opens the stored manifest and checks the whole file against it; returns the file's manifest
  * (what the next commit starts from). */
-export function checkManifest(
-  db: Database,
-  sealer: Sealer,
-  vaultId: string,
-  known: { segments?: SegmentHashes; rows?: SegmentRows[] } = {},
-): Manifest {
+export function checkManifest(db: Database, sealer: Sealer, vaultId: string, known?: ClearMeasure): Manifest {
   const sealed = readManifest(db, sealer, vaultId);
   const actual = measure(db, sealed.counter, known);
   compareManifest(sealed, actual);

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KeyholdError } from '../errors';
-import { parseSegmentRows } from './manifest';
-import type { SegmentRows } from './manifest-rows';
+import { parseClearMeasure } from './manifest';
+import type { ClearMeasure } from './manifest-rows';
 import { sqliteBindingOptions } from './native-binding';
 import type { Reply } from './worker/protocol';
 
@@ -115,10 +115,11 @@ export class VaultWorkers {
     return String(await this.worker(0).call({ op: 'check', path }));
   }
 
-  /** The manifest's keys-rows hashes (manifest-rows.ts), read-only, on worker 0 after its
-   * quick_check: one thread beside the KDF's, which both cores are busy with. */
-  async measureRows(path: string): Promise<SegmentRows[]> {
-    return parseSegmentRows(await this.worker(0).call({ op: 'rows', path }));
+  /** What the manifest binds in clear (manifest-rows.ts: the segments' hashes and the keys
+   * rows), read-only, on worker 0 after its quick_check: one thread beside the KDF's, which both
+   * cores are busy with. */
+  async measureClear(path: string): Promise<ClearMeasure> {
+    return parseClearMeasure(await this.worker(0).call({ op: 'measure', path }));
   }
 
   /** A PASSIVE checkpoint on a worker's own connection (never blocks the writer). */

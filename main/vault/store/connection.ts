@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { KeyholdError } from '../../errors';
 import type { Sealer } from '../crypto';
 import { KeyIndex } from '../key-index';
-import { checkManifest, segmentRowsHash, sha256, writeManifest, type Manifest, type SegmentHashes } from '../manifest';
-import type { SegmentRows } from '../manifest-rows';
+import { checkManifest, segmentRowsHash, sha256, writeManifest, type Manifest } from '../manifest';
+import type { ClearMeasure } from '../manifest-rows';
 import type { KeyTuple } from '../key-tuple';
 import { mapSqliteError } from '../sqlite-errors';
 import { VaultWorkers } from '../vault-workers';
@@ -38,10 +38,10 @@ interface Undo {
   tuple: KeyTuple | undefined;
 }
 
-/** Keys rows a vault worker measured while the KDF ran, after this connection read `since`. */
+/** What a vault worker measured while the KDF ran, after this connection read `since`. */
 export interface MeasuredRows {
   since: number;
-  rows: SegmentRows[];
+  clear: ClearMeasure;
 }
 
 export class Connection {
@@ -54,8 +54,6 @@ export class Connection {
   /** the index changes since the innermost open savepoint began (null outside savepoints) */
   private undo: Undo[] | null = null;
   private checkpointer: VaultWorkers | null = null;
-  /** the sealed segments as loadIndex read them, until the manifest check at unlock uses them */
-  private loaded: { version: number; segments: SegmentHashes } | null = null;
   /** the sealed manifest as of the last commit (null until checkManifest at unlock) */
   private manifest: Manifest | null = null;
   private checkpointing = false;
@@ -146,11 +144,9 @@ export class Connection {
     return Number(this.conn.pragma('data_version', { simple: true }));
   }
 
-  /** Records the data_version the loaded index reflects (after loading it), and the hashes of the
-   * sealed segments it read (for the manifest check that follows: unlock hashes them once). */
-  markLoaded(version: number, segments: SegmentHashes): void {
+  /** Records the data_version the loaded index reflects (after loading it). */
+  markLoaded(version: number): void {
     this.dataVersion = version;
-    this.loaded = { version, segments };
   }
 
   /** Catches up with commits of other connections (the CLI while the app is open, and back). */
@@ -179,13 +175,10 @@ export class Connection {
    * it as the base of the next write. Reads only. */
   checkManifest(measured?: MeasuredRows): Manifest {
     const vaultId = String(this.statement('SELECT vault_id FROM header WHERE id = 1', true).get());
-    // what unlock already measured counts only if nothing was committed since (docs/ARCHITECTURE.md
-    // "Unlock"): the segments as loadIndex read them, if no catch-up reloaded any; the keys rows a
-    // worker read after `since`, if this connection has seen no commit since `since`
-    const loaded = this.loaded?.version === this.dataVersion ? this.loaded.segments : undefined;
-    const rows = loaded && measured?.since === this.dataVersion ? measured.rows : undefined;
-    this.loaded = null;
-    const m = checkManifest(this.conn, this.sealer, vaultId, { segments: loaded, rows });
+    // what a worker measured after `since` counts only if this connection has seen no commit since
+    // `since` (docs/ARCHITECTURE.md "Unlock"): then the index was read from that same state
+    const known = measured?.since === this.dataVersion ? measured.clear : undefined;
+    const m = checkManifest(this.conn, this.sealer, vaultId, known);
     if (m.keys !== this.index.size)
       throw new KeyholdError(
         'INTEGRITY',

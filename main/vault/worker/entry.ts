@@ -1,9 +1,9 @@
 // The vault worker thread (see vault-workers.ts for what runs here and why): SQLite's quick_check,
-// the manifest's keys-rows hashes (manifest-rows.ts) and PASSIVE WAL checkpoints. Built as its own
+// what the manifest binds in clear (manifest-rows.ts) and PASSIVE WAL checkpoints. Built as its own
 // entry (out/main/vault-worker.js); from source it runs under tsx.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { measureRows } from '../manifest-rows';
+import { measureClear } from '../manifest-rows';
 import { type Job, type Reply, parseWorkerData } from './protocol';
 
 const port = parentPort;
@@ -23,7 +23,7 @@ function withDb<T>(path: string, readonly: boolean, use: (db: Database.Database)
 function run(m: Job): unknown {
   if (m.op === 'check')
     return withDb(m.path, true, (db) => (db.pragma('busy_timeout = 5000'), String(db.pragma('quick_check', { simple: true }))));
-  if (m.op === 'rows') return withDb(m.path, true, (db) => (db.pragma('busy_timeout = 5000'), measureRows(db)));
+  if (m.op === 'measure') return withDb(m.path, true, (db) => (db.pragma('busy_timeout = 5000'), measureClear(db)));
   // a connection per checkpoint: none stays open to keep the vault's last close from
   // checkpointing and removing the WAL
   return withDb(m.path, false, (db) => (db.pragma('busy_timeout = 0'), db.pragma('wal_checkpoint(PASSIVE)')));

@@ -13,7 +13,7 @@ export function parseWorkerData(v: unknown): WorkerData {
   return nativeBinding === undefined ? {} : { nativeBinding };
 }
 
-export type Job = { op: 'check'; path: string } | { op: 'rows'; path: string } | { op: 'checkpoint'; path: string };
+export type Job = { op: 'check'; path: string } | { op: 'measure'; path: string } | { op: 'checkpoint'; path: string };
 
 export interface Reply {
   id: number;
