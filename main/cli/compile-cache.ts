@@ -24,7 +24,7 @@ interface ModuleStatics {
 }
 
 /** Whether a chunk may call import(): vm.Script has no loader for it (but through an experimental
- * option that prints a warning), so such a chunk compiles as usual. A JSDoc type (`{ import("x").T }`)
+ * option that prints a warning), so such a chunk compiles as usual. A JSDoc type import (in braces)
  * is no call; anything else that looks like one counts (it only costs the cache). */
 function callsImport(content: string): boolean {
   return (content.match(/\bimport\s*\(/g)?.length ?? 0) > (content.match(/\{ ?import\(/g)?.length ?? 0);
