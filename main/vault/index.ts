@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { KeyholdError } from '../errors';
 import {
@@ -24,7 +25,7 @@ import { sqliteBindingOptions } from './native-binding';
 import { loadedNativeSecretboxOpen, nativeSecretboxOpen } from './native-secretbox';
 import { FORMAT_VERSION, migrate } from './schema';
 import { VaultStore, checkText, newId } from './session';
-import type { MeasuredRows } from './store/connection';
+import type { WorkerMeasure } from './store/connection';
 import { rekey } from './rekey';
 import { checkSeen, type SeenRecords } from './rollback-record';
 import { mapSqliteError } from './sqlite-errors';
@@ -208,20 +209,12 @@ export interface UnlockTiming {
   kdfStart?: number;
   /** when the key was derived (the KDF alone) */
   keyReady?: number;
-  /** when the KDF and the checks run meanwhile (quick_check, keys rows) were all done */
+  /** when the KDF and the checks run meanwhile (quick_check, the worker's measurement) were all done */
   kdfEnd?: number;
   /** when the index was loaded, and when the manifest check was done */
   indexLoaded?: number;
   manifestChecked?: number;
 }
-
-/**
- * Opens an existing vault with its master password. SQLite's quick_check of the whole file runs on
- * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
- * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
- */
-/** One turn of the event loop. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Loads libsodium for the index's bulk opening (native-secretbox.ts) now: the app calls it at
  * start-up, while the unlock screen waits, so that no unlock pays for it. */
@@ -232,6 +225,11 @@ export function loadBulkCrypto(): void {
 /** A file from which the index is likely large enough to be opened with libsodium (index-loader.ts). */
 const NATIVE_FROM_FILE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Opens an existing vault with its master password. SQLite's quick_check of the whole file runs on
+ * a worker thread while Argon2id derives the key, so it costs no time after the KDF on a file of
+ * ordinary size; a damaged file is refused (INTEGRITY) before anything is read from it for real.
+ */
 export async function openVault(path: string, password: string, timing: UnlockTiming = {}, seen?: SeenRecords): Promise<VaultSession> {
   if (typeof password !== 'string') throw new KeyholdError('INVALID_INPUT', 'The master password must be text.');
   const header = inspectVaultFile(path, { quickCheck: false });
@@ -239,9 +237,9 @@ export async function openVault(path: string, password: string, timing: UnlockTi
   // (~11 ms), before the KDF and the worker take both cores (with them, the same load holds the
   // event loop for twice as long)
   if (!loadedNativeSecretboxOpen() && statSync(path).size >= NATIVE_FROM_FILE_BYTES) {
-    await turn();
+    await setImmediate();
     nativeSecretboxOpen();
-    await turn();
+    await setImmediate();
   }
   // one worker checks the file while the KDF runs (both cores are the KDF's: one thread beside it)
   const workers = new VaultWorkers(1);
@@ -252,11 +250,11 @@ export async function openVault(path: string, password: string, timing: UnlockTi
     db = openDb(path, false);
     const since = Number(db.pragma('data_version', { simple: true }));
     const checked = workers.quickCheck(path);
-    const measured = workers.measureClear(path);
+    const measuring = workers.measureClear(path);
     warmSealingInBackground();
     timing.kdfStart = performance.now();
     const keyed = unlockKey(header, password).finally(() => (timing.keyReady = performance.now()));
-    const [check, key, rows] = await Promise.allSettled([checked, keyed, measured]);
+    const [check, key, clear] = await Promise.allSettled([checked, keyed, measuring]);
     timing.kdfEnd = performance.now();
     if (key.status === 'fulfilled' && check.status !== 'fulfilled') key.value.fill(0);
     if (check.status === 'rejected') {
@@ -274,7 +272,7 @@ export async function openVault(path: string, password: string, timing: UnlockTi
       seen,
       timing,
       db: own,
-      measured: rows.status === 'fulfilled' ? { since, clear: rows.value } : undefined,
+      measured: clear.status === 'fulfilled' ? { since, clear: clear.value } : undefined,
     });
   } catch (e) {
     throw mapSqliteError(e);
@@ -286,15 +284,15 @@ export async function openVault(path: string, password: string, timing: UnlockTi
 
 /** The second half of openVault, after the KDF: migrations, then the sealed index. Takes
  * ownership of `vaultKey` (zeroed on lock or failure) and of `options.db` (this thread's connection,
- * if openVault opened it already). `warmSearch: false` skips building the search haystacks after the
- * index is read (a one-shot CLI command would pay for them and never search). `seen`: this
- * computer's rollback records (rollback-record.ts). `measured`: the keys rows a worker measured
+ * if openVault opened it already). `warmSearch: false` skips building the search index after the
+ * index is read (a one-shot CLI command would pay for it and never search). `seen`: this
+ * computer's rollback records (rollback-record.ts). `measured`: what a worker measured in clear
  * while the KDF ran (manifest-rows.ts). */
 export async function openWithKey(
   path: string,
   header: Header,
   vaultKey: Buffer,
-  options: { warmSearch?: boolean; seen?: SeenRecords; db?: Database.Database; measured?: MeasuredRows; timing?: UnlockTiming } = {},
+  options: { warmSearch?: boolean; seen?: SeenRecords; db?: Database.Database; measured?: WorkerMeasure; timing?: UnlockTiming } = {},
 ): Promise<VaultStore> {
   const sealer = new Sealer(vaultKey);
   let store: VaultStore | undefined;

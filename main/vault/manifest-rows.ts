@@ -1,10 +1,9 @@
 // What the sealed manifest (manifest.ts) binds that needs no key: per index segment, the hash of
 // its sealed bytes and a hash of its keys' clear rows (id, workspace, environment, current version)
-// in id order. SQLite builds one text per
-// segment (a JS object per row would cost more than the hash); quote() writes each value as an SQL
-// literal, so the encoding is unambiguous (text, integer and NULL differ; no separator can be
-// forged inside a value). No zod here: the vault worker measures this while the KDF runs
-// (worker/entry.ts), and the main thread checks what it sends back.
+// in id order. SQLite builds one text per segment (a JS object per row would cost more than the
+// hash); quote() writes each value as an SQL literal, so the encoding is unambiguous (text, integer
+// and NULL differ; no separator can be forged inside a value). No zod here: the vault worker
+// measures this while the KDF runs (worker/entry.ts), and the main thread checks what it sends back.
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { KeyholdError } from '../errors';
@@ -19,10 +18,11 @@ export interface SegmentRows {
   rows: string;
 }
 
-export const hashRows = (rows: string | null): string =>
-  createHash('sha256')
-    .update(rows ?? '')
-    .digest('hex');
+export function sha256(b: Uint8Array | string): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+const hashRows = (rows: string | null): string => sha256(rows ?? '');
 export const EMPTY_ROWS = hashRows(null);
 
 const unexpected = () => new KeyholdError('INTEGRITY', 'The vault is damaged: an unexpected row in keys.');
@@ -58,7 +58,7 @@ export function measureSegments(db: Database): SegmentHash[] {
     if (typeof raw !== 'object' || raw === null) throw unexpectedSegment();
     const { seg, rev, data } = raw as Record<string, unknown>;
     if (typeof seg !== 'number' || typeof rev !== 'number' || !Buffer.isBuffer(data)) throw unexpectedSegment();
-    out.push({ seg, rev, data: createHash('sha256').update(data).digest('hex') });
+    out.push({ seg, rev, data: sha256(data) });
   }
   return out;
 }

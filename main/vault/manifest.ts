@@ -10,7 +10,7 @@ import { KeyholdError } from '../errors';
 import type { Sealer } from './crypto';
 import { EMPTY_ROWS, measureRows, measureSegments, type ClearMeasure } from './manifest-rows';
 
-export { segmentRowsHash } from './manifest-rows';
+export { segmentRowsHash, sha256 } from './manifest-rows';
 
 export const MANIFEST_LABEL = 'manifest.data';
 
@@ -66,10 +66,6 @@ export function refuseLoweredFormat(db: Database, formatVersion: number): void {
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'manifest'").get()) {
     throw new KeyholdError('INTEGRITY', 'The vault is damaged or tampered with: its format version was lowered.');
   }
-}
-
-export function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
 }
 
 /** What the sealed row holds: the manifest with its segment list as one digest. */

@@ -7,7 +7,7 @@ import type { Sealer } from './crypto';
 import { dumpVault, loadVault, type VaultDump } from './dump';
 import { fromTuple } from './key-tuple';
 import { FORMAT_VERSION } from './schema';
-import { Connection, type MeasuredRows } from './store/connection';
+import { Connection, type WorkerMeasure } from './store/connection';
 import { raiseSeen, rekeyedSeen, type SeenRecords } from './rollback-record';
 import { loadIndex, prepareSearch } from './store/index-loader';
 import { count } from './store/tx';
@@ -75,8 +75,8 @@ export class VaultStore implements VaultSession {
   }
 
   /** Checks the whole file against its sealed manifest (unlock; INTEGRITY if anything disagrees).
-   * `measured`: the keys rows a worker measured meanwhile (used only if nothing was committed since). */
-  checkManifest(measured?: MeasuredRows): void {
+   * `measured`: what a worker measured meanwhile (used only if nothing was committed since). */
+  checkManifest(measured?: WorkerMeasure): void {
     this.c.read(() => this.c.checkManifest(measured));
   }
 

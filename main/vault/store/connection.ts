@@ -39,7 +39,7 @@ interface Undo {
 }
 
 /** What a vault worker measured while the KDF ran, after this connection read `since`. */
-export interface MeasuredRows {
+export interface WorkerMeasure {
   since: number;
   clear: ClearMeasure;
 }
@@ -173,7 +173,7 @@ export class Connection {
 
   /** Checks the whole file against its sealed manifest (INTEGRITY if anything disagrees) and keeps
    * it as the base of the next write. Reads only. */
-  checkManifest(measured?: MeasuredRows): Manifest {
+  checkManifest(measured?: WorkerMeasure): Manifest {
     const vaultId = String(this.statement('SELECT vault_id FROM header WHERE id = 1', true).get());
     // what a worker measured after `since` counts only if this connection has seen no commit since
     // `since` (docs/ARCHITECTURE.md "Unlock"): then the index was read from that same state

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { KeyIndex } from '../key-index';
 import { nativeSecretboxOpen } from '../native-secretbox';
+import { secretboxOpen } from '../secretbox';
 import type { VaultStore } from '../session';
 import { newTestVault } from '../test-vault.testkit';
 import { SegmentRow, loadSegmentRow } from './index-loader';
@@ -34,7 +35,7 @@ describe('loading index segments with libsodium (large vaults) or tweetnacl', ()
     const byNacl = new KeyIndex();
     const bySodium = new KeyIndex();
     for (const r of rows) {
-      loadSegmentRow(byNacl, session.sealerForVault(), r);
+      loadSegmentRow(byNacl, session.sealerForVault(), r, secretboxOpen);
       loadSegmentRow(bySodium, session.sealerForVault(), r, nativeSecretboxOpen()!);
     }
     expect(bySodium.size).toBe(1200);

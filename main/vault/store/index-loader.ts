@@ -3,6 +3,7 @@
 // (native-secretbox.ts: ~900 MB/s, so 100,000 keys' 4 MB of sealed segments open in ~5 ms and the
 // inflating and decoding are what is left), a small one with tweetnacl (docs/ARCHITECTURE.md
 // "Unlock").
+import { setImmediate } from 'node:timers/promises';
 import { inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { KeyholdError } from '../../errors';
@@ -17,7 +18,7 @@ import { row } from './tx';
 export const SEGMENT_LABEL = 'index_segments.data';
 export const SegmentRow = z.object({ seg: z.number(), rev: z.number(), data: z.instanceof(Buffer) });
 
-/** Opens (with `open`: tweetnacl's by default), inflates and decodes one sealed segment. */
+/** Opens (with `open`, else libsodium once loaded, else tweetnacl), inflates and decodes one sealed segment. */
 export function loadSegmentRow(
   index: KeyIndex,
   sealer: Sealer,
@@ -62,31 +63,19 @@ export async function loadIndex(c: Connection): Promise<void> {
   const version = c.readDataVersion();
   const rows = c.reader.all('SELECT seg, rev, data FROM index_segments ORDER BY seg').map((r) => row(SegmentRow, r, 'index_segments'));
   c.markLoaded(version);
+  // once loaded, every open uses libsodium (Sealer.openBytes); where it does not load, tweetnacl
+  // opens a large index too, a few tens of ms slower
+  if (rows.reduce((n, r) => n + r.data.length, 0) >= NATIVE_FROM_BYTES) nativeSecretboxOpen();
   // reading 4 MB took a few ms: a turn of the event loop before the first slice
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (c.isLocked) return;
-  await loadRows(c, rows);
-}
-
-type Row = z.output<typeof SegmentRow>;
-
-async function loadRows(c: Connection, rows: Row[]): Promise<void> {
-  const index = c.index;
-  let last = performance.now();
-  const breathe = async (): Promise<boolean> => {
-    if (performance.now() - last <= SLICE_MS) return true;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    last = performance.now();
-    return !c.isLocked;
-  };
-  let bytes = 0;
-  for (const r of rows) bytes += r.data.length;
-  // where libsodium does not load, tweetnacl opens a large index too, a few tens of ms slower
-  const native = bytes >= NATIVE_FROM_BYTES ? (nativeSecretboxOpen() ?? undefined) : undefined;
+  let last = -Infinity;
   for (const r of rows) {
-    loadSegmentRow(index, c.sealer, r, native);
-    index.warmSegment(r.seg);
-    if (!(await breathe())) return;
+    if (performance.now() - last > SLICE_MS) {
+      await setImmediate();
+      if (c.isLocked) return;
+      last = performance.now();
+    }
+    loadSegmentRow(c.index, c.sealer, r);
+    c.index.warmSegment(r.seg);
   }
 }
 
