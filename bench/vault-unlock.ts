@@ -2,12 +2,12 @@
 // PATH as the app does, takes the first page, then types 500 searches; prints one JSON line of
 // figures. A process of its own, so that its RSS holds only Node, Keyhold's code and the vault.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers/promises';
 import { openVault, type UnlockTiming } from '../main/vault';
 import { percentile } from './percentile';
 import { BENCH_PASSWORD, benchQueries } from './vault-data';
 
 const mb = () => process.memoryUsage().rss / (1024 * 1024);
-const turn = () => new Promise<void>((r) => setImmediate(r));
 
 async function main(): Promise<void> {
   const [path, keysArg] = process.argv.slice(2);
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     const s = performance.now();
     hits += session.listKeys({ search: q, limit: 50 }).total;
     times.push(performance.now() - s);
-    await turn(); // keystrokes arrive as events
+    await setImmediate(); // keystrokes arrive as events
   }
   delay.disable();
   const rssAfterSearch = mb();

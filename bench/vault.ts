@@ -1,9 +1,10 @@
-// The vault's figures on 100,000 keys: unlock (after the KDF) until the first page is
-// ready, search-as-you-type p99, bulk insert rate, worst event-loop delay, RSS unlocked, and the KDF
-// time with the parameters `init` would calibrate on this machine. Filling, unlocking and searching
-// run in bundled children in plain Node (bundle.ts), as the app runs its built code. The vault is made with those
-// parameters, as `keyhold init` makes it: what unlock does while the KDF runs (worker checks) is
-// then hidden as it is for a user, and what it costs the KDF is printed (kdf_slowdown_ms).
+// The vault's figures on 100,000 keys: unlock (after the KDF) until the first page is ready,
+// search-as-you-type p99, bulk insert rate, worst event-loop delay, RSS unlocked, and the KDF time
+// with the parameters `init` would calibrate on this machine. Filling, unlocking and searching run
+// in bundled children in plain Node (bundle.ts), as the app runs its built code. The vault is made
+// with those parameters, as `keyhold init` makes it: what unlock does while the KDF runs (worker
+// checks) is then hidden as it is for a user, and what it costs the KDF is printed
+// (kdf_slowdown_ms).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
